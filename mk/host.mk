@@ -1,0 +1,46 @@
+# Host unit tests: cmocka, compiled with the host gcc under AddressSanitizer
+# and UBSan, linking the REAL sources under test (unchanged) with small stubs.
+#
+# A test suite registers itself with
+#   HOST_TESTS += name
+#   HOST_TEST_SRCS_name := tests/host/test_name.c <real sources> <stubs>
+# and is built as $(B)/host/test_name and run by `make test-host`, which
+# writes TAP verdicts to $(B)/results/host-name.tap.
+
+HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Wno-missing-prototypes $(INC) \
+               -Ikernel -Iservers/mm -Itests/host \
+               -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+               -fno-omit-frame-pointer -DPAGODA_HOST_TEST=1
+HOST_LDLIBS := -lcmocka
+
+HOST_TESTS += printf bootinfo bootopt elf
+HOST_TEST_SRCS_printf   := tests/host/test_printf.c kernel/format.c
+HOST_TEST_SRCS_bootinfo := tests/host/test_bootinfo.c kernel/bootinfo.c kernel/format.c tests/host/kstubs.c
+HOST_TEST_SRCS_bootopt  := tests/host/test_bootopt.c kernel/bootopt.c kernel/format.c tests/host/kstubs.c
+HOST_TEST_SRCS_elf      := tests/host/test_elf.c kernel/elf.c
+
+define HOST_TEST_RULE
+$(B)/host/test_$(1): $$(HOST_TEST_SRCS_$(1)) $$(wildcard tests/host/*.h) | deps-check
+	@mkdir -p $$(@D)
+	@echo "  HOSTCC  $$@"
+	$(V)$(CC) $(HOST_CFLAGS) -o $$@ $$(HOST_TEST_SRCS_$(1)) $(HOST_LDLIBS)
+endef
+$(foreach t,$(HOST_TESTS),$(eval $(call HOST_TEST_RULE,$(t))))
+
+HOST_TEST_BINS := $(HOST_TESTS:%=$(B)/host/test_%)
+
+# Build failures are recorded as failing verdicts, never skipped.
+.PHONY: test-host
+test-host:
+	@mkdir -p $(B)/results
+	@rm -f $(B)/results/host-*.tap
+	@for t in $(HOST_TESTS); do \
+	  if $(MAKE) --no-print-directory $(B)/host/test_$$t >$(B)/results/host-$$t.build 2>&1; then \
+	    tests/run-host-test.sh $(B)/host/test_$$t $(B)/results/host-$$t.tap; \
+	  else \
+	    echo "not ok - host $$t: failed to build (see $(B)/results/host-$$t.build)" >$(B)/results/host-$$t.tap; \
+	    tail -20 $(B)/results/host-$$t.build; \
+	  fi; \
+	  printf '  %-10s %s passed, %s failed\n' $$t \
+	    $$(grep -c '^ok ' $(B)/results/host-$$t.tap) $$(grep -c '^not ok ' $(B)/results/host-$$t.tap); \
+	done
