@@ -50,3 +50,4 @@ clean:
 
 distclean:
 	rm -rf $(B)
+.SECONDARY:

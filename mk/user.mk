@@ -1,1 +1,43 @@
-# user
+# libsys and the user programs: static ELF64 executables at 0x400000,
+# linked with newlib (build tree), libsys and libgcc.
+UCFLAGS := -std=gnu11 -O2 -g $(WARN) -Wno-missing-prototypes $(INC) \
+           -nostdinc -isystem $(NEWLIB)/include -isystem $(shell $(CC) -print-file-name=include) \
+           -fno-pic -fno-pie -fno-stack-protector -ffunction-sections
+ULDFLAGS := -static -nostdlib -z max-page-size=0x1000 -z separate-code -z noexecstack \
+            -Ttext-segment=0x400000 --gc-sections
+LIBGCC  := $(shell $(CC) -print-libgcc-file-name)
+
+LIBSYS_OBJS := $(patsubst %,$(B)/%.o,$(filter-out libsys/src/crt0.S,$(LIBSYS_SRCS)))
+CRT0        := $(B)/libsys/src/crt0.S.o
+LIBSYS_A    := $(B)/libsys/libsys.a
+
+$(B)/libsys/%.c.o: libsys/%.c | $(NEWLIB_LIBC)
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(V)$(CC) $(UCFLAGS) -MMD -MP -c $< -o $@
+
+$(LIBSYS_A): $(LIBSYS_OBJS)
+	$(V)rm -f $@ && ar rcs $@ $^
+
+$(B)/user/%.o: user/%.c | $(NEWLIB_LIBC)
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(V)$(CC) $(UCFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/user/%.o: tests/progs/%.c | $(NEWLIB_LIBC)
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(V)$(CC) $(UCFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/user/%.elf: $(B)/user/%.o $(CRT0) $(LIBSYS_A) $(NEWLIB_LIBC)
+	@echo "  LD      $@"
+	$(V)$(LD) $(ULDFLAGS) -o $@ $(CRT0) $< --start-group $(LIBSYS_A) \
+		$(NEWLIB)/lib/libc.a $(NEWLIB)/lib/libm.a $(LIBGCC) --end-group
+
+USER_ELFS := $(USER_PROGS:%=$(B)/user/%.elf)
+TEST_ELFS := $(TEST_PROGS:%=$(B)/user/%.elf)
+
+.PHONY: user
+user: $(USER_ELFS) $(TEST_ELFS)
+
+-include $(LIBSYS_OBJS:.o=.d) $(USER_PROGS:%=$(B)/user/%.d) $(TEST_PROGS:%=$(B)/user/%.d)

@@ -1,0 +1,63 @@
+/*
+ * arch.h - what the portable kernel asks of the x86_64 layer. Every
+ * hardware detail lives under kernel/arch/x86_64/; the rest of the kernel
+ * calls only these functions.
+ */
+#ifndef ARCH_ARCH_H
+#define ARCH_ARCH_H
+
+#include <stdint.h>
+#include <stdbool.h>
+#include <pagoda/types.h>
+#include "arch/x86_64/trapframe.h"
+
+/* Exit codes written to QEMU's isa-debug-exit port; QEMU exits with
+ * (code << 1) | 1, so POWER_OK gives 33, POWER_FAIL 35, POWER_PANIC 37. */
+#define POWER_OK    0x10
+#define POWER_FAIL  0x11
+#define POWER_PANIC 0x12
+
+/* serial.c */
+void serial_init(void);
+void serial_putc(char c);
+
+/* gdt.c, idt.c, syscall MSRs, fpu.c */
+void gdt_init(void);
+void tss_set_kernel_stack(uint64_t top);
+void idt_init(void);
+void syscall_arch_init(void);
+void fpu_init(void);
+#define FPU_STATE_SIZE 512
+void fpu_save(void *area);
+void fpu_restore(const void *area);
+void fpu_state_init(void *area);
+
+/* timer.c: the PIT drives the scheduler tick through the 8259 PIC */
+#define TIMER_HZ 100
+void timer_init(void);
+void irq_eoi(int irq);
+
+/* paging.c */
+void paging_init(paddr_t top_of_ram);
+paddr_t paging_kernel_root(void);
+void paging_activate(paddr_t root);
+
+/* power.c */
+__attribute__((noreturn)) void arch_halt_forever(int code);
+__attribute__((noreturn)) void arch_poweroff(int code);
+
+static inline void arch_disable_interrupts(void) { __asm__ volatile("cli" ::: "memory"); }
+
+/* entry.S */
+struct context;
+void swtch(struct context **save, struct context *load);
+void trap_return(void);
+void syscall_entry(void);
+extern uint64_t cpu_kstack_top;
+
+/* trap.c: the portable kernel handles these (proc.c, sched.c, syscall.c) */
+void trap(struct trapframe *tf);
+void trap_dump(const struct trapframe *tf);
+int64_t syscall_dispatch(struct trapframe *tf);
+
+#endif

@@ -1,0 +1,78 @@
+/*
+ * mmu.h - x86_64 paging constants and the kernel's virtual memory map.
+ *
+ * Virtual memory map (4-level paging, 48-bit addresses):
+ *
+ *   0x0000000000000000  +------------------------------+
+ *                       | page 0: never mapped (NULL)  |
+ *   0x0000000000400000  | user program (ELF, 4 KiB     |
+ *                       |   aligned segments)          |
+ *                       |            ...               |
+ *   USER_STACK_TOP-size | user stack (grows down), one |
+ *                       |   unmapped guard page below  |
+ *   0x00007ffffff00000  +-- USER_STACK_TOP             |
+ *   0x00007ffffffff000  | top user page: never mapped  |
+ *   0x0000800000000000  +-- non-canonical hole --------+
+ *   0xffff800000000000  | physmap: all RAM (and the low|
+ *                       |   4 GiB of MMIO) at +offset, |
+ *                       |   2 MiB pages, no-execute    |
+ *   0xffffffff80000000  | kernel image: physical 0..1G |
+ *                       |   mapped at KERNEL_VMA + pa  |
+ *   0xffffffffffffffff  +------------------------------+
+ *
+ * The user half (PML4 slots 0..255) differs per address space; the kernel
+ * half (slots 256..511) is the same static tables in every address space,
+ * built once at boot, never changed afterwards.
+ *
+ * The top user page is never mappable: `syscall` saves the address of the
+ * next instruction in rcx, and `sysret` to a non-canonical rcx would fault
+ * in ring 0. Keeping user code below USER_TOP rules that out.
+ */
+#ifndef ARCH_MMU_H
+#define ARCH_MMU_H
+
+#define KERNEL_VMA      0xffffffff80000000ULL
+#define PHYSMAP_BASE    0xffff800000000000ULL
+#define PHYSMAP_MAX_GIB 64UL              /* physmap covers at most this */
+#define USER_TOP        0x00007ffffffff000ULL  /* first address users may not map */
+#define USER_STACK_TOP  0x00007ffffff00000ULL
+#define USER_MIN        0x0000000000001000ULL  /* page 0 is never mapped */
+
+/* Page-table entry bits (Intel SDM vol. 3A, 4.5). */
+#define PTE_P     (1ULL << 0)   /* present */
+#define PTE_W     (1ULL << 1)   /* writable */
+#define PTE_U     (1ULL << 2)   /* user accessible */
+#define PTE_PWT   (1ULL << 3)
+#define PTE_PCD   (1ULL << 4)
+#define PTE_A     (1ULL << 5)   /* accessed */
+#define PTE_D     (1ULL << 6)   /* dirty */
+#define PTE_PS    (1ULL << 7)   /* 2 MiB / 1 GiB page */
+#define PTE_G     (1ULL << 8)   /* global */
+#define PTE_NX    (1ULL << 63)  /* no execute */
+#define PTE_ADDR  0x000ffffffffff000ULL
+
+/* Page-fault error code bits (Intel SDM vol. 3A, 4.7). */
+#define X86_PF_PRESENT (1u << 0)  /* 0: not-present page; 1: protection violation */
+#define X86_PF_WRITE   (1u << 1)
+#define X86_PF_USER    (1u << 2)
+#define X86_PF_RSVD    (1u << 3)
+#define X86_PF_INSTR   (1u << 4)
+
+#define PML4_INDEX(va) (((va) >> 39) & 511)
+#define PDPT_INDEX(va) (((va) >> 30) & 511)
+#define PD_INDEX(va)   (((va) >> 21) & 511)
+#define PT_INDEX(va)   (((va) >> 12) & 511)
+
+#ifndef __ASSEMBLY__
+#include <pagoda/types.h>
+
+/* Physical address -> its alias in the physmap, and back. */
+static inline void *phys_to_virt(paddr_t pa) { return (void *)(uintptr_t)(pa + PHYSMAP_BASE); }
+
+/* Kernel-image virtual address -> physical (valid for kernel symbols only). */
+static inline paddr_t kimage_to_phys(const void *p) { return (paddr_t)((uintptr_t)p - KERNEL_VMA); }
+
+static inline bool va_is_user(vaddr_t va) { return va >= USER_MIN && va < USER_TOP; }
+#endif
+
+#endif

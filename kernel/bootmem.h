@@ -1,0 +1,14 @@
+/*
+ * bootmem.h - the boot-only frame allocator.
+ */
+#ifndef KERNEL_BOOTMEM_H
+#define KERNEL_BOOTMEM_H
+
+#include "bootinfo.h"
+
+void bootmem_init(const struct boot_info *bi, paddr_t kernel_end);
+paddr_t bootmem_alloc(void);
+void bootmem_seal(void);
+uint64_t bootmem_used_frames(void);
+
+#endif

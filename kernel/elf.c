@@ -1,0 +1,141 @@
+/*
+ * elf.c - ELF64 executable validation (System V ABI, x86_64 supplement).
+ *
+ * Accepted: little-endian ELF64, version 1, machine x86_64, type ET_EXEC,
+ * 1..ELF_MAX_SEGMENTS PT_LOAD segments, each with filesz <= memsz, its
+ * file bytes inside the image, its memory inside [lo, hi), no two
+ * overlapping, and an entry point inside an executable segment. All
+ * arithmetic is checked for overflow, so a hostile header cannot make the
+ * loader read or write out of bounds.
+ * Not supported: dynamic linking (PT_INTERP, PT_DYNAMIC are rejected),
+ * position-independent executables, thread-local storage templates.
+ */
+#include <string.h>
+#include <pagoda/error.h>
+#include "elf.h"
+
+#define EI_NIDENT 16
+#define ET_EXEC 2
+#define EM_X86_64 62
+#define PT_LOAD 1
+#define PT_DYNAMIC 2
+#define PT_INTERP 3
+#define PF_X 1
+#define PF_W 2
+#define PHDR_SIZE 56
+#define MAX_PHDRS 64
+
+struct ehdr {
+	uint8_t ident[EI_NIDENT];
+	uint16_t type, machine;
+	uint32_t version;
+	uint64_t entry, phoff, shoff;
+	uint32_t flags;
+	uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
+};
+
+struct phdr {
+	uint32_t type, flags;
+	uint64_t offset, vaddr, paddr, filesz, memsz, align;
+};
+
+_Static_assert(sizeof(struct ehdr) == 64, "ELF64 header is 64 bytes");
+_Static_assert(sizeof(struct phdr) == PHDR_SIZE, "ELF64 program header is 56 bytes");
+
+static const char *check_header(const struct ehdr *h, size_t size)
+{
+	if (memcmp(h->ident, "\177ELF", 4))
+		return "not an ELF file (bad magic)";
+	if (h->ident[4] != 2)
+		return "not a 64-bit ELF file";
+	if (h->ident[5] != 1)
+		return "not little-endian";
+	if (h->ident[6] != 1 || h->version != 1)
+		return "unknown ELF version";
+	if (h->machine != EM_X86_64)
+		return "not an x86_64 executable";
+	if (h->type != ET_EXEC)
+		return "not a static executable (ET_EXEC)";
+	if (h->phentsize != PHDR_SIZE || h->phnum == 0 || h->phnum > MAX_PHDRS)
+		return "bad program header table size";
+	if (h->phoff > size || (uint64_t)h->phnum * PHDR_SIZE > size - h->phoff)
+		return "program headers lie outside the file";
+	return NULL;
+}
+
+static const char *check_segment(const struct phdr *p, size_t size, vaddr_t lo, vaddr_t hi)
+{
+	if (p->filesz > p->memsz)
+		return "segment file size exceeds its memory size";
+	if (p->offset > size || p->filesz > size - p->offset)
+		return "segment data lies outside the file";
+	if (p->memsz == 0)
+		return "empty loadable segment";
+	if (p->vaddr < lo || p->vaddr >= hi || p->memsz > hi - p->vaddr)
+		return "segment lies outside user memory";
+	return NULL;
+}
+
+static bool overlaps(const struct elf_image *img, vaddr_t b, uint64_t len)
+{
+	for (int i = 0; i < img->nsegs; i++) {
+		const struct elf_segment *s = &img->segs[i];
+		if (b < s->vaddr + s->memsz && s->vaddr < b + len)
+			return true;
+	}
+	return false;
+}
+
+static bool entry_is_code(const struct elf_image *img)
+{
+	for (int i = 0; i < img->nsegs; i++) {
+		const struct elf_segment *s = &img->segs[i];
+		if (s->exec && img->entry >= s->vaddr && img->entry < s->vaddr + s->memsz)
+			return true;
+	}
+	return false;
+}
+
+static const char *parse(const uint8_t *data, size_t size, vaddr_t lo, vaddr_t hi,
+			 struct elf_image *img)
+{
+	struct ehdr h;
+	if (size < sizeof h)
+		return "file too small for an ELF header";
+	memcpy(&h, data, sizeof h);
+	const char *why = check_header(&h, size);
+	if (why)
+		return why;
+	img->entry = h.entry;
+	for (int i = 0; i < h.phnum; i++) {
+		struct phdr p;
+		memcpy(&p, data + h.phoff + (uint64_t)i * PHDR_SIZE, sizeof p);
+		if (p.type == PT_INTERP || p.type == PT_DYNAMIC)
+			return "dynamically linked (not supported)";
+		if (p.type != PT_LOAD)
+			continue;
+		if ((why = check_segment(&p, size, lo, hi)))
+			return why;
+		if (img->nsegs == ELF_MAX_SEGMENTS)
+			return "too many loadable segments";
+		if (overlaps(img, p.vaddr, p.memsz))
+			return "loadable segments overlap";
+		img->segs[img->nsegs++] = (struct elf_segment){
+			.vaddr = p.vaddr, .memsz = p.memsz, .filesz = p.filesz,
+			.offset = p.offset, .write = p.flags & PF_W, .exec = p.flags & PF_X,
+		};
+	}
+	if (img->nsegs == 0)
+		return "no loadable segments";
+	if (!entry_is_code(img))
+		return "entry point is not in an executable segment";
+	return NULL;
+}
+
+int elf_parse(const void *data, size_t size, vaddr_t lo, vaddr_t hi,
+	      struct elf_image *out, const char **why)
+{
+	memset(out, 0, sizeof *out);
+	*why = parse(data, size, lo, hi, out);
+	return *why ? -ERR_INVAL : 0;
+}

@@ -1,0 +1,89 @@
+/*
+ * main.c - kmain, where the kernel starts (called from boot/entry.S).
+ *
+ * Boot order: serial console; copy and check the boot information (while
+ * the boot identity map still covers it); parse boot options; print the
+ * banner; CPU tables (GDT, TSS, IDT), FPU/SSE, the syscall MSRs; the
+ * kernel's final page tables; then one process per boot module (frames
+ * from the boot-only allocator, which is sealed afterwards), the timer,
+ * and the scheduler, which never returns.
+ */
+#include "kernel.h"
+#include "bootinfo.h"
+#include "bootopt.h"
+#include "bootmem.h"
+#include "sched.h"
+#include "spawn.h"
+#include "arch/x86_64/arch.h"
+#include "arch/x86_64/mmu.h"
+
+extern char _kernel_phys_start[], _kernel_phys_end[];
+
+static struct boot_info boot_info;
+static struct boot_options boot_options;
+
+/* Before paging_init only physical 0..1 GiB is mapped (identity). */
+static const void *read_identity(paddr_t pa, size_t len)
+{
+	const paddr_t limit = 1ULL << 30;
+	if (pa >= limit || len > limit - pa)
+		return NULL;
+	return (const void *)(uintptr_t)pa;
+}
+
+static void print_banner(const struct boot_info *bi, const struct boot_options *o)
+{
+	uint64_t image = (uint64_t)(uintptr_t)_kernel_phys_end - (uint64_t)(uintptr_t)_kernel_phys_start;
+	kprintf("Pagoda %s (x86_64) - kernel image %lu KiB\n", PAGODA_VERSION,
+		image >> 10);
+	kprintf("memory: %lu MiB usable (%lu KiB) in %d ranges, top %#lx\n",
+		bi->usable_bytes >> 20, bi->usable_bytes >> 10,
+		bi->nranges, bi->top_of_ram);
+	kprintf("modules: %d loaded\n", bi->nmodules);
+	if (o->quiet)
+		return;
+	for (int i = 0; i < bi->nmodules; i++)
+		kprintf("  module %d: %s (%lu bytes) '%s'\n", i, bi->modules[i].name,
+			(bi->modules[i].end - bi->modules[i].start),
+			bi->modules[i].args);
+	if (!o->verbose)
+		return;
+	for (int i = 0; i < bi->nranges; i++)
+		kprintf("  ram %#014lx-%#014lx %s\n", bi->ranges[i].base,
+			(bi->ranges[i].base + bi->ranges[i].len),
+			bi->ranges[i].type == MEM_USABLE ? "usable" : "reserved");
+}
+
+static void spawn_modules(const struct boot_info *bi)
+{
+	int started = 0;
+	for (int i = 0; i < bi->nmodules; i++)
+		started += spawn_boot_module(&bi->modules[i]) != NULL;
+	if (started == 0)
+		kprintf("boot: no runnable program among the modules; nothing to run\n");
+}
+
+void kmain(uint32_t magic, uint32_t mbi);
+void kmain(uint32_t magic, uint32_t mbi)
+{
+	serial_init();
+	if (bootinfo_parse(magic, mbi, read_identity, &boot_info) < 0)
+		panic("cannot continue without the boot information");
+	bootopt_parse(boot_info.cmdline, &boot_options);
+	print_banner(&boot_info, &boot_options);
+	gdt_init();
+	idt_init();
+	fpu_init();
+	syscall_arch_init();
+	paging_init(boot_info.top_of_ram);
+	bootmem_init(&boot_info, (paddr_t)(uintptr_t)_kernel_phys_end);
+	proc_init();
+	spawn_modules(&boot_info);
+	bootmem_seal();
+	if (!boot_options.quiet)
+		kprintf("boot: %lu frames used to build the first processes\n",
+			bootmem_used_frames());
+	sched_init(boot_options.quantum);
+	timer_init();
+	sched_start();
+}

@@ -1,0 +1,96 @@
+/*
+ * sched.c - preemptive round-robin scheduling on one CPU.
+ *
+ * The run queue is the thread table itself: sched_yield() scans forward
+ * from the current thread for the next RUNNABLE one, wrapping around, so
+ * every runnable thread gets a turn in table order. The timer calls
+ * sched_tick() TIMER_HZ times a second; when the running user thread has
+ * used its quantum (boot option quantum=, in ticks) it is preempted.
+ *
+ * The kernel is not preemptible: interrupts are off whenever the CPU is in
+ * the kernel, except in the idle thread's hlt. So a switch only happens at
+ * the points that call sched_yield(). A switch saves the old thread's
+ * FPU/SSE state, points TSS.rsp0 and the syscall stack at the new
+ * thread's kernel stack, loads its address space and swaps kernel stacks.
+ *
+ * The idle thread (slot 0) runs when no thread is runnable; when no user
+ * process is left at all it powers the machine off.
+ */
+#include "sched.h"
+
+struct thread *sched_current;
+uint64_t sched_ticks;
+static int quantum = 1;
+static int quantum_left;
+
+void sched_init(int quantum_ticks)
+{
+	quantum = quantum_ticks > 0 ? quantum_ticks : 1;
+	sched_current = thread_idle();
+}
+
+static struct thread *pick_next(void)
+{
+	int cur = sched_current->tid;
+	for (int i = 1; i <= NTHREAD; i++) {
+		int idx = (cur + i) % NTHREAD;
+		struct thread *t = thread_at(idx);
+		bool running = t == sched_current && t->state == THREAD_RUNNING;
+		if (idx != 0 && (t->state == THREAD_RUNNABLE || running))
+			return t;
+	}
+	return thread_idle();
+}
+
+static void switch_to(struct thread *next)
+{
+	struct thread *prev = sched_current;
+	if (prev->state == THREAD_RUNNING)
+		prev->state = THREAD_RUNNABLE;
+	next->state = THREAD_RUNNING;
+	quantum_left = quantum;
+	if (next == prev)
+		return;
+	fpu_save(prev->fpu);
+	sched_current = next;
+	tss_set_kernel_stack((uint64_t)(next->kstack + KSTACK_SIZE));
+	paging_activate(next->proc ? next->proc->root : paging_kernel_root());
+	fpu_restore(next->fpu);
+	swtch(&prev->ctx, next->ctx);
+}
+
+void sched_yield(void)
+{
+	switch_to(pick_next());
+}
+
+void sched_tick(void)
+{
+	sched_ticks++;
+	if (sched_current->proc && --quantum_left <= 0)
+		sched_yield();
+}
+
+void sched_start(void)
+{
+	struct context *dummy;
+	struct thread *idle = thread_idle();
+	idle->state = THREAD_RUNNING;
+	sched_current = idle;
+	tss_set_kernel_stack((uint64_t)(idle->kstack + KSTACK_SIZE));
+	fpu_restore(idle->fpu);
+	swtch(&dummy, idle->ctx);
+	panic("sched_start: returned");
+}
+
+void sched_idle_loop(void)
+{
+	for (;;) {
+		sched_yield();
+		if (proc_alive_count() == 0) {
+			kprintf("pagoda: all processes have exited; powering off\n");
+			arch_poweroff(POWER_OK);
+		}
+		__asm__ volatile("sti; hlt; cli" ::: "memory");  /* sti's shadow covers hlt */
+	}
+}
