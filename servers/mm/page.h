@@ -1,0 +1,111 @@
+/*
+ * page.h - the page descriptor: one small struct per 4 KiB physical frame.
+ *
+ * The descriptors form one array, mm_pages[], indexed by frame number, that
+ * covers every frame from 0 up to the end of the highest usable range of the
+ * boot memory map (holes included, marked reserved). The array itself lives
+ * in physical memory carved out of that map by zone_init() and is reached
+ * through mm_phys_to_virt() like any other frame.
+ *
+ * Layout (32 bytes, checked below):
+ *
+ *   offset size field    meaning
+ *    0     4   next      list link: a frame number, PAGE_LINK_NONE at the end.
+ *    4     4   prev      Free blocks use it for the buddy free lists; later
+ *                        the replacement policy uses it for its page lists.
+ *    8     1   state     PAGE_FREE, PAGE_ALLOCATED, PAGE_TAIL or PAGE_RESERVED
+ *    9     1   order     size of the block this frame heads (free or allocated)
+ *   10     1   use       why the frame is in use or reserved (enum page_use)
+ *   11     1   flags     PG_* bits for the replacement policy
+ *   12     4   owner     process that owns the frame; 0 is mm itself
+ *   16     8   index     use-specific; a user page keeps its virtual address
+ *   24     8   private   use-specific; a slab page keeps its struct slab *
+ *
+ * Links are 32-bit frame numbers rather than pointers, which is what lets the
+ * descriptor fit in 32 bytes; it limits mm to 2^32 - 1 frames (16 TiB).
+ *
+ * Blocks. The buddy allocator hands out blocks of 2^order frames. Only the
+ * first frame of a block (its head) says what the block is: PAGE_FREE or
+ * PAGE_ALLOCATED, with the block's order. Every other frame of the block is
+ * PAGE_TAIL. Splitting or merging a block therefore touches two descriptors,
+ * not 2^order of them, yet every frame can still be classified, which is what
+ * lets buddy_free() tell a double free from a free of a tail frame.
+ */
+#ifndef MM_PAGE_H
+#define MM_PAGE_H
+
+#include <pagoda/types.h>
+
+enum page_state {
+	PAGE_RESERVED  = 0, /* never handed out: a hole, firmware, boot data */
+	PAGE_FREE      = 1, /* head of a free block, on a buddy free list */
+	PAGE_ALLOCATED = 2, /* head of an allocated block */
+	PAGE_TAIL      = 3, /* any other frame of a free or allocated block */
+};
+
+enum page_use {
+	PAGE_USE_NONE      = 0, /* free */
+	PAGE_USE_HOLE      = 1, /* reserved: no RAM here in the memory map */
+	PAGE_USE_FIRMWARE  = 2, /* reserved: the map says not usable (BIOS, ACPI) */
+	PAGE_USE_BOOT      = 3, /* reserved: kernel image, boot modules */
+	PAGE_USE_MEMMAP    = 4, /* reserved: the descriptor array itself */
+	PAGE_USE_ANY       = 5, /* allocated, use not (yet) specified */
+	PAGE_USE_SLAB      = 6, /* backs a slab; private = struct slab * */
+	PAGE_USE_KMALLOC   = 7, /* a kmalloc() too large for a slab cache */
+	PAGE_USE_USER      = 8, /* mapped into process `owner` at `index` */
+	PAGE_USE_PAGETABLE = 9, /* a page table handed to the kernel */
+	PAGE_USE_DMA       = 10, /* granted to a driver for DMA */
+	PAGE_USE__COUNT
+};
+
+/* flags: for the replacement policy and pinning; the allocators ignore them. */
+#define PG_REFERENCED 0x01u
+#define PG_DIRTY      0x02u
+#define PG_PINNED     0x04u
+
+#define PAGE_LINK_NONE UINT32_MAX
+
+struct page {
+	uint32_t next;
+	uint32_t prev;
+	uint8_t  state;
+	uint8_t  order;
+	uint8_t  use;
+	uint8_t  flags;
+	uint32_t owner;
+	uint64_t index;
+	uint64_t private;
+};
+
+_Static_assert(sizeof(struct page) == 32, "page descriptor must be 32 bytes");
+_Static_assert(offsetof(struct page, state) == 8, "layout documented above");
+_Static_assert(offsetof(struct page, owner) == 12, "layout documented above");
+_Static_assert(offsetof(struct page, private) == 24, "layout documented above");
+
+/* The descriptor array and the number of frames it describes (zone.c). */
+extern struct page *mm_pages;
+extern pfn_t mm_max_pfn;
+
+static inline bool pfn_valid(pfn_t pfn)
+{
+	return pfn < mm_max_pfn;
+}
+
+static inline struct page *pfn_to_page(pfn_t pfn)
+{
+	return &mm_pages[pfn];
+}
+
+static inline pfn_t page_to_pfn(const struct page *pg)
+{
+	return (pfn_t)(pg - mm_pages);
+}
+
+/* The mm-visible address of a frame, and the frame behind an address. */
+void *pfn_to_virt(pfn_t pfn);
+pfn_t virt_to_pfn(const void *va);
+
+const char *page_state_name(unsigned state);
+const char *page_use_name(unsigned use);
+
+#endif
