@@ -21,7 +21,9 @@ static int64_t sys_null(struct trapframe *tf)
 
 static int64_t sys_exit(struct trapframe *tf)
 {
-	proc_exit(current_proc(), (int)tf->rdi);
+	struct proc *p = current_proc();
+	kprintf("exit: pid %d (%s) status %d\n", p->pid, p->name, (int)tf->rdi);
+	proc_exit(p, (int)tf->rdi);
 }
 
 static int64_t sys_write(struct trapframe *tf)

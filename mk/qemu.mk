@@ -1,1 +1,43 @@
-# qemu
+# Running Pagoda in QEMU: make run, make gdb, and the QEMU system tests.
+QEMU       := qemu-system-x86_64
+QEMU_BASE  := -accel $(ACCEL) -m $(MEM) -no-reboot \
+              -device isa-debug-exit,iobase=0xf4,iosize=0x04
+ifneq ($(ACCEL),tcg)
+ifneq ($(ACCEL),kvm)
+$(error ACCEL must be tcg (default) or kvm)
+endif
+endif
+
+.PHONY: run gdb test test-qemu
+
+# The serial console is this terminal; Ctrl-A X quits QEMU.
+run: $(ISO)
+	@echo "Booting $(ISO) (serial console below; Ctrl-A X quits QEMU)"
+	$(QEMU) $(QEMU_BASE) -cdrom $(ISO) -display none -serial mon:stdio; \
+	  s=$$?; [ $$s -eq 33 ] && exit 0 || exit $$s
+
+# QEMU paused with its GDB stub on :1234; gdb attached with the kernel's
+# symbols (the ELF64, not the ELF32 copy QEMU loads).
+gdb: $(ISO) $(B)/kernel.elf
+	$(QEMU) $(QEMU_BASE) -cdrom $(ISO) -display none -serial file:$(B)/gdb-serial.log -s -S & \
+	gdb -q $(B)/kernel.elf -ex 'target remote :1234' -ex 'hbreak kmain' -ex 'continue'; \
+	kill %1 2>/dev/null || true
+
+QEMU_TEST_DEPS := $(B)/kernel32.elf $(USER_ELFS) $(TEST_ELFS) $(ISO)
+
+test-qemu:
+	@mkdir -p $(B)/results
+	@rm -f $(B)/results/qemu.tap
+	@if $(MAKE) --no-print-directory $(QEMU_TEST_DEPS) >$(B)/results/qemu.build 2>&1; then \
+	  B=$(B) ACCEL=$(ACCEL) tests/qemu/run.sh $(B)/results/qemu.tap "$(T)"; \
+	else \
+	  tail -30 $(B)/results/qemu.build; \
+	  echo "not ok - qemu: system images failed to build (see $(B)/results/qemu.build)" >$(B)/results/qemu.tap; \
+	fi
+
+# Everything, then the grading line "N passed, M failed".
+test: deps-check
+	@rm -rf $(B)/results
+	@$(MAKE) --no-print-directory test-host
+	@$(MAKE) --no-print-directory test-qemu
+	@tests/summary.sh $(B)/results

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# lib.sh - the QEMU system-test harness (sourced by tests/qemu/run.sh).
+#
+# A test is a bash function t_<name>. It boots an image with `boot` and then
+# asserts on the serial log and QEMU's exit status with the helpers below.
+# The kernel reports the verdict of the run through isa-debug-exit:
+# status 33 = clean power-off, 35 = failure, 37 = kernel panic; 124 is our
+# timeout. Each test prints one TAP line: "ok - name" or "not ok - name: why".
+
+B=${B:-build}
+LOGDIR=$B/tests
+TIMEOUT=${TIMEOUT:-30}
+ACCEL=${ACCEL:-tcg}
+mkdir -p "$LOGDIR"
+
+# boot [--mem M] [--append CMDLINE] [--iso ISO] [--extra QEMU-ARGS] PROG[:ARGS]...
+# Each PROG is build/user/PROG.elf, passed as a multiboot module; words after
+# ':' become its arguments.
+boot() {
+	local mem=128M append="" iso="" extra="" mods=""
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--mem) mem=$2; shift 2 ;;
+		--append) append=$2; shift 2 ;;
+		--iso) iso=$2; shift 2 ;;
+		--extra) extra=$2; shift 2 ;;
+		--raw) mods="$mods${mods:+,}$2"; shift 2 ;;
+		*) local prog=${1%%:*} args=""
+		   [ "$prog" != "$1" ] && args=" ${1#*:}"
+		   mods="$mods${mods:+,}$B/user/$prog.elf$args"; shift ;;
+		esac
+	done
+	LOG=$LOGDIR/$TEST.log
+	local cmd=(qemu-system-x86_64 -accel "$ACCEL" -m "$mem" -display none -serial stdio
+		-monitor none -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04)
+	if [ -n "$iso" ]; then
+		cmd+=(-cdrom "$iso")
+	else
+		cmd+=(-kernel "$B/kernel32.elf" -append "$append")
+		[ -n "$mods" ] && cmd+=(-initrd "$mods")
+	fi
+	# shellcheck disable=SC2206
+	[ -n "$extra" ] && cmd+=($extra)
+	echo "${cmd[*]}" >"$LOG.cmd"
+	timeout "$TIMEOUT" "${cmd[@]}" </dev/null >"$LOG" 2>&1
+	STATUS=$?
+	tr -d '\r' <"$LOG" >"$LOG.tmp" && mv "$LOG.tmp" "$LOG"
+}
+
+fail() {
+	FAILED="${FAILED:+$FAILED; }$*"
+}
+
+# expect REGEX: some line of the log matches (grep -E).
+expect() {
+	grep -qE -- "$1" "$LOG" || fail "no line matches /$1/"
+}
+
+# expect_not REGEX: no line of the log matches.
+expect_not() {
+	! grep -qE -- "$1" "$LOG" || fail "unexpected line matching /$1/: $(grep -m1 -E -- "$1" "$LOG")"
+}
+
+# expect_status N: QEMU exited with status N (33 = clean power-off).
+expect_status() {
+	[ "$STATUS" = "$1" ] || fail "QEMU exit status $STATUS, expected $1"
+}
+
+# expect_before A B: the first line matching A comes before the first matching B.
+expect_before() {
+	local a b
+	a=$(grep -nE -m1 -- "$1" "$LOG" | cut -d: -f1)
+	b=$(grep -nE -m1 -- "$2" "$LOG" | cut -d: -f1)
+	if [ -z "$a" ] || [ -z "$b" ] || [ "$a" -ge "$b" ]; then
+		fail "expected /$1/ (line ${a:-none}) before /$2/ (line ${b:-none})"
+	fi
+}
+
+# expect_clean: powered off normally and no panic or kernel exception.
+expect_clean() {
+	expect_status 33
+	expect_not 'PANIC|kernel exception'
+}
+
+run_tests() {
+	local out=$1 filter=${2:-}
+	: >"$out"
+	local t
+	for t in $(declare -F | awk '{print $3}' | grep '^t_'); do
+		TEST=${t#t_}
+		[ -n "$filter" ] && ! [[ $TEST =~ $filter ]] && continue
+		FAILED=""
+		local start=$SECONDS
+		"$t"
+		if [ -z "$FAILED" ]; then
+			echo "ok - qemu: $TEST" | tee -a "$out"
+		else
+			echo "not ok - qemu: $TEST: $FAILED (log: $LOGDIR/$TEST.log)" | tee -a "$out"
+		fi
+		[ $((SECONDS - start)) -gt 10 ] && echo "  ($TEST took $((SECONDS - start)) s)"
+	done
+}
