@@ -51,3 +51,6 @@ clean:
 distclean:
 	rm -rf $(B)
 .SECONDARY:
+
+.PHONY: bench
+bench: bench-host
