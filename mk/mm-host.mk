@@ -6,10 +6,12 @@
 # runs it with TAP output into build/results/host-name.tap.
 
 MM_CORE_SRCS := servers/mm/zone.c servers/mm/buddy.c tests/host/mm_stubs.c
-MM_HOST_TESTS := zone buddy
+MM_HOST_TESTS := zone buddy slab
 
 HOST_TEST_SRCS_zone  := tests/host/test_zone.c $(MM_CORE_SRCS)
 HOST_TEST_SRCS_buddy := tests/host/test_buddy.c $(MM_CORE_SRCS)
+HOST_TEST_SRCS_slab  := tests/host/test_slab.c servers/mm/slab.c servers/mm/kmalloc.c \
+                        $(MM_CORE_SRCS)
 
 # mk/host.mk expanded its build rules before this file was read, so the
 # rules for these suites are instantiated here from the same template.

@@ -26,8 +26,10 @@
  * of RAM described by the boot memory map is reachable, contiguously. */
 void *mm_phys_to_virt(paddr_t pa);
 
-/* The inverse of mm_phys_to_virt for addresses inside the window. */
+/* The inverse of mm_phys_to_virt; MM_PADDR_OUTSIDE (beyond any frame) for
+ * an address outside the window, so a stray pointer is never taken for RAM. */
 paddr_t mm_virt_to_phys(const void *va);
+#define MM_PADDR_OUTSIDE (~(paddr_t)0 & PAGE_MASK)
 
 /* An internal invariant is broken (double free, wrong order, red zone
  * overwritten...). The message names the function and the frame or object.

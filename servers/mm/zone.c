@@ -145,7 +145,7 @@ static pfn_t place_memmap(pfn_t npages, const struct mm_range *map, size_t nmap,
 	for (size_t i = 0; i < nmap; i++) {
 		if (!is_usable(&map[i]))
 			continue;
-		pfn_t lo = usable_first(&map[i]), end = usable_end(&map[i]), below;
+		pfn_t lo = usable_first(&map[i]), end = usable_end(&map[i]), below = 0;
 		while (end >= lo + npages) {
 			if (!hits_reserved(end - npages, end, map, nmap, res, nres, &below)) {
 				if (best == PFN_NONE || end - npages > best)

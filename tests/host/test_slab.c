@@ -1,0 +1,670 @@
+/*
+ * test_slab.c - slab caches and kmalloc size classes (servers/mm/slab.c,
+ * kmalloc.c) over the real buddy allocator, against tests/host/mm_stubs.c.
+ *
+ * Memory: one usable range [0, 64 MiB): DMA below 16 MiB, DMA32 above, no
+ * NORMAL zone, so ordinary slabs come from DMA32.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <pagoda/error.h>
+#include "mm_env.h"
+#include "zone.h"
+#include "buddy.h"
+#include "slab.h"
+#include "kmalloc.h"
+#include "mm_stubs.h"
+#include "mm_maps.h"
+
+static const struct mm_range ram64[] = {
+	{ 0, MiB(64), MM_RANGE_USABLE },
+};
+
+static int setup(void **state)
+{
+	(void)state;
+	mm_debug = 0;
+	stub_phys_setup(ram64, ARRAY_LEN(ram64), NULL, 0);
+	assert_int_equal(zone_init(ram64, ARRAY_LEN(ram64), NULL, 0), ERR_OK);
+	slab_init();
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	mm_debug = 0;
+	stub_phys_teardown();
+	return 0;
+}
+
+#define TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+static size_t page_offset(const void *p)
+{
+	return mm_virt_to_phys(p) & (PAGE_SIZE - 1);
+}
+
+/* The bug message names the cache and the object (as %p prints it). */
+static void assert_bug_names(const char *what, const char *cache, const void *obj)
+{
+	char ptr[32];
+	snprintf(ptr, sizeof(ptr), "%p", obj);
+	assert_int_equal(stub_bug_count, 1);
+	assert_non_null(strstr(stub_bug_last, what));
+	assert_non_null(strstr(stub_bug_last, cache));
+	assert_non_null(strstr(stub_bug_last, ptr));
+	stub_bug_reset();
+}
+
+/* ---- layout: alignment, order, colouring -------------------------------- */
+
+static void slab_objects_are_aligned_and_do_not_overlap(void **state)
+{
+	(void)state;
+	static const struct { size_t size, align; } shapes[] = {
+		{ 24, 0 }, { 24, 16 }, { 100, 64 }, { 200, 256 }, { 3000, 8 },
+		{ 64, 4096 }, { 5, 0 },
+	};
+	for (size_t k = 0; k < ARRAY_LEN(shapes); k++) {
+		struct slab_cache *c = slab_cache_create("shape", shapes[k].size,
+		                                         shapes[k].align, NULL, 0);
+		size_t align = shapes[k].align < 8 ? 8 : shapes[k].align;
+		uint8_t *objs[100];
+		assert_non_null(c);
+		for (int i = 0; i < 100; i++) {
+			objs[i] = slab_alloc(c, 0);
+			assert_non_null(objs[i]);
+			assert_int_equal((uintptr_t)objs[i] % align, 0);
+			memset(objs[i], i, shapes[k].size);
+		}
+		for (int i = 0; i < 100; i++) {
+			for (size_t b = 0; b < shapes[k].size; b++)
+				assert_int_equal(objs[i][b], i); /* nobody overlapped it */
+			assert_int_equal(slab_free(c, objs[i]), ERR_OK);
+		}
+		assert_int_equal(slab_check(), 0);
+		assert_int_equal(slab_cache_destroy(c), ERR_OK);
+	}
+}
+
+/* Order: smallest with at most 1/8 of the slab unused. 3000-byte objects:
+ * order 0 and 1 waste 27%, order 2 holds 5 objects and wastes 1384 of 16384. */
+static void slab_order_is_chosen_to_limit_waste(void **state)
+{
+	(void)state;
+	struct slab_cache *c = slab_cache_create("three-k", 3000, 0, NULL, 0);
+
+	assert_int_equal(c->order, 2);
+	assert_int_equal(c->objs_per_slab, 5);
+	assert_true(c->flags & SLAB_OFF_SLAB);
+	assert_int_equal(kmalloc_init(), ERR_OK);
+	for (size_t sz = 32; sz <= KMALLOC_MAX_CACHE_SIZE; sz++) {
+		if (kmalloc_size_class(sz) != sz)
+			continue;
+		void *p = kmalloc(sz, 0);
+		struct slab_cache *k = slab_cache_of(p);
+		size_t bytes = PAGE_SIZE << k->order;
+		size_t waste = bytes - k->header - (size_t)k->objs_per_slab * k->stride;
+		assert_true(waste * 8 <= bytes);
+		assert_int_equal(kfree(p), ERR_OK);
+	}
+}
+
+/* First objects of successive slabs sit at header + 0, 64, 128, 0 ... */
+static void slab_colouring_offsets_successive_slabs(void **state)
+{
+	(void)state;
+	/* 296 B on-slab: (4096 - 64) / 296 = 13 objects, 184 B left: 3 colours.
+	 * 1000 B off-slab: 4 objects, 96 B left: 2 colours. */
+	static const struct { size_t size; unsigned colours; size_t header; } cases[] = {
+		{ 296, 3, 64 }, { 1000, 2, 0 },
+	};
+	for (size_t k = 0; k < ARRAY_LEN(cases); k++) {
+		struct slab_cache *c = slab_cache_create("colour", cases[k].size, 0, NULL, 0);
+		assert_int_equal(c->colour_count, cases[k].colours);
+		assert_int_equal(c->header, cases[k].header);
+		for (unsigned s = 0; s < 2 * c->colour_count + 1; s++) {
+			void *first = slab_alloc(c, 0);
+			assert_int_equal(page_offset(first),
+			                 cases[k].header + (s % c->colour_count) * SLAB_COLOUR_ALIGN);
+			for (unsigned i = 1; i < c->objs_per_slab; i++)
+				assert_non_null(slab_alloc(c, 0)); /* fill the slab */
+		}
+		assert_int_equal(slab_check(), 0);
+	}
+}
+
+/* ---- lists, growth, shrink ---------------------------------------------- */
+
+static void assert_lists(const struct slab_cache *c, unsigned full, unsigned partial,
+                         unsigned empty)
+{
+	assert_int_equal(c->nr_slabs[SLAB_FULL], full);
+	assert_int_equal(c->nr_slabs[SLAB_PARTIAL], partial);
+	assert_int_equal(c->nr_slabs[SLAB_EMPTY], empty);
+	assert_int_equal(slab_check(), 0);
+}
+
+static void slab_moves_slabs_between_full_partial_and_empty(void **state)
+{
+	(void)state;
+	struct slab_cache *c = slab_cache_create("quad", 1000, 0, NULL, 0);
+	void *o[8];
+
+	assert_int_equal(c->objs_per_slab, 4);
+	assert_lists(c, 0, 0, 0);
+	o[0] = slab_alloc(c, 0);
+	assert_lists(c, 0, 1, 0);
+	for (int i = 1; i < 4; i++)
+		o[i] = slab_alloc(c, 0);
+	assert_lists(c, 1, 0, 0);
+	o[4] = slab_alloc(c, 0);
+	assert_lists(c, 1, 1, 0);
+	slab_free(c, o[4]);
+	assert_lists(c, 1, 0, 1);
+	slab_free(c, o[0]);
+	assert_lists(c, 0, 1, 1);
+	/* partial first: the next object comes from o[0]'s slab, not the empty one */
+	void *again = slab_alloc(c, 0);
+	assert_ptr_equal(again, o[0]);
+	assert_lists(c, 1, 0, 1);
+	assert_int_equal(c->active_objs, 4);
+}
+
+static void slab_keeps_at_most_empty_limit_empty_slabs(void **state)
+{
+	(void)state;
+	struct slab_cache *c = slab_cache_create("quad", 1000, 0, NULL, 0);
+	void *o[40];
+
+	for (int i = 0; i < 40; i++)
+		o[i] = slab_alloc(c, 0);
+	assert_lists(c, 10, 0, 0);
+	for (int i = 0; i < 40; i++)
+		assert_int_equal(slab_free(c, o[i]), ERR_OK);
+	assert_lists(c, 0, 0, SLAB_EMPTY_LIMIT);
+	assert_int_equal(c->nr_reaped_pages, 10 - SLAB_EMPTY_LIMIT);
+}
+
+static void slab_shrink_returns_pages_to_buddy(void **state)
+{
+	(void)state;
+	struct slab_cache *c = slab_cache_create("shrinkme", 200, 0, NULL, 0);
+	uint64_t start = zone_free_pages();
+	void *o[1000];
+
+	for (int i = 0; i < 1000; i++)
+		o[i] = slab_alloc(c, 0);
+	uint64_t slabs = c->nr_slabs[SLAB_FULL] + c->nr_slabs[SLAB_PARTIAL];
+	assert_int_equal(zone_free_pages(), start - (slabs << c->order));
+	for (int i = 0; i < 1000; i++)
+		slab_free(c, o[i]);
+	assert_int_equal(slab_cache_shrink(c), (size_t)SLAB_EMPTY_LIMIT << c->order);
+	assert_lists(c, 0, 0, 0);
+	assert_int_equal(zone_free_pages(), start);
+	assert_int_equal(buddy_check(), 0);
+}
+
+/* Large objects keep struct slab in the "slab" cache; shrinking all caches
+ * gives back those header slabs too. */
+static void slab_shrink_all_returns_off_slab_headers_too(void **state)
+{
+	(void)state;
+	uint64_t start = zone_free_pages();
+	struct slab_cache *c = slab_cache_create("big", 8192, 0, NULL, 0);
+	void *o[64];
+
+	assert_true(c->flags & SLAB_OFF_SLAB);
+	for (int i = 0; i < 64; i++)
+		o[i] = slab_alloc(c, 0);
+	for (int i = 0; i < 64; i++)
+		slab_free(c, o[i]);
+	assert_int_equal(slab_cache_destroy(c), ERR_OK);
+	slab_shrink_all();
+	assert_int_equal(zone_free_pages(), start);
+	assert_int_equal(slab_check(), 0);
+}
+
+static void slab_destroy_refuses_cache_with_live_objects(void **state)
+{
+	(void)state;
+	struct slab_cache *c = slab_cache_create("busy", 64, 0, NULL, 0);
+	void *o = slab_alloc(c, 0);
+
+	assert_int_equal(slab_cache_destroy(c), -ERR_BUSY);
+	assert_non_null(strstr(stub_bug_last, "cache busy still has 1 objects"));
+	stub_bug_reset();
+	slab_free(c, o);
+	assert_int_equal(slab_cache_destroy(c), ERR_OK);
+	assert_int_equal(slab_check(), 0);
+}
+
+static void slab_zone_flag_puts_slabs_below_16_mib(void **state)
+{
+	(void)state;
+	struct slab_cache *dma = slab_cache_create("dma-bufs", 512, 512, NULL, SLAB_ZONE_DMA);
+	struct slab_cache *any = slab_cache_create("bufs", 512, 512, NULL, 0);
+
+	for (int i = 0; i < 50; i++) {
+		assert_true(mm_virt_to_phys(slab_alloc(dma, 0)) < ZONE_DMA_LIMIT);
+		assert_true(mm_virt_to_phys(slab_alloc(any, 0)) >= ZONE_DMA_LIMIT);
+	}
+}
+
+static void slab_cache_create_rejects_bad_arguments(void **state)
+{
+	(void)state;
+	assert_null(slab_cache_create("x", 0, 0, NULL, 0));
+	assert_null(slab_cache_create("x", 64, 3, NULL, 0));
+	assert_null(slab_cache_create("x", 64, 2 * PAGE_SIZE, NULL, 0));
+	assert_null(slab_cache_create("x", 64, 0, NULL, 0x80));
+	assert_null(slab_cache_create("x", (PAGE_SIZE << MM_MAX_ORDER) + 1, 0, NULL, 0));
+	assert_null(slab_cache_create(NULL, 64, 0, NULL, 0));
+	assert_int_equal(stub_bug_count, 0);
+}
+
+/* ---- constructors -------------------------------------------------------- */
+
+static unsigned ctor_calls;
+
+struct widget {
+	uint32_t magic;
+	uint32_t refs;
+	char name[40];
+};
+
+static void widget_ctor(void *obj)
+{
+	struct widget *w = obj;
+	w->magic = 0x77696467;
+	w->refs = 0;
+	memset(w->name, 'w', sizeof(w->name));
+	ctor_calls++;
+}
+
+static void slab_constructor_runs_once_per_object_lifetime(void **state)
+{
+	(void)state;
+	ctor_calls = 0;
+	struct slab_cache *c = slab_cache_create("widget", sizeof(struct widget), 0,
+	                                         widget_ctor, 0);
+	unsigned per = c->objs_per_slab;
+	struct widget *w[200];
+
+	assert_int_equal(ctor_calls, 0);         /* nothing until a slab exists */
+	w[0] = slab_alloc(c, 0);
+	assert_int_equal(ctor_calls, per);       /* the whole slab, once */
+	for (unsigned i = 1; i < per; i++)
+		w[i] = slab_alloc(c, 0);
+	assert_int_equal(ctor_calls, per);
+	for (int round = 0; round < 5; round++) { /* reuse: no constructor, state kept */
+		slab_free(c, w[3]);
+		w[3] = slab_alloc(c, 0);
+		assert_int_equal(w[3]->magic, 0x77696467);
+		assert_int_equal(w[3]->name[0], 'w');
+		assert_int_equal(w[3]->name[39], 'w');
+	}
+	assert_int_equal(ctor_calls, per);
+	w[per] = slab_alloc(c, 0);               /* a second slab */
+	assert_int_equal(ctor_calls, 2 * per);
+	for (unsigned i = 0; i <= per; i++)
+		slab_free(c, w[i]);
+	slab_cache_shrink(c);                    /* objects' lifetime ends */
+	slab_alloc(c, 0);
+	assert_int_equal(ctor_calls, 3 * per);
+	assert_null(slab_alloc(c, MM_ZERO));     /* would destroy constructed state */
+}
+
+/* ---- debug mode ---------------------------------------------------------- */
+
+static void slab_debug_is_switched_at_run_time(void **state)
+{
+	(void)state;
+	struct slab_cache *plain = slab_cache_create("plain", 64, 0, NULL, 0);
+	mm_debug = MM_DEBUG_SLAB;
+	struct slab_cache *dbg = slab_cache_create("dbg", 64, 0, NULL, 0);
+	struct slab_cache *opt_out = slab_cache_create("opt-out", 64, 0, NULL, SLAB_NO_DEBUG);
+	mm_debug = 0;
+
+	assert_false(plain->flags & SLAB_DEBUG);
+	assert_true(dbg->flags & SLAB_DEBUG);
+	assert_false(opt_out->flags & SLAB_DEBUG);
+	uint8_t *p = slab_alloc(dbg, 0);
+	for (int i = 0; i < 64; i++)
+		assert_int_equal(p[i], SLAB_POISON_INUSE);
+	assert_int_equal(p[-1], SLAB_RED_ACTIVE);
+	assert_int_equal(p[64], SLAB_RED_ACTIVE);
+	slab_free(dbg, p);
+	for (int i = 0; i < 64; i++)
+		assert_int_equal(p[i], SLAB_POISON_FREE);
+	assert_int_equal(p[64], SLAB_RED_INACTIVE);
+}
+
+static void slab_debug_catches_double_free(void **state)
+{
+	(void)state;
+	struct slab_cache *c = slab_cache_create("dbl", 48, 0, NULL, SLAB_DEBUG);
+	void *p = slab_alloc(c, 0), *q = slab_alloc(c, 0);
+
+	assert_int_equal(slab_free(c, p), ERR_OK);
+	assert_int_equal(slab_free(c, q), ERR_OK); /* p is no longer the list head */
+	assert_int_equal(slab_free(c, p), -ERR_BUG);
+	assert_bug_names("double free", "dbl", p);
+	assert_int_equal(c->active_objs, 0);
+	assert_int_equal(slab_check(), 0);
+}
+
+static void slab_without_debug_catches_naive_double_free(void **state)
+{
+	(void)state;
+	struct slab_cache *c = slab_cache_create("nodbg", 48, 0, NULL, 0);
+	void *p = slab_alloc(c, 0), *q = slab_alloc(c, 0);
+
+	assert_int_equal(slab_free(c, p), ERR_OK);
+	assert_int_equal(slab_free(c, p), -ERR_BUG);
+	assert_bug_names("double free", "nodbg", p);
+	assert_int_equal(slab_free(c, q), ERR_OK);
+	assert_int_equal(slab_check(), 0);
+}
+
+static void slab_debug_catches_use_after_free(void **state)
+{
+	(void)state;
+	struct slab_cache *c = slab_cache_create("uaf", 128, 0, NULL, SLAB_DEBUG);
+	uint8_t *p = slab_alloc(c, 0);
+
+	slab_free(c, p);
+	p[77] = 1;                               /* write after free */
+	assert_int_equal(slab_check(), 1);
+	assert_bug_names("use after free", "uaf", p);
+	uint8_t *again = slab_alloc(c, 0);       /* LIFO: the same object */
+	assert_ptr_equal(again, p);
+	assert_bug_names("use after free", "uaf", p);
+	assert_int_equal(slab_check(), 0);
+}
+
+static void slab_debug_names_offset_of_use_after_free(void **state)
+{
+	(void)state;
+	struct slab_cache *c = slab_cache_create("uaf2", 128, 0, NULL, SLAB_DEBUG);
+	uint8_t *p = slab_alloc(c, 0);
+
+	slab_free(c, p);
+	p[77] = 1;
+	slab_alloc(c, 0);
+	assert_non_null(strstr(stub_bug_last, "offset 77"));
+}
+
+static void slab_debug_catches_overflow_and_underflow(void **state)
+{
+	(void)state;
+	struct slab_cache *c = slab_cache_create("ovf", 100, 0, NULL, SLAB_DEBUG);
+	uint8_t *p = slab_alloc(c, 0), *q = slab_alloc(c, 0);
+
+	p[100] = 'x';                            /* one byte past the end */
+	assert_int_equal(slab_free(c, p), -ERR_BUG);
+	assert_non_null(strstr(stub_bug_last, "offset 100"));
+	assert_bug_names("overflow", "ovf", p);
+	assert_int_equal(c->active_objs, 2);     /* refused: still allocated */
+	p[100] = SLAB_RED_ACTIVE;
+	assert_int_equal(slab_free(c, p), ERR_OK);
+
+	q[-3] = 'y';                             /* before the start */
+	assert_int_equal(slab_free(c, q), -ERR_BUG);
+	assert_bug_names("offset -3", "ovf", q);
+}
+
+static void slab_debug_rejects_pointer_inside_an_object(void **state)
+{
+	(void)state;
+	struct slab_cache *c = slab_cache_create("mid", 64, 0, NULL, SLAB_DEBUG);
+	uint8_t *p = slab_alloc(c, 0);
+
+	assert_int_equal(slab_free(c, p + 8), -ERR_BUG);
+	assert_bug_names("not the start of an object", "mid", p + 8);
+	assert_int_equal(slab_free(c, p), ERR_OK);
+}
+
+static void slab_free_to_wrong_cache_or_non_slab_memory_is_refused(void **state)
+{
+	(void)state;
+	struct slab_cache *a = slab_cache_create("cache-a", 64, 0, NULL, 0);
+	struct slab_cache *b = slab_cache_create("cache-b", 64, 0, NULL, 0);
+	void *p = slab_alloc(a, 0);
+	pfn_t page = buddy_alloc(0, 0);
+	int on_stack;
+
+	assert_int_equal(slab_free(b, p), -ERR_BUG);
+	assert_bug_names("belongs to cache cache-a, not cache-b", "cache-a", p);
+	assert_int_equal(slab_free(a, pfn_to_virt(page)), -ERR_BUG);
+	assert_bug_names("not an object of any slab cache", "cache-a", pfn_to_virt(page));
+	assert_int_equal(slab_free(a, &on_stack), -ERR_BUG);
+	assert_bug_names("not an object", "cache-a", &on_stack);
+	assert_int_equal(slab_free(a, p), ERR_OK);
+}
+
+static void slab_check_catches_corrupted_free_list(void **state)
+{
+	(void)state;
+	struct slab_cache *c = slab_cache_create("corrupt", 64, 0, NULL, 0);
+	void **p = slab_alloc(c, 0);
+	void **q = slab_alloc(c, 0);
+
+	slab_free(c, q);
+	void *saved = *q;                        /* q's free pointer */
+	*q = (uint8_t *)p + 3;                   /* use after free, undetected by poison */
+	assert_true(slab_check() > 0);
+	assert_non_null(strstr(stub_bug_last, "corrupt"));
+	stub_bug_reset();
+	*q = saved;
+	assert_int_equal(slab_check(), 0);
+	c->active_objs++;
+	assert_true(slab_check() > 0);
+	c->active_objs--;
+	stub_bug_reset();
+}
+
+static void slab_dump_prints_a_slabinfo_row_per_cache(void **state)
+{
+	(void)state;
+	struct slab_cache *c = slab_cache_create("dumped", 1000, 0, NULL, 0);
+	for (int i = 0; i < 5; i++)
+		slab_alloc(c, 0);
+	stub_print_reset();
+	slab_dump();
+
+	/* 5 active of 8, 1000 B, stride 1000, 4 per slab, 1 page: 1 full 1 partial */
+	assert_non_null(strstr(stub_print_buf, "dumped"));
+	assert_non_null(strstr(stub_print_buf,
+	        "      5       8    1000   1000        4     1 :    1       1     0      2 off-slab"));
+	assert_non_null(strstr(stub_print_buf, "slab_cache"));
+}
+
+/* ---- kmalloc ------------------------------------------------------------- */
+
+static void kmalloc_rounds_requests_up_to_size_classes(void **state)
+{
+	(void)state;
+	static const size_t want[][2] = {
+		{ 1, 32 }, { 32, 32 }, { 33, 64 }, { 65, 96 }, { 97, 128 },
+		{ 129, 192 }, { 193, 256 }, { 257, 512 }, { 4097, 8192 },
+		{ 131072, 131072 }, { 131073, 0 }, { 0, 0 },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(want); i++)
+		assert_int_equal(kmalloc_size_class(want[i][0]), want[i][1]);
+}
+
+static void kmalloc_serves_every_class_naturally_aligned(void **state)
+{
+	(void)state;
+	assert_int_equal(kmalloc_init(), ERR_OK);
+	uint64_t start = zone_free_pages();
+
+	for (size_t sz = 32; sz <= KMALLOC_MAX_CACHE_SIZE; sz *= 2) {
+		uint8_t *p = kmalloc(sz, 0);
+		size_t align = sz < PAGE_SIZE ? sz : PAGE_SIZE;
+		assert_non_null(p);
+		assert_int_equal((uintptr_t)p % align, 0);
+		memset(p, 0xee, sz);
+		struct slab_cache *c = slab_cache_of(p);
+		assert_int_equal(c->size, sz);
+		assert_int_equal(strncmp(c->name, "kmalloc-", 8), 0);
+		assert_int_equal(kfree(p), ERR_OK);
+	}
+	assert_int_equal((uintptr_t)kmalloc(96, 0) % 32, 0);
+	assert_int_equal((uintptr_t)kmalloc(150, 0) % 64, 0);
+	assert_null(kmalloc(0, 0));
+	assert_int_equal(kfree(NULL), ERR_OK);
+	assert_int_equal(slab_check(), 0);
+	(void)start;
+}
+
+static void kmalloc_above_128k_comes_from_buddy(void **state)
+{
+	(void)state;
+	assert_int_equal(kmalloc_init(), ERR_OK);
+	uint64_t start = zone_free_pages();
+	uint8_t *p = kmalloc(200 << 10, 0);      /* 50 pages -> order 6 */
+
+	assert_non_null(p);
+	assert_int_equal(page_offset(p), 0);
+	pfn_t pfn = virt_to_pfn(p);
+	assert_int_equal(pfn_to_page(pfn)->use, PAGE_USE_KMALLOC);
+	assert_int_equal(pfn_to_page(pfn)->order, 6);
+	assert_int_equal(zone_free_pages(), start - 64);
+	memset(p, 1, 200 << 10);
+	assert_int_equal(kfree(p + 8), -ERR_BUG);
+	assert_bug_names("not returned by kmalloc", "kfree", p + 8);
+	assert_int_equal(kfree(p), ERR_OK);
+	assert_int_equal(zone_free_pages(), start);
+	assert_int_equal(kfree(p), -ERR_BUG);    /* double free */
+	assert_bug_names("not returned by kmalloc", "kfree", p);
+	assert_null(kmalloc((PAGE_SIZE << MM_MAX_ORDER) + 1, 0));
+}
+
+static void kmalloc_zero_flag_returns_zeroed_memory(void **state)
+{
+	(void)state;
+	assert_int_equal(kmalloc_init(), ERR_OK);
+	uint8_t *p = kmalloc(100, 0);
+
+	memset(p, 0xff, 100);
+	kfree(p);
+	uint8_t *q = kmalloc(100, MM_ZERO);
+	assert_ptr_equal(q, p);
+	for (int i = 0; i < 100; i++)
+		assert_int_equal(q[i], 0);
+}
+
+/* ---- randomised run against a model -------------------------------------- */
+
+static uint64_t rng_state;
+
+static uint32_t rng(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return (uint32_t)(rng_state >> 16);
+}
+
+struct live_obj { int cache; uint8_t *p; uint8_t fill; };
+
+#define NCACHES 5
+#define MAX_LIVE 3000
+
+/* Each live object is filled with its own byte; on free the fill must be
+ * intact (no other object overlapped it). slab_check() after every op. */
+static void slab_random_run_matches_model(void **state)
+{
+	(void)state;
+	static const struct { const char *name; size_t size; unsigned flags; bool ctor; } spec[NCACHES] = {
+		{ "r-32", 32, 0, false }, { "r-200", 200, SLAB_DEBUG, false },
+		{ "r-1000", 1000, 0, false }, { "r-5000", 5000, SLAB_DEBUG, false },
+		{ "r-widget", sizeof(struct widget), SLAB_DEBUG, true },
+	};
+	uint64_t start = zone_free_pages();
+	struct slab_cache *c[NCACHES];
+	struct live_obj *live = calloc(MAX_LIVE, sizeof(*live));
+	size_t n = 0, active[NCACHES] = { 0 };
+
+	for (int i = 0; i < NCACHES; i++)
+		c[i] = slab_cache_create(spec[i].name, spec[i].size, 0,
+		                         spec[i].ctor ? widget_ctor : NULL, spec[i].flags);
+	rng_state = 0x2545f4914f6cdd1dull;
+	for (int op = 0; op < 20000; op++) {
+		if (n < MAX_LIVE && (n == 0 || rng() % 100 < 52)) {
+			int k = (int)(rng() % NCACHES);
+			uint8_t *p = slab_alloc(c[k], 0);
+			assert_non_null(p);
+			if (spec[k].ctor)
+				assert_int_equal(((struct widget *)p)->magic, 0x77696467);
+			live[n] = (struct live_obj){ k, p, (uint8_t)(rng() | 1) };
+			memset(p, live[n].fill, spec[k].size);
+			if (spec[k].ctor)
+				widget_ctor(p);          /* leave it constructed */
+			n++;
+			active[k]++;
+		} else {
+			size_t i = rng() % n;
+			struct live_obj o = live[i];
+			if (!spec[o.cache].ctor)
+				for (size_t b = 0; b < spec[o.cache].size; b++)
+					assert_int_equal(o.p[b], o.fill);
+			assert_int_equal(slab_free(c[o.cache], o.p), ERR_OK);
+			live[i] = live[--n];
+			active[o.cache]--;
+		}
+		for (int k = 0; k < NCACHES; k++)
+			assert_int_equal(c[k]->active_objs, active[k]);
+		assert_int_equal(slab_check(), 0);
+	}
+	while (n > 0)
+		assert_int_equal(slab_free(c[live[n - 1].cache], live[n - 1].p), ERR_OK), n--;
+	for (int k = 0; k < NCACHES; k++)
+		assert_int_equal(slab_cache_destroy(c[k]), ERR_OK);
+	slab_shrink_all();
+	assert_int_equal(zone_free_pages(), start);
+	assert_int_equal(stub_bug_count, 0);
+	assert_int_equal(buddy_check(), 0);
+	free(live);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		TEST(slab_objects_are_aligned_and_do_not_overlap),
+		TEST(slab_order_is_chosen_to_limit_waste),
+		TEST(slab_colouring_offsets_successive_slabs),
+		TEST(slab_moves_slabs_between_full_partial_and_empty),
+		TEST(slab_keeps_at_most_empty_limit_empty_slabs),
+		TEST(slab_shrink_returns_pages_to_buddy),
+		TEST(slab_shrink_all_returns_off_slab_headers_too),
+		TEST(slab_destroy_refuses_cache_with_live_objects),
+		TEST(slab_zone_flag_puts_slabs_below_16_mib),
+		TEST(slab_cache_create_rejects_bad_arguments),
+		TEST(slab_constructor_runs_once_per_object_lifetime),
+		TEST(slab_debug_is_switched_at_run_time),
+		TEST(slab_debug_catches_double_free),
+		TEST(slab_without_debug_catches_naive_double_free),
+		TEST(slab_debug_catches_use_after_free),
+		TEST(slab_debug_names_offset_of_use_after_free),
+		TEST(slab_debug_catches_overflow_and_underflow),
+		TEST(slab_debug_rejects_pointer_inside_an_object),
+		TEST(slab_free_to_wrong_cache_or_non_slab_memory_is_refused),
+		TEST(slab_check_catches_corrupted_free_list),
+		TEST(slab_dump_prints_a_slabinfo_row_per_cache),
+		TEST(kmalloc_rounds_requests_up_to_size_classes),
+		TEST(kmalloc_serves_every_class_naturally_aligned),
+		TEST(kmalloc_above_128k_comes_from_buddy),
+		TEST(kmalloc_zero_flag_returns_zeroed_memory),
+		TEST(slab_random_run_matches_model),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
