@@ -4,11 +4,14 @@
  *
  * Everything the loader hands us is checked before use, because a broken
  * loader, a hand-written grub.cfg or a test can pass anything:
+ *   - an entry whose size field is too small or runs past the end of the
+ *     map ends the map there, with a message;
  *   - memory map entries with a zero length are dropped; entries that
  *     overflow or run past the 52-bit physical address limit are clamped
  *     (or dropped if nothing is left), each with a message;
  *   - usable ranges are shrunk to whole pages and have every non-usable
- *     range cut out of them, so "usable" really means usable;
+ *     range cut out of them, so "usable" really means usable; usable
+ *     ranges that overlap or touch are merged, so none is counted twice;
  *   - without a memory map, mem_lower/mem_upper are used instead;
  *   - modules that end before they start, are empty, or do not lie inside
  *     usable RAM are reported and skipped; extra modules past
@@ -114,9 +117,10 @@ static void read_mmap(const uint8_t *mbi, bootinfo_reader read, struct boot_info
 		warn(bi, "memory map at %#lx (%u bytes) is unreadable", addr, len);
 		return;
 	}
-	for (uint32_t off = 0; off + 4 <= len; ) {
+	/* off <= len always; written so that nothing can wrap around 32 bits */
+	for (uint32_t off = 0; len - off >= 4; ) {
 		uint32_t size = rd32(map, off);
-		if (size < MMAP_ENTRY_MIN || off + 4 + size > len) {
+		if (size < MMAP_ENTRY_MIN || size > len - off - 4) {
 			warn(bi, "memory map: malformed entry at offset %u (size %u); rest ignored", off, size);
 			return;
 		}
@@ -167,7 +171,29 @@ static void drop_empty(struct boot_info *bi)
 	bi->nranges = n;
 }
 
-/* Usable memory never overlaps anything the map calls reserved. */
+/* Firmware may list memory in overlapping or touching usable entries:
+ * merge them, so no frame is counted (or handed out) twice. Runs on the
+ * sorted, cut ranges, where nothing reserved can lie between two usable
+ * ranges that meet. */
+static void merge_usable(struct boot_info *bi)
+{
+	int n = 0;
+	for (int i = 0; i < bi->nranges; i++) {
+		const struct mem_range *r = &bi->ranges[i];
+		struct mem_range *last = n ? &bi->ranges[n - 1] : NULL;
+		if (last && last->type == MEM_USABLE && r->type == MEM_USABLE &&
+		    r->base <= last->base + last->len) {
+			if (r->base + r->len > last->base + last->len)
+				last->len = r->base + r->len - last->base;
+			continue;
+		}
+		bi->ranges[n++] = *r;
+	}
+	bi->nranges = n;
+}
+
+/* Usable memory never overlaps anything the map calls reserved, nor
+ * other usable memory. */
 static void clean_ranges(struct boot_info *bi)
 {
 	int n = bi->nranges;
@@ -181,6 +207,7 @@ static void clean_ranges(struct boot_info *bi)
 	}
 	drop_empty(bi);
 	sort_ranges(bi);
+	merge_usable(bi);
 	bi->usable_bytes = 0;
 	bi->top_of_ram = 0;
 	for (int i = 0; i < bi->nranges; i++) {

@@ -28,10 +28,19 @@ static bool parse_uint(const char *s, int lo, int hi, int *out)
 	return true;
 }
 
-/* QEMU's -kernel puts the kernel's file name first: "build/kernel32.elf". */
-static bool looks_like_path(const char *w)
+static bool has_char(const char *s, size_t n, char c)
 {
-	return strchr(w, '/') && !strchr(w, '=');
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == c)
+			return true;
+	return false;
+}
+
+/* QEMU's -kernel puts the kernel's file name first: "build/kernel32.elf".
+ * Judged on the whole word, which may be longer than WORD_MAX. */
+static bool looks_like_path(const char *w, size_t n)
+{
+	return has_char(w, n, '/') && !has_char(w, n, '=');
 }
 
 static void reject(struct boot_options *o, const char *word, const char *why)
@@ -72,10 +81,12 @@ void bootopt_parse(const char *cmdline, struct boot_options *o)
 		size_t k = n < WORD_MAX - 1 ? n : WORD_MAX - 1;
 		memcpy(word, s, k);
 		word[k] = '\0';
-		if (n >= WORD_MAX)
-			reject(o, word, "is too long; ignored");
-		else if (!looks_like_path(word))
-			apply(o, word);
+		if (!looks_like_path(s, n)) {   /* paths are skipped, however long */
+			if (n >= WORD_MAX)
+				reject(o, word, "is too long; ignored");
+			else
+				apply(o, word);
+		}
 		s += n;
 	}
 }

@@ -1,0 +1,593 @@
+/*
+ * test_elf.c - the ELF64 validator (kernel/elf.c), compiled unchanged.
+ *
+ * Each test starts from a minimal valid executable built in memory by
+ * build_valid() (an ELF header, two program headers, a text and a data
+ * segment), changes one field, and asserts the exact reason elf_parse()
+ * gives. The header layouts here are written from the System V ABI, not
+ * copied from elf.c, so a wrong offset in either shows up. Images are
+ * parsed from heap blocks of exactly their size, so ASan catches any read
+ * past the end; a randomised test mutates bytes and checks that whatever
+ * is accepted satisfies the documented guarantees.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <pagoda/error.h>
+#include "elf.h"
+
+struct t_ehdr {
+	uint8_t ident[16];
+	uint16_t type, machine;
+	uint32_t version;
+	uint64_t entry, phoff, shoff;
+	uint32_t flags;
+	uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
+};
+
+struct t_phdr {
+	uint32_t type, flags;
+	uint64_t offset, vaddr, paddr, filesz, memsz, align;
+};
+
+_Static_assert(sizeof(struct t_ehdr) == 64, "Elf64_Ehdr");
+_Static_assert(sizeof(struct t_phdr) == 56, "Elf64_Phdr");
+_Static_assert(offsetof(struct t_ehdr, phoff) == 32, "e_phoff");
+_Static_assert(offsetof(struct t_ehdr, phnum) == 56, "e_phnum");
+_Static_assert(offsetof(struct t_phdr, memsz) == 40, "p_memsz");
+
+#define PT_NULL     0
+#define PT_LOAD     1
+#define PT_DYNAMIC  2
+#define PT_INTERP   3
+#define PT_NOTE     4
+#define PT_GNU_STACK 0x6474e551u
+#define PF_X 1
+#define PF_W 2
+#define PF_R 4
+
+/* The kernel's user window: [USER_LO, USER_HI). */
+#define USER_LO 0x1000ULL
+#define USER_HI 0x00007fffffef0000ULL
+
+#define TEXT_VA   0x401000ULL
+#define DATA_VA   0x402000ULL
+#define TEXT_OFF  0x100
+#define TEXT_SIZE 0x100
+#define DATA_OFF  0x200
+#define DATA_FILE 0x80
+#define DATA_MEM  0x1000
+#define IMAGE_MAX 0x1000
+
+/* The image under test: header, program headers from offset 64, bytes. */
+static union {
+	uint8_t bytes[IMAGE_MAX];
+	struct t_ehdr eh;
+} img;
+static size_t img_size;
+
+static struct t_phdr *ph(int i)
+{
+	return (struct t_phdr *)(img.bytes + img.eh.phoff) + i;
+}
+
+static void build_valid(void)
+{
+	memset(&img, 0, sizeof img);
+	memcpy(img.eh.ident, "\177ELF", 4);
+	img.eh.ident[4] = 2;    /* ELFCLASS64 */
+	img.eh.ident[5] = 1;    /* ELFDATA2LSB */
+	img.eh.ident[6] = 1;    /* EV_CURRENT */
+	img.eh.type = 2;        /* ET_EXEC */
+	img.eh.machine = 62;    /* EM_X86_64 */
+	img.eh.version = 1;
+	img.eh.entry = TEXT_VA + 0x10;
+	img.eh.phoff = sizeof(struct t_ehdr);
+	img.eh.ehsize = sizeof(struct t_ehdr);
+	img.eh.phentsize = sizeof(struct t_phdr);
+	img.eh.phnum = 2;
+	*ph(0) = (struct t_phdr){ .type = PT_LOAD, .flags = PF_R | PF_X, .offset = TEXT_OFF,
+		.vaddr = TEXT_VA, .paddr = TEXT_VA, .filesz = TEXT_SIZE, .memsz = TEXT_SIZE,
+		.align = 0x1000 };
+	*ph(1) = (struct t_phdr){ .type = PT_LOAD, .flags = PF_R | PF_W, .offset = DATA_OFF,
+		.vaddr = DATA_VA, .paddr = DATA_VA, .filesz = DATA_FILE, .memsz = DATA_MEM,
+		.align = 0x1000 };
+	memset(img.bytes + TEXT_OFF, 0x90, TEXT_SIZE);
+	memset(img.bytes + DATA_OFF, 0x5a, DATA_FILE);
+	img_size = DATA_OFF + DATA_FILE;
+}
+
+static int setup(void **state)
+{
+	build_valid();
+	return 0;
+}
+
+static struct elf_image out;
+static const char *why;
+
+/* Parse the first `size` bytes of img from a heap copy of exactly that size. */
+static int parse_size(size_t size)
+{
+	uint8_t *copy = malloc(size ? size : 1);
+	assert_non_null(copy);
+	memcpy(copy, img.bytes, size);
+	why = "(not set)";
+	int rc = elf_parse(copy, size, USER_LO, USER_HI, &out, &why);
+	free(copy);
+	return rc;
+}
+
+static int parse(void)
+{
+	return parse_size(img_size);
+}
+
+static void expect_reject(const char *reason)
+{
+	assert_int_equal(parse(), -ERR_INVAL);
+	assert_non_null(why);
+	assert_string_equal(why, reason);
+}
+
+static void expect_accept(void)
+{
+	int rc = parse();
+	if (rc != 0)
+		fail_msg("rejected: %s", why);
+	assert_null(why);
+}
+
+/* --- valid images ---------------------------------------------------- */
+
+static void elf_accepts_minimal_executable(void **state)
+{
+	expect_accept();
+	assert_int_equal(out.entry, TEXT_VA + 0x10);
+	assert_int_equal(out.nsegs, 2);
+}
+
+static void elf_reports_segments_with_their_rights(void **state)
+{
+	expect_accept();
+	const struct elf_segment *t = &out.segs[0], *d = &out.segs[1];
+	assert_int_equal(t->vaddr, TEXT_VA);
+	assert_int_equal(t->memsz, TEXT_SIZE);
+	assert_int_equal(t->filesz, TEXT_SIZE);
+	assert_int_equal(t->offset, TEXT_OFF);
+	assert_true(t->exec);
+	assert_false(t->write);
+	assert_int_equal(d->vaddr, DATA_VA);
+	assert_int_equal(d->memsz, DATA_MEM);
+	assert_int_equal(d->filesz, DATA_FILE);
+	assert_int_equal(d->offset, DATA_OFF);
+	assert_false(d->exec);
+	assert_true(d->write);
+}
+
+static void elf_read_only_segment_has_no_write_or_exec(void **state)
+{
+	ph(1)->flags = PF_R;
+	expect_accept();
+	assert_false(out.segs[1].write);
+	assert_false(out.segs[1].exec);
+}
+
+static void elf_ignores_non_load_program_headers(void **state)
+{
+	/* A PT_NOTE with nonsense fields and a PT_GNU_STACK between the loads,
+	 * in a table moved past the data to make room. */
+	struct t_phdr text = *ph(0), data = *ph(1);
+	img.eh.phoff = 0x300;
+	img.eh.phnum = 4;
+	*ph(0) = text;
+	*ph(1) = (struct t_phdr){ .type = PT_NOTE, .offset = ~0ULL, .filesz = ~0ULL };
+	*ph(2) = (struct t_phdr){ .type = PT_GNU_STACK, .flags = PF_R | PF_W };
+	*ph(3) = data;
+	img_size = 0x300 + 4 * sizeof(struct t_phdr);
+	expect_accept();
+	assert_int_equal(out.nsegs, 2);
+	assert_int_equal(out.segs[0].vaddr, TEXT_VA);
+	assert_int_equal(out.segs[1].vaddr, DATA_VA);
+}
+
+static void elf_accepts_segments_sharing_a_page_without_overlap(void **state)
+{
+	ph(1)->vaddr = TEXT_VA + TEXT_SIZE;     /* data starts where text ends */
+	expect_accept();
+	assert_int_equal(out.segs[1].vaddr, TEXT_VA + TEXT_SIZE);
+}
+
+static void elf_accepts_segment_ending_at_top_of_user_memory(void **state)
+{
+	ph(1)->vaddr = USER_HI - DATA_MEM;
+	expect_accept();
+	ph(1)->vaddr = USER_LO;
+	ph(1)->memsz = DATA_FILE;
+	expect_accept();
+}
+
+static void elf_accepts_data_ending_at_end_of_file(void **state)
+{
+	/* img_size is DATA_OFF + DATA_FILE: the last byte is the data's. */
+	expect_accept();
+	assert_int_equal(out.segs[1].offset + out.segs[1].filesz, img_size);
+}
+
+static void elf_accepts_program_headers_at_end_of_file(void **state)
+{
+	memcpy(img.bytes + img_size, ph(0), 2 * sizeof(struct t_phdr));
+	img.eh.phoff = img_size;
+	img_size += 2 * sizeof(struct t_phdr);
+	expect_accept();
+	assert_int_equal(out.nsegs, 2);
+}
+
+static void elf_accepts_entry_at_last_byte_of_text(void **state)
+{
+	img.eh.entry = TEXT_VA + TEXT_SIZE - 1;
+	expect_accept();
+	assert_int_equal(out.entry, TEXT_VA + TEXT_SIZE - 1);
+}
+
+static void elf_accepts_max_segments(void **state)
+{
+	img.eh.phnum = ELF_MAX_SEGMENTS;
+	for (int i = 1; i < ELF_MAX_SEGMENTS; i++) {
+		*ph(i) = *ph(1);
+		ph(i)->vaddr = DATA_VA + (uint64_t)i * 0x10000;
+	}
+	expect_accept();
+	assert_int_equal(out.nsegs, ELF_MAX_SEGMENTS);
+	assert_int_equal(out.segs[ELF_MAX_SEGMENTS - 1].vaddr,
+			 DATA_VA + (ELF_MAX_SEGMENTS - 1) * 0x10000ULL);
+}
+
+static void elf_parses_image_at_unaligned_address(void **state)
+{
+	uint8_t *buf = malloc(img_size + 1);
+	assert_non_null(buf);
+	memcpy(buf + 1, img.bytes, img_size);
+	int rc = elf_parse(buf + 1, img_size, USER_LO, USER_HI, &out, &why);
+	free(buf);
+	assert_int_equal(rc, 0);
+	assert_int_equal(out.nsegs, 2);
+	assert_int_equal(out.segs[1].vaddr, DATA_VA);
+}
+
+/* --- the header ------------------------------------------------------ */
+
+static void elf_rejects_file_smaller_than_header(void **state)
+{
+	assert_int_equal(parse_size(63), -ERR_INVAL);
+	assert_string_equal(why, "file too small for an ELF header");
+	assert_int_equal(parse_size(0), -ERR_INVAL);
+	assert_string_equal(why, "file too small for an ELF header");
+}
+
+static void elf_rejects_bad_magic(void **state)
+{
+	img.eh.ident[3] = 'G';
+	expect_reject("not an ELF file (bad magic)");
+	build_valid();
+	img.eh.ident[0] = 0;
+	expect_reject("not an ELF file (bad magic)");
+}
+
+static void elf_rejects_32_bit_class(void **state)
+{
+	img.eh.ident[4] = 1;
+	expect_reject("not a 64-bit ELF file");
+}
+
+static void elf_rejects_big_endian(void **state)
+{
+	img.eh.ident[5] = 2;
+	expect_reject("not little-endian");
+}
+
+static void elf_rejects_unknown_version(void **state)
+{
+	img.eh.ident[6] = 0;
+	expect_reject("unknown ELF version");
+	build_valid();
+	img.eh.version = 2;
+	expect_reject("unknown ELF version");
+}
+
+static void elf_rejects_wrong_machine(void **state)
+{
+	img.eh.machine = 3;     /* EM_386 */
+	expect_reject("not an x86_64 executable");
+}
+
+static void elf_rejects_shared_object(void **state)
+{
+	img.eh.type = 3;        /* ET_DYN: a PIE or a library */
+	expect_reject("not a static executable (ET_EXEC)");
+	img.eh.type = 1;        /* ET_REL */
+	expect_reject("not a static executable (ET_EXEC)");
+}
+
+static void elf_rejects_wrong_program_header_size(void **state)
+{
+	img.eh.phentsize = 32;
+	expect_reject("bad program header table size");
+	img.eh.phentsize = 64;
+	expect_reject("bad program header table size");
+}
+
+static void elf_rejects_zero_program_headers(void **state)
+{
+	img.eh.phnum = 0;
+	expect_reject("bad program header table size");
+}
+
+static void elf_rejects_huge_program_header_count(void **state)
+{
+	img.eh.phnum = 0xffff;
+	expect_reject("bad program header table size");
+	img.eh.phnum = 65;
+	expect_reject("bad program header table size");
+}
+
+static void elf_rejects_program_headers_past_end_of_file(void **state)
+{
+	img.eh.phoff = img_size + 1;
+	expect_reject("program headers lie outside the file");
+	img.eh.phoff = img_size - sizeof(struct t_phdr);   /* first fits, second not */
+	expect_reject("program headers lie outside the file");
+}
+
+static void elf_rejects_program_header_offset_that_overflows(void **state)
+{
+	img.eh.phoff = UINT64_MAX - 8;
+	expect_reject("program headers lie outside the file");
+	img.eh.phoff = UINT64_MAX - 2 * 56 + 2;     /* phoff + phnum*56 wraps to 2 */
+	expect_reject("program headers lie outside the file");
+}
+
+/* --- segments -------------------------------------------------------- */
+
+static void elf_rejects_file_size_larger_than_memory_size(void **state)
+{
+	ph(1)->memsz = DATA_FILE - 1;
+	expect_reject("segment file size exceeds its memory size");
+}
+
+static void elf_rejects_segment_past_end_of_file(void **state)
+{
+	ph(1)->filesz = DATA_FILE + 1;
+	expect_reject("segment data lies outside the file");
+	build_valid();
+	ph(1)->offset = img_size + 1;
+	ph(1)->filesz = 0;
+	expect_reject("segment data lies outside the file");
+}
+
+static void elf_rejects_segment_offset_that_overflows(void **state)
+{
+	ph(1)->offset = UINT64_MAX - 0x10;      /* offset + filesz wraps */
+	expect_reject("segment data lies outside the file");
+	build_valid();
+	ph(1)->filesz = UINT64_MAX;
+	ph(1)->memsz = UINT64_MAX;
+	expect_reject("segment data lies outside the file");
+}
+
+static void elf_rejects_empty_segment(void **state)
+{
+	ph(1)->filesz = 0;
+	ph(1)->memsz = 0;
+	expect_reject("empty loadable segment");
+}
+
+static void elf_rejects_segment_below_user_memory(void **state)
+{
+	ph(1)->vaddr = 0;
+	expect_reject("segment lies outside user memory");
+	ph(1)->vaddr = USER_LO - 1;
+	expect_reject("segment lies outside user memory");
+}
+
+static void elf_rejects_segment_above_user_memory(void **state)
+{
+	ph(1)->vaddr = USER_HI;
+	expect_reject("segment lies outside user memory");
+	ph(1)->vaddr = 0xffff800000000000ULL;   /* the kernel half */
+	expect_reject("segment lies outside user memory");
+}
+
+static void elf_rejects_segment_running_past_top_of_user_memory(void **state)
+{
+	ph(1)->vaddr = USER_HI - DATA_MEM + 1;
+	expect_reject("segment lies outside user memory");
+}
+
+static void elf_rejects_segment_whose_end_overflows(void **state)
+{
+	ph(1)->memsz = UINT64_MAX - DATA_VA + 2;    /* vaddr + memsz wraps to 1 */
+	expect_reject("segment lies outside user memory");
+}
+
+static void elf_rejects_overlapping_segments(void **state)
+{
+	ph(1)->vaddr = TEXT_VA + TEXT_SIZE - 1;
+	expect_reject("loadable segments overlap");
+	ph(1)->vaddr = TEXT_VA - DATA_MEM + 1;      /* data's end overlaps text's start */
+	expect_reject("loadable segments overlap");
+	ph(1)->vaddr = TEXT_VA;
+	expect_reject("loadable segments overlap");
+}
+
+static void elf_rejects_segment_containing_another(void **state)
+{
+	ph(1)->vaddr = TEXT_VA - 0x800;     /* [0x400800, 0x401800) contains text */
+	expect_reject("loadable segments overlap");
+}
+
+static void elf_rejects_too_many_segments(void **state)
+{
+	img.eh.phnum = ELF_MAX_SEGMENTS + 1;
+	for (int i = 1; i <= ELF_MAX_SEGMENTS; i++) {
+		*ph(i) = *ph(1);
+		ph(i)->vaddr = DATA_VA + (uint64_t)i * 0x10000;
+	}
+	expect_reject("too many loadable segments");
+}
+
+static void elf_rejects_interpreter(void **state)
+{
+	img.eh.phnum = 3;
+	*ph(2) = (struct t_phdr){ .type = PT_INTERP, .offset = TEXT_OFF, .filesz = 28 };
+	expect_reject("dynamically linked (not supported)");
+}
+
+static void elf_rejects_dynamic_section(void **state)
+{
+	ph(1)->type = PT_DYNAMIC;
+	expect_reject("dynamically linked (not supported)");
+}
+
+static void elf_rejects_image_without_loadable_segment(void **state)
+{
+	ph(0)->type = PT_NOTE;
+	ph(1)->type = PT_NULL;
+	expect_reject("no loadable segments");
+}
+
+static void elf_rejects_entry_in_data_segment(void **state)
+{
+	img.eh.entry = DATA_VA;
+	expect_reject("entry point is not in an executable segment");
+}
+
+static void elf_rejects_entry_just_past_text(void **state)
+{
+	img.eh.entry = TEXT_VA + TEXT_SIZE;
+	expect_reject("entry point is not in an executable segment");
+	img.eh.entry = TEXT_VA - 1;
+	expect_reject("entry point is not in an executable segment");
+	img.eh.entry = 0;
+	expect_reject("entry point is not in an executable segment");
+}
+
+static void elf_rejects_entry_when_no_segment_is_executable(void **state)
+{
+	ph(0)->flags = PF_R;
+	expect_reject("entry point is not in an executable segment");
+}
+
+/* --- randomised ------------------------------------------------------ */
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
+
+static uint64_t rng(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
+/* What elf.h promises about any image it accepts. */
+static void assert_accepted_image_is_safe(size_t size)
+{
+	assert_in_range(out.nsegs, 1, ELF_MAX_SEGMENTS);
+	bool entry_ok = false;
+	for (int i = 0; i < out.nsegs; i++) {
+		const struct elf_segment *s = &out.segs[i];
+		assert_true(s->memsz > 0 && s->filesz <= s->memsz);
+		assert_true(s->offset <= size && s->filesz <= size - s->offset);
+		assert_true(s->vaddr >= USER_LO && s->vaddr < USER_HI);
+		assert_true(s->memsz <= USER_HI - s->vaddr);
+		for (int j = 0; j < i; j++) {
+			const struct elf_segment *t = &out.segs[j];
+			assert_false(s->vaddr < t->vaddr + t->memsz && t->vaddr < s->vaddr + s->memsz);
+		}
+		if (s->exec && out.entry >= s->vaddr && out.entry - s->vaddr < s->memsz)
+			entry_ok = true;
+	}
+	assert_true(entry_ok);
+}
+
+static void elf_random_header_mutations_never_accept_unsafe_images(void **state)
+{
+	int accepted = 0, rejected = 0;
+	for (int round = 0; round < 20000; round++) {
+		build_valid();
+		int nflips = 1 + (int)(rng() % 4);
+		for (int k = 0; k < nflips; k++) {
+			/* Mostly the headers, where the checks are. */
+			size_t at = rng() % (64 + 2 * 56);
+			uint8_t v = (uint8_t)rng();
+			img.bytes[at] = (rng() & 1) ? v : (uint8_t)(img.bytes[at] ^ (1u << (v & 7)));
+		}
+		size_t size = img_size - (rng() % 8 == 0 ? rng() % img_size : 0);
+		if (parse_size(size) == 0) {
+			assert_null(why);
+			assert_accepted_image_is_safe(size);
+			accepted++;
+		} else {
+			assert_non_null(why);
+			rejected++;
+		}
+	}
+	/* Both outcomes must have been exercised for the test to mean anything. */
+	assert_true(accepted > 100);
+	assert_true(rejected > 100);
+}
+
+#define T(f) cmocka_unit_test_setup(f, setup)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(elf_accepts_minimal_executable),
+		T(elf_reports_segments_with_their_rights),
+		T(elf_read_only_segment_has_no_write_or_exec),
+		T(elf_ignores_non_load_program_headers),
+		T(elf_accepts_segments_sharing_a_page_without_overlap),
+		T(elf_accepts_segment_ending_at_top_of_user_memory),
+		T(elf_accepts_data_ending_at_end_of_file),
+		T(elf_accepts_program_headers_at_end_of_file),
+		T(elf_accepts_entry_at_last_byte_of_text),
+		T(elf_accepts_max_segments),
+		T(elf_parses_image_at_unaligned_address),
+		T(elf_rejects_file_smaller_than_header),
+		T(elf_rejects_bad_magic),
+		T(elf_rejects_32_bit_class),
+		T(elf_rejects_big_endian),
+		T(elf_rejects_unknown_version),
+		T(elf_rejects_wrong_machine),
+		T(elf_rejects_shared_object),
+		T(elf_rejects_wrong_program_header_size),
+		T(elf_rejects_zero_program_headers),
+		T(elf_rejects_huge_program_header_count),
+		T(elf_rejects_program_headers_past_end_of_file),
+		T(elf_rejects_program_header_offset_that_overflows),
+		T(elf_rejects_file_size_larger_than_memory_size),
+		T(elf_rejects_segment_past_end_of_file),
+		T(elf_rejects_segment_offset_that_overflows),
+		T(elf_rejects_empty_segment),
+		T(elf_rejects_segment_below_user_memory),
+		T(elf_rejects_segment_above_user_memory),
+		T(elf_rejects_segment_running_past_top_of_user_memory),
+		T(elf_rejects_segment_whose_end_overflows),
+		T(elf_rejects_overlapping_segments),
+		T(elf_rejects_segment_containing_another),
+		T(elf_rejects_too_many_segments),
+		T(elf_rejects_interpreter),
+		T(elf_rejects_dynamic_section),
+		T(elf_rejects_image_without_loadable_segment),
+		T(elf_rejects_entry_in_data_segment),
+		T(elf_rejects_entry_just_past_text),
+		T(elf_rejects_entry_when_no_segment_is_executable),
+		T(elf_random_header_mutations_never_accept_unsafe_images),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
