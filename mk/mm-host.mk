@@ -28,3 +28,33 @@ test-mm:
 	  printf '  %-10s %s passed, %s failed\n' $$t \
 	    $$(grep -c '^ok ' $(B)/results/host-$$t.tap) $$(grep -c '^not ok ' $(B)/results/host-$$t.tap); \
 	done
+
+# ---- benchmark: `make bench-host` (the top-level `make bench` runs it) ----
+# -O2, no sanitizers; never part of `make test`. One binary per allocator,
+# because Debian's jemalloc replaces malloc itself.
+BENCH_CFLAGS := -std=gnu11 -O2 -g $(WARN) -Wno-missing-prototypes $(INC) \
+                -Iservers/mm -Itests/host -DPAGODA_HOST_TEST=1
+MM_ALLOC_SRCS := servers/mm/zone.c servers/mm/buddy.c servers/mm/slab.c \
+                 servers/mm/kmalloc.c tests/host/mm_stubs.c
+BENCH_BINS := $(addprefix $(B)/bench/bench_,pagoda glibc jemalloc mimalloc)
+
+$(B)/bench/bench_pagoda: bench/bench_alloc.c $(MM_ALLOC_SRCS) $(wildcard servers/mm/*.h) | deps-check
+	@mkdir -p $(@D)
+	@echo "  BENCHCC $@"
+	$(V)$(CC) $(BENCH_CFLAGS) -DBENCH_ALLOCATOR=1 -o $@ bench/bench_alloc.c $(MM_ALLOC_SRCS)
+$(B)/bench/bench_glibc: bench/bench_alloc.c | deps-check
+	@mkdir -p $(@D)
+	@echo "  BENCHCC $@"
+	$(V)$(CC) $(BENCH_CFLAGS) -DBENCH_ALLOCATOR=2 -o $@ $<
+$(B)/bench/bench_jemalloc: bench/bench_alloc.c | deps-check
+	@mkdir -p $(@D)
+	@echo "  BENCHCC $@"
+	$(V)$(CC) $(BENCH_CFLAGS) -DBENCH_ALLOCATOR=3 -o $@ $< -ljemalloc
+$(B)/bench/bench_mimalloc: bench/bench_alloc.c | deps-check
+	@mkdir -p $(@D)
+	@echo "  BENCHCC $@"
+	$(V)$(CC) $(BENCH_CFLAGS) -DBENCH_ALLOCATOR=4 -o $@ $< -lmimalloc
+
+.PHONY: bench-host
+bench-host: $(BENCH_BINS)
+	@bench/run.sh $(B)/bench

@@ -22,14 +22,30 @@
 
 #include <pagoda/types.h>
 
-/* The virtual address at which mm can reach physical address pa. Every byte
- * of RAM described by the boot memory map is reachable, contiguously. */
-void *mm_phys_to_virt(paddr_t pa);
+/*
+ * The window: every byte of RAM described by the boot memory map is mapped,
+ * contiguously, at mm_phys_window + pa, for pa < mm_phys_limit. The
+ * environment sets both before zone_init() (the server from its boot info,
+ * the host stubs from their mapping). Translation is one add or subtract,
+ * so it is inline: slab_free() does it on every call.
+ */
+extern uint8_t *mm_phys_window;
+extern paddr_t mm_phys_limit;
 
-/* The inverse of mm_phys_to_virt; MM_PADDR_OUTSIDE (beyond any frame) for
- * an address outside the window, so a stray pointer is never taken for RAM. */
-paddr_t mm_virt_to_phys(const void *va);
+/* Returned by mm_virt_to_phys for an address outside the window: beyond
+ * any frame, so a stray pointer is never taken for RAM. */
 #define MM_PADDR_OUTSIDE (~(paddr_t)0 & PAGE_MASK)
+
+static inline void *mm_phys_to_virt(paddr_t pa)
+{
+	return mm_phys_window + pa;
+}
+
+static inline paddr_t mm_virt_to_phys(const void *va)
+{
+	paddr_t off = (paddr_t)((uintptr_t)va - (uintptr_t)mm_phys_window);
+	return off < mm_phys_limit ? off : MM_PADDR_OUTSIDE;
+}
 
 /* An internal invariant is broken (double free, wrong order, red zone
  * overwritten...). The message names the function and the frame or object.

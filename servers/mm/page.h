@@ -35,6 +35,7 @@
 #define MM_PAGE_H
 
 #include <pagoda/types.h>
+#include "mm_env.h"
 
 enum page_state {
 	PAGE_RESERVED  = 0, /* never handed out: a hole, firmware, boot data */
@@ -101,9 +102,17 @@ static inline pfn_t page_to_pfn(const struct page *pg)
 	return (pfn_t)(pg - mm_pages);
 }
 
-/* The mm-visible address of a frame, and the frame behind an address. */
-void *pfn_to_virt(pfn_t pfn);
-pfn_t virt_to_pfn(const void *va);
+/* The mm-visible address of a frame, and the frame behind an address
+ * (beyond mm_max_pfn for an address outside the window). */
+static inline void *pfn_to_virt(pfn_t pfn)
+{
+	return mm_phys_to_virt(pfn_to_pa(pfn));
+}
+
+static inline pfn_t virt_to_pfn(const void *va)
+{
+	return pa_to_pfn(mm_virt_to_phys(va));
+}
 
 const char *page_state_name(unsigned state);
 const char *page_use_name(unsigned use);

@@ -21,8 +21,9 @@
  *   Objects of a stride >= PAGE_SIZE/8 keep struct slab off the slab, in the
  *   bootstrap cache "slab", so large objects pack the pages exactly.
  *
- * Order: the smallest order whose unused tail is at most 1/8 of the slab
- * (else the one that wastes least). Colouring: that tail is spent on
+ * Order: the smallest order whose unused tail is at most 1/8 of the slab and
+ * that holds at least 8 objects, unless it is already 8 pages (else the one
+ * that wastes least; Linux SLUB also asks for a minimum object count). Colouring: that tail is spent on
  * shifting successive slabs' objects by 0, 64, 128 ... bytes, so that the
  * same object index in different slabs maps to different cache lines.
  *
@@ -74,12 +75,12 @@ static size_t round_up(size_t x, size_t a)
 	return (x + a - 1) & ~(a - 1);
 }
 
-static bool is_debug(const struct slab_cache *c)
+static inline bool is_debug(const struct slab_cache *c)
 {
 	return c->flags & SLAB_DEBUG;
 }
 
-static void **free_ptr(const struct slab_cache *c, void *obj)
+static inline void **free_ptr(const struct slab_cache *c, void *obj)
 {
 	return (void **)((uint8_t *)obj + c->free_off);
 }
@@ -123,14 +124,14 @@ static void list_del(struct slab_cache *c, struct slab *s)
 	c->nr_slabs[s->list]--;
 }
 
-static enum slab_list list_for(const struct slab_cache *c, const struct slab *s)
+static inline enum slab_list list_for(const struct slab_cache *c, const struct slab *s)
 {
 	if (s->inuse == 0)
 		return SLAB_EMPTY;
 	return s->inuse == c->objs_per_slab ? SLAB_FULL : SLAB_PARTIAL;
 }
 
-static void relist(struct slab_cache *c, struct slab *s)
+static inline void relist(struct slab_cache *c, struct slab *s)
 {
 	enum slab_list want = list_for(c, s);
 
@@ -163,7 +164,12 @@ static void compute_layout(struct slab_cache *c)
 	c->header = (c->flags & SLAB_OFF_SLAB) ? 0 : round_up(sizeof(struct slab), c->align);
 }
 
-/* Smallest order wasting at most 1/8 of the slab, else the least wasteful. */
+/*
+ * The smallest order whose unused tail is at most 1/8 of the slab and that
+ * holds at least SLAB_MIN_OBJECTS objects (or is already 2^SLAB_MIN_OBJS_ORDER
+ * pages: big objects need not come 8 to a slab); else the least wasteful.
+ * More objects per slab means fewer list moves and fewer buddy calls.
+ */
 static bool choose_order(struct slab_cache *c)
 {
 	size_t best_waste = 0, best_bytes = 0;
@@ -174,13 +180,19 @@ static bool choose_order(struct slab_cache *c)
 		if (bytes < c->header + c->stride)
 			continue;
 		size_t waste = (bytes - c->header) % c->stride;
+		size_t n = (bytes - c->header) / c->stride;
+		bool enough = n >= SLAB_MIN_OBJECTS || o >= SLAB_MIN_OBJS_ORDER;
+		if (enough && waste * 8 <= bytes) {
+			best = o;
+			best_waste = waste;
+			best_bytes = bytes;
+			break;
+		}
 		if (best > MM_MAX_ORDER || waste * best_bytes < best_waste * bytes) {
 			best = o;
 			best_waste = waste;
 			best_bytes = bytes;
 		}
-		if (waste * 8 <= bytes)
-			break;
 	}
 	if (best > MM_MAX_ORDER)
 		return false;
@@ -434,7 +446,7 @@ void *slab_alloc(struct slab_cache *c, mm_flags_t flags)
 	return obj;
 }
 
-static struct slab *slab_of(const void *obj)
+static inline struct slab *slab_of(const void *obj)
 {
 	pfn_t pfn = virt_to_pfn(obj);
 

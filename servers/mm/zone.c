@@ -40,16 +40,6 @@ static const char *const zone_names[MM_NR_ZONES] = { "DMA", "DMA32", "Normal" };
 
 #define MAX_DESCRIBED_PFN ((pfn_t)PAGE_LINK_NONE) /* links are 32-bit */
 
-void *pfn_to_virt(pfn_t pfn)
-{
-	return mm_phys_to_virt(pfn_to_pa(pfn));
-}
-
-pfn_t virt_to_pfn(const void *va)
-{
-	return pa_to_pfn(mm_virt_to_phys(va));
-}
-
 const char *page_state_name(unsigned state)
 {
 	static const char *const names[] = { "reserved", "free", "allocated", "tail" };
@@ -63,17 +53,6 @@ const char *page_use_name(unsigned use)
 		"kmalloc", "user", "pagetable", "dma",
 	};
 	return use < PAGE_USE__COUNT ? names[use] : "?";
-}
-
-enum zone_id pfn_zone(pfn_t pfn)
-{
-	paddr_t pa = pfn_to_pa(pfn);
-
-	if (pa < ZONE_DMA_LIMIT)
-		return ZONE_DMA;
-	if (pa < ZONE_DMA32_LIMIT)
-		return ZONE_DMA32;
-	return ZONE_NORMAL;
 }
 
 /* First frame wholly inside a usable range, and one past the last. */

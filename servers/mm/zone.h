@@ -84,7 +84,14 @@ extern struct zone mm_zones[MM_NR_ZONES];
 int zone_init(const struct mm_range *map, size_t nmap,
               const struct mm_range *reserved, size_t nres);
 
-enum zone_id pfn_zone(pfn_t pfn);
+static inline enum zone_id pfn_zone(pfn_t pfn)
+{
+	paddr_t pa = pfn_to_pa(pfn);
+
+	if (pa < ZONE_DMA_LIMIT)
+		return ZONE_DMA;
+	return pa < ZONE_DMA32_LIMIT ? ZONE_DMA32 : ZONE_NORMAL;
+}
 
 /* May zone z hand out a block of this order to a request of class zone
  * `classzone`, keeping `mark` pages plus the lowmem reserve free? */

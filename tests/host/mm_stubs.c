@@ -10,6 +10,9 @@
 #include "mm_env.h"
 #include "mm_stubs.h"
 
+uint8_t *mm_phys_window;
+paddr_t mm_phys_limit;
+
 static uint8_t *phys_base;
 static uint64_t phys_size;
 
@@ -49,6 +52,8 @@ void stub_phys_setup(const struct mm_range *map, size_t nmap,
 		perror("mm_stubs: mmap");
 		abort();
 	}
+	mm_phys_window = phys_base;
+	mm_phys_limit = phys_size;
 	for (size_t i = 0; i < nmap; i++)
 		if (map[i].type == MM_RANGE_USABLE)
 			protect(map[i].base, map[i].len, PROT_READ | PROT_WRITE);
@@ -74,6 +79,8 @@ void stub_phys_teardown(void)
 		munmap(phys_base, phys_size);
 	phys_base = NULL;
 	phys_size = 0;
+	mm_phys_window = NULL;
+	mm_phys_limit = 0;
 }
 
 bool stub_phys_is_ram(paddr_t pa, uint64_t len)
@@ -90,25 +97,6 @@ bool stub_phys_is_ram(paddr_t pa, uint64_t len)
 			return false;
 	}
 	return in_usable;
-}
-
-void *mm_phys_to_virt(paddr_t pa)
-{
-	if (pa >= phys_size) {
-		fprintf(stderr, "mm_stubs: mm_phys_to_virt(%#lx) beyond %#lx\n",
-		        (unsigned long)pa, (unsigned long)phys_size);
-		abort();
-	}
-	return phys_base + pa;
-}
-
-paddr_t mm_virt_to_phys(const void *va)
-{
-	const uint8_t *p = va;
-
-	if (p < phys_base || p >= phys_base + phys_size)
-		return MM_PADDR_OUTSIDE;
-	return (paddr_t)(p - phys_base);
 }
 
 void mm_bug(const char *fmt, ...)

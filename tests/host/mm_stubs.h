@@ -2,7 +2,7 @@
  * mm_stubs.h - the host environment for servers/mm (see servers/mm/mm_env.h).
  *
  * "Physical memory" is one sparse host mapping: physical address pa lives at
- * host address base + pa. stub_phys_setup() maps usable ranges read-write
+ * host address mm_phys_window + pa. stub_phys_setup() maps usable ranges read-write
  * and leaves holes, firmware ranges and the extra reserved ranges PROT_NONE,
  * so an allocator that ever touches a frame it must not hand out crashes the
  * test under ASan instead of passing quietly. MAP_NORESERVE keeps maps that

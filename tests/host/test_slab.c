@@ -93,16 +93,22 @@ static void slab_objects_are_aligned_and_do_not_overlap(void **state)
 	}
 }
 
-/* Order: smallest with at most 1/8 of the slab unused. 3000-byte objects:
- * order 0 and 1 waste 27%, order 2 holds 5 objects and wastes 1384 of 16384. */
+/* Order: smallest with at most 1/8 of the slab unused and 8 objects, or 8
+ * pages. 3000-byte objects: orders 0 and 1 waste 27%; order 2 wastes 8.4%
+ * but holds only 5; order 3 holds 10 and wastes 2768 of 32768. 200-byte
+ * objects: order 0 holds 20 (after a 64-byte header), wasting 32 bytes. */
 static void slab_order_is_chosen_to_limit_waste(void **state)
 {
 	(void)state;
 	struct slab_cache *c = slab_cache_create("three-k", 3000, 0, NULL, 0);
 
-	assert_int_equal(c->order, 2);
-	assert_int_equal(c->objs_per_slab, 5);
+	assert_int_equal(c->order, 3);
+	assert_int_equal(c->objs_per_slab, 10);
 	assert_true(c->flags & SLAB_OFF_SLAB);
+	struct slab_cache *small = slab_cache_create("two-hundred", 200, 0, NULL, 0);
+	assert_int_equal(small->order, 0);
+	assert_int_equal(small->objs_per_slab, 20);
+	assert_false(small->flags & SLAB_OFF_SLAB);
 	assert_int_equal(kmalloc_init(), ERR_OK);
 	for (size_t sz = 32; sz <= KMALLOC_MAX_CACHE_SIZE; sz++) {
 		if (kmalloc_size_class(sz) != sz)
@@ -121,9 +127,9 @@ static void slab_colouring_offsets_successive_slabs(void **state)
 {
 	(void)state;
 	/* 296 B on-slab: (4096 - 64) / 296 = 13 objects, 184 B left: 3 colours.
-	 * 1000 B off-slab: 4 objects, 96 B left: 2 colours. */
+	 * 1000 B off-slab: order 1, 8 objects, 192 B left: 4 colours. */
 	static const struct { size_t size; unsigned colours; size_t header; } cases[] = {
-		{ 296, 3, 64 }, { 1000, 2, 0 },
+		{ 296, 3, 64 }, { 1000, 4, 0 },
 	};
 	for (size_t k = 0; k < ARRAY_LEN(cases); k++) {
 		struct slab_cache *c = slab_cache_create("colour", cases[k].size, 0, NULL, 0);
@@ -154,7 +160,8 @@ static void assert_lists(const struct slab_cache *c, unsigned full, unsigned par
 static void slab_moves_slabs_between_full_partial_and_empty(void **state)
 {
 	(void)state;
-	struct slab_cache *c = slab_cache_create("quad", 1000, 0, NULL, 0);
+	/* 8000-byte objects: 4 to an order-3 slab */
+	struct slab_cache *c = slab_cache_create("quad", 8000, 0, NULL, 0);
 	void *o[8];
 
 	assert_int_equal(c->objs_per_slab, 4);
@@ -180,7 +187,7 @@ static void slab_moves_slabs_between_full_partial_and_empty(void **state)
 static void slab_keeps_at_most_empty_limit_empty_slabs(void **state)
 {
 	(void)state;
-	struct slab_cache *c = slab_cache_create("quad", 1000, 0, NULL, 0);
+	struct slab_cache *c = slab_cache_create("quad", 8000, 0, NULL, 0);
 	void *o[40];
 
 	for (int i = 0; i < 40; i++)
@@ -189,7 +196,7 @@ static void slab_keeps_at_most_empty_limit_empty_slabs(void **state)
 	for (int i = 0; i < 40; i++)
 		assert_int_equal(slab_free(c, o[i]), ERR_OK);
 	assert_lists(c, 0, 0, SLAB_EMPTY_LIMIT);
-	assert_int_equal(c->nr_reaped_pages, 10 - SLAB_EMPTY_LIMIT);
+	assert_int_equal(c->nr_reaped_pages, (10 - SLAB_EMPTY_LIMIT) << c->order);
 }
 
 static void slab_shrink_returns_pages_to_buddy(void **state)
@@ -479,10 +486,10 @@ static void slab_dump_prints_a_slabinfo_row_per_cache(void **state)
 	stub_print_reset();
 	slab_dump();
 
-	/* 5 active of 8, 1000 B, stride 1000, 4 per slab, 1 page: 1 full 1 partial */
+	/* 5 active of 8; 1000 B, stride 1000, 8 per 2-page slab; one partial slab */
 	assert_non_null(strstr(stub_print_buf, "dumped"));
 	assert_non_null(strstr(stub_print_buf,
-	        "      5       8    1000   1000        4     1 :    1       1     0      2 off-slab"));
+	        "      5       8    1000   1000        8     2 :    0       1     0      2 off-slab"));
 	assert_non_null(strstr(stub_print_buf, "slab_cache"));
 }
 

@@ -1,0 +1,114 @@
+/*
+ * fault.c - serving page faults: demand paging.
+ *
+ * The kernel turns every user page fault into an MM_FAULT message (w0 =
+ * address, w1 = access bits, w2 = instruction pointer) and keeps the
+ * faulting thread blocked until we reply. mm_handle_fault:
+ *   1. finds the region holding the address; none means the access is
+ *      illegal (NULL, a kernel address, the stack's guard page, or simply
+ *      unmapped);
+ *   2. checks the access against the region's rights (write to read-only,
+ *      execute from non-executable);
+ *   3. fills the page: a fresh zeroed frame (heap, stack, anonymous), the
+ *      program's file bytes followed by zeros (ELF segments), or the shared
+ *      object's frame (shared mappings); maps it; replies MM_FAULT_RESUME.
+ * An illegal access is logged - process, address, reason - and answered
+ * MM_FAULT_KILL: the kernel ends that process and nobody else.
+ *
+ * Every fill counts as one minor fault of the process (there is no swap
+ * yet, so there are no major faults).
+ */
+#include <stdio.h>
+#include <string.h>
+#include "mm.h"
+#include "buddy.h"
+#include "mm_env.h"
+
+static const char *access_name(uint64_t bits)
+{
+	return (bits & MM_FAULT_EXEC) ? "execute" : (bits & MM_FAULT_WRITE) ? "write" : "read";
+}
+
+/* Why this access may not be served, or NULL if it may. */
+static const char *illegal(struct mm_proc *p, const struct mm_region *r, vaddr_t addr, uint64_t bits)
+{
+	if (addr < PAGE_SIZE)
+		return "NULL pointer dereference";
+	if (addr >= USER_TOP)
+		return "kernel or non-user address";
+	if (!r) {
+		const struct mm_region *stack = region_of_kind(p, REGION_STACK);
+		if (stack && addr < stack->start && addr >= stack->start - PAGE_SIZE)
+			return "stack overflow into the guard page";
+		return "unmapped address";
+	}
+	if ((bits & MM_FAULT_WRITE) && !(r->prot & MM_PROT_WRITE))
+		return "page is read-only";
+	if ((bits & MM_FAULT_EXEC) && !(r->prot & MM_PROT_EXEC))
+		return "page is not executable";
+	if (bits & MM_FAULT_PRESENT)
+		return "protection violation";
+	return NULL;
+}
+
+/* Copy the file bytes of an ELF region that fall in page va. */
+static void fill_from_file(const struct mm_region *r, vaddr_t va, uint8_t *page)
+{
+	vaddr_t lo = va > r->file_va ? va : r->file_va;
+	vaddr_t hi = r->file_va + r->file_len;
+	if (hi > va + PAGE_SIZE)
+		hi = va + PAGE_SIZE;
+	if (lo < hi)
+		memcpy(page + (lo - va), mm_phys_to_virt(r->file_pa + (lo - r->file_va)), hi - lo);
+}
+
+/* Map the page at va of region r in p; 0 or -ERR_NOMEM. */
+static int fill(struct mm_proc *p, struct mm_region *r, vaddr_t va)
+{
+	if (r->kind == REGION_SHARED) {
+		pfn_t pfn = shm_page_fill(r->shm, (va - r->start) >> PAGE_SHIFT);
+		return pfn == PFN_NONE ? -ERR_NOMEM : mm_proc_map(p, va, pfn, r->prot);
+	}
+	pfn_t pfn = buddy_alloc(0, MM_ZERO);
+	if (pfn == PFN_NONE)
+		return -ERR_NOMEM;
+	if (r->kind == REGION_ELF)
+		fill_from_file(r, va, mm_phys_to_virt(pfn_to_pa(pfn)));
+	int err = mm_proc_map(p, va, pfn, r->prot);
+	if (err < 0) {
+		buddy_free(pfn, 0);
+		return err;
+	}
+	mm_proc_own(p, pfn, PAGE_USE_USER, va);
+	return 0;
+}
+
+static int kill(struct mm_proc *p, const char *fmt, uint64_t addr, uint64_t bits, const char *why,
+		uint64_t ip, struct ipc_msg *reply)
+{
+	printf(fmt, p->pid, p->name, access_name(bits), (unsigned long)addr, why, (unsigned long)ip);
+	fflush(stdout);
+	reply->tag = MM_FAULT_KILL;
+	return 1;
+}
+
+int mm_handle_fault(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply)
+{
+	static const char kill_fmt[] = "kill: pid %d (%s): page fault: %s at address %#lx (%s), ip %#lx\n";
+	vaddr_t addr = req->w[0];
+	uint64_t bits = req->w[1], ip = req->w[2];
+	struct mm_proc *p = mm_proc_find(from->pid);
+	if (!p || !p->alive) {
+		reply->tag = MM_FAULT_KILL;
+		return 1;
+	}
+	struct mm_region *r = region_find(p, addr);
+	const char *why = illegal(p, r, addr, bits);
+	if (why)
+		return kill(p, kill_fmt, addr, bits, why, ip, reply);
+	if (fill(p, r, page_round_down(addr)) < 0)
+		return kill(p, kill_fmt, addr, bits, "out of memory", ip, reply);
+	p->faults++;
+	reply->tag = MM_FAULT_RESUME;
+	return 1;
+}

@@ -1,0 +1,114 @@
+/*
+ * mm.h - the memory server's own view of processes and their regions.
+ *
+ * The server keeps one struct mm_proc per process it created, from spawn
+ * until its parent has collected the exit status. A process's address
+ * space is a sorted list of regions (region.c); each region says what may
+ * be done there and where its pages come from when first touched
+ * (fault.c). Every frame a process owns - its pages and its page tables -
+ * is on the process's frame list, threaded through the page descriptors
+ * (page.h: next/prev, owner = pid, index = virtual address), so exit
+ * frees them in one walk. Shared pages belong to their shared object
+ * (shm.c), not to any process.
+ */
+#ifndef MM_MM_H
+#define MM_MM_H
+
+#include <pagoda/types.h>
+#include <pagoda/error.h>
+#include <pagoda/ipc.h>
+#include <pagoda/mm.h>
+#include <pagoda/sys.h>
+#include "page.h"
+
+enum region_kind {
+	REGION_ELF,     /* program segment: file bytes, then zeros */
+	REGION_HEAP,    /* grows with MM_SBRK; zero-filled */
+	REGION_STACK,   /* MM_STACK_MAX below USER_STACK_TOP; guard page under it */
+	REGION_ANON,    /* MM_MMAP anonymous; zero-filled */
+	REGION_SHARED,  /* MM_MMAP shared: the pages of a shm object */
+};
+
+struct shm_obj;
+
+struct mm_region {
+	vaddr_t start, end;         /* [start, end), page aligned */
+	unsigned prot;              /* MM_PROT_* */
+	enum region_kind kind;
+	paddr_t file_pa;            /* REGION_ELF: physical address of the file bytes */
+	vaddr_t file_va;            /* REGION_ELF: where those bytes start */
+	uint64_t file_len;          /* REGION_ELF: how many */
+	struct shm_obj *shm;        /* REGION_SHARED */
+	struct mm_region *next;     /* sorted by start */
+};
+
+struct mm_proc {
+	int pid;
+	int parent;                 /* 0: none (spawned by the server) */
+	char name[32];
+	bool alive;                 /* false: exited, waiting for its parent */
+	int status;
+	unsigned flags;             /* PROC_FLAG_* the kernel was given */
+	pfn_t root;
+	struct mm_region *regions;
+	vaddr_t brk_start, brk;     /* heap region is [brk_start, round_up(brk)) */
+	vaddr_t mmap_next;          /* where the next MM_MMAP region goes */
+	uint32_t frames;            /* head of the frame list (pfn, PAGE_LINK_NONE) */
+	uint64_t resident;          /* private pages mapped */
+	uint64_t faults;            /* minor faults served */
+	uint64_t pagetables;        /* page-table frames, the root included */
+	bool waiting;               /* blocked in MM_WAIT */
+	int wait_pid;               /* ... for this child, or -1 */
+	uint64_t wait_handle;       /* reply handle */
+	struct mm_proc *next;
+};
+
+/* proc.c */
+void mm_proc_init(void);
+struct mm_proc *mm_proc_new(int pid, int parent, const char *name);
+struct mm_proc *mm_proc_find(int pid);
+struct mm_proc *mm_proc_nth(int index);
+int mm_proc_count(void);
+void mm_proc_free(struct mm_proc *p);
+void mm_proc_own(struct mm_proc *p, pfn_t pfn, enum page_use use, vaddr_t va);
+void mm_proc_disown(struct mm_proc *p, pfn_t pfn);
+void mm_proc_release(struct mm_proc *p);
+int mm_proc_map(struct mm_proc *p, vaddr_t va, pfn_t pfn, unsigned prot);
+
+/* region.c */
+void region_init(void);
+struct mm_region *region_find(struct mm_proc *p, vaddr_t va);
+struct mm_region *region_of_kind(struct mm_proc *p, enum region_kind kind);
+int region_add(struct mm_proc *p, vaddr_t start, vaddr_t end, unsigned prot,
+	       enum region_kind kind, struct mm_region **out);
+bool region_range_free(struct mm_proc *p, vaddr_t start, vaddr_t end, const struct mm_region *except);
+void region_unmap_pages(struct mm_proc *p, struct mm_region *r, vaddr_t from, vaddr_t to);
+void region_remove(struct mm_proc *p, struct mm_region *r);
+void region_remove_all(struct mm_proc *p);
+
+/* fault.c */
+int mm_handle_fault(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply);
+
+/* shm.c */
+void shm_init(void);
+struct shm_obj *shm_get(uint64_t key, uint64_t npages);
+pfn_t shm_page(struct shm_obj *o, uint64_t index);
+pfn_t shm_page_fill(struct shm_obj *o, uint64_t index);
+void shm_put(struct shm_obj *o);
+
+/* spawn.c */
+void spawn_init(const void *boot_info);
+int mm_spawn_program(const char *argv_line, int parent, unsigned flags);
+
+/* requests.c: handlers of pagoda/mm.h requests */
+int mm_handle_spawn(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply);
+int mm_handle_wait(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply);
+int mm_handle_sbrk(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply);
+int mm_handle_mmap(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply);
+int mm_handle_munmap(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply);
+int mm_handle_mprotect(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply);
+int mm_handle_stat(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply);
+int mm_handle_procinfo(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply);
+void mm_handle_exit(int pid, int status);
+
+#endif

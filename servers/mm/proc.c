@@ -1,0 +1,162 @@
+/*
+ * proc.c - the memory server's process records and the frames they own.
+ *
+ * Records come from a slab cache and sit on one list (processes are few).
+ * A process owns frames through its frame list: a doubly linked list of
+ * page descriptors (next/prev hold frame numbers; the buddy allocator uses
+ * the same links only while a frame is free). mm_proc_own() puts a frame
+ * on it and records why (user page or page table) and where it is mapped;
+ * mm_proc_release() gives every frame back to the buddy allocator when the
+ * process is gone.
+ *
+ * mm_proc_map() is the one way a frame gets mapped into a process: it
+ * hands the kernel three spare frames for page tables it may need, and
+ * takes ownership of those the kernel used (SYS_MM_MAP reports how many).
+ */
+#include <stdio.h>
+#include <string.h>
+#include "mm.h"
+#include "buddy.h"
+#include "slab.h"
+#include "mm_env.h"
+
+static struct slab_cache *proc_cache;
+static struct mm_proc *procs;
+static pfn_t spares[3] = { PFN_NONE, PFN_NONE, PFN_NONE };
+
+void mm_proc_init(void)
+{
+	proc_cache = slab_cache_create("mm_proc", sizeof(struct mm_proc), 8, NULL);
+}
+
+struct mm_proc *mm_proc_new(int pid, int parent, const char *name)
+{
+	struct mm_proc *p = slab_alloc(proc_cache, 0);
+	if (!p)
+		return NULL;
+	*p = (struct mm_proc){ .pid = pid, .parent = parent, .alive = true,
+			       .root = PFN_NONE, .frames = PAGE_LINK_NONE,
+			       .mmap_next = USER_MMAP_BASE };
+	snprintf(p->name, sizeof p->name, "%s", name);
+	p->next = procs;
+	procs = p;
+	return p;
+}
+
+struct mm_proc *mm_proc_find(int pid)
+{
+	for (struct mm_proc *p = procs; p; p = p->next)
+		if (p->pid == pid)
+			return p;
+	return NULL;
+}
+
+/* The index-th live process, oldest first. */
+struct mm_proc *mm_proc_nth(int index)
+{
+	int n = mm_proc_count();
+	int want = n - 1 - index;       /* the list is newest first */
+	for (struct mm_proc *p = procs; p && index >= 0; p = p->next)
+		if (p->alive && want-- == 0)
+			return p;
+	return NULL;
+}
+
+int mm_proc_count(void)
+{
+	int n = 0;
+	for (struct mm_proc *p = procs; p; p = p->next)
+		n += p->alive;
+	return n;
+}
+
+void mm_proc_free(struct mm_proc *p)
+{
+	struct mm_proc **link = &procs;
+	while (*link && *link != p)
+		link = &(*link)->next;
+	if (*link)
+		*link = p->next;
+	slab_free(proc_cache, p);
+}
+
+void mm_proc_own(struct mm_proc *p, pfn_t pfn, enum page_use use, vaddr_t va)
+{
+	struct page *pg = pfn_to_page(pfn);
+	pg->owner = (uint32_t)p->pid;
+	pg->use = (uint8_t)use;
+	pg->index = va;
+	pg->prev = PAGE_LINK_NONE;
+	pg->next = p->frames;
+	if (p->frames != PAGE_LINK_NONE)
+		pfn_to_page(p->frames)->prev = (uint32_t)pfn;
+	p->frames = (uint32_t)pfn;
+	if (use == PAGE_USE_PAGETABLE)
+		p->pagetables++;
+	else
+		p->resident++;
+}
+
+void mm_proc_disown(struct mm_proc *p, pfn_t pfn)
+{
+	struct page *pg = pfn_to_page(pfn);
+	if (pg->owner != (uint32_t)p->pid)
+		mm_bug("mm_proc_disown: pfn %lu belongs to pid %u, not %d", pfn, pg->owner, p->pid);
+	if (pg->prev != PAGE_LINK_NONE)
+		pfn_to_page(pg->prev)->next = pg->next;
+	else
+		p->frames = pg->next;
+	if (pg->next != PAGE_LINK_NONE)
+		pfn_to_page(pg->next)->prev = pg->prev;
+	pg->next = pg->prev = PAGE_LINK_NONE;
+	if (pg->use == PAGE_USE_PAGETABLE)
+		p->pagetables--;
+	else
+		p->resident--;
+	pg->owner = 0;
+	pg->use = PAGE_USE_ANY;
+}
+
+/* Free every frame the process owns (after the kernel has forgotten it). */
+void mm_proc_release(struct mm_proc *p)
+{
+	while (p->frames != PAGE_LINK_NONE) {
+		pfn_t pfn = p->frames;
+		mm_proc_disown(p, pfn);
+		buddy_free(pfn, 0);
+	}
+}
+
+static bool refill_spares(void)
+{
+	for (int i = 0; i < 3; i++) {
+		if (spares[i] == PFN_NONE)
+			spares[i] = buddy_alloc(0, 0);
+		if (spares[i] == PFN_NONE)
+			return false;
+	}
+	return true;
+}
+
+static uint64_t rights_of(unsigned prot)
+{
+	return MM_RIGHT_READ | ((prot & MM_PROT_WRITE) ? MM_RIGHT_WRITE : 0) |
+	       ((prot & MM_PROT_EXEC) ? MM_RIGHT_EXEC : 0);
+}
+
+/* Map frame pfn at va in p with the rights of prot. The frame's ownership
+ * is the caller's business; page tables the kernel needed become p's. */
+int mm_proc_map(struct mm_proc *p, vaddr_t va, pfn_t pfn, unsigned prot)
+{
+	if (!refill_spares())
+		return -ERR_NOMEM;
+	int64_t used = sys_call7(SYS_MM_MAP, (uint64_t)p->pid, va, pfn_to_pa(pfn), rights_of(prot),
+				 pfn_to_pa(spares[0]), pfn_to_pa(spares[1]), pfn_to_pa(spares[2]));
+	if (used < 0)
+		return (int)used;
+	for (int i = 0; i < used; i++) {
+		mm_proc_own(p, spares[i], PAGE_USE_PAGETABLE, 0);
+		spares[i] = PFN_NONE;
+	}
+	return 0;
+}
