@@ -7,11 +7,12 @@ ARCH_SRCS   := kernel/arch/x86_64/entry.S kernel/arch/x86_64/gdt.c kernel/arch/x
                kernel/arch/x86_64/syscall_arch.c
 KERNEL_SRCS := kernel/main.c kernel/console.c kernel/format.c kernel/lib.c kernel/bootinfo.c \
                kernel/bootopt.c kernel/bootmem.c kernel/elf.c kernel/vm.c kernel/proc.c \
-               kernel/sched.c kernel/spawn.c kernel/fault.c kernel/syscall.c
+               kernel/sched.c kernel/spawn.c kernel/fault.c kernel/syscall.c kernel/ipc.c \
+               kernel/mmcall.c
 
 LIBSYS_SRCS := libsys/src/crt0.S libsys/src/syscall.c libsys/src/newlib_glue.c
 
 # User programs: one .c each under user/ (or tests/progs/ for test programs).
-USER_PROGS  := init hello
+USER_PROGS  := init hello sh memstat touch
 TEST_PROGS  := fault_null fault_write_code fault_hlt fault_cli fault_kernel_jump \
                badsys spin

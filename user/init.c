@@ -1,13 +1,144 @@
 /*
- * init - the first user program. For now it announces that user space is
- * up, with its process id, and exits; the shell and the memory server
- * will give it more to do.
+ * init - the first program the memory server starts (pid 2).
+ *
+ * Without arguments it starts the shell (allowed to power off) and powers
+ * the machine off when the shell exits. With arguments, each argument is
+ * one command, run in order; this is how the QEMU tests drive the system:
+ *
+ *   spin+A        program "spin" with argv [spin, A] ('+' separates words)
+ *   &spin+A       the same, in the background: init starts the next
+ *                 command without waiting for this one
+ *
+ * For each foreground command init reads the free-frame count right before
+ * mm_spawn and right after mm_wait, and reports
+ *
+ *   init: <command words> exited with status <S>
+ *   init: LEAK: '<command words>' kept <N> frames      (only if fewer free)
+ *
+ * Between the two readings init does nothing that could take memory (no
+ * printf, no malloc): the command line is prepared before. While a
+ * background command may still be running its frames would look like a
+ * leak, so the check is then skipped (and said so). At the end init waits
+ * for every child, prints "init: all programs finished" and powers off.
  */
 #include <stdio.h>
-#include <unistd.h>
+#include <string.h>
+#include <pagoda/sys.h>
 
-int main(void)
+#define MAX_BG 32
+
+/* Background children not yet reaped: pid and command words. */
+static struct {
+	int pid;
+	char words[MM_ARGV_MAX];
+} bg[MAX_BG];
+static int nbg;
+
+/* "spin+A" -> "spin A"; returns 0 if the result is empty or too long. */
+static int command_words(const char *arg, char *out, size_t size)
 {
-	printf("init: Pagoda user space is up (pid %d)\n", getpid());
+	size_t n = strlen(arg);
+	if (n == 0 || n >= size)
+		return 0;
+	for (size_t i = 0; i <= n; i++)
+		out[i] = arg[i] == '+' ? ' ' : arg[i];
+	return 1;
+}
+
+static void run_shell(void)
+{
+	int status = 0;
+	int pid = mm_spawn("sh", MM_SPAWN_POWER);
+	if (pid < 0) {
+		printf("init: cannot run 'sh': %s\n", pagoda_strerror(pid));
+		return;
+	}
+	mm_wait(pid, &status);
+	printf("init: sh exited with status %d\n", status);
+}
+
+static void run_foreground(const char *words)
+{
+	int status = 0;
+	uint64_t before = mm_free_pages();
+	int pid = mm_spawn(words, 0);
+	if (pid < 0) {
+		printf("init: cannot run '%s': %s\n", words, pagoda_strerror(pid));
+		return;
+	}
+	int err = mm_wait(pid, &status);
+	uint64_t after = mm_free_pages();
+	if (err < 0) {
+		printf("init: waiting for '%s' failed: %s\n", words, pagoda_strerror(err));
+		return;
+	}
+	printf("init: %s exited with status %d\n", words, status);
+	if (nbg > 0)
+		printf("init: (free-frame check for '%s' skipped: %d background programs)\n",
+		       words, nbg);
+	else if (after < before)
+		printf("init: LEAK: '%s' kept %llu frames\n", words,
+		       (unsigned long long)(before - after));
+}
+
+static void run_background(const char *words)
+{
+	if (nbg == MAX_BG) {
+		printf("init: cannot run '%s': too many background programs\n", words);
+		return;
+	}
+	int pid = mm_spawn(words, 0);
+	if (pid < 0) {
+		printf("init: cannot run '%s': %s\n", words, pagoda_strerror(pid));
+		return;
+	}
+	bg[nbg].pid = pid;
+	strcpy(bg[nbg].words, words);
+	nbg++;
+}
+
+/* Reap every remaining child, naming the background ones. */
+static void wait_all(void)
+{
+	int status, pid;
+	while ((pid = mm_wait(-1, &status)) > 0) {
+		const char *words = "?";
+		for (int i = 0; i < nbg; i++) {
+			if (bg[i].pid == pid) {
+				words = bg[i].words;
+				bg[i] = bg[--nbg];
+				break;
+			}
+		}
+		printf("init: %s exited with status %d\n", words, status);
+	}
+	if (pid != -ERR_SRCH)
+		printf("init: waiting for children failed: %s\n", pagoda_strerror(pid));
+}
+
+int main(int argc, char **argv)
+{
+	printf("init: Pagoda user space is up (pid %d)\n", (int)sys_getpid());
+	if (argc <= 1) {
+		run_shell();
+		sys_poweroff(0);
+		return 0;
+	}
+	for (int i = 1; i < argc; i++) {
+		char words[MM_ARGV_MAX];
+		int background = argv[i][0] == '&';
+		const char *cmd = argv[i] + background;
+		if (!command_words(cmd, words, sizeof words)) {
+			printf("init: cannot run '%s': %s\n", cmd, pagoda_strerror(-ERR_INVAL));
+			continue;
+		}
+		if (background)
+			run_background(words);
+		else
+			run_foreground(words);
+	}
+	wait_all();
+	printf("init: all programs finished\n");
+	sys_poweroff(0);
 	return 0;
 }
