@@ -7,8 +7,7 @@ ARCH_SRCS   := kernel/arch/x86_64/entry.S kernel/arch/x86_64/gdt.c kernel/arch/x
                kernel/arch/x86_64/syscall_arch.c
 KERNEL_SRCS := kernel/main.c kernel/console.c kernel/format.c kernel/lib.c kernel/bootinfo.c \
                kernel/bootopt.c kernel/bootmem.c kernel/elf.c kernel/vm.c kernel/proc.c \
-               kernel/sched.c kernel/spawn.c kernel/fault.c kernel/syscall.c kernel/ipc.c \
-               kernel/mmcall.c
+               kernel/sched.c kernel/spawn.c kernel/fault.c kernel/syscall.c
 
 LIBSYS_SRCS := libsys/src/crt0.S libsys/src/syscall.c libsys/src/newlib_glue.c
 
