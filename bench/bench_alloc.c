@@ -70,7 +70,7 @@ static void setup_object(size_t size)
 {
 	if (cache)
 		slab_cache_destroy(cache);
-	cache = slab_cache_create("bench", size, 0, NULL, 0);
+	cache = slab_cache_create("bench", size, 0, NULL);
 }
 
 static void *obj_alloc(size_t size)

@@ -50,7 +50,7 @@ int kmalloc_init(void)
 {
 	for (int i = 0; i < KMALLOC_NR_CLASSES; i++) {
 		size_t sz = class_size[i];
-		class_cache[i] = slab_cache_create(class_name[i], sz, natural_align(sz), NULL, 0);
+		class_cache[i] = slab_cache_create(class_name[i], sz, natural_align(sz), NULL);
 		if (!class_cache[i])
 			return -ERR_NOMEM;
 	}

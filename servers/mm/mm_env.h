@@ -61,6 +61,7 @@ void mm_print(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  *                   double-free / use-after-free / overflow detection
  *                   (a cache's layout is fixed when it is created).
  * Set them before slab_init() to cover the generic kmalloc caches too.
+ * Defined by the environment, like the window variables.
  */
 #define MM_DEBUG_SLAB 0x1u
 extern unsigned mm_debug;

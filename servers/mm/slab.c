@@ -247,8 +247,8 @@ static bool create_args_valid(const char *name, size_t size, size_t align,
 	return true;
 }
 
-struct slab_cache *slab_cache_create(const char *name, size_t size, size_t align,
-                                     slab_ctor_t ctor, unsigned flags)
+struct slab_cache *slab_cache_create_flags(const char *name, size_t size, size_t align,
+                                           slab_ctor_t ctor, unsigned flags)
 {
 	if (!create_args_valid(name, size, align, flags))
 		return NULL;
@@ -260,6 +260,12 @@ struct slab_cache *slab_cache_create(const char *name, size_t size, size_t align
 		return NULL;
 	}
 	return c;
+}
+
+struct slab_cache *slab_cache_create(const char *name, size_t size, size_t align,
+                                     slab_ctor_t ctor)
+{
+	return slab_cache_create_flags(name, size, align, ctor, 0);
 }
 
 /* ---- debug mode: red zones, poison, tags -------------------------------- */

@@ -9,7 +9,7 @@
 
 #define SLAB_NAME_MAX 24
 
-/* slab_cache_create() flags */
+/* slab_cache_create_flags() flags */
 #define SLAB_DEBUG      0x01u /* poison, red zones, double-free detection */
 #define SLAB_NO_DEBUG   0x02u /* never debug, even under MM_DEBUG_SLAB */
 #define SLAB_ZONE_DMA   0x04u /* slab pages below 16 MiB (small DMA buffers) */
@@ -84,7 +84,12 @@ void slab_init(void);
  * arguments are invalid or memory is short.
  */
 struct slab_cache *slab_cache_create(const char *name, size_t size, size_t align,
-                                     slab_ctor_t ctor, unsigned flags);
+                                     slab_ctor_t ctor);
+
+/* The same, with SLAB_* flags: SLAB_DEBUG / SLAB_NO_DEBUG, SLAB_ZONE_DMA /
+ * SLAB_ZONE_DMA32 (where the slab pages come from). */
+struct slab_cache *slab_cache_create_flags(const char *name, size_t size, size_t align,
+                                           slab_ctor_t ctor, unsigned flags);
 
 /* An object, or NULL. flags: MM_ZERO (refused for caches with a
  * constructor), MM_HIGH / MM_EMERGENCY (passed to the buddy allocator). */

@@ -34,7 +34,6 @@
 struct page *mm_pages;
 pfn_t mm_max_pfn;
 struct zone mm_zones[MM_NR_ZONES];
-unsigned mm_debug;
 
 static const char *const zone_names[MM_NR_ZONES] = { "DMA", "DMA32", "Normal" };
 

@@ -12,6 +12,7 @@
 
 uint8_t *mm_phys_window;
 paddr_t mm_phys_limit;
+unsigned mm_debug;
 
 static uint8_t *phys_base;
 static uint64_t phys_size;

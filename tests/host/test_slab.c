@@ -73,7 +73,7 @@ static void slab_objects_are_aligned_and_do_not_overlap(void **state)
 	};
 	for (size_t k = 0; k < ARRAY_LEN(shapes); k++) {
 		struct slab_cache *c = slab_cache_create("shape", shapes[k].size,
-		                                         shapes[k].align, NULL, 0);
+		                                         shapes[k].align, NULL);
 		size_t align = shapes[k].align < 8 ? 8 : shapes[k].align;
 		uint8_t *objs[100];
 		assert_non_null(c);
@@ -100,12 +100,12 @@ static void slab_objects_are_aligned_and_do_not_overlap(void **state)
 static void slab_order_is_chosen_to_limit_waste(void **state)
 {
 	(void)state;
-	struct slab_cache *c = slab_cache_create("three-k", 3000, 0, NULL, 0);
+	struct slab_cache *c = slab_cache_create("three-k", 3000, 0, NULL);
 
 	assert_int_equal(c->order, 3);
 	assert_int_equal(c->objs_per_slab, 10);
 	assert_true(c->flags & SLAB_OFF_SLAB);
-	struct slab_cache *small = slab_cache_create("two-hundred", 200, 0, NULL, 0);
+	struct slab_cache *small = slab_cache_create("two-hundred", 200, 0, NULL);
 	assert_int_equal(small->order, 0);
 	assert_int_equal(small->objs_per_slab, 20);
 	assert_false(small->flags & SLAB_OFF_SLAB);
@@ -132,7 +132,7 @@ static void slab_colouring_offsets_successive_slabs(void **state)
 		{ 296, 3, 64 }, { 1000, 4, 0 },
 	};
 	for (size_t k = 0; k < ARRAY_LEN(cases); k++) {
-		struct slab_cache *c = slab_cache_create("colour", cases[k].size, 0, NULL, 0);
+		struct slab_cache *c = slab_cache_create("colour", cases[k].size, 0, NULL);
 		assert_int_equal(c->colour_count, cases[k].colours);
 		assert_int_equal(c->header, cases[k].header);
 		for (unsigned s = 0; s < 2 * c->colour_count + 1; s++) {
@@ -161,7 +161,7 @@ static void slab_moves_slabs_between_full_partial_and_empty(void **state)
 {
 	(void)state;
 	/* 8000-byte objects: 4 to an order-3 slab */
-	struct slab_cache *c = slab_cache_create("quad", 8000, 0, NULL, 0);
+	struct slab_cache *c = slab_cache_create("quad", 8000, 0, NULL);
 	void *o[8];
 
 	assert_int_equal(c->objs_per_slab, 4);
@@ -187,7 +187,7 @@ static void slab_moves_slabs_between_full_partial_and_empty(void **state)
 static void slab_keeps_at_most_empty_limit_empty_slabs(void **state)
 {
 	(void)state;
-	struct slab_cache *c = slab_cache_create("quad", 8000, 0, NULL, 0);
+	struct slab_cache *c = slab_cache_create("quad", 8000, 0, NULL);
 	void *o[40];
 
 	for (int i = 0; i < 40; i++)
@@ -202,7 +202,7 @@ static void slab_keeps_at_most_empty_limit_empty_slabs(void **state)
 static void slab_shrink_returns_pages_to_buddy(void **state)
 {
 	(void)state;
-	struct slab_cache *c = slab_cache_create("shrinkme", 200, 0, NULL, 0);
+	struct slab_cache *c = slab_cache_create("shrinkme", 200, 0, NULL);
 	uint64_t start = zone_free_pages();
 	void *o[1000];
 
@@ -224,7 +224,7 @@ static void slab_shrink_all_returns_off_slab_headers_too(void **state)
 {
 	(void)state;
 	uint64_t start = zone_free_pages();
-	struct slab_cache *c = slab_cache_create("big", 8192, 0, NULL, 0);
+	struct slab_cache *c = slab_cache_create("big", 8192, 0, NULL);
 	void *o[64];
 
 	assert_true(c->flags & SLAB_OFF_SLAB);
@@ -241,7 +241,7 @@ static void slab_shrink_all_returns_off_slab_headers_too(void **state)
 static void slab_destroy_refuses_cache_with_live_objects(void **state)
 {
 	(void)state;
-	struct slab_cache *c = slab_cache_create("busy", 64, 0, NULL, 0);
+	struct slab_cache *c = slab_cache_create("busy", 64, 0, NULL);
 	void *o = slab_alloc(c, 0);
 
 	assert_int_equal(slab_cache_destroy(c), -ERR_BUSY);
@@ -255,8 +255,8 @@ static void slab_destroy_refuses_cache_with_live_objects(void **state)
 static void slab_zone_flag_puts_slabs_below_16_mib(void **state)
 {
 	(void)state;
-	struct slab_cache *dma = slab_cache_create("dma-bufs", 512, 512, NULL, SLAB_ZONE_DMA);
-	struct slab_cache *any = slab_cache_create("bufs", 512, 512, NULL, 0);
+	struct slab_cache *dma = slab_cache_create_flags("dma-bufs", 512, 512, NULL, SLAB_ZONE_DMA);
+	struct slab_cache *any = slab_cache_create("bufs", 512, 512, NULL);
 
 	for (int i = 0; i < 50; i++) {
 		assert_true(mm_virt_to_phys(slab_alloc(dma, 0)) < ZONE_DMA_LIMIT);
@@ -267,12 +267,12 @@ static void slab_zone_flag_puts_slabs_below_16_mib(void **state)
 static void slab_cache_create_rejects_bad_arguments(void **state)
 {
 	(void)state;
-	assert_null(slab_cache_create("x", 0, 0, NULL, 0));
-	assert_null(slab_cache_create("x", 64, 3, NULL, 0));
-	assert_null(slab_cache_create("x", 64, 2 * PAGE_SIZE, NULL, 0));
-	assert_null(slab_cache_create("x", 64, 0, NULL, 0x80));
-	assert_null(slab_cache_create("x", (PAGE_SIZE << MM_MAX_ORDER) + 1, 0, NULL, 0));
-	assert_null(slab_cache_create(NULL, 64, 0, NULL, 0));
+	assert_null(slab_cache_create_flags("x", 0, 0, NULL, 0));
+	assert_null(slab_cache_create_flags("x", 64, 3, NULL, 0));
+	assert_null(slab_cache_create_flags("x", 64, 2 * PAGE_SIZE, NULL, 0));
+	assert_null(slab_cache_create_flags("x", 64, 0, NULL, 0x80));
+	assert_null(slab_cache_create_flags("x", (PAGE_SIZE << MM_MAX_ORDER) + 1, 0, NULL, 0));
+	assert_null(slab_cache_create_flags(NULL, 64, 0, NULL, 0));
 	assert_int_equal(stub_bug_count, 0);
 }
 
@@ -300,7 +300,7 @@ static void slab_constructor_runs_once_per_object_lifetime(void **state)
 	(void)state;
 	ctor_calls = 0;
 	struct slab_cache *c = slab_cache_create("widget", sizeof(struct widget), 0,
-	                                         widget_ctor, 0);
+	                                         widget_ctor);
 	unsigned per = c->objs_per_slab;
 	struct widget *w[200];
 
@@ -333,10 +333,10 @@ static void slab_constructor_runs_once_per_object_lifetime(void **state)
 static void slab_debug_is_switched_at_run_time(void **state)
 {
 	(void)state;
-	struct slab_cache *plain = slab_cache_create("plain", 64, 0, NULL, 0);
+	struct slab_cache *plain = slab_cache_create("plain", 64, 0, NULL);
 	mm_debug = MM_DEBUG_SLAB;
-	struct slab_cache *dbg = slab_cache_create("dbg", 64, 0, NULL, 0);
-	struct slab_cache *opt_out = slab_cache_create("opt-out", 64, 0, NULL, SLAB_NO_DEBUG);
+	struct slab_cache *dbg = slab_cache_create("dbg", 64, 0, NULL);
+	struct slab_cache *opt_out = slab_cache_create_flags("opt-out", 64, 0, NULL, SLAB_NO_DEBUG);
 	mm_debug = 0;
 
 	assert_false(plain->flags & SLAB_DEBUG);
@@ -356,7 +356,7 @@ static void slab_debug_is_switched_at_run_time(void **state)
 static void slab_debug_catches_double_free(void **state)
 {
 	(void)state;
-	struct slab_cache *c = slab_cache_create("dbl", 48, 0, NULL, SLAB_DEBUG);
+	struct slab_cache *c = slab_cache_create_flags("dbl", 48, 0, NULL, SLAB_DEBUG);
 	void *p = slab_alloc(c, 0), *q = slab_alloc(c, 0);
 
 	assert_int_equal(slab_free(c, p), ERR_OK);
@@ -370,7 +370,7 @@ static void slab_debug_catches_double_free(void **state)
 static void slab_without_debug_catches_naive_double_free(void **state)
 {
 	(void)state;
-	struct slab_cache *c = slab_cache_create("nodbg", 48, 0, NULL, 0);
+	struct slab_cache *c = slab_cache_create("nodbg", 48, 0, NULL);
 	void *p = slab_alloc(c, 0), *q = slab_alloc(c, 0);
 
 	assert_int_equal(slab_free(c, p), ERR_OK);
@@ -383,7 +383,7 @@ static void slab_without_debug_catches_naive_double_free(void **state)
 static void slab_debug_catches_use_after_free(void **state)
 {
 	(void)state;
-	struct slab_cache *c = slab_cache_create("uaf", 128, 0, NULL, SLAB_DEBUG);
+	struct slab_cache *c = slab_cache_create_flags("uaf", 128, 0, NULL, SLAB_DEBUG);
 	uint8_t *p = slab_alloc(c, 0);
 
 	slab_free(c, p);
@@ -399,7 +399,7 @@ static void slab_debug_catches_use_after_free(void **state)
 static void slab_debug_names_offset_of_use_after_free(void **state)
 {
 	(void)state;
-	struct slab_cache *c = slab_cache_create("uaf2", 128, 0, NULL, SLAB_DEBUG);
+	struct slab_cache *c = slab_cache_create_flags("uaf2", 128, 0, NULL, SLAB_DEBUG);
 	uint8_t *p = slab_alloc(c, 0);
 
 	slab_free(c, p);
@@ -411,7 +411,7 @@ static void slab_debug_names_offset_of_use_after_free(void **state)
 static void slab_debug_catches_overflow_and_underflow(void **state)
 {
 	(void)state;
-	struct slab_cache *c = slab_cache_create("ovf", 100, 0, NULL, SLAB_DEBUG);
+	struct slab_cache *c = slab_cache_create_flags("ovf", 100, 0, NULL, SLAB_DEBUG);
 	uint8_t *p = slab_alloc(c, 0), *q = slab_alloc(c, 0);
 
 	p[100] = 'x';                            /* one byte past the end */
@@ -430,7 +430,7 @@ static void slab_debug_catches_overflow_and_underflow(void **state)
 static void slab_debug_rejects_pointer_inside_an_object(void **state)
 {
 	(void)state;
-	struct slab_cache *c = slab_cache_create("mid", 64, 0, NULL, SLAB_DEBUG);
+	struct slab_cache *c = slab_cache_create_flags("mid", 64, 0, NULL, SLAB_DEBUG);
 	uint8_t *p = slab_alloc(c, 0);
 
 	assert_int_equal(slab_free(c, p + 8), -ERR_BUG);
@@ -441,8 +441,8 @@ static void slab_debug_rejects_pointer_inside_an_object(void **state)
 static void slab_free_to_wrong_cache_or_non_slab_memory_is_refused(void **state)
 {
 	(void)state;
-	struct slab_cache *a = slab_cache_create("cache-a", 64, 0, NULL, 0);
-	struct slab_cache *b = slab_cache_create("cache-b", 64, 0, NULL, 0);
+	struct slab_cache *a = slab_cache_create("cache-a", 64, 0, NULL);
+	struct slab_cache *b = slab_cache_create("cache-b", 64, 0, NULL);
 	void *p = slab_alloc(a, 0);
 	pfn_t page = buddy_alloc(0, 0);
 	int on_stack;
@@ -459,7 +459,7 @@ static void slab_free_to_wrong_cache_or_non_slab_memory_is_refused(void **state)
 static void slab_check_catches_corrupted_free_list(void **state)
 {
 	(void)state;
-	struct slab_cache *c = slab_cache_create("corrupt", 64, 0, NULL, 0);
+	struct slab_cache *c = slab_cache_create("corrupt", 64, 0, NULL);
 	void **p = slab_alloc(c, 0);
 	void **q = slab_alloc(c, 0);
 
@@ -480,7 +480,7 @@ static void slab_check_catches_corrupted_free_list(void **state)
 static void slab_dump_prints_a_slabinfo_row_per_cache(void **state)
 {
 	(void)state;
-	struct slab_cache *c = slab_cache_create("dumped", 1000, 0, NULL, 0);
+	struct slab_cache *c = slab_cache_create("dumped", 1000, 0, NULL);
 	for (int i = 0; i < 5; i++)
 		slab_alloc(c, 0);
 	stub_print_reset();
@@ -602,8 +602,8 @@ static void slab_random_run_matches_model(void **state)
 	size_t n = 0, active[NCACHES] = { 0 };
 
 	for (int i = 0; i < NCACHES; i++)
-		c[i] = slab_cache_create(spec[i].name, spec[i].size, 0,
-		                         spec[i].ctor ? widget_ctor : NULL, spec[i].flags);
+		c[i] = slab_cache_create_flags(spec[i].name, spec[i].size, 0,
+		                               spec[i].ctor ? widget_ctor : NULL, spec[i].flags);
 	rng_state = 0x2545f4914f6cdd1dull;
 	for (int op = 0; op < 20000; op++) {
 		if (n < MAX_LIVE && (n == 0 || rng() % 100 < 52)) {
