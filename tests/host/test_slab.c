@@ -569,6 +569,30 @@ static void kmalloc_zero_flag_returns_zeroed_memory(void **state)
 		assert_int_equal(q[i], 0);
 }
 
+/* With MM_DEBUG_SLAB set before the generic caches exist, kmalloc memory is
+ * red-zoned too: a 100-byte request is a kmalloc-128 object, and writing
+ * byte 128 is caught when it is freed. */
+static void kmalloc_caches_follow_run_time_debug_switch(void **state)
+{
+	(void)state;
+	mm_debug = MM_DEBUG_SLAB;
+	slab_init();
+	assert_int_equal(kmalloc_init(), ERR_OK);
+	uint8_t *p = kmalloc(100, 0);
+
+	assert_true(slab_cache_of(p)->flags & SLAB_DEBUG);
+	assert_int_equal(p[99], SLAB_POISON_INUSE);
+	p[128] = 0;
+	assert_int_equal(kfree(p), -ERR_BUG);
+	assert_non_null(strstr(stub_bug_last, "offset 128"));
+	assert_bug_names("overflow", "kmalloc-128", p);
+	p[128] = SLAB_RED_ACTIVE;
+	assert_int_equal(kfree(p), ERR_OK);
+	assert_int_equal(kfree(p), -ERR_BUG);
+	assert_bug_names("double free", "kmalloc-128", p);
+	assert_int_equal(slab_check(), 0);
+}
+
 /* ---- randomised run against a model -------------------------------------- */
 
 static uint64_t rng_state;
@@ -671,6 +695,7 @@ int main(void)
 		TEST(kmalloc_serves_every_class_naturally_aligned),
 		TEST(kmalloc_above_128k_comes_from_buddy),
 		TEST(kmalloc_zero_flag_returns_zeroed_memory),
+		TEST(kmalloc_caches_follow_run_time_debug_switch),
 		TEST(slab_random_run_matches_model),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

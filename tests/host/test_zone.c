@@ -119,6 +119,31 @@ static void zone_map_with_holes_and_ram_above_4g(void **state)
 	assert_int_equal(buddy_check(), 0);
 }
 
+/* Every descriptor of big_map, counted by why its frame is (not) usable:
+ * 0x112000 frames = 40863 usable (3999 + 12288 + 24576) + 262144 PCI window
+ * + 819297 holes; of the usable, 8768 hold the descriptors themselves. */
+static void zone_descriptor_census_of_map_above_4g(void **state)
+{
+	(void)state;
+	boot(big_map, ARRAY_LEN(big_map), NULL, 0);
+	uint64_t count[PAGE_USE__COUNT] = { 0 }, managed = 0;
+
+	for (pfn_t pfn = 0; pfn < mm_max_pfn; pfn++) {
+		const struct page *pg = pfn_to_page(pfn);
+		if (pg->state == PAGE_RESERVED)
+			count[pg->use]++;
+		else
+			managed++;
+	}
+	assert_int_equal(mm_max_pfn, 1122304);
+	assert_int_equal(count[PAGE_USE_HOLE], 819297);
+	assert_int_equal(count[PAGE_USE_FIRMWARE], 262144);
+	assert_int_equal(count[PAGE_USE_MEMMAP], 8768);
+	assert_int_equal(count[PAGE_USE_BOOT], 0);
+	assert_int_equal(managed, 40863 - 8768);
+	assert_int_equal(managed, zone_free_pages());
+}
+
 /* Every free block, frame by frame, is RAM the map calls usable and that no
  * reserved range touches. */
 static void zone_free_blocks_cover_only_usable_unreserved_ram(void **state)
@@ -268,6 +293,7 @@ int main(void)
 		cmocka_unit_test_teardown(zone_pc_map_gives_expected_spans_and_counts, teardown),
 		cmocka_unit_test_teardown(zone_frames_are_classified_by_why_they_are_reserved, teardown),
 		cmocka_unit_test_teardown(zone_map_with_holes_and_ram_above_4g, teardown),
+		cmocka_unit_test_teardown(zone_descriptor_census_of_map_above_4g, teardown),
 		cmocka_unit_test_teardown(zone_free_blocks_cover_only_usable_unreserved_ram, teardown),
 		cmocka_unit_test_teardown(zone_reserved_entry_inside_usable_range_wins, teardown),
 		cmocka_unit_test_teardown(zone_partial_frames_at_range_ends_are_not_used, teardown),
