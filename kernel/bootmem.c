@@ -6,8 +6,8 @@
  * from the usable ranges, bottom up, skipping the first MiB (firmware and
  * BIOS data), the kernel image and every boot module. It never frees.
  * bootmem_seal() ends it; any later call is a kernel bug and panics.
- * Once the memory server owns physical memory, the frames used here are
- * reported to it as taken.
+ * It builds exactly one process, the memory server, and then reports the
+ * runs of frames it used so the server treats them as taken.
  */
 #include "kernel.h"
 #include "bootmem.h"
@@ -21,6 +21,20 @@ static int range;               /* current usable range */
 static paddr_t next;            /* next candidate frame in it */
 static uint64_t used;
 static bool sealed;
+static struct bootmem_run runs[BOOTMEM_MAX_RUNS];
+static int nruns;
+
+/* Remember pa as used, extending the last run when contiguous. */
+static void record(paddr_t pa)
+{
+	if (nruns && runs[nruns - 1].end == pa) {
+		runs[nruns - 1].end = pa + PAGE_SIZE;
+		return;
+	}
+	if (nruns == BOOTMEM_MAX_RUNS)
+		panic("bootmem: more than %d separate runs", BOOTMEM_MAX_RUNS);
+	runs[nruns++] = (struct bootmem_run){ pa, pa + PAGE_SIZE };
+}
 
 void bootmem_init(const struct boot_info *bi, paddr_t kernel_end)
 {
@@ -63,6 +77,7 @@ paddr_t bootmem_alloc(void)
 		if (pa + PAGE_SIZE <= r->base + r->len && pa < PHYSMAP_MAX_GIB << 30) {
 			next = pa + PAGE_SIZE;
 			used++;
+			record(pa);
 			memset(phys_to_virt(pa), 0, PAGE_SIZE);
 			return pa;
 		}
@@ -78,4 +93,11 @@ void bootmem_seal(void)
 uint64_t bootmem_used_frames(void)
 {
 	return used;
+}
+
+/* The runs handed out so far, for the memory server's reserved list. */
+int bootmem_runs(const struct bootmem_run **out)
+{
+	*out = runs;
+	return nruns;
 }

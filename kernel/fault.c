@@ -1,36 +1,44 @@
 /*
  * fault.c - what happens when a user thread takes an exception.
  *
- * Until the memory server exists there is no demand paging, so every user
- * exception is fatal to its process - and only to its process. The kill is
- * logged with a reason a student can act on: the kind of access, the
- * address, the instruction pointer, and for a protection fault the
- * privileged instruction found at that address.
+ * A page fault is the memory server's business: the kernel turns it into
+ * an MM_FAULT message and makes the faulting thread CALL the memory server
+ * with it (ipc_send with `fault` set). The thread stays blocked until the
+ * server answers: MM_FAULT_RESUME (the page is there now; the instruction
+ * runs again) or MM_FAULT_KILL (the server logged why; the process ends).
+ * A page fault inside the memory server itself cannot be served by anyone:
+ * that is a panic with a clear message.
+ *
+ * Every other exception is fatal to its process - and only to it. The
+ * kernel logs the kill with a reason a student can act on: the exception,
+ * the instruction pointer, and for a protection fault the privileged
+ * instruction found there.
  */
 #include "kernel.h"
 #include "fault.h"
 #include "sched.h"
 #include "vm.h"
+#include "ipc.h"
+#include <pagoda/mm.h>
 #include "arch/x86_64/mmu.h"
 
-static const char *access_name(enum fault_access a)
+static uint64_t mm_access_bits(const struct fault *f)
 {
-	return a == FAULT_WRITE ? "write" : a == FAULT_EXEC ? "execute" : "read";
+	uint64_t a = f->access == FAULT_WRITE ? MM_FAULT_WRITE
+		   : f->access == FAULT_EXEC ? MM_FAULT_EXEC : MM_FAULT_READ;
+	return a | (f->present ? MM_FAULT_PRESENT : 0);
 }
 
-static const char *page_fault_reason(const struct fault *f)
+static void page_fault(struct proc *p, const struct fault *f)
 {
-	if (f->addr >= USER_TOP)
-		return "kernel or non-user address";
-	if (f->addr < PAGE_SIZE)
-		return "NULL pointer dereference";
-	if (!f->present)
-		return "unmapped address";
-	if (f->access == FAULT_WRITE)
-		return "page is read-only";
-	if (f->access == FAULT_EXEC)
-		return "page is not executable";
-	return "protection violation";
+	if (p->flags & PROC_FLAG_MM)
+		panic("page fault in the memory server at address %#lx, ip %#lx: "
+		      "it cannot page itself", f->addr, f->ip);
+	struct ipc_msg m = { .tag = MM_FAULT, .w = { f->addr, mm_access_bits(f), f->ip } };
+	int64_t err = ipc_send(sched_current, MM_PID, &m, true, true);
+	if (err < 0)
+		proc_kill(p, "page fault at address %#lx: the memory server is gone (%s)",
+			  f->addr, pagoda_strerror((int)err));
 }
 
 /* Name the privileged instruction at ip, if it is one of the usual ones. */
@@ -53,17 +61,17 @@ void fault_user(const struct fault *f)
 {
 	struct proc *p = current_proc();
 	if (f->kind == FAULT_PAGE) {
-		proc_kill(p, "page fault: %s at address %#lx (%s), ip %#lx",
-			  access_name(f->access), f->addr,
-			  page_fault_reason(f), f->ip);
+		page_fault(p, f);
+		return;
 	}
 	if (f->kind == FAULT_PROTECTION) {
 		const char *insn = privileged_insn(p, f->ip);
 		if (insn)
-			proc_kill(p, "privileged instruction '%s' at ip %#lx", insn,
-				  f->ip);
-		proc_kill(p, "general protection fault at ip %#lx (error code %#lx)",
-			  f->ip, f->addr);
+			proc_kill(p, "privileged instruction '%s' at ip %#lx", insn, f->ip);
+		else
+			proc_kill(p, "general protection fault at ip %#lx (error code %#lx)",
+				  f->ip, f->addr);
+		return;
 	}
 	proc_kill(p, "%s at ip %#lx", f->name, f->ip);
 }

@@ -4,9 +4,10 @@
  * Boot order: serial console; copy and check the boot information (while
  * the boot identity map still covers it); parse boot options; print the
  * banner; CPU tables (GDT, TSS, IDT), FPU/SSE, the syscall MSRs; the
- * kernel's final page tables; then one process per boot module (frames
- * from the boot-only allocator, which is sealed afterwards), the timer,
- * and the scheduler, which never returns.
+ * kernel's final page tables; then the memory server, the one process the
+ * kernel builds (frames from the boot-only allocator, sealed afterwards),
+ * the timer, and the scheduler, which never returns. The memory server
+ * starts everything else.
  */
 #include "kernel.h"
 #include "bootinfo.h"
@@ -14,6 +15,7 @@
 #include "bootmem.h"
 #include "sched.h"
 #include "spawn.h"
+#include "mmcall.h"
 #include "arch/x86_64/arch.h"
 #include "arch/x86_64/mmu.h"
 
@@ -54,15 +56,6 @@ static void print_banner(const struct boot_info *bi, const struct boot_options *
 			bi->ranges[i].type == MEM_USABLE ? "usable" : "reserved");
 }
 
-static void spawn_modules(const struct boot_info *bi)
-{
-	int started = 0;
-	for (int i = 0; i < bi->nmodules; i++)
-		started += spawn_boot_module(&bi->modules[i]) != NULL;
-	if (started == 0)
-		kprintf("boot: no runnable program among the modules; nothing to run\n");
-}
-
 void kmain(uint32_t magic, uint32_t mbi);
 void kmain(uint32_t magic, uint32_t mbi)
 {
@@ -78,7 +71,10 @@ void kmain(uint32_t magic, uint32_t mbi)
 	paging_init(boot_info.top_of_ram);
 	bootmem_init(&boot_info, (paddr_t)(uintptr_t)_kernel_phys_end);
 	proc_init();
-	spawn_modules(&boot_info);
+	paddr_t kstart = (paddr_t)(uintptr_t)_kernel_phys_start, kend = (paddr_t)(uintptr_t)_kernel_phys_end;
+	mmcall_init(boot_info.top_of_ram, kstart, kend);
+	if (!spawn_memory_server(&boot_info, kstart, kend))
+		arch_poweroff(POWER_FAIL);
 	bootmem_seal();
 	if (!boot_options.quiet)
 		kprintf("boot: %lu frames used to build the first processes\n",

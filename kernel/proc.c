@@ -3,23 +3,26 @@
  *
  * Slots are found by linear scan (NPROC and NTHREAD are small). Process ids
  * count up from 1 and are never reused during a boot, so a stale pid can
- * never name a new process. Thread slot 0 is the idle thread, a kernel
- * thread that runs when nothing else can (sched.c).
+ * never name a new process; the memory server is always pid 1. Thread
+ * slot 0 is the idle thread, a kernel thread that runs when nothing else
+ * can (sched.c).
  *
  * A new user thread gets a kernel stack holding a trapframe (its user
  * registers) and, below it, a struct context whose return address is
  * trap_return: the first swtch() to it "returns" straight into user mode.
  *
- * Ending a process: every thread is marked dead and the process becomes a
- * zombie holding its exit status. The caller is running on a dead thread's
- * kernel stack, so it switches away and never comes back. Frames are not
- * freed: until the memory server exists, they came from the boot-only
- * allocator, which has no free.
+ * Ending a process (proc_die): its IPC ties are cut (ipc_proc_gone), every
+ * thread slot is freed, and it becomes a zombie whose exit the memory
+ * server is told about (ipc_report_exit). Its frames are the memory
+ * server's business. If the dying process is the caller's own, the caller
+ * is on a dead thread's kernel stack: it switches away for good.
  */
 #include "proc.h"
 #include "sched.h"
+#include "ipc.h"
 #include "format.h"
 #include "arch/x86_64/mmu.h"
+#include <pagoda/mm.h>
 
 static struct proc procs[NPROC];
 static struct thread threads[NTHREAD];
@@ -49,22 +52,67 @@ struct thread *thread_at(int index)
 	return index >= 0 && index < NTHREAD ? &threads[index] : NULL;
 }
 
+struct proc *proc_at(int index)
+{
+	return index >= 0 && index < NPROC ? &procs[index] : NULL;
+}
+
 static void idle_entry(void)
 {
 	sched_idle_loop();
 }
 
-struct proc *proc_create(const char *name, paddr_t root)
+struct proc *proc_create(const char *name, paddr_t root, unsigned flags)
 {
 	for (int i = 0; i < NPROC; i++) {
 		struct proc *p = &procs[i];
 		if (p->state != PROC_FREE)
 			continue;
-		*p = (struct proc){ .pid = next_pid++, .state = PROC_ALIVE, .root = root };
+		*p = (struct proc){ .pid = next_pid++, .state = PROC_ALIVE, .root = root,
+				    .flags = flags };
 		strlcpy_k(p->name, name, sizeof p->name);
 		return p;
 	}
 	return NULL;
+}
+
+/* A live (or zombie) process by pid; NULL for free slots and pid <= 0. */
+struct proc *proc_by_pid(int pid)
+{
+	if (pid <= 0)
+		return NULL;
+	for (int i = 0; i < NPROC; i++)
+		if (procs[i].state != PROC_FREE && procs[i].pid == pid)
+			return &procs[i];
+	return NULL;
+}
+
+struct proc *proc_mm(void)
+{
+	struct proc *p = proc_by_pid(MM_PID);
+	return p && (p->flags & PROC_FLAG_MM) ? p : NULL;
+}
+
+/* Everyone may send to the memory server; the memory server to anyone;
+ * others to the pids in their table. */
+bool proc_may_send(const struct proc *from, int dst_pid)
+{
+	if (dst_pid == MM_PID || (from->flags & PROC_FLAG_MM))
+		return true;
+	for (int i = 0; i < from->nallow; i++)
+		if (from->allow[i] == dst_pid)
+			return true;
+	return false;
+}
+
+int proc_allow(struct proc *p, int target_pid)
+{
+	if (proc_may_send(p, target_pid))
+		return 0;
+	if (p->nallow == PROC_ALLOW_MAX)
+		return -ERR_NOSPC;
+	p->allow[p->nallow++] = target_pid;
+	return 0;
 }
 
 static struct thread *thread_slot(void)
@@ -79,7 +127,7 @@ static struct thread *thread_slot(void)
 struct thread *thread_create(struct proc *p, vaddr_t entry, vaddr_t stack)
 {
 	struct thread *t = thread_slot();
-	if (!t || !va_is_user(entry))
+	if (!t || !va_is_user(entry) || !va_is_user(stack) || p->state != PROC_ALIVE)
 		return NULL;
 	uint8_t *top = t->kstack + KSTACK_SIZE;
 	struct trapframe *tf = (struct trapframe *)top - 1;
@@ -89,6 +137,9 @@ struct thread *thread_create(struct proc *p, vaddr_t entry, vaddr_t stack)
 	t->tf = tf;
 	t->ctx = c;
 	t->proc = p;
+	t->gen++;
+	t->ipc = IPC_NONE;
+	t->next_sender = NULL;
 	fpu_state_init(t->fpu);
 	p->nthreads++;
 	t->state = THREAD_RUNNABLE;
@@ -103,19 +154,41 @@ int proc_alive_count(void)
 	return n;
 }
 
-void proc_exit(struct proc *p, int status)
+/* End one thread (not the last of its process: see proc_die). */
+void thread_end(struct thread *t)
 {
+	ipc_thread_gone(t);
+	t->proc->nthreads--;
+	t->proc = NULL;
+	t->state = THREAD_FREE;
+	if (t == sched_current)
+		sched_yield();
+}
+
+void proc_die(struct proc *p, int status)
+{
+	if (p->flags & PROC_FLAG_MM)
+		panic("the memory server ended (status %d); the system cannot go on", status);
+	if (p->state != PROC_ALIVE)
+		return;
+	bool self = sched_current->proc == p;
 	for (int i = 1; i < NTHREAD; i++) {
-		if (threads[i].proc == p && threads[i].state != THREAD_FREE) {
-			threads[i].state = THREAD_FREE;
-			threads[i].proc = NULL;
+		struct thread *t = &threads[i];
+		if (t->proc == p && t->state != THREAD_FREE) {
+			ipc_thread_gone(t);
+			t->state = THREAD_FREE;
+			t->proc = NULL;
 		}
 	}
 	p->nthreads = 0;
 	p->exit_status = status;
 	p->state = PROC_ZOMBIE;
-	sched_yield();
-	panic("proc_exit: a dead thread of pid %d was scheduled", p->pid);
+	ipc_proc_gone(p);
+	ipc_report_exit(p);
+	if (self) {
+		sched_yield();
+		panic("proc_die: a dead thread of pid %d was scheduled", p->pid);
+	}
 }
 
 void proc_kill(struct proc *p, const char *fmt, ...)
@@ -126,5 +199,5 @@ void proc_kill(struct proc *p, const char *fmt, ...)
 	fmt_vsnprintf(why, sizeof why, fmt, ap);
 	va_end(ap);
 	kprintf("kill: pid %d (%s): %s\n", p->pid, p->name, why);
-	proc_exit(p, -1);
+	proc_die(p, -1);
 }

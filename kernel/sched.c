@@ -42,13 +42,17 @@ static struct thread *pick_next(void)
 	return thread_idle();
 }
 
-static void switch_to(struct thread *next)
+/* A new time slice starts unless the switch is an IPC hand-off, where
+ * the receiver runs on in the sender's slice (so a chatty pair of
+ * processes cannot starve the rest by handing the CPU back and forth). */
+static void switch_to(struct thread *next, bool new_slice)
 {
 	struct thread *prev = sched_current;
 	if (prev->state == THREAD_RUNNING)
 		prev->state = THREAD_RUNNABLE;
 	next->state = THREAD_RUNNING;
-	quantum_left = quantum;
+	if (new_slice)
+		quantum_left = quantum;
 	if (next == prev)
 		return;
 	fpu_save(prev->fpu);
@@ -61,7 +65,17 @@ static void switch_to(struct thread *next)
 
 void sched_yield(void)
 {
-	switch_to(pick_next());
+	switch_to(pick_next(), true);
+}
+
+/* Run `next` now, in the current time slice: IPC hands the CPU straight
+ * to the thread it just made runnable. */
+void sched_switch_to(struct thread *next)
+{
+	if (next && next->state == THREAD_RUNNABLE)
+		switch_to(next, quantum_left <= 0);
+	else
+		sched_yield();
 }
 
 void sched_tick(void)

@@ -12,6 +12,7 @@ extern uint64_t sched_ticks;
 void sched_init(int quantum_ticks);
 __attribute__((noreturn)) void sched_start(void);
 void sched_yield(void);
+void sched_switch_to(struct thread *next);
 void sched_tick(void);
 __attribute__((noreturn)) void sched_idle_loop(void);
 

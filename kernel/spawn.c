@@ -1,6 +1,7 @@
 /*
- * spawn.c - turning a boot module (an ELF64 executable) into a process,
- * with frames from the boot-only allocator.
+ * spawn.c - building the memory server, the one process the kernel makes,
+ * from its boot module (an ELF64 executable), with frames from the
+ * boot-only allocator. Every other process is the memory server's work.
  *
  * Steps: validate the whole ELF image (elf.c) before touching anything;
  * make an address space; map each loadable segment page by page with its
@@ -13,12 +14,20 @@
  *
  * Two segments may share a page at their edges; that page gets the union
  * of their rights.
+ *
+ * The memory server additionally gets (pagoda/mmboot.h): all of physical
+ * memory mapped read-write, no-execute, with 2 MiB pages at
+ * MM_PHYS_WINDOW, and a read-only struct mm_boot_info at MM_BOOT_INFO_VA
+ * listing the memory map, the modules and every range it must not hand
+ * out (the kernel image, the modules, the frames used here).
  */
 #include "spawn.h"
 #include "bootmem.h"
 #include "elf.h"
 #include "vm.h"
 #include "arch/x86_64/mmu.h"
+#include <pagoda/mmboot.h>
+#include <pagoda/mm.h>
 
 static void refill(struct frame_supply *s)
 {
@@ -91,35 +100,103 @@ static vaddr_t push_args(uint8_t *top_page, const char *args)
 	return page_va + (vaddr_t)((uint8_t *)sp - top_page);
 }
 
-struct proc *spawn_boot_module(const struct boot_module *m)
+/* Load module m into a new address space with one thread; NULL (and a
+ * message) if it is not a valid program. */
+static struct proc *load_module(const struct boot_module *m, unsigned flags, struct frame_supply *s)
 {
 	const uint8_t *file = phys_to_virt(m->start);
 	struct elf_image img;
 	const char *why;
-	if (elf_parse(file, m->end - m->start, USER_MIN, USER_STACK_TOP - (USER_STACK_PAGES + 1) * PAGE_SIZE,
-		      &img, &why) < 0) {
+	vaddr_t hi = USER_STACK_TOP - (USER_STACK_PAGES + 1) * PAGE_SIZE;
+	if (elf_parse(file, m->end - m->start, USER_MIN, hi, &img, &why) < 0) {
 		kprintf("boot: module '%s': %s; skipped\n", m->name, why);
 		return NULL;
 	}
 	paddr_t root = bootmem_alloc();
 	vm_space_init(root);
-	struct proc *p = proc_create(m->name, root);
-	if (!p) {
-		kprintf("boot: module '%s': process table full; skipped\n", m->name);
-		return NULL;
-	}
-	struct frame_supply s = { .count = 0 };
+	struct proc *p = proc_create(m->name, root, flags);
 	for (int i = 0; i < img.nsegs; i++)
-		load_segment(root, file, &img.segs[i], &s);
-	paddr_t top = 0;
+		load_segment(root, file, &img.segs[i], s);
 	for (int i = 1; i <= USER_STACK_PAGES; i++)
-		top = map_page(root, USER_STACK_TOP - (vaddr_t)i * PAGE_SIZE, VM_READ | VM_WRITE, &s);
-	top = vm_translate(root, USER_STACK_TOP - PAGE_SIZE, 0);
+		map_page(root, USER_STACK_TOP - (vaddr_t)i * PAGE_SIZE, VM_READ | VM_WRITE, s);
+	paddr_t top = vm_translate(root, USER_STACK_TOP - PAGE_SIZE, 0);
 	vaddr_t rsp = push_args(phys_to_virt(top), m->args);
-	if (!thread_create(p, img.entry, rsp)) {
-		kprintf("boot: module '%s': thread table full; skipped\n", m->name);
-		p->state = PROC_ZOMBIE;
+	thread_create(p, img.entry, rsp);
+	return p;
+}
+
+static void map_phys_window(paddr_t root, paddr_t top, struct frame_supply *s)
+{
+	const uint64_t big = 2ULL << 20;
+	for (paddr_t pa = 0; pa < top; pa += big) {
+		refill(s);
+		vm_map_2m(root, MM_PHYS_WINDOW + pa, pa, VM_READ | VM_WRITE, s);
+	}
+}
+
+static void add_reserved(struct mm_boot_info *bi, paddr_t start, paddr_t end)
+{
+	if (bi->nreserved == MM_BOOT_RESERVED)
+		panic("spawn: more than %d reserved ranges for the memory server", MM_BOOT_RESERVED);
+	bi->reserved[bi->nreserved++] = (struct mm_boot_range){ start, end - start, 2, 0 };
+}
+
+static void fill_boot_info(struct mm_boot_info *bi, const struct boot_info *info,
+			   paddr_t kernel_start, paddr_t kernel_end, paddr_t window)
+{
+	bi->magic = MM_BOOT_MAGIC;
+	bi->phys_window_size = window;
+	for (int i = 0; i < info->nranges && i < MM_BOOT_RANGES; i++)
+		bi->ranges[bi->nranges++] = (struct mm_boot_range){
+			info->ranges[i].base, info->ranges[i].len, info->ranges[i].type, 0 };
+	add_reserved(bi, kernel_start, kernel_end);
+	for (int i = 0; i < info->nmodules && i < MM_BOOT_MODULES; i++) {
+		const struct boot_module *m = &info->modules[i];
+		struct mm_boot_module *o = &bi->modules[bi->nmodules++];
+		o->start = m->start;
+		o->end = m->end;
+		strlcpy_k(o->name, m->name, sizeof o->name);
+		strlcpy_k(o->args, m->args, sizeof o->args);
+		add_reserved(bi, page_round_down(m->start), page_round_up(m->end));
+	}
+	const struct bootmem_run *runs;
+	int n = bootmem_runs(&runs);
+	for (int i = 0; i < n; i++)
+		add_reserved(bi, runs[i].start, runs[i].end);
+}
+
+struct proc *spawn_memory_server(const struct boot_info *info, paddr_t kernel_start,
+				 paddr_t kernel_end)
+{
+	const struct boot_module *m = NULL;
+	for (int i = 0; i < info->nmodules; i++)
+		if (!strcmp(info->modules[i].name, "mm"))
+			m = &info->modules[i];
+	if (!m) {
+		kprintf("boot: no 'mm' module: the memory server is missing, nothing can run\n");
 		return NULL;
 	}
+	_Static_assert(sizeof(struct mm_boot_info) <= 2 * PAGE_SIZE, "boot info fits two pages");
+	paddr_t info_pages[2] = { bootmem_alloc(), bootmem_alloc() };
+	struct frame_supply s = { .count = 0 };
+	struct proc *p = load_module(m, PROC_FLAG_MM | PROC_FLAG_POWER, &s);
+	if (!p)
+		return NULL;
+	if (p->pid != MM_PID)
+		panic("spawn: the memory server got pid %d, not %d", p->pid, MM_PID);
+	paddr_t window = (info->top_of_ram + (2ULL << 20) - 1) & ~((2ULL << 20) - 1);
+	map_phys_window(p->root, window, &s);
+	for (int i = 0; i < 2; i++) {
+		refill(&s);
+		vm_map(p->root, MM_BOOT_INFO_VA + (vaddr_t)i * PAGE_SIZE, info_pages[i], VM_READ, &s);
+	}
+	/* Last: every bootmem frame is taken by now and can be listed. The
+	 * two info pages are contiguous in the physmap only if the frames
+	 * are, so fill a copy and split it. */
+	static struct mm_boot_info bi;
+	memset(&bi, 0, sizeof bi);
+	fill_boot_info(&bi, info, kernel_start, kernel_end, window);
+	memcpy(phys_to_virt(info_pages[0]), &bi, PAGE_SIZE);
+	memcpy(phys_to_virt(info_pages[1]), (uint8_t *)&bi + PAGE_SIZE, sizeof bi - PAGE_SIZE);
 	return p;
 }

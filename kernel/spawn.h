@@ -1,5 +1,5 @@
 /*
- * spawn.h - building a process from a boot module at boot time.
+ * spawn.h - building the memory server from its boot module at boot time.
  */
 #ifndef KERNEL_SPAWN_H
 #define KERNEL_SPAWN_H
@@ -10,6 +10,7 @@
 #define USER_STACK_PAGES 16     /* 64 KiB; the page below is the guard */
 #define USER_ARGV_MAX    16
 
-struct proc *spawn_boot_module(const struct boot_module *m);
+struct proc *spawn_memory_server(const struct boot_info *info, paddr_t kernel_start,
+				 paddr_t kernel_end);
 
 #endif

@@ -1,18 +1,20 @@
 /*
- * syscall.c - system call dispatch and the system calls themselves.
+ * syscall.c - system call dispatch and the general system calls.
  *
  * syscall_dispatch() is called from entry.S with the caller's registers.
  * The number in rax indexes a table; anything outside it returns
  * -ERR_NOSYS. Each sys_<name> checks its arguments before acting (see
  * libsys/include/pagoda/syscall.h for the ABI) and returns a value >= 0 or
- * -ERR_x, which goes back in rax.
+ * -ERR_x, which goes back in rax. The memory server's calls are in
+ * mmcall.c; IPC mechanics in ipc.c.
  */
 #include "kernel.h"
 #include "sched.h"
 #include "vm.h"
+#include "ipc.h"
+#include "syscall.h"
+#include "arch/x86_64/mmu.h"
 #include <pagoda/syscall.h>
-
-typedef int64_t (*syscall_fn)(struct trapframe *tf);
 
 static int64_t sys_null(struct trapframe *tf)
 {
@@ -23,7 +25,8 @@ static int64_t sys_exit(struct trapframe *tf)
 {
 	struct proc *p = current_proc();
 	kprintf("exit: pid %d (%s) status %d\n", p->pid, p->name, (int)tf->rdi);
-	proc_exit(p, (int)tf->rdi);
+	proc_die(p, (int)tf->rdi);
+	return 0;       /* not reached for ordinary processes */
 }
 
 static int64_t sys_write(struct trapframe *tf)
@@ -46,9 +49,19 @@ static int64_t sys_write(struct trapframe *tf)
 	return (int64_t)len;
 }
 
+static int64_t sys_read(struct trapframe *tf)
+{
+	return console_read(sched_current, tf->rdi, tf->rsi);
+}
+
 static int64_t sys_getpid(struct trapframe *tf)
 {
 	return current_proc()->pid;
+}
+
+static int64_t sys_gettid(struct trapframe *tf)
+{
+	return sched_current->tid;
 }
 
 static int64_t sys_yield(struct trapframe *tf)
@@ -62,13 +75,110 @@ static int64_t sys_uptime(struct trapframe *tf)
 	return (int64_t)sched_ticks;
 }
 
+static int64_t sys_poweroff(struct trapframe *tf)
+{
+	struct proc *p = current_proc();
+	if (!(p->flags & (PROC_FLAG_POWER | PROC_FLAG_MM)))
+		return -ERR_PERM;
+	int code = (int)tf->rdi;
+	kprintf("pagoda: power off requested by pid %d (%s), code %d\n", p->pid, p->name, code);
+	arch_poweroff(code == 0 ? POWER_OK : POWER_FAIL);
+}
+
+/* ---- IPC: the message is in the registers (pagoda/ipc.h) ---- */
+
+static int64_t sys_send(struct trapframe *tf)
+{
+	struct ipc_msg m;
+	ipc_msg_from_regs(tf, &m);
+	return ipc_send(sched_current, (int)tf->rdi, &m, false, false);
+}
+
+static int64_t sys_call(struct trapframe *tf)
+{
+	struct ipc_msg m;
+	ipc_msg_from_regs(tf, &m);
+	return ipc_send(sched_current, (int)tf->rdi, &m, true, false);
+}
+
+static int64_t sys_recv(struct trapframe *tf)
+{
+	return ipc_recv(sched_current, (int)tf->rdi);
+}
+
+static int64_t sys_reply(struct trapframe *tf)
+{
+	struct ipc_msg m;
+	ipc_msg_from_regs(tf, &m);
+	return ipc_reply(sched_current, tf->rdi, &m);
+}
+
+/* The reply's own failure (the caller may have died meanwhile) is not the
+ * server's problem: the result is the receive's. */
+static int64_t sys_reply_recv(struct trapframe *tf)
+{
+	struct ipc_msg m;
+	ipc_msg_from_regs(tf, &m);
+	ipc_reply(sched_current, tf->rdi, &m);
+	return ipc_recv(sched_current, (int)tf->r15);
+}
+
+static int64_t sys_notify(struct trapframe *tf)
+{
+	return ipc_notify(current_proc(), (int)tf->rdi, tf->rsi);
+}
+
+/* ---- threads ---- */
+
+static int64_t sys_thread_create(struct trapframe *tf)
+{
+	if (!va_is_user(tf->rdi) || !va_is_user(tf->rsi))
+		return -ERR_INVAL;
+	struct thread *t = thread_create(current_proc(), tf->rdi, tf->rsi);
+	if (!t)
+		return -ERR_NOSPC;
+	t->tf->rdi = tf->rdx;
+	return t->tid;
+}
+
+static int64_t sys_thread_exit(struct trapframe *tf)
+{
+	struct proc *p = current_proc();
+	if (p->nthreads <= 1)
+		proc_die(p, 0);
+	else
+		thread_end(sched_current);
+	return 0;
+}
+
 static const syscall_fn syscalls[SYS__COUNT] = {
-	[SYS_NULL]   = sys_null,
-	[SYS_EXIT]   = sys_exit,
-	[SYS_WRITE]  = sys_write,
-	[SYS_GETPID] = sys_getpid,
-	[SYS_YIELD]  = sys_yield,
-	[SYS_UPTIME] = sys_uptime,
+	[SYS_NULL]          = sys_null,
+	[SYS_EXIT]          = sys_exit,
+	[SYS_WRITE]         = sys_write,
+	[SYS_GETPID]        = sys_getpid,
+	[SYS_YIELD]         = sys_yield,
+	[SYS_UPTIME]        = sys_uptime,
+	[SYS_READ]          = sys_read,
+	[SYS_POWEROFF]      = sys_poweroff,
+	[SYS_SEND]          = sys_send,
+	[SYS_RECV]          = sys_recv,
+	[SYS_CALL]          = sys_call,
+	[SYS_REPLY]         = sys_reply,
+	[SYS_NOTIFY]        = sys_notify,
+	[SYS_REPLY_RECV]    = sys_reply_recv,
+	[SYS_THREAD_CREATE] = sys_thread_create,
+	[SYS_THREAD_EXIT]   = sys_thread_exit,
+	[SYS_GETTID]        = sys_gettid,
+	[SYS_MM_PROC_CREATE]  = sys_mm_proc_create,
+	[SYS_MM_THREAD_START] = sys_mm_thread_start,
+	[SYS_MM_MAP]          = sys_mm_map,
+	[SYS_MM_UNMAP]        = sys_mm_unmap,
+	[SYS_MM_PROTECT]      = sys_mm_protect,
+	[SYS_MM_ACCESSED]     = sys_mm_accessed,
+	[SYS_MM_COPY]         = sys_mm_copy,
+	[SYS_MM_KILL]         = sys_mm_kill,
+	[SYS_MM_PROC_DESTROY] = sys_mm_proc_destroy,
+	[SYS_MM_IPC_ALLOW]    = sys_mm_ipc_allow,
 };
 
 int64_t syscall_dispatch(struct trapframe *tf)

@@ -77,6 +77,82 @@ int vm_map(paddr_t root, vaddr_t va, paddr_t pa, unsigned rights, struct frame_s
 	return 0;
 }
 
+/* How many page-table pages vm_map(root, va) would have to create. */
+unsigned vm_tables_needed(paddr_t root, vaddr_t va)
+{
+	static const int shifts[3] = { 39, 30, 21 };
+	uint64_t *t = table(root);
+	for (int level = 0; level < 3; level++) {
+		uint64_t e = t[(va >> shifts[level]) & 511];
+		if (!(e & PTE_P))
+			return (unsigned)(3 - level);
+		if (e & PTE_PS)
+			return 0;
+		t = table(e);
+	}
+	return 0;
+}
+
+/* Remove the mapping at va; *old gets the previous leaf entry. */
+int vm_unmap(paddr_t root, vaddr_t va, uint64_t *old)
+{
+	uint64_t *pte = va_is_user(va) ? walk(root, va, NULL) : NULL;
+	if (!pte || !(*pte & PTE_P))
+		return -ERR_NOENT;
+	*old = *pte;
+	*pte = 0;
+	invlpg(va);
+	return 0;
+}
+
+/* Set the rights of an existing mapping. */
+int vm_protect(paddr_t root, vaddr_t va, unsigned rights)
+{
+	uint64_t *pte = va_is_user(va) ? walk(root, va, NULL) : NULL;
+	if (!pte || !(*pte & PTE_P))
+		return -ERR_NOENT;
+	*pte = (*pte & (PTE_ADDR | PTE_A | PTE_D)) | pte_rights(rights);
+	invlpg(va);
+	return 0;
+}
+
+/* Read and clear the accessed bits of n pages from va: bit i for page i. */
+uint64_t vm_accessed(paddr_t root, vaddr_t va, unsigned n)
+{
+	uint64_t bits = 0;
+	for (unsigned i = 0; i < n; i++) {
+		vaddr_t p = va + (vaddr_t)i * PAGE_SIZE;
+		uint64_t *pte = walk(root, p, NULL);
+		if (pte && (*pte & PTE_P) && (*pte & PTE_A)) {
+			bits |= 1ULL << i;
+			*pte &= ~PTE_A;
+			invlpg(p);
+		}
+	}
+	return bits;
+}
+
+/* Map a 2 MiB page (user half, for the memory server's window onto
+ * physical memory). Needs up to two new tables from s. */
+int vm_map_2m(paddr_t root, vaddr_t va, paddr_t pa, unsigned rights, struct frame_supply *s)
+{
+	static const int shifts[2] = { 39, 30 };
+	uint64_t *t = table(root);
+	for (int level = 0; level < 2; level++) {
+		uint64_t *e = &t[(va >> shifts[level]) & 511];
+		if (!(*e & PTE_P)) {
+			if (s->used >= s->count)
+				return -ERR_NOMEM;
+			paddr_t f = s->frames[s->used++];
+			memset(table(f), 0, PAGE_SIZE);
+			*e = f | PTE_P | PTE_W | PTE_U;
+		}
+		t = table(*e);
+	}
+	t[PD_INDEX(va)] = pa | pte_rights(rights) | PTE_PS;
+	return 0;
+}
+
 /* Widen the rights of an existing mapping (two ELF segments sharing a page). */
 int vm_protect_add(paddr_t root, vaddr_t va, unsigned rights)
 {

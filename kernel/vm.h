@@ -27,6 +27,11 @@ struct frame_supply {
 void vm_space_init(paddr_t root);
 int vm_map(paddr_t root, vaddr_t va, paddr_t pa, unsigned rights, struct frame_supply *s);
 int vm_protect_add(paddr_t root, vaddr_t va, unsigned rights);
+int vm_protect(paddr_t root, vaddr_t va, unsigned rights);
+int vm_unmap(paddr_t root, vaddr_t va, uint64_t *old);
+unsigned vm_tables_needed(paddr_t root, vaddr_t va);
+uint64_t vm_accessed(paddr_t root, vaddr_t va, unsigned n);
+int vm_map_2m(paddr_t root, vaddr_t va, paddr_t pa, unsigned rights, struct frame_supply *s);
 paddr_t vm_translate(paddr_t root, vaddr_t va, unsigned need);
 int vm_check_user(paddr_t root, vaddr_t va, size_t len, unsigned need);
 int vm_copy_in(paddr_t root, void *dst, vaddr_t src, size_t len);

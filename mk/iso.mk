@@ -1,6 +1,6 @@
 # The GRUB ISO: grub-mkrescue (BIOS, i386-pc) over build/iso/.
 ISO := $(B)/pagoda.iso
-ISO_PROGS := init hello
+ISO_PROGS := mm init sh hello memstat touch spin
 
 $(ISO): $(B)/kernel32.elf $(ISO_PROGS:%=$(B)/user/%.elf) boot/grub.cfg | deps-check
 	@echo "  ISO     $@"

@@ -38,6 +38,6 @@ test-qemu:
 # Everything, then the grading line "N passed, M failed".
 test: deps-check
 	@rm -rf $(B)/results
-	@$(MAKE) --no-print-directory test-host
-	@$(MAKE) --no-print-directory test-qemu
+	-@$(MAKE) --no-print-directory test-host
+	-@$(MAKE) --no-print-directory test-qemu
 	@tests/summary.sh $(B)/results

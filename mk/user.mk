@@ -34,10 +34,22 @@ $(B)/user/%.elf: $(B)/user/%.o $(CRT0) $(LIBSYS_A) $(NEWLIB_LIBC)
 	$(V)$(LD) $(ULDFLAGS) -o $@ $(CRT0) $< --start-group $(LIBSYS_A) \
 		$(NEWLIB)/lib/libc.a $(NEWLIB)/lib/libm.a $(LIBGCC) --end-group
 
-USER_ELFS := $(USER_PROGS:%=$(B)/user/%.elf)
+# The memory server links like a program, with its own _sbrk (env.c).
+MM_OBJS := $(patsubst %.c,$(B)/mm/%.o,$(MM_SRCS))
+$(B)/mm/%.o: %.c | $(NEWLIB_LIBC)
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(V)$(CC) $(UCFLAGS) -Iservers/mm -Ikernel -MMD -MP -c $< -o $@
+
+$(B)/user/mm.elf: $(MM_OBJS) $(CRT0) $(LIBSYS_A) $(NEWLIB_LIBC)
+	@echo "  LD      $@"
+	$(V)$(LD) $(ULDFLAGS) -o $@ $(CRT0) $(MM_OBJS) --start-group $(LIBSYS_A) \
+		$(NEWLIB)/lib/libc.a $(NEWLIB)/lib/libm.a $(LIBGCC) --end-group
+
+USER_ELFS := $(B)/user/mm.elf $(USER_PROGS:%=$(B)/user/%.elf)
 TEST_ELFS := $(TEST_PROGS:%=$(B)/user/%.elf)
 
 .PHONY: user
 user: $(USER_ELFS) $(TEST_ELFS)
 
--include $(LIBSYS_OBJS:.o=.d) $(USER_PROGS:%=$(B)/user/%.d) $(TEST_PROGS:%=$(B)/user/%.d)
+-include $(MM_OBJS:.o=.d) $(LIBSYS_OBJS:.o=.d) $(USER_PROGS:%=$(B)/user/%.d) $(TEST_PROGS:%=$(B)/user/%.d)

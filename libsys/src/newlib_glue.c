@@ -4,11 +4,9 @@
  *
  * newlib is configured with --disable-newlib-supplied-syscalls, so its
  * stdio, malloc and exit call these functions. Files: only the console
- * exists for now (fd 0, 1, 2). Errors become newlib errno values.
+ * exists for now (fd 0 reads it, 1 and 2 write it). Errors become newlib errno values.
  *
- * The heap: until the memory server provides sbrk, _sbrk hands out a
- * fixed LIBSYS_HEAP_SIZE region in this program's .bss (and says ENOMEM
- * past it). It is demand-free but bounded; the memory server replaces it.
+ * The heap (_sbrk) is in sbrk.c: the memory server serves it.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -16,8 +14,6 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <pagoda/sys.h>
-
-#define LIBSYS_HEAP_SIZE (1u << 20)
 
 static int to_errno(int64_t err)
 {
@@ -52,32 +48,21 @@ int _write(int fd, const void *buf, size_t len)
 int _read(int fd, void *buf, size_t len);
 int _read(int fd, void *buf, size_t len)
 {
-	(void)buf;
-	(void)len;
 	if (fd != 0) {
 		errno = EBADF;
 		return -1;
 	}
-	return 0;       /* console input arrives with the shell; until then, EOF */
+	int64_t r = sys_read(buf, len);
+	if (r < 0) {
+		errno = to_errno(r);
+		return -1;
+	}
+	return (int)r;
 }
 
 void _exit(int status)
 {
 	sys_exit(status);
-}
-
-void *_sbrk(ptrdiff_t incr);
-void *_sbrk(ptrdiff_t incr)
-{
-	static uint8_t heap[LIBSYS_HEAP_SIZE] __attribute__((aligned(16)));
-	static size_t brk;
-	if (incr < 0 ? (size_t)-incr > brk : (size_t)incr > LIBSYS_HEAP_SIZE - brk) {
-		errno = ENOMEM;
-		return (void *)-1;
-	}
-	void *old = heap + brk;
-	brk += incr;
-	return old;
 }
 
 int _close(int fd);
@@ -133,7 +118,6 @@ int _getpid(void)
  * the underscored ones are the conventional "OS stub" names. Both work. */
 __asm__(".globl write\n .set write, _write\n"
 	".globl read\n .set read, _read\n"
-	".globl sbrk\n .set sbrk, _sbrk\n"
 	".globl close\n .set close, _close\n"
 	".globl fstat\n .set fstat, _fstat\n"
 	".globl isatty\n .set isatty, _isatty\n"

@@ -67,7 +67,10 @@ static int fill(struct mm_proc *p, struct mm_region *r, vaddr_t va)
 {
 	if (r->kind == REGION_SHARED) {
 		pfn_t pfn = shm_page_fill(r->shm, (va - r->start) >> PAGE_SHIFT);
-		return pfn == PFN_NONE ? -ERR_NOMEM : mm_proc_map(p, va, pfn, r->prot);
+		if (pfn == PFN_NONE)
+			return -ERR_NOMEM;
+		int err = mm_proc_map(p, va, pfn, r->prot);
+		return err == -ERR_BUSY ? 0 : err;
 	}
 	pfn_t pfn = buddy_alloc(0, MM_ZERO);
 	if (pfn == PFN_NONE)
@@ -77,7 +80,7 @@ static int fill(struct mm_proc *p, struct mm_region *r, vaddr_t va)
 	int err = mm_proc_map(p, va, pfn, r->prot);
 	if (err < 0) {
 		buddy_free(pfn, 0);
-		return err;
+		return err == -ERR_BUSY ? 0 : err;   /* another thread filled it first */
 	}
 	mm_proc_own(p, pfn, PAGE_USE_USER, va);
 	return 0;
@@ -94,7 +97,7 @@ static int kill(struct mm_proc *p, const char *fmt, uint64_t addr, uint64_t bits
 
 int mm_handle_fault(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply)
 {
-	static const char kill_fmt[] = "kill: pid %d (%s): page fault: %s at address %#lx (%s), ip %#lx\n";
+	static const char kill_fmt[] = "kill: pid %d (%s): page fault: %s at address 0x%lx (%s), ip 0x%lx\n";
 	vaddr_t addr = req->w[0];
 	uint64_t bits = req->w[1], ip = req->w[2];
 	struct mm_proc *p = mm_proc_find(from->pid);

@@ -19,6 +19,7 @@
 #include <pagoda/ipc.h>
 #include <pagoda/mm.h>
 #include <pagoda/sys.h>
+#include <pagoda/layout.h>
 #include "page.h"
 
 enum region_kind {
@@ -67,6 +68,7 @@ struct mm_proc {
 void mm_proc_init(void);
 struct mm_proc *mm_proc_new(int pid, int parent, const char *name);
 struct mm_proc *mm_proc_find(int pid);
+struct mm_proc *mm_proc_first(void);
 struct mm_proc *mm_proc_nth(int index);
 int mm_proc_count(void);
 void mm_proc_free(struct mm_proc *p);

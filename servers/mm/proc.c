@@ -51,6 +51,11 @@ struct mm_proc *mm_proc_find(int pid)
 	return NULL;
 }
 
+struct mm_proc *mm_proc_first(void)
+{
+	return procs;
+}
+
 /* The index-th live process, oldest first. */
 struct mm_proc *mm_proc_nth(int index)
 {

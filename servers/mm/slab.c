@@ -423,7 +423,35 @@ static void slab_release(struct slab_cache *c, struct slab *s)
 
 /* ---- alloc and free ------------------------------------------------------ */
 
-void *slab_alloc(struct slab_cache *c, mm_flags_t flags)
+/*
+ * Each operation has a short fast path for the common case, as SLUB does:
+ * allocating from a partial slab that stays partial, or freeing into one,
+ * with no flags and no debug mode. Everything else, including every check
+ * that can report a bug, is on the general path (alloc_slow, free_slow),
+ * kept out of line so the fast path needs no stack frame.
+ */
+
+static inline void *pop_object(struct slab_cache *c, struct slab *s)
+{
+	void *obj = s->free;
+
+	s->free = *free_ptr(c, obj);
+	s->inuse++;
+	c->active_objs++;
+	c->nr_allocs++;
+	return obj;
+}
+
+static inline void push_object(struct slab_cache *c, struct slab *s, void *obj)
+{
+	*free_ptr(c, obj) = s->free;
+	s->free = obj;
+	s->inuse--;
+	c->active_objs--;
+	c->nr_frees++;
+}
+
+static __attribute__((noinline)) void *alloc_slow(struct slab_cache *c, mm_flags_t flags)
 {
 	struct slab *s = c->lists[SLAB_PARTIAL];
 
@@ -439,17 +467,22 @@ void *slab_alloc(struct slab_cache *c, mm_flags_t flags)
 		c->nr_fails++;
 		return NULL;
 	}
-	uint8_t *obj = s->free;
-	s->free = *free_ptr(c, obj);
-	s->inuse++;
+	uint8_t *obj = pop_object(c, s);
 	relist(c, s);
-	c->active_objs++;
-	c->nr_allocs++;
 	if (is_debug(c))
 		debug_on_alloc(c, obj);
 	if (flags & MM_ZERO)
 		memset(obj, 0, c->size);
 	return obj;
+}
+
+void *slab_alloc(struct slab_cache *c, mm_flags_t flags)
+{
+	struct slab *s = c->lists[SLAB_PARTIAL];
+
+	if (!s || flags || is_debug(c) || s->inuse + 1 == c->objs_per_slab)
+		return alloc_slow(c, flags);
+	return pop_object(c, s);
 }
 
 static inline struct slab *slab_of(const void *obj)
@@ -488,22 +521,28 @@ static bool free_ok(const struct slab_cache *c, const struct slab *s, void *obj)
 	return true;
 }
 
-int slab_free(struct slab_cache *c, void *obj)
+static __attribute__((noinline)) int free_slow(struct slab_cache *c, struct slab *s,
+                                               void *obj)
 {
-	struct slab *s = slab_of(obj);
-
 	if (!free_ok(c, s, obj))
 		return -ERR_BUG;
 	if (is_debug(c))
 		debug_on_free(c, obj);
-	*free_ptr(c, obj) = s->free;
-	s->free = obj;
-	s->inuse--;
-	c->active_objs--;
-	c->nr_frees++;
+	push_object(c, s, obj);
 	relist(c, s);
 	if (s->inuse == 0 && c->nr_slabs[SLAB_EMPTY] > c->empty_limit)
 		slab_release(c, s);
+	return ERR_OK;
+}
+
+int slab_free(struct slab_cache *c, void *obj)
+{
+	struct slab *s = slab_of(obj);
+
+	if (!s || s->cache != c || is_debug(c) || s->list != SLAB_PARTIAL ||
+	    s->inuse == 1 || obj == s->free)
+		return free_slow(c, s, obj);
+	push_object(c, s, obj);
 	return ERR_OK;
 }
 

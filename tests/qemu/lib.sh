@@ -13,17 +13,19 @@ TIMEOUT=${TIMEOUT:-30}
 ACCEL=${ACCEL:-tcg}
 mkdir -p "$LOGDIR"
 
-# boot [--mem M] [--append CMDLINE] [--iso ISO] [--extra QEMU-ARGS] PROG[:ARGS]...
+# boot [--mem M] [--append CMDLINE] [--iso ISO] [--extra QEMU-ARGS] [--input TEXT] PROG[:ARGS]...
+# TEXT (with \n escapes) is typed on the serial console.
 # Each PROG is build/user/PROG.elf, passed as a multiboot module; words after
 # ':' become its arguments.
 boot() {
-	local mem=128M append="" iso="" extra="" mods=""
+	local mem=128M append="" iso="" extra="" mods="" input=""
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--mem) mem=$2; shift 2 ;;
 		--append) append=$2; shift 2 ;;
 		--iso) iso=$2; shift 2 ;;
 		--extra) extra=$2; shift 2 ;;
+		--input) input=$2; shift 2 ;;
 		--raw) mods="$mods${mods:+,}$2"; shift 2 ;;
 		*) local prog=${1%%:*} args=""
 		   [ "$prog" != "$1" ] && args=" ${1#*:}"
@@ -42,7 +44,7 @@ boot() {
 	# shellcheck disable=SC2206
 	[ -n "$extra" ] && cmd+=($extra)
 	echo "${cmd[*]}" >"$LOG.cmd"
-	timeout "$TIMEOUT" "${cmd[@]}" </dev/null >"$LOG" 2>&1
+	printf '%b' "$input" | timeout "$TIMEOUT" "${cmd[@]}" >"$LOG" 2>&1
 	STATUS=$?
 	tr -d '\r' <"$LOG" >"$LOG.tmp" && mv "$LOG.tmp" "$LOG"
 }
@@ -97,6 +99,8 @@ run_tests() {
 		else
 			echo "not ok - qemu: $TEST: $FAILED (log: $LOGDIR/$TEST.log)" | tee -a "$out"
 		fi
-		[ $((SECONDS - start)) -gt 10 ] && echo "  ($TEST took $((SECONDS - start)) s)"
+		if [ $((SECONDS - start)) -gt 10 ]; then
+			echo "  ($TEST took $((SECONDS - start)) s)"
+		fi
 	done
 }

@@ -20,6 +20,8 @@
 /* serial.c */
 void serial_init(void);
 void serial_putc(char c);
+int serial_getc(void);
+#define IRQ_SERIAL 4
 
 /* gdt.c, idt.c, syscall MSRs, fpu.c */
 void gdt_init(void);

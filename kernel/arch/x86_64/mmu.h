@@ -34,9 +34,7 @@
 #define KERNEL_VMA      0xffffffff80000000ULL
 #define PHYSMAP_BASE    0xffff800000000000ULL
 #define PHYSMAP_MAX_GIB 64UL              /* physmap covers at most this */
-#define USER_TOP        0x00007ffffffff000ULL  /* first address users may not map */
-#define USER_STACK_TOP  0x00007ffffff00000ULL
-#define USER_MIN        0x0000000000001000ULL  /* page 0 is never mapped */
+#include <pagoda/layout.h>    /* USER_MIN, USER_TOP, USER_STACK_TOP */
 
 /* Page-table entry bits (Intel SDM vol. 3A, 4.5). */
 #define PTE_P     (1ULL << 0)   /* present */

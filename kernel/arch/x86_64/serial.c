@@ -1,7 +1,8 @@
 /*
  * serial.c - the COM1 UART (16550) at I/O port 0x3f8, polled.
  * 115200 baud, 8N1. Output waits for the transmit holding register to
- * empty; QEMU's UART is always ready, real ones are not.
+ * empty; QEMU's UART is always ready, real ones are not. Input raises
+ * IRQ 4 for every received byte (console.c collects them).
  */
 #include "arch/x86_64/arch.h"
 #include "arch/x86_64/x86.h"
@@ -13,6 +14,7 @@
 #define UART_LCR    3
 #define UART_MCR    4
 #define UART_LSR    5
+#define LSR_DR      0x01
 #define LSR_THRE    0x20
 
 void serial_init(void)
@@ -22,8 +24,17 @@ void serial_init(void)
 	outb(COM1 + UART_DATA, 0x01);  /* 115200 baud */
 	outb(COM1 + UART_IER, 0x00);
 	outb(COM1 + UART_LCR, 0x03);   /* 8 bits, no parity, 1 stop */
-	outb(COM1 + UART_FCR, 0xc7);   /* FIFOs on, cleared */
-	outb(COM1 + UART_MCR, 0x03);   /* DTR, RTS */
+	outb(COM1 + UART_FCR, 0x00);   /* no FIFO: enabling one would drop a byte already received */
+	outb(COM1 + UART_MCR, 0x0b);   /* DTR, RTS, OUT2 (routes the IRQ) */
+	outb(COM1 + UART_IER, 0x01);   /* interrupt on received data */
+}
+
+/* The next received byte, or -1 if none is waiting. */
+int serial_getc(void)
+{
+	if (!(inb(COM1 + UART_LSR) & LSR_DR))
+		return -1;
+	return inb(COM1 + UART_DATA);
 }
 
 void serial_putc(char c)

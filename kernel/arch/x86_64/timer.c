@@ -2,7 +2,8 @@
  * timer.c - the scheduler tick: the 8254 PIT through the 8259 PIC.
  *
  * The two PICs are remapped so IRQ 0..15 arrive as vectors 32..47 (the
- * CPU's exceptions own 0..31), every line is masked except the timer, and
+ * CPU's exceptions own 0..31), every line is masked except the timer and
+ * the serial port (console input), and
  * the PIT's channel 0 fires TIMER_HZ times a second in rate-generator
  * mode. Chosen over the LAPIC timer because it needs no calibration and
  * no MMIO mapping; the tick rate is all the scheduler needs.
@@ -30,7 +31,7 @@ static void pic_init(void)
 	outb(PIC2_DATA, 0x02);
 	outb(PIC1_DATA, 0x01);          /* ICW4: 8086 mode */
 	outb(PIC2_DATA, 0x01);
-	outb(PIC1_DATA, 0xfe);          /* mask all but IRQ0 */
+	outb(PIC1_DATA, 0xee);          /* unmask only IRQ0 (timer) and IRQ4 (COM1) */
 	outb(PIC2_DATA, 0xff);
 }
 

@@ -16,6 +16,7 @@
 #include "arch/x86_64/x86.h"
 #include "fault.h"
 #include "sched.h"
+#include "syscall.h"
 
 static const char *const exception_names[32] = {
 	[T_DE] = "divide error", [T_DB] = "debug", [T_NMI] = "NMI",
@@ -88,6 +89,11 @@ void trap(struct trapframe *tf)
 	if (tf->trapno == T_IRQ0) {
 		irq_eoi(0);
 		sched_tick();
+		return;
+	}
+	if (tf->trapno == T_IRQ0 + IRQ_SERIAL) {
+		console_input_irq();
+		irq_eoi(IRQ_SERIAL);
 		return;
 	}
 	if (tf->trapno >= T_IRQ0) {

@@ -1,8 +1,9 @@
 /*
- * pagoda/sys.h - system call stubs for user programs (libsys).
- * Each returns what the kernel returns: >= 0, or -ERR_x (pagoda/error.h).
- * The C library's functions (printf, malloc, exit...) are built on these
- * by libsys/src/newlib_glue.c.
+ * pagoda/sys.h - the user-side API of libsys: system call stubs, IPC, and
+ * the memory server's client calls. Each returns what the kernel or the
+ * server answered: >= 0, or -ERR_x (pagoda/error.h). The C library's
+ * functions (printf, malloc, exit...) are built on these by
+ * libsys/src/newlib_glue.c.
  */
 #ifndef PAGODA_SYS_H
 #define PAGODA_SYS_H
@@ -11,18 +12,85 @@
 #include <stddef.h>
 #include <pagoda/syscall.h>
 #include <pagoda/error.h>
+#include <pagoda/ipc.h>
+#include <pagoda/mm.h>
 
+/* ---- raw system calls (syscall.c) ---- */
 int64_t sys_call6(uint64_t nr, uint64_t a1, uint64_t a2, uint64_t a3,
 		  uint64_t a4, uint64_t a5, uint64_t a6);
+int64_t sys_call7(uint64_t nr, uint64_t a1, uint64_t a2, uint64_t a3,
+		  uint64_t a4, uint64_t a5, uint64_t a6, uint64_t a7);
 
 static inline int64_t sys_null(void) { return sys_call6(SYS_NULL, 0, 0, 0, 0, 0, 0); }
 static inline int64_t sys_write(const void *buf, size_t len)
 {
 	return sys_call6(SYS_WRITE, (uint64_t)(uintptr_t)buf, len, 0, 0, 0, 0);
 }
+static inline int64_t sys_read(void *buf, size_t len)
+{
+	return sys_call6(SYS_READ, (uint64_t)(uintptr_t)buf, len, 0, 0, 0, 0);
+}
 static inline int64_t sys_getpid(void) { return sys_call6(SYS_GETPID, 0, 0, 0, 0, 0, 0); }
+static inline int64_t sys_gettid(void) { return sys_call6(SYS_GETTID, 0, 0, 0, 0, 0, 0); }
 static inline int64_t sys_yield(void) { return sys_call6(SYS_YIELD, 0, 0, 0, 0, 0, 0); }
 static inline int64_t sys_uptime(void) { return sys_call6(SYS_UPTIME, 0, 0, 0, 0, 0, 0); }
+static inline int64_t sys_poweroff(int code) { return sys_call6(SYS_POWEROFF, (uint64_t)code, 0, 0, 0, 0, 0); }
 __attribute__((noreturn)) void sys_exit(int status);
+
+/* ---- threads (thread.c) ---- */
+/* Start fn(arg) on a new thread with a stack of stack_size bytes from
+ * malloc. Returns the thread id or -ERR_x. Returning from fn ends the
+ * thread. */
+int thread_start(void (*fn)(void *), void *arg, size_t stack_size);
+__attribute__((noreturn)) void thread_exit(void);
+
+/* ---- IPC (ipc.c); see pagoda/ipc.h ---- */
+struct ipc_from {
+	int pid;                /* sender's process id (0: kernel/notification) */
+	uint64_t handle;        /* reply handle for ipc_reply */
+};
+
+int ipc_send(int dst, const struct ipc_msg *m);
+int ipc_recv(int src, struct ipc_msg *m, struct ipc_from *from);
+int ipc_call(int dst, struct ipc_msg *m);      /* m is replaced by the reply */
+int ipc_reply(uint64_t handle, const struct ipc_msg *m);
+int ipc_reply_recv(uint64_t handle, struct ipc_msg *m, int src, struct ipc_from *from);
+int ipc_notify(int dst, uint64_t bits);
+
+/* A server's receive/dispatch loop: handlers[tag] handles a request and
+ * fills the reply; it returns 1 to send the reply, 0 to answer later (it
+ * keeps from->handle). Kernel messages (tags from IPC_TAG_KERNEL up) go
+ * to `kernel` (may be NULL). Other tags outside the table, or without a
+ * handler, get -ERR_NOSYS. Messages from pid 0 are never answered. Never
+ * returns. */
+typedef int (*ipc_handler)(const struct ipc_msg *req, const struct ipc_from *from,
+			   struct ipc_msg *reply);
+__attribute__((noreturn))
+void ipc_serve(const ipc_handler *handlers, size_t nhandlers, ipc_handler kernel);
+
+/* ---- the memory server's clients (mmclient.c); see pagoda/mm.h ---- */
+struct mm_stat {
+	uint64_t free_pages[3];     /* DMA, DMA32, NORMAL */
+	uint64_t managed_pages;
+	uint64_t nprocs;
+};
+
+struct mm_procinfo {
+	int pid;
+	uint64_t resident;
+	uint64_t faults;
+	uint64_t pagetables;
+	char name[33];
+};
+
+int mm_spawn(const char *cmdline, unsigned flags);
+int mm_wait(int pid, int *status);
+void *mm_sbrk(intptr_t incr);               /* (void *)-1 on failure */
+void *mm_mmap(size_t len, unsigned prot, unsigned flags, uint64_t key);  /* NULL on failure */
+int mm_munmap(void *addr, size_t len);
+int mm_mprotect(void *addr, size_t len, unsigned prot);
+int mm_stat(struct mm_stat *out);
+int mm_procinfo(int index, struct mm_procinfo *out);
+uint64_t mm_free_pages(void);               /* sum over zones; 0 on error */
 
 #endif

@@ -35,7 +35,82 @@ enum pagoda_syscall {
 	SYS_YIELD   = 4,
 	/* SYS_UPTIME(): timer ticks since boot (PAGODA_TICK_HZ per second). */
 	SYS_UPTIME  = 5,
+	/* SYS_READ(void *buf, size_t len): reads console input; blocks until at
+	 * least one byte is there. Returns the count. ERR_FAULT, ERR_INVAL
+	 * (len 0 or > PAGODA_WRITE_MAX), ERR_BUSY (another thread is reading). */
+	SYS_READ    = 6,
+	/* SYS_POWEROFF(int code): powers the machine off; code 0 is a clean
+	 * shutdown, anything else a failure (QEMU exits 33 or 35). Only
+	 * processes given PROC_FLAG_POWER at spawn. ERR_PERM otherwise. */
+	SYS_POWEROFF = 7,
+
+	/* IPC: see pagoda/ipc.h for the message registers and the rules. */
+	SYS_SEND       = 8,   /* (dst pid, msg): blocks until received */
+	SYS_RECV       = 9,   /* (src pid or IPC_ANY): blocks until a message arrives */
+	SYS_CALL       = 10,  /* (dst pid, msg): send, then wait for dst's reply */
+	SYS_REPLY      = 11,  /* (reply handle, msg): answer a caller; never blocks */
+	SYS_NOTIFY     = 12,  /* (dst pid, bits): OR bits into dst's pending word */
+	SYS_REPLY_RECV = 13,  /* (reply handle, msg, src): reply, then receive */
+
+	/* Threads of the calling process. */
+	/* SYS_THREAD_CREATE(entry, stack top, arg): a new thread starts at
+	 * entry(arg) with rsp = stack top (16-byte aligned, minus 8). Returns
+	 * the thread id. ERR_INVAL (entry or stack not user addresses),
+	 * ERR_NOSPC (thread table full). */
+	SYS_THREAD_CREATE = 14,
+	/* SYS_THREAD_EXIT(): ends the calling thread; the last one ends the
+	 * process with status 0. */
+	SYS_THREAD_EXIT   = 15,
+	/* SYS_GETTID(): the calling thread's id. */
+	SYS_GETTID        = 16,
+
+	/* Memory-server calls: only the memory server may make these; anyone
+	 * else gets ERR_PERM. Every argument is checked before anything
+	 * changes. See docs/mm-protocol.md. */
+	/* (const char *name, paddr_t root, flags) -> pid. root: a frame the
+	 * kernel makes the new top-level page table. flags: PROC_FLAG_*. */
+	SYS_MM_PROC_CREATE  = 20,
+	/* (pid, entry, rsp, arg) -> tid: first thread of a created process. */
+	SYS_MM_THREAD_START = 21,
+	/* (pid, va, pa, rights, spare0, spare1, [r12] spare2) -> number of the
+	 * spare frames (in order) the kernel used as new page tables. Spares
+	 * may be PADDR_NONE. ERR_BUSY if va is mapped; ERR_NOMEM if the
+	 * spares given are too few (checked first: then none is used). */
+	SYS_MM_MAP          = 22,
+	/* (pid, va) -> pa | MM_PTE_ACCESSED | MM_PTE_DIRTY of the old entry.
+	 * ERR_NOENT if nothing is mapped there. */
+	SYS_MM_UNMAP        = 23,
+	/* (pid, va, rights) -> 0: change a mapped page's rights. ERR_NOENT. */
+	SYS_MM_PROTECT      = 24,
+	/* (pid, va, npages <= 63) -> bitmap: bit i = page va + i*4K was
+	 * accessed since last asked; the accessed bits are cleared. */
+	SYS_MM_ACCESSED     = 25,
+	/* (src pid, src va, dst pid, dst va, len) -> 0: copy between address
+	 * spaces. Both ranges are checked first (ERR_FAULT). len <= 1 MiB. */
+	SYS_MM_COPY         = 26,
+	/* (pid, status) -> 0: end a process (the memory server already logged
+	 * why). ERR_SRCH if it is not alive. */
+	SYS_MM_KILL         = 27,
+	/* (pid) -> 0: forget a dead process whose exit was reported; its page
+	 * tables are no longer used by the kernel and may be freed. */
+	SYS_MM_PROC_DESTROY = 28,
+	/* (pid, target pid) -> 0: let pid send to target (IPC permission). */
+	SYS_MM_IPC_ALLOW    = 29,
 	SYS__COUNT
 };
+
+/* Process flags given at SYS_MM_PROC_CREATE. */
+#define PROC_FLAG_POWER 0x1     /* may call SYS_POWEROFF */
+
+/* Rights for SYS_MM_MAP / SYS_MM_PROTECT (read is implied). */
+#define MM_RIGHT_READ  0x1
+#define MM_RIGHT_WRITE 0x2
+#define MM_RIGHT_EXEC  0x4
+
+/* Low bits of SYS_MM_UNMAP's result (the frame address is page aligned). */
+#define MM_PTE_ACCESSED 0x1
+#define MM_PTE_DIRTY    0x2
+
+#define PADDR_NONE ((uint64_t)~0ULL)
 
 #endif

@@ -1,0 +1,271 @@
+/*
+ * ipc.c - synchronous rendezvous IPC with fixed 64-byte messages, and
+ * asynchronous notifications (the L4 / MINIX model).
+ *
+ * A message travels in registers (layout in pagoda/ipc.h). When a sender
+ * finds the receiver already waiting, the kernel writes the message
+ * straight into the receiver's saved registers and hands the CPU to it;
+ * otherwise the sender parks the message in its own thread slot, joins
+ * the receiver's FIFO send queue and blocks. Nothing is allocated.
+ *
+ * CALL = SEND + wait for the REPLY. A thread whose message was taken in a
+ * CALL waits in IPC_CALLING with peer = the callee; only a thread of that
+ * process may REPLY to it, naming it by its reply handle (thread slot and
+ * generation, so a handle kept past the caller's death matches nothing).
+ *
+ * Page faults use the same path: the kernel makes the faulting thread
+ * CALL the memory server with an MM_FAULT message (`fault` set). Its reply
+ * does not touch the thread's registers: the faulting instruction simply
+ * runs again (MM_FAULT_RESUME), or the process is ended (MM_FAULT_KILL).
+ *
+ * Notifications are a pending-bits word per process: NOTIFY ORs bits in,
+ * never blocks, and the next RECV from IPC_ANY returns them (from pid 0)
+ * before anything queued. The memory server also receives, from pid 0,
+ * one MM_PROC_EXIT report per process that ends.
+ *
+ * When a process dies, threads queued to send to it, or waiting for its
+ * reply, are woken with ERR_DEAD; its own queued threads leave the queues
+ * they were on.
+ */
+#include "ipc.h"
+#include "sched.h"
+#include "syscall.h"
+#include <pagoda/mm.h>
+
+void ipc_msg_from_regs(const struct trapframe *tf, struct ipc_msg *m)
+{
+	m->tag = (int64_t)tf->rsi;
+	m->w[0] = tf->rdx; m->w[1] = tf->r10; m->w[2] = tf->r8; m->w[3] = tf->r9;
+	m->w[4] = tf->r12; m->w[5] = tf->r13; m->w[6] = tf->r14;
+}
+
+static void msg_to_regs(struct trapframe *tf, const struct ipc_msg *m)
+{
+	tf->rsi = (uint64_t)m->tag;
+	tf->rdx = m->w[0]; tf->r10 = m->w[1]; tf->r8 = m->w[2]; tf->r9 = m->w[3];
+	tf->r12 = m->w[4]; tf->r13 = m->w[5]; tf->r14 = m->w[6];
+}
+
+/* Put a received message into t's registers and make t runnable. */
+static void deliver(struct thread *t, int src_pid, uint64_t handle, const struct ipc_msg *m)
+{
+	msg_to_regs(t->tf, m);
+	t->tf->rdi = (uint64_t)src_pid;
+	t->tf->r15 = handle;
+	t->ipc = IPC_NONE;
+	t->wake_result = 0;
+	t->state = THREAD_RUNNABLE;
+}
+
+static void wake(struct thread *t, int64_t result)
+{
+	t->ipc = IPC_NONE;
+	t->wake_result = result;
+	t->state = THREAD_RUNNABLE;
+}
+
+/* The thread the running one last made runnable by replying: when the
+ * replier then blocks, the CPU goes straight to it (a server's REPLY_RECV
+ * returns the CPU to its client, as a CALL gives it to the server). */
+static struct thread *handoff;
+
+/* Block the running thread until someone wakes it; returns its result. */
+static int64_t block(struct thread *t, enum ipc_wait why, int peer)
+{
+	struct thread *next = handoff;
+	handoff = NULL;
+	t->ipc = why;
+	t->peer = peer;
+	t->state = THREAD_BLOCKED;
+	sched_switch_to(next);
+	return t->wake_result;
+}
+
+static struct thread *waiting_receiver(struct proc *p, int src_pid)
+{
+	for (int i = 1; i < NTHREAD; i++) {
+		struct thread *t = thread_at(i);
+		if (t->proc == p && t->state == THREAD_BLOCKED && t->ipc == IPC_RECEIVING &&
+		    (t->peer == IPC_ANY || t->peer == src_pid))
+			return t;
+	}
+	return NULL;
+}
+
+static void sendq_push(struct proc *p, struct thread *t)
+{
+	t->next_sender = NULL;
+	if (p->sendq_tail)
+		p->sendq_tail->next_sender = t;
+	else
+		p->sendq_head = t;
+	p->sendq_tail = t;
+}
+
+static void sendq_remove(struct proc *p, struct thread *t)
+{
+	struct thread **link = &p->sendq_head, *prev = NULL;
+	for (; *link; prev = *link, link = &(*link)->next_sender) {
+		if (*link != t)
+			continue;
+		*link = t->next_sender;
+		if (p->sendq_tail == t)
+			p->sendq_tail = prev;
+		t->next_sender = NULL;
+		return;
+	}
+}
+
+/* The message from sender s has been taken by receiver r of process dst. */
+static void taken(struct thread *s, struct thread *r, struct proc *dst)
+{
+	deliver(r, s->proc->pid, thread_handle(s), &s->msg);
+	if (s->call) {
+		s->ipc = IPC_CALLING;
+		s->peer = dst->pid;
+	} else {
+		wake(s, 0);
+	}
+}
+
+int64_t ipc_send(struct thread *t, int dst_pid, const struct ipc_msg *m, bool call, bool fault)
+{
+	struct proc *src = t->proc;
+	if (!fault && (m->tag < 0 || m->tag >= IPC_TAG_KERNEL))
+		return -ERR_INVAL;
+	if (!fault && !proc_may_send(src, dst_pid))
+		return -ERR_PERM;
+	struct proc *dst = proc_by_pid(dst_pid);
+	if (!dst || dst->state != PROC_ALIVE)
+		return -ERR_SRCH;
+	if (dst == src)
+		return -ERR_INVAL;              /* would wait for itself forever */
+	t->msg = *m;
+	t->call = call;
+	t->fault = fault;
+	struct thread *r = waiting_receiver(dst, src->pid);
+	if (r) {
+		taken(t, r, dst);
+		if (!call)
+			return 0;
+		t->state = THREAD_BLOCKED;
+		sched_switch_to(r);             /* hand the CPU to the receiver */
+		return t->wake_result;
+	}
+	sendq_push(dst, t);
+	return block(t, IPC_SENDING, dst_pid);
+}
+
+/* Kernel reports and notifications waiting for process p, if any. */
+static bool pending_for(struct thread *t, int src)
+{
+	struct proc *p = t->proc;
+	if (src != IPC_ANY)
+		return false;
+	if (p->notify_bits) {
+		struct ipc_msg m = { .tag = MSG_NOTIFY, .w = { p->notify_bits } };
+		p->notify_bits = 0;
+		deliver(t, PID_KERNEL, 0, &m);
+		return true;
+	}
+	if (!(p->flags & PROC_FLAG_MM))
+		return false;
+	for (int i = 0; i < NPROC; i++) {
+		struct proc *z = proc_at(i);
+		if (z->state == PROC_ZOMBIE && !z->exit_reported) {
+			struct ipc_msg m = { .tag = MM_PROC_EXIT,
+					     .w = { (uint64_t)z->pid, (uint64_t)(int64_t)z->exit_status } };
+			z->exit_reported = true;
+			deliver(t, PID_KERNEL, 0, &m);
+			return true;
+		}
+	}
+	return false;
+}
+
+int64_t ipc_recv(struct thread *t, int src)
+{
+	struct proc *p = t->proc;
+	if (src < 0)
+		return -ERR_INVAL;
+	if (pending_for(t, src))
+		return 0;
+	for (struct thread *s = p->sendq_head; s; s = s->next_sender) {
+		if (src != IPC_ANY && s->proc->pid != src)
+			continue;
+		sendq_remove(p, s);
+		taken(s, t, p);
+		return 0;
+	}
+	return block(t, IPC_RECEIVING, src);
+}
+
+int64_t ipc_reply(struct thread *t, uint64_t handle, const struct ipc_msg *m)
+{
+	struct thread *c = thread_at((int)(handle & 0xff));
+	if (!c || thread_handle(c) != handle || c->state != THREAD_BLOCKED || c->ipc != IPC_CALLING || c->peer != t->proc->pid)
+		return -ERR_INVAL;
+	if (!c->fault) {
+		deliver(c, t->proc->pid, 0, m);
+		handoff = c;
+		return 0;
+	}
+	if (m->tag == MM_FAULT_KILL) {
+		proc_die(c->proc, -1);
+		return 0;
+	}
+	wake(c, 0);
+	handoff = c;
+	return 0;
+}
+
+int64_t ipc_notify(struct proc *from, int dst_pid, uint64_t bits)
+{
+	if (!proc_may_send(from, dst_pid))
+		return -ERR_PERM;
+	struct proc *dst = proc_by_pid(dst_pid);
+	if (!dst || dst->state != PROC_ALIVE)
+		return -ERR_SRCH;
+	dst->notify_bits |= bits;
+	struct thread *r = waiting_receiver(dst, IPC_ANY);
+	if (r && r->peer == IPC_ANY && dst->notify_bits)
+		pending_for(r, IPC_ANY);
+	return 0;
+}
+
+/* Thread t is about to disappear: take it off any send queue. */
+void ipc_thread_gone(struct thread *t)
+{
+	console_forget(t);
+	if (t->state == THREAD_BLOCKED && t->ipc == IPC_SENDING) {
+		struct proc *dst = proc_by_pid(t->peer);
+		if (dst)
+			sendq_remove(dst, t);
+	}
+	t->ipc = IPC_NONE;
+}
+
+/* Process p has died: whoever waits on it learns so. */
+void ipc_proc_gone(struct proc *p)
+{
+	while (p->sendq_head) {
+		struct thread *s = p->sendq_head;
+		sendq_remove(p, s);
+		wake(s, -ERR_DEAD);
+	}
+	for (int i = 1; i < NTHREAD; i++) {
+		struct thread *t = thread_at(i);
+		if (t->state == THREAD_BLOCKED && t->ipc == IPC_CALLING && t->peer == p->pid)
+			wake(t, -ERR_DEAD);
+	}
+}
+
+/* Tell the memory server at once if it is waiting; else its next RECV
+ * picks the report up (pending_for). */
+void ipc_report_exit(struct proc *p)
+{
+	struct proc *mm = proc_mm();
+	struct thread *r = mm ? waiting_receiver(mm, PID_KERNEL) : NULL;
+	if (r && r->peer == IPC_ANY)
+		pending_for(r, IPC_ANY);
+}

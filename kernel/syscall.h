@@ -1,0 +1,30 @@
+/*
+ * syscall.h - the system call handlers, one per number in
+ * libsys/include/pagoda/syscall.h. Each takes the caller's registers and
+ * returns a value >= 0 or -ERR_x.
+ */
+#ifndef KERNEL_SYSCALL_H
+#define KERNEL_SYSCALL_H
+
+#include "proc.h"
+
+typedef int64_t (*syscall_fn)(struct trapframe *tf);
+
+/* mmcall.c: allowed to the memory server only */
+int64_t sys_mm_proc_create(struct trapframe *tf);
+int64_t sys_mm_thread_start(struct trapframe *tf);
+int64_t sys_mm_map(struct trapframe *tf);
+int64_t sys_mm_unmap(struct trapframe *tf);
+int64_t sys_mm_protect(struct trapframe *tf);
+int64_t sys_mm_accessed(struct trapframe *tf);
+int64_t sys_mm_copy(struct trapframe *tf);
+int64_t sys_mm_kill(struct trapframe *tf);
+int64_t sys_mm_proc_destroy(struct trapframe *tf);
+int64_t sys_mm_ipc_allow(struct trapframe *tf);
+
+/* console.c: console input for SYS_READ */
+int64_t console_read(struct thread *t, vaddr_t buf, size_t len);
+void console_input_irq(void);
+void console_forget(struct thread *t);
+
+#endif

@@ -1,0 +1,85 @@
+/*
+ * mmclient.c - calls to the memory server (pagoda/mm.h), one function per
+ * request: fill an ipc_msg, CALL the server, unpack the reply.
+ */
+#include <string.h>
+#include <pagoda/sys.h>
+
+static int64_t mm_call(struct ipc_msg *m)
+{
+	int err = ipc_call(MM_PID, m);
+	return err < 0 ? err : m->tag;
+}
+
+int mm_spawn(const char *cmdline, unsigned flags)
+{
+	struct ipc_msg m = { .tag = MM_SPAWN,
+		.w = { (uint64_t)(uintptr_t)cmdline, strlen(cmdline), flags } };
+	return (int)mm_call(&m);
+}
+
+int mm_wait(int pid, int *status)
+{
+	struct ipc_msg m = { .tag = MM_WAIT, .w = { (uint64_t)(int64_t)pid } };
+	int64_t r = mm_call(&m);
+	if (r >= 0 && status)
+		*status = (int)m.w[0];
+	return (int)r;
+}
+
+void *mm_sbrk(intptr_t incr)
+{
+	struct ipc_msg m = { .tag = MM_SBRK, .w = { (uint64_t)incr } };
+	return mm_call(&m) < 0 ? (void *)-1 : (void *)(uintptr_t)m.w[0];
+}
+
+void *mm_mmap(size_t len, unsigned prot, unsigned flags, uint64_t key)
+{
+	struct ipc_msg m = { .tag = MM_MMAP, .w = { len, prot, flags, key } };
+	return mm_call(&m) < 0 ? NULL : (void *)(uintptr_t)m.w[0];
+}
+
+int mm_munmap(void *addr, size_t len)
+{
+	struct ipc_msg m = { .tag = MM_MUNMAP, .w = { (uint64_t)(uintptr_t)addr, len } };
+	return (int)mm_call(&m);
+}
+
+int mm_mprotect(void *addr, size_t len, unsigned prot)
+{
+	struct ipc_msg m = { .tag = MM_MPROTECT, .w = { (uint64_t)(uintptr_t)addr, len, prot } };
+	return (int)mm_call(&m);
+}
+
+int mm_stat(struct mm_stat *out)
+{
+	struct ipc_msg m = { .tag = MM_STAT };
+	int64_t r = mm_call(&m);
+	if (r < 0)
+		return (int)r;
+	*out = (struct mm_stat){ { m.w[0], m.w[1], m.w[2] }, m.w[3], m.w[4] };
+	return 0;
+}
+
+int mm_procinfo(int index, struct mm_procinfo *out)
+{
+	struct ipc_msg m = { .tag = MM_PROCINFO, .w = { (uint64_t)index } };
+	int64_t r = mm_call(&m);
+	if (r < 0)
+		return (int)r;
+	out->pid = (int)r;
+	out->resident = m.w[0];
+	out->faults = m.w[1];
+	out->pagetables = m.w[2];
+	memcpy(out->name, &m.w[3], 32);
+	out->name[32] = '\0';
+	return (int)r;
+}
+
+uint64_t mm_free_pages(void)
+{
+	struct mm_stat s = { 0 };
+	if (mm_stat(&s) < 0)
+		return 0;
+	return s.free_pages[0] + s.free_pages[1] + s.free_pages[2];
+}

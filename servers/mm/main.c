@@ -1,0 +1,108 @@
+/*
+ * main.c - the memory server: start-up and the request loop.
+ *
+ * The kernel builds this process first (pid 1) and gives it, through
+ * pagoda/mmboot.h, a window onto all physical memory and the boot
+ * information: the memory map, the reserved ranges, the program modules.
+ * Start-up builds the page descriptors, zones and buddy allocator from
+ * them, the slab caches, and then spawns `init` with the arguments of its
+ * module line. From then on the server only answers messages:
+ * ipc_serve() dispatches client requests by tag (requests.c) and the
+ * kernel's messages (page faults, exit reports) to kernel_message().
+ */
+#include <stdio.h>
+#include <string.h>
+#include <pagoda/mmboot.h>
+#include "mm.h"
+#include "zone.h"
+#include "buddy.h"
+#include "slab.h"
+#include "kmalloc.h"
+#include "mm_env.h"
+
+static const struct mm_boot_info *const boot = (const struct mm_boot_info *)MM_BOOT_INFO_VA;
+
+static int kernel_message(const struct ipc_msg *m, const struct ipc_from *from, struct ipc_msg *reply)
+{
+	if (m->tag == MM_FAULT)
+		return mm_handle_fault(m, from, reply);
+	if (m->tag == MM_PROC_EXIT && from->pid == PID_KERNEL)
+		mm_handle_exit((int)m->w[0], (int)(int64_t)m->w[1]);
+	return 0;
+}
+
+static const ipc_handler handlers[MM__REQUESTS] = {
+	[MM_SPAWN]    = mm_handle_spawn,
+	[MM_WAIT]     = mm_handle_wait,
+	[MM_SBRK]     = mm_handle_sbrk,
+	[MM_MMAP]     = mm_handle_mmap,
+	[MM_MUNMAP]   = mm_handle_munmap,
+	[MM_MPROTECT] = mm_handle_mprotect,
+	[MM_STAT]     = mm_handle_stat,
+	[MM_PROCINFO] = mm_handle_procinfo,
+};
+
+static int init_memory(void)
+{
+	static struct mm_range map[MM_BOOT_RANGES], reserved[MM_BOOT_RESERVED];
+	for (uint32_t i = 0; i < boot->nranges; i++)
+		map[i] = (struct mm_range){ boot->ranges[i].base, boot->ranges[i].len, boot->ranges[i].type };
+	for (uint32_t i = 0; i < boot->nreserved; i++)
+		reserved[i] = (struct mm_range){ boot->reserved[i].base, boot->reserved[i].len,
+						 MM_RANGE_RESERVED };
+	mm_phys_window = (uint8_t *)MM_PHYS_WINDOW;
+	mm_phys_limit = boot->phys_window_size;
+	int err = zone_init(map, boot->nranges, reserved, boot->nreserved);
+	if (err < 0)
+		return err;
+	slab_init();
+	err = kmalloc_init();
+	if (err < 0)
+		return err;
+	mm_proc_init();
+	region_init();
+	shm_init();
+	spawn_init(boot);
+	return 0;
+}
+
+/* init's command line: its module's words, with "init" as argv[0]. */
+static int start_init(void)
+{
+	char line[MM_ARGV_MAX];
+	for (uint32_t i = 0; i < boot->nmodules; i++) {
+		if (strcmp(boot->modules[i].name, "init"))
+			continue;
+		const char *args = strchr(boot->modules[i].args, ' ');
+		snprintf(line, sizeof line, "init%s", args ? args : "");
+		return mm_spawn_program(line, 0, MM_SPAWN_POWER);
+	}
+	return -ERR_NOENT;
+}
+
+int main(void)
+{
+	if (boot->magic != MM_BOOT_MAGIC) {
+		printf("mm: no boot information from the kernel\n");
+		return 1;
+	}
+	int err = init_memory();
+	if (err < 0) {
+		printf("mm: cannot set up physical memory: %s\n", pagoda_strerror(err));
+		return 1;
+	}
+	uint64_t managed = 0;
+	for (int z = 0; z < MM_NR_ZONES; z++)
+		managed += mm_zones[z].managed_pages;
+	printf("mm: managing %lu MiB: DMA %lu, DMA32 %lu, NORMAL %lu free pages\n",
+	       (unsigned long)(managed >> 8), (unsigned long)mm_zones[ZONE_DMA].free_pages,
+	       (unsigned long)mm_zones[ZONE_DMA32].free_pages,
+	       (unsigned long)mm_zones[ZONE_NORMAL].free_pages);
+	err = start_init();
+	if (err < 0) {
+		printf("mm: cannot start init: %s\n", pagoda_strerror(err));
+		sys_poweroff(1);
+	}
+	fflush(stdout);
+	ipc_serve(handlers, MM__REQUESTS, kernel_message);
+}

@@ -1,0 +1,265 @@
+/*
+ * requests.c - the memory server's answers to its clients (pagoda/mm.h)
+ * and to the kernel's exit reports.
+ *
+ * Each mm_handle_<request> decodes and checks every field before changing
+ * anything (a bad request gets an error and changes nothing), then acts,
+ * and fills the reply: tag = result, words = values. It returns 1 to send
+ * the reply now, 0 to answer later (MM_WAIT blocks its caller until a
+ * child exits; the server keeps the reply handle and answers from
+ * mm_handle_exit).
+ */
+#include <stdio.h>
+#include <string.h>
+#include "mm.h"
+#include "buddy.h"
+#include "slab.h"
+#include "zone.h"
+#include "mm_env.h"
+
+#define MMAP_MAX (1ULL << 30)
+
+static int reply_with(struct ipc_msg *reply, int64_t tag)
+{
+	reply->tag = tag;
+	return 1;
+}
+
+/* The caller's record; requests from processes we do not know are refused. */
+static struct mm_proc *caller(const struct ipc_from *from)
+{
+	struct mm_proc *p = mm_proc_find(from->pid);
+	return p && p->alive ? p : NULL;
+}
+
+int mm_handle_spawn(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply)
+{
+	struct mm_proc *p = caller(from);
+	uint64_t len = req->w[1], flags = req->w[2];
+	char line[MM_ARGV_MAX];
+	if (!p)
+		return reply_with(reply, -ERR_SRCH);
+	if (len == 0 || len >= MM_ARGV_MAX || (flags & ~(uint64_t)(MM_SPAWN_IPC_PARENT | MM_SPAWN_POWER)))
+		return reply_with(reply, -ERR_INVAL);
+	if ((flags & MM_SPAWN_POWER) && !(p->flags & PROC_FLAG_POWER))
+		return reply_with(reply, -ERR_PERM);
+	if (sys_call6(SYS_MM_COPY, (uint64_t)from->pid, req->w[0], MM_PID,
+		      (uint64_t)(uintptr_t)line, len, 0) < 0)
+		return reply_with(reply, -ERR_FAULT);
+	line[len] = '\0';
+	return reply_with(reply, mm_spawn_program(line, p->pid, (unsigned)flags));
+}
+
+/* A child of parent that matches want (-1: any) and has exited. */
+static struct mm_proc *exited_child(int parent, int want, bool *has_child)
+{
+	struct mm_proc *found = NULL;
+	*has_child = false;
+	for (struct mm_proc *c = mm_proc_first(); c; c = c->next) {
+		if (c->parent != parent || (want != -1 && c->pid != want))
+			continue;
+		*has_child = true;
+		if (!c->alive && !found)
+			found = c;
+	}
+	return found;
+}
+
+static void collect(struct mm_proc *child, struct ipc_msg *reply)
+{
+	reply->tag = child->pid;
+	reply->w[0] = (uint64_t)(int64_t)child->status;
+	mm_proc_free(child);
+}
+
+int mm_handle_wait(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply)
+{
+	struct mm_proc *p = caller(from);
+	int want = (int)(int64_t)req->w[0];
+	bool has_child;
+	if (!p)
+		return reply_with(reply, -ERR_SRCH);
+	if (want != -1 && want <= 0)
+		return reply_with(reply, -ERR_INVAL);
+	struct mm_proc *c = exited_child(p->pid, want, &has_child);
+	if (c) {
+		collect(c, reply);
+		return 1;
+	}
+	if (!has_child || p->waiting)
+		return reply_with(reply, -ERR_SRCH);
+	p->waiting = true;
+	p->wait_pid = want;
+	p->wait_handle = from->handle;
+	return 0;
+}
+
+int mm_handle_sbrk(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply)
+{
+	struct mm_proc *p = caller(from);
+	int64_t incr = (int64_t)req->w[0];
+	if (!p)
+		return reply_with(reply, -ERR_SRCH);
+	vaddr_t old = p->brk, new = old + (uint64_t)incr;
+	if (incr < 0 ? new > old || new < p->brk_start : new < old || new - p->brk_start > MM_HEAP_MAX)
+		return reply_with(reply, -ERR_NOMEM);
+	struct mm_region *heap = region_of_kind(p, REGION_HEAP);
+	vaddr_t old_end = page_round_up(old), new_end = page_round_up(new);
+	if (new_end > old_end && !region_range_free(p, old_end, new_end, heap))
+		return reply_with(reply, -ERR_NOMEM);
+	if (!heap && new_end > p->brk_start) {
+		int err = region_add(p, p->brk_start, new_end, MM_PROT_READ | MM_PROT_WRITE, REGION_HEAP, &heap);
+		if (err < 0)
+			return reply_with(reply, err);
+	} else if (heap && new_end < old_end) {
+		region_unmap_pages(p, heap, new_end, old_end);
+	}
+	if (heap) {
+		heap->end = new_end > heap->start ? new_end : heap->start;
+		if (heap->end == heap->start)
+			region_remove(p, heap);
+	}
+	p->brk = new;
+	reply->w[0] = old;
+	return reply_with(reply, 0);
+}
+
+int mm_handle_mmap(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply)
+{
+	struct mm_proc *p = caller(from);
+	uint64_t len = req->w[0], prot = req->w[1], flags = req->w[2], key = req->w[3];
+	if (!p)
+		return reply_with(reply, -ERR_SRCH);
+	if (len == 0 || len > MMAP_MAX || (prot & ~(uint64_t)7) || (flags & ~(uint64_t)MM_MAP_SHARED))
+		return reply_with(reply, -ERR_INVAL);
+	vaddr_t start = p->mmap_next, end = start + page_round_up(len);
+	if (end > USER_STACK_TOP - MM_STACK_MAX - PAGE_SIZE)
+		return reply_with(reply, -ERR_NOMEM);
+	struct shm_obj *shm = NULL;
+	if (flags & MM_MAP_SHARED) {
+		shm = shm_get(key, page_round_up(len) >> PAGE_SHIFT);
+		if (!shm)
+			return reply_with(reply, -ERR_INVAL);
+	}
+	struct mm_region *r;
+	int err = region_add(p, start, end, (unsigned)prot, shm ? REGION_SHARED : REGION_ANON, &r);
+	if (err < 0) {
+		if (shm)
+			shm_put(shm);
+		return reply_with(reply, err);
+	}
+	r->shm = shm;
+	p->mmap_next = end + PAGE_SIZE;         /* an unmapped page between regions */
+	reply->w[0] = start;
+	return reply_with(reply, 0);
+}
+
+/* The MM_MMAP region that is exactly [addr, addr + round_up(len)). */
+static struct mm_region *mmap_region(struct mm_proc *p, uint64_t addr, uint64_t len)
+{
+	struct mm_region *r = region_find(p, addr);
+	if (!r || (r->kind != REGION_ANON && r->kind != REGION_SHARED))
+		return NULL;
+	if (r->start != addr || len == 0 || len > MMAP_MAX || r->end != addr + page_round_up(len))
+		return NULL;
+	return r;
+}
+
+int mm_handle_munmap(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply)
+{
+	struct mm_proc *p = caller(from);
+	if (!p)
+		return reply_with(reply, -ERR_SRCH);
+	struct mm_region *r = mmap_region(p, req->w[0], req->w[1]);
+	if (!r)
+		return reply_with(reply, -ERR_INVAL);
+	region_unmap_pages(p, r, r->start, r->end);
+	region_remove(p, r);
+	return reply_with(reply, 0);
+}
+
+int mm_handle_mprotect(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply)
+{
+	struct mm_proc *p = caller(from);
+	uint64_t prot = req->w[2];
+	if (!p)
+		return reply_with(reply, -ERR_SRCH);
+	struct mm_region *r = mmap_region(p, req->w[0], req->w[1]);
+	if (!r || (prot & ~(uint64_t)7))
+		return reply_with(reply, -ERR_INVAL);
+	r->prot = (unsigned)prot;
+	uint64_t rights = MM_RIGHT_READ | ((prot & MM_PROT_WRITE) ? MM_RIGHT_WRITE : 0) |
+			  ((prot & MM_PROT_EXEC) ? MM_RIGHT_EXEC : 0);
+	for (vaddr_t va = r->start; va < r->end; va += PAGE_SIZE)
+		sys_call6(SYS_MM_PROTECT, (uint64_t)p->pid, va, rights, 0, 0, 0);
+	return reply_with(reply, 0);
+}
+
+int mm_handle_stat(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply)
+{
+	slab_shrink_all();
+	uint64_t managed = 0;
+	for (int z = 0; z < MM_NR_ZONES; z++) {
+		reply->w[z] = mm_zones[z].free_pages;
+		managed += mm_zones[z].managed_pages;
+	}
+	reply->w[3] = managed;
+	reply->w[4] = (uint64_t)mm_proc_count();
+	return reply_with(reply, 0);
+}
+
+int mm_handle_procinfo(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply)
+{
+	struct mm_proc *p = req->w[0] == MM_PROCINFO_SELF ? caller(from)
+			  : req->w[0] < 1024 ? mm_proc_nth((int)req->w[0]) : NULL;
+	if (!p)
+		return reply_with(reply, -ERR_SRCH);
+	reply->w[0] = p->resident;
+	reply->w[1] = p->faults;
+	reply->w[2] = p->pagetables;
+	memcpy(&reply->w[3], p->name, 32);
+	return reply_with(reply, p->pid);
+}
+
+/* A child has gone: wake a parent waiting for it. */
+static void notify_parent(struct mm_proc *child)
+{
+	struct mm_proc *parent = mm_proc_find(child->parent);
+	if (!parent || !parent->alive) {
+		mm_proc_free(child);
+		return;
+	}
+	if (parent->waiting && (parent->wait_pid == -1 || parent->wait_pid == child->pid)) {
+		struct ipc_msg reply = { 0 };
+		parent->waiting = false;
+		uint64_t handle = parent->wait_handle;
+		collect(child, &reply);
+		ipc_reply(handle, &reply);
+	}
+}
+
+/* The kernel reports that pid has ended: free everything it had. */
+void mm_handle_exit(int pid, int status)
+{
+	int64_t err = sys_call6(SYS_MM_PROC_DESTROY, (uint64_t)pid, 0, 0, 0, 0, 0);
+	if (err < 0)
+		mm_bug("mm_handle_exit: kernel refused to destroy pid %d: %s", pid, pagoda_strerror((int)err));
+	struct mm_proc *p = mm_proc_find(pid);
+	if (!p)
+		return;
+	region_remove_all(p);
+	mm_proc_release(p);
+	p->alive = false;
+	p->status = status;
+	p->waiting = false;
+	for (struct mm_proc *c = mm_proc_first(), *next; c; c = next) {
+		next = c->next;
+		if (c->parent != pid)
+			continue;
+		if (c->alive)
+			c->parent = 0;
+		else
+			mm_proc_free(c);
+	}
+	notify_parent(p);
+}

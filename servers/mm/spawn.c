@@ -1,0 +1,185 @@
+/*
+ * spawn.c - creating processes from the programs in the boot image.
+ *
+ * The boot modules (other than the server itself) are the programs a
+ * process can run, named by their file name ("hello"). Spawning:
+ *   1. validate the program's ELF completely (kernel/elf.c, shared code);
+ *   2. a frame for the top-level page table; SYS_MM_PROC_CREATE;
+ *   3. regions: one per loadable segment (pages come from the module on
+ *      first touch - nothing is copied up front), an empty heap after the
+ *      last segment, a stack of MM_STACK_MAX under USER_STACK_TOP;
+ *   4. the stack's top page, filled now with argc/argv (System V layout);
+ *   5. IPC permissions the parent asked for; SYS_MM_THREAD_START.
+ * A failure after step 2 kills the new process, and the normal exit path
+ * (mm_handle_exit) frees whatever it had: one unwind path.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <pagoda/mmboot.h>
+#include "mm.h"
+#include "buddy.h"
+#include "mm_env.h"
+#include "elf.h"
+
+#define ARGV_MAX 16
+
+static const struct mm_boot_info *boot;
+
+void spawn_init(const void *boot_info)
+{
+	boot = boot_info;
+}
+
+static const struct mm_boot_module *find_module(const char *name)
+{
+	for (uint32_t i = 0; i < boot->nmodules; i++)
+		if (!strcmp(boot->modules[i].name, name) && strcmp(name, "mm"))
+			return &boot->modules[i];
+	return NULL;
+}
+
+/* Split line into at most ARGV_MAX words (in place). */
+static int split(char *line, char **argv)
+{
+	int argc = 0;
+	for (char *s = line; *s && argc < ARGV_MAX; ) {
+		while (*s == ' ')
+			*s++ = '\0';
+		if (!*s)
+			break;
+		argv[argc++] = s;
+		while (*s && *s != ' ')
+			s++;
+	}
+	return argc;
+}
+
+/* Write argc, argv[], NULL, envp NULL and the strings into the top stack
+ * page (mapped at USER_STACK_TOP - PAGE_SIZE); returns the initial rsp. */
+static vaddr_t build_stack(uint8_t *page, int argc, char **argv)
+{
+	vaddr_t base = USER_STACK_TOP - PAGE_SIZE;
+	size_t off = PAGE_SIZE;
+	uint64_t uargv[ARGV_MAX];
+	for (int i = argc - 1; i >= 0; i--) {
+		size_t n = strlen(argv[i]) + 1;
+		off -= n;
+		memcpy(page + off, argv[i], n);
+		uargv[i] = base + off;
+	}
+	off &= ~(size_t)15;
+	off -= (size_t)((argc + 3 + 1) & ~1) * 8;   /* argc, argv[], NULL, envp NULL; 16-aligned */
+	uint64_t *sp = (uint64_t *)(page + off);
+	sp[0] = (uint64_t)argc;
+	for (int i = 0; i < argc; i++)
+		sp[1 + i] = uargv[i];
+	sp[1 + argc] = 0;
+	sp[2 + argc] = 0;
+	return base + off;
+}
+
+static int add_segments(struct mm_proc *p, const struct mm_boot_module *m, const struct elf_image *img)
+{
+	vaddr_t top = 0;
+	for (int i = 0; i < img->nsegs; i++) {
+		const struct elf_segment *s = &img->segs[i];
+		struct mm_region *r;
+		unsigned prot = MM_PROT_READ | (s->write ? MM_PROT_WRITE : 0) | (s->exec ? MM_PROT_EXEC : 0);
+		vaddr_t end = page_round_up(s->vaddr + s->memsz);
+		int err = region_add(p, page_round_down(s->vaddr), end, prot, REGION_ELF, &r);
+		if (err < 0)
+			return err;
+		r->file_pa = m->start + s->offset;
+		r->file_va = s->vaddr;
+		r->file_len = s->filesz;
+		if (end > top)
+			top = end;
+	}
+	p->brk_start = p->brk = top + PAGE_SIZE;     /* one unmapped page between */
+	return 0;
+}
+
+static int add_stack(struct mm_proc *p, int argc, char **argv, vaddr_t *rsp)
+{
+	int err = region_add(p, USER_STACK_TOP - MM_STACK_MAX, USER_STACK_TOP,
+			     MM_PROT_READ | MM_PROT_WRITE, REGION_STACK, NULL);
+	if (err < 0)
+		return err;
+	pfn_t pfn = buddy_alloc(0, MM_ZERO);
+	if (pfn == PFN_NONE)
+		return -ERR_NOMEM;
+	*rsp = build_stack(mm_phys_to_virt(pfn_to_pa(pfn)), argc, argv);
+	err = mm_proc_map(p, USER_STACK_TOP - PAGE_SIZE, pfn, MM_PROT_READ | MM_PROT_WRITE);
+	if (err < 0) {
+		buddy_free(pfn, 0);
+		return err;
+	}
+	mm_proc_own(p, pfn, PAGE_USE_USER, USER_STACK_TOP - PAGE_SIZE);
+	return 0;
+}
+
+static int allow_parent(int child, int parent)
+{
+	int err = (int)sys_call6(SYS_MM_IPC_ALLOW, (uint64_t)child, (uint64_t)parent, 0, 0, 0, 0);
+	if (err == 0)
+		err = (int)sys_call6(SYS_MM_IPC_ALLOW, (uint64_t)parent, (uint64_t)child, 0, 0, 0, 0);
+	return err;
+}
+
+/* Steps 3-5 for a created process; on failure the caller kills it. */
+static int populate(struct mm_proc *p, const struct mm_boot_module *m, const struct elf_image *img,
+		    int argc, char **argv, unsigned flags)
+{
+	vaddr_t rsp;
+	int err = add_segments(p, m, img);
+	if (!err)
+		err = add_stack(p, argc, argv, &rsp);
+	if (!err && (flags & MM_SPAWN_IPC_PARENT) && p->parent > 0)
+		err = allow_parent(p->pid, p->parent);
+	if (!err) {
+		int64_t tid = sys_call6(SYS_MM_THREAD_START, (uint64_t)p->pid, img->entry, rsp, 0, 0, 0);
+		err = tid < 0 ? (int)tid : 0;
+	}
+	return err;
+}
+
+/* Start the program named by the first word of argv_line. Returns the pid. */
+int mm_spawn_program(const char *argv_line, int parent, unsigned flags)
+{
+	char line[MM_ARGV_MAX];
+	char *argv[ARGV_MAX];
+	snprintf(line, sizeof line, "%s", argv_line);
+	int argc = split(line, argv);
+	const struct mm_boot_module *m = argc ? find_module(argv[0]) : NULL;
+	if (!m)
+		return argc ? -ERR_NOENT : -ERR_INVAL;
+	struct elf_image img;
+	const char *why;
+	if (elf_parse(mm_phys_to_virt(m->start), m->end - m->start, USER_MIN,
+		      USER_STACK_TOP - MM_STACK_MAX - PAGE_SIZE, &img, &why) < 0) {
+		printf("mm: cannot run '%s': %s\n", m->name, why);
+		return -ERR_INVAL;
+	}
+	pfn_t root = buddy_alloc(0, MM_ZERO);
+	if (root == PFN_NONE)
+		return -ERR_NOMEM;
+	unsigned kflags = (flags & MM_SPAWN_POWER) ? PROC_FLAG_POWER : 0;
+	int64_t pid = sys_call6(SYS_MM_PROC_CREATE, (uint64_t)(uintptr_t)m->name, pfn_to_pa(root),
+				kflags, 0, 0, 0);
+	struct mm_proc *p = pid > 0 ? mm_proc_new((int)pid, parent, m->name) : NULL;
+	if (!p) {
+		if (pid > 0)
+			sys_call6(SYS_MM_KILL, (uint64_t)pid, (uint64_t)-1, 0, 0, 0, 0);
+		buddy_free(root, 0);
+		return pid < 0 ? (int)pid : -ERR_NOMEM;
+	}
+	p->flags = kflags;
+	p->root = root;
+	mm_proc_own(p, root, PAGE_USE_PAGETABLE, 0);
+	int err = populate(p, m, &img, argc, argv, flags);
+	if (err < 0) {
+		sys_call6(SYS_MM_KILL, (uint64_t)pid, (uint64_t)-1, 0, 0, 0, 0);
+		return err;
+	}
+	return (int)pid;
+}
