@@ -16,6 +16,9 @@
  *                      aligned_alloc(4096, 4096))
  *   page-mixed-lifo/batch orders 0..3 drawn from a fixed xorshift sequence
  *                      (4..32 KiB, page aligned)
+ * Time is the benchmark thread's CPU time (CLOCK_THREAD_CPUTIME_ID), so time
+ * spent descheduled on a busy machine is not charged to any allocator (time
+ * in the kernel on the thread's behalf, e.g. page faults, still is).
  * Every object is written once so no allocator can skip work; each binary
  * prints the median of 3 runs, and bench/run.sh runs the four binaries in 3
  * interleaved rounds and keeps each one's best median, so that a burst of
@@ -149,7 +152,7 @@ static void page_free(void *p, unsigned order) { (void)order; free(p); }
 static double now_ns(void)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
 
