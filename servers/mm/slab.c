@@ -10,7 +10,9 @@
  * one slab; this keeps objects packed into few slabs so that empty slabs
  * appear and can be given back. A slab's free objects form a LIFO list
  * linked through the objects themselves, so alloc and free are a few loads
- * and stores. Freeing finds the slab from the object's frame descriptor
+ * and stores; the common case (a partial slab that stays partial, no debug)
+ * has its own short path, and everything else goes through alloc_slow and
+ * free_slow. Freeing finds the slab from the object's frame descriptor
  * (use PAGE_USE_SLAB, private = struct slab *), as Linux does, instead of
  * Bonwick's hash table.
  *
