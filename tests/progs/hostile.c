@@ -99,7 +99,7 @@ static struct { uint64_t addr, len; } maps[MAX_MAPS];
 static int nmaps;
 static int64_t heap_net;        /* bytes it added to its heap, net */
 static int spawned;             /* a spawn succeeded (it must not) */
-static long long mm_answers[ERR__COUNT + 1], mm_ok;
+static long long mm_answers[ERR__COUNT + 1], mm_ok, kernel_refused;
 static char zzbuf[600];         /* strings that name no program */
 
 /* What a reply may be, besides an error code. */
@@ -164,6 +164,14 @@ static enum allowed req_mmap(struct ipc_msg *m)
 	return ALLOW_ZERO;
 }
 
+/* Lengths that cover the same pages (the server rounds up to pages). */
+static int same_pages(uint64_t a, uint64_t b)
+{
+	if (a > UINT64_MAX - PAGE || b > UINT64_MAX - PAGE)
+		return a == b;
+	return (a + PAGE - 1) / PAGE == (b + PAGE - 1) / PAGE;
+}
+
 /* A target for MM_MUNMAP / MM_MPROTECT; *exact: it is a whole mapping. */
 static void region_target(struct ipc_msg *m, int *exact, int *slot)
 {
@@ -177,7 +185,7 @@ static void region_target(struct ipc_msg *m, int *exact, int *slot)
 			*slot = (int)(next() % (uint64_t)nmaps);
 			m->w[0] = maps[*slot].addr;
 			m->w[1] = next() % 3 ? maps[*slot].len : any_word();
-			*exact = m->w[1] == maps[*slot].len;
+			*exact = same_pages(m->w[1], maps[*slot].len);
 			return;
 		}
 		m->w[0] = bad_address();
@@ -221,15 +229,16 @@ static enum allowed build_request(struct ipc_msg *m, int64_t *grow, int *slot)
 		m->tag = MM_PROCINFO;
 		m->w[0] = next() % 2 ? next() % 16 : any_word();
 		return ALLOW_PID;
-	case 8:             /* what only the kernel may send */
+	case 8:             /* what only the kernel may send: the kernel refuses it */
 		m->tag = next() % 2 ? MM_FAULT : MM_PROC_EXIT;
 		m->w[0] = PICK(1, 2, 0x0000100000000000ULL, 0x400000);
 		if (next() % 3 == 0)
 			m->w[0] = (uint64_t)mypid;
 		return ALLOW_NONE;
 	default:            /* no such request */
-		m->tag = (int64_t)PICK(0, (uint64_t)-1, (uint64_t)(int64_t)MSG_NOTIFY, 9, 99, 102,
-				       1000, INT64_MAX, (uint64_t)INT64_MIN, 0x100000001ULL);
+		m->tag = (int64_t)PICK(0, (uint64_t)-1, MSG_NOTIFY, 9, 100, 101, 1000, 0xffff,
+				       IPC_TAG_KERNEL + 3, INT64_MAX, (uint64_t)INT64_MIN,
+				       0x100000001ULL);
 		if (next() % 4 == 0)
 			m->tag = (int64_t)next();
 		if (m->tag >= MM_SPAWN && m->tag <= MM_PROCINFO)
@@ -267,6 +276,10 @@ static void mm_request(void)
 	enum allowed allowed = build_request(&req, &grow, &slot);
 	m = req;
 	int err = ipc_call(MM_PID, &m);
+	if (err == -ERR_INVAL && (req.tag < 0 || req.tag >= IPC_TAG_KERNEL)) {
+		kernel_refused++;       /* a tag no process may send: refused at once */
+		return;
+	}
 	if (err < 0) {
 		fail("the call of request tag %lld failed: %d", (long long)req.tag, err);
 		return;
@@ -414,20 +427,20 @@ static void print_counts(const char *what, long long ok, const long long *answer
 
 int main(int argc, char **argv)
 {
-	rng = argc > 1 ? strtoull(argv[1], NULL, 0) : 1;
-	if (rng == 0)
-		rng = 1;
+	unsigned long long seed = argc > 1 ? strtoull(argv[1], NULL, 0) : 1;
+	rng = seed ? seed : 1;
 	mypid = (int)sys_getpid();
 	memset(zzbuf, ' ', sizeof zzbuf);
 	memcpy(zzbuf, "zz", 2);
 	for (size_t i = 2; i < sizeof zzbuf - 1; i++)
 		zzbuf[i] = "0123456789#- "[next() % 13];
 	zzbuf[sizeof zzbuf - 1] = '\0';
-	printf("hostile: seed %llu: %d requests to the memory server\n",
-	       (unsigned long long)rng, REQUESTS);
+	printf("hostile: seed %llu: %d requests to the memory server\n", seed, REQUESTS);
 
 	phase_mm();
 	print_counts("memory server", mm_ok, mm_answers);
+	printf("hostile: %lld requests with a tag no process may send were refused by the "
+	       "kernel (ERR_INVAL)\n", kernel_refused);
 	if (mm_free_pages() == 0)
 		fail("the memory server no longer answers MM_STAT");
 
