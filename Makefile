@@ -53,4 +53,4 @@ distclean:
 .SECONDARY:
 
 .PHONY: bench
-bench: bench-host
+bench: bench-host bench-qemu

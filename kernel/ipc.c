@@ -46,9 +46,22 @@ static void msg_to_regs(struct trapframe *tf, const struct ipc_msg *m)
 	tf->r12 = m->w[4]; tf->r13 = m->w[5]; tf->r14 = m->w[6];
 }
 
+static void receivers_remove(struct proc *p, struct thread *t)
+{
+	for (struct thread **link = &p->receivers; *link; link = &(*link)->next_receiver) {
+		if (*link == t) {
+			*link = t->next_receiver;
+			t->next_receiver = NULL;
+			return;
+		}
+	}
+}
+
 /* Put a received message into t's registers and make t runnable. */
 static void deliver(struct thread *t, int src_pid, uint64_t handle, const struct ipc_msg *m)
 {
+	if (t->ipc == IPC_RECEIVING)
+		receivers_remove(t->proc, t);
 	msg_to_regs(t->tf, m);
 	t->tf->rdi = (uint64_t)src_pid;
 	t->tf->r15 = handle;
@@ -69,6 +82,10 @@ static void wake(struct thread *t, int64_t result)
  * returns the CPU to its client, as a CALL gives it to the server). */
 static struct thread *handoff;
 
+/* Processes that ended and that the memory server has not been told of
+ * (so the common receive need not scan the process table). */
+static int unreported_exits;
+
 /* Block the running thread until someone wakes it; returns its result. */
 static int64_t block(struct thread *t, enum ipc_wait why, int peer)
 {
@@ -83,12 +100,9 @@ static int64_t block(struct thread *t, enum ipc_wait why, int peer)
 
 static struct thread *waiting_receiver(struct proc *p, int src_pid)
 {
-	for (int i = 1; i < NTHREAD; i++) {
-		struct thread *t = thread_at(i);
-		if (t->proc == p && t->state == THREAD_BLOCKED && t->ipc == IPC_RECEIVING &&
-		    (t->peer == IPC_ANY || t->peer == src_pid))
+	for (struct thread *t = p->receivers; t; t = t->next_receiver)
+		if (t->peer == IPC_ANY || t->peer == src_pid)
 			return t;
-	}
 	return NULL;
 }
 
@@ -168,7 +182,7 @@ static bool pending_for(struct thread *t, int src)
 		deliver(t, PID_KERNEL, 0, &m);
 		return true;
 	}
-	if (!(p->flags & PROC_FLAG_MM))
+	if (!(p->flags & PROC_FLAG_MM) || unreported_exits == 0)
 		return false;
 	for (int i = 0; i < NPROC; i++) {
 		struct proc *z = proc_at(i);
@@ -176,6 +190,7 @@ static bool pending_for(struct thread *t, int src)
 			struct ipc_msg m = { .tag = MM_PROC_EXIT,
 					     .w = { (uint64_t)z->pid, (uint64_t)(int64_t)z->exit_status } };
 			z->exit_reported = true;
+			unreported_exits--;
 			deliver(t, PID_KERNEL, 0, &m);
 			return true;
 		}
@@ -197,6 +212,8 @@ int64_t ipc_recv(struct thread *t, int src)
 		taken(s, t, p);
 		return 0;
 	}
+	t->next_receiver = p->receivers;
+	p->receivers = t;
 	return block(t, IPC_RECEIVING, src);
 }
 
@@ -242,6 +259,8 @@ void ipc_thread_gone(struct thread *t)
 		if (dst)
 			sendq_remove(dst, t);
 	}
+	if (t->state == THREAD_BLOCKED && t->ipc == IPC_RECEIVING)
+		receivers_remove(t->proc, t);
 	t->ipc = IPC_NONE;
 }
 
@@ -264,6 +283,7 @@ void ipc_proc_gone(struct proc *p)
  * picks the report up (pending_for). */
 void ipc_report_exit(struct proc *p)
 {
+	unreported_exits++;
 	struct proc *mm = proc_mm();
 	struct thread *r = mm ? waiting_receiver(mm, PID_KERNEL) : NULL;
 	if (r && r->peer == IPC_ANY)

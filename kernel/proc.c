@@ -62,10 +62,13 @@ static void idle_entry(void)
 	sched_idle_loop();
 }
 
+/* A process lives in slot pid % NPROC when that slot is free at its
+ * creation (almost always), so looking it up is usually one probe. */
 struct proc *proc_create(const char *name, paddr_t root, unsigned flags)
 {
-	for (int i = 0; i < NPROC; i++) {
-		struct proc *p = &procs[i];
+	int pid = next_pid;
+	for (int k = 0; k < NPROC; k++) {
+		struct proc *p = &procs[(pid + k) % NPROC];
 		if (p->state != PROC_FREE)
 			continue;
 		*p = (struct proc){ .pid = next_pid++, .state = PROC_ALIVE, .root = root,
@@ -81,6 +84,9 @@ struct proc *proc_by_pid(int pid)
 {
 	if (pid <= 0)
 		return NULL;
+	struct proc *home = &procs[pid % NPROC];
+	if (home->state != PROC_FREE && home->pid == pid)
+		return home;
 	for (int i = 0; i < NPROC; i++)
 		if (procs[i].state != PROC_FREE && procs[i].pid == pid)
 			return &procs[i];

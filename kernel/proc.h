@@ -54,6 +54,7 @@ struct proc {
 	uint64_t notify_bits;       /* pending notifications */
 	struct thread *sendq_head;  /* threads waiting to send to us, FIFO */
 	struct thread *sendq_tail;
+	struct thread *receivers;   /* threads blocked in RECV */
 	int allow[PROC_ALLOW_MAX];  /* pids we may send to (besides the mm) */
 	int nallow;
 };
@@ -79,6 +80,7 @@ struct thread {
 	bool fault;                 /* the CALL is a page fault forwarded by the kernel */
 	struct ipc_msg msg;         /* message held while queued */
 	struct thread *next_sender; /* send-queue link */
+	struct thread *next_receiver; /* receivers-list link */
 	int64_t wake_result;        /* what the blocked system call returns */
 };
 
