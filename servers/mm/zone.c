@@ -54,6 +54,14 @@ const char *page_use_name(unsigned use)
 	return use < PAGE_USE__COUNT ? names[use] : "?";
 }
 
+/* The map comes from firmware: an entry running past the top of the
+ * address space is clipped to the last page rather than wrapping around. */
+static paddr_t range_end(const struct mm_range *r)
+{
+	paddr_t top = PAGE_MASK;
+	return r->len > top - r->base ? top : r->base + r->len;
+}
+
 /* First frame wholly inside a usable range, and one past the last. */
 static pfn_t usable_first(const struct mm_range *r)
 {
@@ -62,7 +70,7 @@ static pfn_t usable_first(const struct mm_range *r)
 
 static pfn_t usable_end(const struct mm_range *r)
 {
-	pfn_t end = pa_to_pfn(page_round_down(r->base + r->len));
+	pfn_t end = pa_to_pfn(page_round_down(range_end(r)));
 	return end < MAX_DESCRIBED_PFN ? end : MAX_DESCRIBED_PFN;
 }
 
@@ -74,7 +82,7 @@ static pfn_t reserved_first(const struct mm_range *r)
 
 static pfn_t reserved_end(const struct mm_range *r)
 {
-	return pa_to_pfn(page_round_up(r->base + r->len));
+	return pa_to_pfn(page_round_up(range_end(r)));
 }
 
 static bool is_usable(const struct mm_range *r)

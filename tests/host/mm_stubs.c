@@ -27,10 +27,10 @@ static size_t print_len;
 
 static void protect(paddr_t base, uint64_t len, int prot)
 {
-	paddr_t first = page_round_down(base), end = page_round_up(base + len);
+	paddr_t first = page_round_down(base), end = phys_size;
 
-	if (end > phys_size)
-		end = phys_size;
+	if (base < phys_size && len < phys_size - base)
+		end = page_round_up(base + len);
 	if (first >= end)
 		return;
 	if (mprotect(phys_base + first, end - first, prot) != 0) {

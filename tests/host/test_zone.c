@@ -185,6 +185,26 @@ static void zone_reserved_entry_inside_usable_range_wins(void **state)
 	assert_int_equal(buddy_check(), 0);
 }
 
+/* A firmware entry whose length runs past 2^64 is clipped, not wrapped:
+ * here it would otherwise wrap to cover nothing and leave frames 0x300..0x7ff
+ * usable. The descriptors (16 pages) slide below it, to 0x2f0..0x2ff. */
+static void zone_reserved_entry_running_past_top_is_clipped(void **state)
+{
+	(void)state;
+	static const struct mm_range map[] = {
+		{ 0,      MiB(8),          MM_RANGE_USABLE },
+		{ MiB(3), ~(uint64_t)0,    MM_RANGE_RESERVED },
+	};
+	boot(map, ARRAY_LEN(map), NULL, 0);
+
+	assert_int_equal(pfn_to_page(0x2ef)->state == PAGE_RESERVED, 0);
+	assert_int_equal(pfn_to_page(0x2f0)->use, PAGE_USE_MEMMAP);
+	assert_int_equal(pfn_to_page(0x300)->use, PAGE_USE_FIRMWARE);
+	assert_int_equal(pfn_to_page(0x7ff)->use, PAGE_USE_FIRMWARE);
+	assert_int_equal(mm_zones[ZONE_DMA].managed_pages, 0x300 - 16);
+	assert_int_equal(buddy_check(), 0);
+}
+
 /* Unaligned range ends: only whole frames inside a usable range count. */
 static void zone_partial_frames_at_range_ends_are_not_used(void **state)
 {
@@ -296,6 +316,7 @@ int main(void)
 		cmocka_unit_test_teardown(zone_descriptor_census_of_map_above_4g, teardown),
 		cmocka_unit_test_teardown(zone_free_blocks_cover_only_usable_unreserved_ram, teardown),
 		cmocka_unit_test_teardown(zone_reserved_entry_inside_usable_range_wins, teardown),
+		cmocka_unit_test_teardown(zone_reserved_entry_running_past_top_is_clipped, teardown),
 		cmocka_unit_test_teardown(zone_partial_frames_at_range_ends_are_not_used, teardown),
 		cmocka_unit_test_teardown(zone_watermarks_and_lowmem_reserve_follow_zone_sizes, teardown),
 		cmocka_unit_test(zone_watermark_ok_counts_order_mark_and_reserve),
