@@ -58,7 +58,10 @@ void panic(const char *fmt, ...)
  * Console input. The UART interrupts on every received byte; the bytes go
  * into a small ring, and one thread at a time may wait in SYS_READ for
  * them. The kernel does no line editing and no echo: that is the shell's
- * job. Bytes that arrive when the ring is full are dropped.
+ * job. When the ring is full the receive interrupt is switched off and the
+ * byte stays in the UART, which holds back the sender (flow control, so
+ * nothing typed or piped in is lost); reading makes room and switches it
+ * back on.
  */
 #define INPUT_RING 256
 
@@ -69,10 +72,10 @@ static struct thread *input_reader;
 void console_input_irq(void)
 {
 	int c;
-	while ((c = serial_getc()) >= 0) {
-		if (input_tail - input_head < INPUT_RING)
-			input_ring[input_tail++ % INPUT_RING] = (char)c;
-	}
+	while (input_tail - input_head < INPUT_RING && (c = serial_getc()) >= 0)
+		input_ring[input_tail++ % INPUT_RING] = (char)c;
+	if (input_tail - input_head == INPUT_RING)
+		serial_rx_interrupts(false);
 	if (input_reader && input_tail != input_head) {
 		input_reader->state = THREAD_RUNNABLE;
 		input_reader->ipc = IPC_NONE;
@@ -106,6 +109,7 @@ int64_t console_read(struct thread *t, vaddr_t buf, size_t len)
 		vm_copy_out(root, buf + n, chunk, k);
 		n += k;
 	}
+	serial_rx_interrupts(true);
 	return (int64_t)n;
 }
 

@@ -195,4 +195,6 @@ t_grub_iso_boots_to_the_shell_which_runs_programs() {
 	expect_clean
 }
 
+. tests/qemu/mm_tests.sh
+
 run_tests "$1" "${2:-}"

@@ -21,6 +21,7 @@
 void serial_init(void);
 void serial_putc(char c);
 int serial_getc(void);
+void serial_rx_interrupts(bool on);
 #define IRQ_SERIAL 4
 
 /* gdt.c, idt.c, syscall MSRs, fpu.c */

@@ -29,6 +29,13 @@ void serial_init(void)
 	outb(COM1 + UART_IER, 0x01);   /* interrupt on received data */
 }
 
+/* Receive interrupts on or off (flow control for console input). Turning
+ * them on with a byte waiting raises the interrupt at once. */
+void serial_rx_interrupts(bool on)
+{
+	outb(COM1 + UART_IER, on ? 0x01 : 0x00);
+}
+
 /* The next received byte, or -1 if none is waiting. */
 int serial_getc(void)
 {
