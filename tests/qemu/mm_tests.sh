@@ -246,3 +246,15 @@ t_benchmark_program_prints_its_csv() {
 	exited_with bench 0
 	init_finished
 }
+
+t_access_below_the_stack_limit_is_killed_as_unmapped() {
+	boot mm "init:stack_overflow+far hello" stack_overflow hello
+	local addr
+	addr=$(sed -nE 's/^stack_overflow: writing at (0x[0-9a-f]+), below the stack limit$/\1/p' "$LOG")
+	[ -n "$addr" ] || fail "program did not print the address"
+	expect "^kill: pid [0-9]+ \(stack_overflow\): page fault: write at address ${addr:-0x[0-9a-f]+} \(unmapped address\), ip 0x[0-9a-f]+$"
+	expect_not 'stack_overflow: FAIL'
+	expect '^init: stack_overflow far exited with status -?[0-9]+$'
+	exited_with hello 0
+	init_finished
+}
