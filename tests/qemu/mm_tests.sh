@@ -215,12 +215,13 @@ t_memstat_shows_zones_and_processes() {
 }
 
 # Without commands init runs the shell; when it exits, init powers off
-# (there is no "all programs finished" line on this path). All the input is
-# queued before the shell reads it, and the kernel's console ring keeps
-# only 256 bytes, so the input stays short: the 255-character line cut
-# cannot be tested here.
+# (there is no "all programs finished" line on this path). The input
+# includes a 300-character line, which the shell cuts at 255.
 t_shell_runs_programs_edits_lines_and_exits() {
-	boot mm init sh hello --input "help\nhellx\x7fo a b\nnosuch\n\n  hello   c  \nexit\n"
+	local long
+	long=$(printf 'x%.0s' $(seq 300))
+	boot mm init sh hello \
+		--input "help\nhellx\x7fo a b\nnosuch\n$long\n\n  hello   c  \nexit\n"
 	expect '^pagoda> help$'
 	expect '^  poweroff'
 	expect "^hello: argv\[1\] = 'a'$"
@@ -229,6 +230,8 @@ t_shell_runs_programs_edits_lines_and_exits() {
 	expect_not "^hello: argv\[2\] = ''"
 	expect '^\[exit status 0\]$'
 	expect "^sh: cannot run 'nosuch': ERR_NOENT$"
+	expect '^sh: line too long; cut to 255 characters$'
+	expect "^sh: cannot run 'x{255}': ERR_NOENT$"
 	expect '^init: sh exited with status 0$'
 	expect_not 'LEAK'
 	expect_clean
