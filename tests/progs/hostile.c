@@ -11,7 +11,9 @@
  * code, stack, heap and random addresses, MM_WAIT of pids that are not its
  * children (it has none). Every reply must be an error code in range, or a
  * success the request allows (a pid for MM_PROCINFO, 0 for MM_STAT, an
- * address for a sane MM_MMAP...). It never touches what it mapped.
+ * address for a sane MM_MMAP...). Negative tags and tags from
+ * IPC_TAG_KERNEL up (MM_FAULT, MM_PROC_EXIT, MSG_NOTIFY) must already be
+ * refused by the kernel with ERR_INVAL. It never touches what it mapped.
  *
  * Phase 2: 5000 system calls with random numbers in [0, 64) and random
  * arguments in every argument register, leaving out the ones that end or
