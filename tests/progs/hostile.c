@@ -278,8 +278,10 @@ static void mm_request(void)
 	enum allowed allowed = build_request(&req, &grow, &slot);
 	m = req;
 	int err = ipc_call(MM_PID, &m);
-	if (err == -ERR_INVAL && (req.tag < 0 || req.tag >= IPC_TAG_KERNEL)) {
+	if (req.tag < 0 || req.tag >= IPC_TAG_KERNEL) {
 		kernel_refused++;       /* a tag no process may send: refused at once */
+		if (err != -ERR_INVAL)
+			fail("the kernel let tag %lld through (%d)", (long long)req.tag, err);
 		return;
 	}
 	if (err < 0) {
