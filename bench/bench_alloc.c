@@ -5,8 +5,10 @@
  * One source, four binaries (see mk/mm-host.mk): BENCH_ALLOCATOR selects
  * what "alloc" and "free" mean. Debian's jemalloc replaces malloc itself, so
  * each peer needs its own binary; bench/run.sh runs them all and prints the
- * combined table. Each binary prints CSV rows "allocator,benchmark,ns_per_op",
- * where one op is one allocation plus its free.
+ * combined table. Each binary prints CSV rows
+ * "allocator,benchmark,ns_per_op,cycles_per_op", where one op is one
+ * allocation plus its free, and cycles are user-mode CPU cycles of the
+ * thread (-1 where perf events are not permitted).
  *
  * Patterns (N = objects per round, fixed; seeds fixed):
  *   obj-<size>-lifo    rounds of: allocate 16 objects, free them newest
@@ -30,6 +32,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+#include <linux/perf_event.h>
 
 #define BENCH_PAGODA   1
 #define BENCH_GLIBC    2
@@ -156,6 +161,33 @@ static double now_ns(void)
 	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
 
+/* User-mode CPU cycles of this thread, from the kernel's perf counters: unlike
+ * time, unaffected by clock frequency and by sharing the machine. -1 where
+ * perf events are not allowed (kernel.perf_event_paranoid). */
+static int cycles_fd = -1;
+
+static void cycles_open(void)
+{
+	struct perf_event_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.size = sizeof(attr);
+	attr.type = PERF_TYPE_HARDWARE;
+	attr.config = PERF_COUNT_HW_CPU_CYCLES;
+	attr.exclude_kernel = 1;
+	attr.exclude_hv = 1;
+	cycles_fd = (int)syscall(SYS_perf_event_open, &attr, 0, -1, -1, 0);
+}
+
+static double cycles_now(void)
+{
+	uint64_t n;
+
+	if (cycles_fd < 0 || read(cycles_fd, &n, sizeof(n)) != sizeof(n))
+		return -1;
+	return (double)n;
+}
+
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -171,54 +203,52 @@ static void check(void *p)
 	*(volatile char *)p = 1;
 }
 
-/* ---- patterns ----------------------------------------------------------- */
+/* ---- patterns: each runs once and returns how many alloc+free pairs ------ */
 
 static double obj_lifo(size_t size)
 {
-	double t = now_ns();
 	for (int r = 0; r < LIFO_ROUNDS; r++) {
 		for (int i = 0; i < LIFO_DEPTH; i++)
 			check(slots[i] = obj_alloc(size));
 		for (int i = LIFO_DEPTH; i-- > 0;)
 			obj_free(slots[i]);
 	}
-	return (now_ns() - t) / ((double)LIFO_ROUNDS * LIFO_DEPTH);
+	return (double)LIFO_ROUNDS * LIFO_DEPTH;
 }
 
 static double obj_batch(size_t size)
 {
-	double t = now_ns();
 	for (int r = 0; r < BATCH_ROUNDS; r++) {
 		for (int i = 0; i < BATCH; i++)
 			check(slots[i] = obj_alloc(size));
 		for (int i = 0; i < BATCH; i++)
 			obj_free(slots[i]);
 	}
-	return (now_ns() - t) / ((double)BATCH_ROUNDS * BATCH);
+	return (double)BATCH_ROUNDS * BATCH;
 }
 
-static double page_lifo(void)
+static double page_lifo(size_t unused)
 {
-	double t = now_ns();
+	(void)unused;
 	for (int r = 0; r < LIFO_ROUNDS / 4; r++) {
 		for (int i = 0; i < LIFO_DEPTH; i++)
 			check(slots[i] = page_alloc(orders[i + r % 64]));
 		for (int i = LIFO_DEPTH; i-- > 0;)
 			page_free(slots[i], orders[i + r % 64]);
 	}
-	return (now_ns() - t) / ((double)(LIFO_ROUNDS / 4) * LIFO_DEPTH);
+	return (double)(LIFO_ROUNDS / 4) * LIFO_DEPTH;
 }
 
-static double page_batch(void)
+static double page_batch(size_t unused)
 {
-	double t = now_ns();
+	(void)unused;
 	for (int r = 0; r < PAGE_ROUNDS; r++) {
 		for (int i = 0; i < PAGE_BATCH; i++)
 			check(slots[i] = page_alloc(orders[i]));
 		for (int i = 0; i < PAGE_BATCH; i++)
 			page_free(slots[i], orders[i]);
 	}
-	return (now_ns() - t) / ((double)PAGE_ROUNDS * PAGE_BATCH);
+	return (double)PAGE_ROUNDS * PAGE_BATCH;
 }
 
 static void set_orders(unsigned max_order)
@@ -232,46 +262,49 @@ static void set_orders(unsigned max_order)
 	}
 }
 
-static void report(const char *name, double runs[RUNS])
+/* Run a pattern RUNS times; print the median ns and cycles per pair. */
+static void measure(const char *name, double (*pattern)(size_t), size_t arg)
 {
-	qsort(runs, RUNS, sizeof(double), cmp_double);
-	printf("%s,%s,%.2f\n", ALLOCATOR, name, runs[RUNS / 2]);
+	double ns[RUNS], cyc[RUNS];
+
+	for (int r = 0; r < RUNS; r++) {
+		double t = now_ns(), c = cycles_now();
+		double ops = pattern(arg);
+		double c1 = cycles_now();
+		ns[r] = (now_ns() - t) / ops;
+		cyc[r] = c < 0 || c1 < 0 ? -1 : (c1 - c) / ops;
+	}
+	qsort(ns, RUNS, sizeof(double), cmp_double);
+	qsort(cyc, RUNS, sizeof(double), cmp_double);
+	printf("%s,%s,%.2f,%.1f\n", ALLOCATOR, name, ns[RUNS / 2], cyc[RUNS / 2]);
 	fflush(stdout);
 }
 
 int main(void)
 {
 	static const size_t sizes[] = { 32, 64, 256, 1024 };
-	char name[64];
-	double runs[RUNS];
-
-	setup_allocator();
-	for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
-		setup_object(sizes[s]);
-		obj_batch(sizes[s]); /* warm up: both sides start with memory in hand */
-		for (int r = 0; r < RUNS; r++)
-			runs[r] = obj_lifo(sizes[s]);
-		snprintf(name, sizeof(name), "obj-%zu-lifo", sizes[s]);
-		report(name, runs);
-		for (int r = 0; r < RUNS; r++)
-			runs[r] = obj_batch(sizes[s]);
-		snprintf(name, sizeof(name), "obj-%zu-batch", sizes[s]);
-		report(name, runs);
-	}
 	static const struct { const char *name; unsigned max_order; } page_runs[] = {
 		{ "page-o0", 0 }, { "page-mixed0-3", 3 },
 	};
+	char name[64];
+
+	setup_allocator();
+	cycles_open();
+	for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+		setup_object(sizes[s]);
+		obj_batch(sizes[s]); /* warm up: every allocator starts with memory in hand */
+		snprintf(name, sizeof(name), "obj-%zu-lifo", sizes[s]);
+		measure(name, obj_lifo, sizes[s]);
+		snprintf(name, sizeof(name), "obj-%zu-batch", sizes[s]);
+		measure(name, obj_batch, sizes[s]);
+	}
 	for (size_t k = 0; k < 2; k++) {
 		set_orders(page_runs[k].max_order);
-		page_batch();
-		for (int r = 0; r < RUNS; r++)
-			runs[r] = page_lifo();
+		page_batch(0);
 		snprintf(name, sizeof(name), "%s-lifo", page_runs[k].name);
-		report(name, runs);
-		for (int r = 0; r < RUNS; r++)
-			runs[r] = page_batch();
+		measure(name, page_lifo, 0);
 		snprintf(name, sizeof(name), "%s-batch", page_runs[k].name);
-		report(name, runs);
+		measure(name, page_batch, 0);
 	}
 	return 0;
 }

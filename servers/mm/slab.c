@@ -24,8 +24,9 @@
  *   bootstrap cache "slab", so large objects pack the pages exactly.
  *
  * Order: the smallest order whose unused tail is at most 1/8 of the slab and
- * that holds at least 8 objects, unless it is already 8 pages (else the one
- * that wastes least; Linux SLUB also asks for a minimum object count). Colouring: that tail is spent on
+ * that holds at least 16 objects, unless it is already 8 pages (else the one
+ * that wastes least). Linux SLUB also asks for a minimum object count: the
+ * more objects per slab, the rarer the list moves and buddy calls. Colouring: that tail is spent on
  * shifting successive slabs' objects by 0, 64, 128 ... bytes, so that the
  * same object index in different slabs maps to different cache lines.
  *
@@ -169,7 +170,7 @@ static void compute_layout(struct slab_cache *c)
 /*
  * The smallest order whose unused tail is at most 1/8 of the slab and that
  * holds at least SLAB_MIN_OBJECTS objects (or is already 2^SLAB_MIN_OBJS_ORDER
- * pages: big objects need not come 8 to a slab); else the least wasteful.
+ * pages: big objects need not come 16 to a slab); else the least wasteful.
  * More objects per slab means fewer list moves and fewer buddy calls.
  */
 static bool choose_order(struct slab_cache *c)

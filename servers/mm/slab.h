@@ -23,7 +23,7 @@
 #define SLAB_MIN_ALIGN      8u  /* objects hold a free pointer */
 #define SLAB_COLOUR_ALIGN  64u  /* colour step: one cache line */
 #define SLAB_EMPTY_LIMIT    2u  /* empty slabs a cache keeps before freeing */
-#define SLAB_MIN_OBJECTS    8u  /* objects per slab the order aims for ... */
+#define SLAB_MIN_OBJECTS   16u  /* objects per slab the order aims for ... */
 #define SLAB_MIN_OBJS_ORDER 3u  /* ... unless the slab is already this order */
 
 /* Debug-mode bytes (Linux's values, so dumps look familiar). */

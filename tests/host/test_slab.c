@@ -93,7 +93,7 @@ static void slab_objects_are_aligned_and_do_not_overlap(void **state)
 	}
 }
 
-/* Order: smallest with at most 1/8 of the slab unused and 8 objects, or 8
+/* Order: smallest with at most 1/8 of the slab unused and 16 objects, or 8
  * pages. 3000-byte objects: orders 0 and 1 waste 27%; order 2 wastes 8.4%
  * but holds only 5; order 3 holds 10 and wastes 2768 of 32768. 200-byte
  * objects: order 0 holds 20 (after a 64-byte header), wasting 32 bytes. */
@@ -126,10 +126,10 @@ static void slab_order_is_chosen_to_limit_waste(void **state)
 static void slab_colouring_offsets_successive_slabs(void **state)
 {
 	(void)state;
-	/* 296 B on-slab: (4096 - 64) / 296 = 13 objects, 184 B left: 3 colours.
-	 * 1000 B off-slab: order 1, 8 objects, 192 B left: 4 colours. */
+	/* 296 B on-slab: order 1, (8192 - 64) / 296 = 27 objects, 136 B left:
+	 * 3 colours. 1000 B off-slab: order 2, 16 objects, 384 B left: 7. */
 	static const struct { size_t size; unsigned colours; size_t header; } cases[] = {
-		{ 296, 3, 64 }, { 1000, 4, 0 },
+		{ 296, 3, 64 }, { 1000, 7, 0 },
 	};
 	for (size_t k = 0; k < ARRAY_LEN(cases); k++) {
 		struct slab_cache *c = slab_cache_create("colour", cases[k].size, 0, NULL);
@@ -486,10 +486,10 @@ static void slab_dump_prints_a_slabinfo_row_per_cache(void **state)
 	stub_print_reset();
 	slab_dump();
 
-	/* 5 active of 8; 1000 B, stride 1000, 8 per 2-page slab; one partial slab */
+	/* 5 active of 16; 1000 B, stride 1000, 16 per 4-page slab; one partial */
 	assert_non_null(strstr(stub_print_buf, "dumped"));
 	assert_non_null(strstr(stub_print_buf,
-	        "      5       8    1000   1000        8     2 :    0       1     0      2 off-slab"));
+	        "      5      16    1000   1000       16     4 :    0       1     0      4 off-slab"));
 	assert_non_null(strstr(stub_print_buf, "slab_cache"));
 }
 
