@@ -66,8 +66,9 @@ static void warn(struct boot_info *bi, const char *fmt, ...)
 	bi->warnings++;
 }
 
-/* Copy a NUL-terminated string from physical memory, bounded. */
-static void read_string(bootinfo_reader read, paddr_t pa, char *buf, size_t max)
+/* Copy a NUL-terminated string from physical memory, bounded. Returns
+ * false if it had to be cut. */
+static bool read_string(bootinfo_reader read, paddr_t pa, char *buf, size_t max)
 {
 	size_t n = 0;
 	for (; n + 1 < max; n++) {
@@ -77,6 +78,8 @@ static void read_string(bootinfo_reader read, paddr_t pa, char *buf, size_t max)
 		buf[n] = *c;
 	}
 	buf[n] = '\0';
+	const char *next = read(pa + n, 1);
+	return !next || !*next;
 }
 
 static void add_range(struct boot_info *bi, paddr_t base, uint64_t len, uint32_t type)
@@ -265,8 +268,11 @@ static void read_modules(const uint8_t *mbi, bootinfo_reader read, struct boot_i
 		struct boot_module *m = &bi->modules[bi->nmodules];
 		m->start = rd32(mod, 0);
 		m->end = rd32(mod, 4);
-		read_string(read, rd32(mod, 8), m->args, sizeof m->args);
+		bool whole = read_string(read, rd32(mod, 8), m->args, sizeof m->args);
 		module_name(m, (int)i);
+		if (!whole)
+			warn(bi, "module %u ('%s'): its string is longer than %zu bytes; cut",
+			     i, m->name, sizeof m->args - 1);
 		if (m->end <= m->start) {
 			warn(bi, "module %u ('%s'): empty or ends before it starts (%#lx..%#lx); skipped",
 			     i, m->name, m->start, m->end);
@@ -295,7 +301,8 @@ int bootinfo_parse(uint32_t magic, paddr_t mbi_pa, bootinfo_reader read, struct 
 	}
 	uint32_t flags = rd32(mbi, MBI_FLAGS);
 	if (flags & MBI_FLAG_CMDLINE)
-		read_string(read, rd32(mbi, MBI_CMDLINE), bi->cmdline, sizeof bi->cmdline);
+		if (!read_string(read, rd32(mbi, MBI_CMDLINE), bi->cmdline, sizeof bi->cmdline))
+			warn(bi, "command line longer than %zu bytes; cut", sizeof bi->cmdline - 1);
 	if (flags & MBI_FLAG_MMAP)
 		read_mmap(mbi, read, bi);
 	if (bi->nranges == 0 && (flags & MBI_FLAG_MEM)) {

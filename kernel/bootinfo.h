@@ -18,7 +18,7 @@
 #define BOOT_MAX_RANGES   64
 #define BOOT_MAX_MODULES  16
 #define BOOT_CMDLINE_MAX  256
-#define BOOT_MODARGS_MAX  128
+#define BOOT_MODARGS_MAX  256
 #define BOOT_MODNAME_MAX  32
 #define PHYS_ADDR_LIMIT   (1ULL << 52)   /* architectural MAXPHYADDR bound */
 

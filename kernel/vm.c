@@ -93,11 +93,18 @@ unsigned vm_tables_needed(paddr_t root, vaddr_t va)
 	return 0;
 }
 
+/* The present leaf entry for user address va, or NULL. */
+static uint64_t *present_pte(paddr_t root, vaddr_t va)
+{
+	uint64_t *pte = va_is_user(va) ? walk(root, va, NULL) : NULL;
+	return pte && (*pte & PTE_P) ? pte : NULL;
+}
+
 /* Remove the mapping at va; *old gets the previous leaf entry. */
 int vm_unmap(paddr_t root, vaddr_t va, uint64_t *old)
 {
-	uint64_t *pte = va_is_user(va) ? walk(root, va, NULL) : NULL;
-	if (!pte || !(*pte & PTE_P))
+	uint64_t *pte = present_pte(root, va);
+	if (!pte)
 		return -ERR_NOENT;
 	*old = *pte;
 	*pte = 0;
@@ -108,8 +115,8 @@ int vm_unmap(paddr_t root, vaddr_t va, uint64_t *old)
 /* Set the rights of an existing mapping. */
 int vm_protect(paddr_t root, vaddr_t va, unsigned rights)
 {
-	uint64_t *pte = va_is_user(va) ? walk(root, va, NULL) : NULL;
-	if (!pte || !(*pte & PTE_P))
+	uint64_t *pte = present_pte(root, va);
+	if (!pte)
 		return -ERR_NOENT;
 	*pte = (*pte & (PTE_ADDR | PTE_A | PTE_D)) | pte_rights(rights);
 	invlpg(va);
@@ -122,8 +129,8 @@ uint64_t vm_accessed(paddr_t root, vaddr_t va, unsigned n)
 	uint64_t bits = 0;
 	for (unsigned i = 0; i < n; i++) {
 		vaddr_t p = va + (vaddr_t)i * PAGE_SIZE;
-		uint64_t *pte = walk(root, p, NULL);
-		if (pte && (*pte & PTE_P) && (*pte & PTE_A)) {
+		uint64_t *pte = present_pte(root, p);
+		if (pte && (*pte & PTE_A)) {
 			bits |= 1ULL << i;
 			*pte &= ~PTE_A;
 			invlpg(p);
@@ -156,8 +163,8 @@ int vm_map_2m(paddr_t root, vaddr_t va, paddr_t pa, unsigned rights, struct fram
 /* Widen the rights of an existing mapping (two ELF segments sharing a page). */
 int vm_protect_add(paddr_t root, vaddr_t va, unsigned rights)
 {
-	uint64_t *pte = va_is_user(va) ? walk(root, va, NULL) : NULL;
-	if (!pte || !(*pte & PTE_P))
+	uint64_t *pte = present_pte(root, va);
+	if (!pte)
 		return -ERR_INVAL;
 	if (rights & VM_WRITE)
 		*pte |= PTE_W;
@@ -171,10 +178,8 @@ int vm_protect_add(paddr_t root, vaddr_t va, unsigned rights)
  * VM_NO_PADDR (not 0: frame 0 is a real frame). */
 paddr_t vm_translate(paddr_t root, vaddr_t va, unsigned need)
 {
-	if (!va_is_user(va))
-		return VM_NO_PADDR;
-	uint64_t *pte = walk(root, va, NULL);
-	if (!pte || !(*pte & PTE_P))
+	uint64_t *pte = present_pte(root, va);
+	if (!pte)
 		return VM_NO_PADDR;
 	if ((need & VM_WRITE) && !(*pte & PTE_W))
 		return VM_NO_PADDR;

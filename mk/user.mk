@@ -17,6 +17,7 @@ $(B)/libsys/%.c.o: libsys/%.c | $(NEWLIB_LIBC)
 	$(V)$(CC) $(UCFLAGS) -MMD -MP -c $< -o $@
 
 $(LIBSYS_A): $(LIBSYS_OBJS)
+	@mkdir -p $(@D)
 	$(V)rm -f $@ && ar rcs $@ $^
 
 $(B)/user/%.o: user/%.c | $(NEWLIB_LIBC)
@@ -42,6 +43,7 @@ $(B)/mm/%.o: %.c | $(NEWLIB_LIBC)
 	$(V)$(CC) $(UCFLAGS) -Iservers/mm -Ikernel -MMD -MP -c $< -o $@
 
 $(B)/user/mm.elf: $(MM_OBJS) $(CRT0) $(LIBSYS_A) $(NEWLIB_LIBC)
+	@mkdir -p $(@D)
 	@echo "  LD      $@"
 	$(V)$(LD) $(ULDFLAGS) -o $@ $(CRT0) $(MM_OBJS) --start-group $(LIBSYS_A) \
 		$(NEWLIB)/lib/libc.a $(NEWLIB)/lib/libm.a $(LIBGCC) --end-group

@@ -25,15 +25,7 @@ int64_t sys_call7(uint64_t nr, uint64_t a1, uint64_t a2, uint64_t a3,
 int64_t sys_call6(uint64_t nr, uint64_t a1, uint64_t a2, uint64_t a3,
 		  uint64_t a4, uint64_t a5, uint64_t a6)
 {
-	register uint64_t r10 __asm__("r10") = a4;
-	register uint64_t r8 __asm__("r8") = a5;
-	register uint64_t r9 __asm__("r9") = a6;
-	int64_t ret;
-	__asm__ volatile("syscall"
-			 : "=a"(ret)
-			 : "a"(nr), "D"(a1), "S"(a2), "d"(a3), "r"(r10), "r"(r8), "r"(r9)
-			 : "rcx", "r11", "memory");
-	return ret;
+	return sys_call7(nr, a1, a2, a3, a4, a5, a6, 0);
 }
 
 void sys_exit(int status)

@@ -640,6 +640,7 @@ static void bootinfo_bounds_long_cmdline(void **state)
 	assert_int_equal(parse(), 0);
 	assert_int_equal(strlen(bi.cmdline), BOOT_CMDLINE_MAX - 1);
 	assert_memory_equal(bi.cmdline, s, BOOT_CMDLINE_MAX - 1);
+	assert_int_equal(kstub_log_count_line("boot: command line longer than 255 bytes; cut"), 1);
 }
 
 static void bootinfo_ignores_cmdline_without_its_flag(void **state)
@@ -702,7 +703,7 @@ static void bootinfo_module_names_handle_odd_paths(void **state)
 
 static void bootinfo_bounds_module_args(void **state)
 {
-	char s[200];
+	char s[400];
 	memset(s, 'm', sizeof s - 1);
 	s[sizeof s - 1] = '\0';
 	add_qemu_map();
@@ -710,6 +711,20 @@ static void bootinfo_bounds_module_args(void **state)
 	assert_int_equal(parse(), 0);
 	assert_int_equal(strlen(bi.modules[0].args), BOOT_MODARGS_MAX - 1);
 	assert_int_equal(strlen(bi.modules[0].name), BOOT_MODNAME_MAX - 1);
+	assert_int_equal(kstub_log_count_line("boot: module 0 ('mmmmmmmmmmmmmmmmmmmmmmmmmmmmmmm'): "
+					      "its string is longer than 255 bytes; cut"), 1);
+}
+
+static void bootinfo_keeps_module_args_that_just_fit(void **state)
+{
+	char s[BOOT_MODARGS_MAX];
+	memset(s, 'a', sizeof s - 1);
+	s[sizeof s - 1] = '\0';
+	add_qemu_map();
+	module_add(0x200000, 0x201000, s);
+	assert_int_equal(parse(), 0);
+	assert_string_equal(bi.modules[0].args, s);
+	assert_int_equal(bi.warnings, 0);
 }
 
 static void bootinfo_module_with_unreadable_string_gets_default_name(void **state)
@@ -935,6 +950,7 @@ int main(void)
 		T(bootinfo_names_module_after_its_path),
 		T(bootinfo_module_names_handle_odd_paths),
 		T(bootinfo_bounds_module_args),
+		T(bootinfo_keeps_module_args_that_just_fit),
 		T(bootinfo_module_with_unreadable_string_gets_default_name),
 		T(bootinfo_skips_module_ending_before_it_starts),
 		T(bootinfo_skips_modules_outside_usable_ram),

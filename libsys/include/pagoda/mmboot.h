@@ -32,7 +32,7 @@ struct mm_boot_range {
 struct mm_boot_module {
 	uint64_t start, end;    /* physical [start, end) */
 	char name[32];          /* "init", "hello", ... */
-	char args[128];         /* the module's string: path and arguments */
+	char args[256];         /* the module's string: path and arguments */
 };
 
 struct mm_boot_info {
