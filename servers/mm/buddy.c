@@ -26,7 +26,8 @@
  *      and every list entry is such a block (prev/next links agree);
  *   B4 no free block of order < MM_MAX_ORDER has a free buddy of the same
  *      order (it would have been merged);
- *   B5 nr_free per list and the zone's free_pages match what is on the lists.
+ *   B5 nr_free per list and the zone's free_pages match what is on the lists,
+ *      and a zone never has more free pages than it manages.
  *
  * Differences from the textbook. Knuth keeps the tag bit and size in the
  * free block itself; here they live in the page descriptor (state, order),
@@ -376,6 +377,12 @@ unsigned buddy_check(void)
 		if (pages != z->free_pages) {
 			mm_bug("buddy_check: zone %s lists %lu free pages but counts %lu",
 			       z->name, (unsigned long)pages, (unsigned long)z->free_pages);
+			bugs++;
+		}
+		if (z->free_pages > z->managed_pages) {
+			mm_bug("buddy_check: zone %s has %lu free pages but manages only %lu",
+			       z->name, (unsigned long)z->free_pages,
+			       (unsigned long)z->managed_pages);
 			bugs++;
 		}
 	}
