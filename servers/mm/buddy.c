@@ -38,6 +38,11 @@
  * warm in cache. There is one set of lists per zone (as in Linux), and no
  * per-CPU page lists or migrate types: mm is one thread.
  *
+ * Debug (MM_DEBUG_PAGES when zone_init() runs): every block is filled with
+ * MM_PAGE_POISON when it becomes free and checked when it is allocated, so
+ * a write through a stale mapping or pointer to a freed frame is reported
+ * with the frame number (the block is still handed out).
+ *
  * Watermarks and fallback: a request names its highest acceptable zone
  * (mm_flags.h). Zones are tried from that one downwards; a zone serves the
  * request only if it keeps `min` (halved for MM_HIGH, ignored for
@@ -47,6 +52,13 @@
 #include <pagoda/error.h>
 #include "buddy.h"
 #include "mm_env.h"
+
+static bool poisoning; /* MM_DEBUG_PAGES, latched by buddy_init() */
+
+void buddy_init(void)
+{
+	poisoning = mm_debug & MM_DEBUG_PAGES;
+}
 
 static uint32_t link_of(pfn_t pfn)
 {
@@ -116,6 +128,9 @@ static void put_block(struct zone *z, pfn_t pfn, unsigned order)
 {
 	enum zone_id zid = pfn_zone(pfn);
 
+	if (poisoning)
+		memset(pfn_to_virt(pfn), MM_PAGE_POISON, PAGE_SIZE << order);
+
 	z->free_pages += (uint64_t)1 << order;
 	while (order < MM_MAX_ORDER) {
 		pfn_t buddy = pfn ^ ((pfn_t)1 << order);
@@ -155,6 +170,22 @@ static bool zone_may_serve(const struct zone *z, unsigned order, mm_flags_t flag
 	return zone_watermark_ok(z, order, min, classzone);
 }
 
+/* Debug: a free block must still hold the poison put_block() wrote. */
+static void check_poison(pfn_t pfn, unsigned order)
+{
+	const uint8_t *bytes = pfn_to_virt(pfn);
+
+	for (size_t i = 0; i < (PAGE_SIZE << order); i++) {
+		if (bytes[i] != MM_PAGE_POISON) {
+			mm_bug("buddy_alloc: use after free: pfn 0x%lx was written while free "
+			       "(byte 0x%zx of the order-%u block at pfn 0x%lx)",
+			       (unsigned long)(pfn + i / PAGE_SIZE), (size_t)(i % PAGE_SIZE), order,
+			       (unsigned long)pfn);
+			return;
+		}
+	}
+}
+
 static void prepare_block(struct zone *z, pfn_t pfn, unsigned order, mm_flags_t flags)
 {
 	struct page *pg = pfn_to_page(pfn);
@@ -167,6 +198,8 @@ static void prepare_block(struct zone *z, pfn_t pfn, unsigned order, mm_flags_t 
 	z->nr_alloc++;
 	if (z->free_pages < z->watermark[WMARK_LOW])
 		z->nr_below_low++;
+	if (poisoning)
+		check_poison(pfn, order);
 	if (flags & MM_ZERO)
 		memset(pfn_to_virt(pfn), 0, PAGE_SIZE << order);
 }

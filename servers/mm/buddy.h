@@ -28,7 +28,9 @@ pfn_t buddy_alloc(unsigned order, mm_flags_t flags);
  */
 int buddy_free(pfn_t pfn, unsigned order);
 
-/* zone_init() only: give the frames [first, end) to the allocator. */
+/* zone_init() only: latch the debug switches (mm_debug), then give the
+ * frames [first, end) to the allocator. */
+void buddy_init(void);
 void buddy_add_free_range(pfn_t first, pfn_t end);
 
 /* Walk every zone and free list and verify every invariant listed in

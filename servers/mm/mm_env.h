@@ -60,10 +60,15 @@ void mm_print(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  *   MM_DEBUG_SLAB   caches created while set get poisoning, red zones and
  *                   double-free / use-after-free / overflow detection
  *                   (a cache's layout is fixed when it is created).
- * Set them before slab_init() to cover the generic kmalloc caches too.
+ *   MM_DEBUG_PAGES  read by zone_init(): every free frame is filled with
+ *                   MM_PAGE_POISON and checked when it is next allocated,
+ *                   so a write to a frame after buddy_free() is reported.
+ * Set them before zone_init() / slab_init() (the kmalloc caches too).
  * Defined by the environment, like the window variables.
  */
-#define MM_DEBUG_SLAB 0x1u
+#define MM_DEBUG_SLAB  0x1u
+#define MM_DEBUG_PAGES 0x2u
+#define MM_PAGE_POISON 0x6b
 extern unsigned mm_debug;
 
 #endif

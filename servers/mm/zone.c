@@ -263,6 +263,7 @@ int zone_init(const struct mm_range *map, size_t nmap,
 	reset_descriptors();
 	reset_zones();
 	classify_frames(map, nmap, reserved, nres, memmap, memmap_pages);
+	buddy_init();
 	give_frames_to_buddy();
 	for (int z = 0; z < MM_NR_ZONES; z++)
 		mm_zones[z].managed_pages = mm_zones[z].free_pages;

@@ -43,6 +43,7 @@ static void boot_one_block(void)
 static int teardown(void **state)
 {
 	(void)state;
+	mm_debug = 0;
 	stub_phys_teardown();
 	return 0;
 }
@@ -563,6 +564,63 @@ static void buddy_random_run_matches_model(void **state)
 	free(owned);
 }
 
+/* ---- debug: poisoned free frames ----------------------------------------- */
+
+static void buddy_debug_poison_catches_write_to_freed_frame(void **state)
+{
+	(void)state;
+	mm_debug = MM_DEBUG_PAGES;
+	boot_one_block();
+
+	pfn_t p = buddy_alloc(2, MM_ZONE_DMA);
+	memset(pfn_to_virt(p), 0x11, 4 * PAGE_SIZE); /* in use: anything goes */
+	assert_int_equal(buddy_free(p, 2), ERR_OK);
+	assert_int_equal(((uint8_t *)pfn_to_virt(p + 3))[5], MM_PAGE_POISON);
+	((uint8_t *)pfn_to_virt(p + 2))[8] = 0;     /* a stale pointer writes */
+	assert_int_equal(stub_bug_count, 0);
+	assert_int_equal(buddy_alloc(2, MM_ZONE_DMA), p);
+	assert_int_equal(stub_bug_count, 1);
+	assert_non_null(strstr(stub_bug_last, "use after free: pfn 0x2 was written while free"));
+	assert_non_null(strstr(stub_bug_last, "byte 0x8 of the order-2 block at pfn 0x0"));
+}
+
+/* Poison survives splits and merges: random allocations that write all over
+ * their blocks and free them again never raise a false alarm. */
+static void buddy_debug_poison_has_no_false_alarms(void **state)
+{
+	(void)state;
+	static const struct mm_range map[] = {
+		{ 0, MiB(8), MM_RANGE_USABLE },
+	};
+	struct { pfn_t pfn; unsigned order; } live[64];
+	size_t n = 0;
+
+	mm_debug = MM_DEBUG_PAGES;
+	boot(map, ARRAY_LEN(map), NULL, 0);
+	rng_state = 0x1234567887654321ull;
+	for (int op = 0; op < 3000; op++) {
+		if (n < 64 && (n == 0 || rng() % 2)) {
+			unsigned order = rng() % 4;
+			mm_flags_t zero = rng() % 4 == 0 ? MM_ZERO : 0;
+			pfn_t p = buddy_alloc(order, zero);
+			if (p == PFN_NONE)
+				continue;
+			uint8_t *bytes = pfn_to_virt(p);
+			if (zero)
+				assert_int_equal(bytes[PAGE_SIZE - 1], 0);
+			memset(bytes, (int)op, PAGE_SIZE << order);
+			live[n].pfn = p;
+			live[n++].order = order;
+		} else {
+			size_t i = rng() % n;
+			assert_int_equal(buddy_free(live[i].pfn, live[i].order), ERR_OK);
+			live[i] = live[--n];
+		}
+	}
+	assert_int_equal(stub_bug_count, 0);
+	assert_int_equal(buddy_check(), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -585,6 +643,8 @@ int main(void)
 		cmocka_unit_test_teardown(buddy_check_catches_corrupted_descriptors, teardown),
 		cmocka_unit_test_teardown(buddy_dump_prints_free_blocks_per_order_per_zone, teardown),
 		cmocka_unit_test_teardown(buddy_random_run_matches_model, teardown),
+		cmocka_unit_test_teardown(buddy_debug_poison_catches_write_to_freed_frame, teardown),
+		cmocka_unit_test_teardown(buddy_debug_poison_has_no_false_alarms, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
