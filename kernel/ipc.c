@@ -23,9 +23,9 @@
  * before anything queued. The memory server also receives, from pid 0,
  * one MM_PROC_EXIT report per process that ends.
  *
- * When a process dies, threads queued to send to it, or waiting for its
- * reply, are woken with ERR_DEAD; its own queued threads leave the queues
- * they were on.
+ * When a process dies, threads queued to send to it, waiting for its
+ * reply, or receiving from it alone, are woken with ERR_DEAD; its own
+ * queued threads leave the queues they were on.
  */
 #include "ipc.h"
 #include "sched.h"
@@ -203,13 +203,16 @@ int64_t ipc_recv(struct thread *t, int src)
 	struct proc *p = t->proc;
 	if (src < 0)
 		return -ERR_INVAL;
-	if (pending_for(t, src))
+	if (pending_for(t, src)) {
+		handoff = NULL;         /* not blocking: the hint is stale */
 		return 0;
+	}
 	for (struct thread *s = p->sendq_head; s; s = s->next_sender) {
 		if (src != IPC_ANY && s->proc->pid != src)
 			continue;
 		sendq_remove(p, s);
 		taken(s, t, p);
+		handoff = NULL;
 		return 0;
 	}
 	t->next_receiver = p->receivers;
@@ -274,8 +277,14 @@ void ipc_proc_gone(struct proc *p)
 	}
 	for (int i = 1; i < NTHREAD; i++) {
 		struct thread *t = thread_at(i);
-		if (t->state == THREAD_BLOCKED && t->ipc == IPC_CALLING && t->peer == p->pid)
+		if (t->state != THREAD_BLOCKED || t->peer != p->pid)
+			continue;
+		if (t->ipc == IPC_RECEIVING) {
+			receivers_remove(t->proc, t);
 			wake(t, -ERR_DEAD);
+		} else if (t->ipc == IPC_CALLING) {
+			wake(t, -ERR_DEAD);
+		}
 	}
 }
 

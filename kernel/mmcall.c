@@ -84,9 +84,11 @@ int64_t sys_mm_proc_create(struct trapframe *tf)
 	if (vm_copy_in(current_proc()->root, name, tf->rdi, sizeof name) < 0)
 		return -ERR_FAULT;
 	name[sizeof name - 1] = '\0';
-	vm_space_init(root);
 	struct proc *p = proc_create(name, root, (unsigned)tf->rdx);
-	return p ? p->pid : -ERR_NOSPC;
+	if (!p)
+		return -ERR_NOSPC;
+	vm_space_init(root);
+	return p->pid;
 }
 
 /* (pid, entry, rsp, arg) -> tid */

@@ -152,14 +152,6 @@ struct thread *thread_create(struct proc *p, vaddr_t entry, vaddr_t stack)
 	return t;
 }
 
-int proc_alive_count(void)
-{
-	int n = 0;
-	for (int i = 0; i < NPROC; i++)
-		n += procs[i].state == PROC_ALIVE;
-	return n;
-}
-
 /* End one thread (not the last of its process: see proc_die). */
 void thread_end(struct thread *t)
 {

@@ -99,7 +99,6 @@ struct thread *thread_create(struct proc *p, vaddr_t entry, vaddr_t stack);
 struct thread *thread_idle(void);
 struct thread *thread_at(int index);
 struct proc *proc_at(int index);
-int proc_alive_count(void);
 bool proc_may_send(const struct proc *from, int dst_pid);
 int proc_allow(struct proc *p, int target_pid);
 void proc_die(struct proc *p, int status);

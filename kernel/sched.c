@@ -13,8 +13,9 @@
  * FPU/SSE state, points TSS.rsp0 and the syscall stack at the new
  * thread's kernel stack, loads its address space and swaps kernel stacks.
  *
- * The idle thread (slot 0) runs when no thread is runnable; when no user
- * process is left at all it powers the machine off.
+ * The idle thread (slot 0) runs when no thread is runnable, halting the
+ * CPU until the next interrupt. (The machine powers off only when asked:
+ * SYS_POWEROFF, which init and the shell may call.)
  */
 #include "sched.h"
 
@@ -101,10 +102,6 @@ void sched_idle_loop(void)
 {
 	for (;;) {
 		sched_yield();
-		if (proc_alive_count() == 0) {
-			kprintf("pagoda: all processes have exited; powering off\n");
-			arch_poweroff(POWER_OK);
-		}
 		__asm__ volatile("sti; hlt; cli" ::: "memory");  /* sti's shadow covers hlt */
 	}
 }

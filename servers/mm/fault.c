@@ -62,8 +62,8 @@ static void fill_from_file(const struct mm_region *r, vaddr_t va, uint8_t *page)
 		memcpy(page + (lo - va), mm_phys_to_virt(r->file_pa + (lo - r->file_va)), hi - lo);
 }
 
-/* Map the page at va of region r in p; 0 or -ERR_NOMEM. */
-static int fill(struct mm_proc *p, struct mm_region *r, vaddr_t va)
+/* Map the page at va of region r in p; 0 or -ERR_x. */
+int mm_fill_page(struct mm_proc *p, struct mm_region *r, vaddr_t va)
 {
 	if (r->kind == REGION_SHARED) {
 		pfn_t pfn = shm_page_fill(r->shm, (va - r->start) >> PAGE_SHIFT);
@@ -109,9 +109,33 @@ int mm_handle_fault(const struct ipc_msg *req, const struct ipc_from *from, stru
 	const char *why = illegal(p, r, addr, bits);
 	if (why)
 		return kill(p, kill_fmt, addr, bits, why, ip, reply);
-	if (fill(p, r, page_round_down(addr)) < 0)
+	int err = mm_fill_page(p, r, page_round_down(addr));
+	if (err == -ERR_SRCH) {         /* it died meanwhile (another thread exited it) */
+		reply->tag = MM_FAULT_KILL;
+		return 1;
+	}
+	if (err < 0)
 		return kill(p, kill_fmt, addr, bits, "out of memory", ip, reply);
 	p->faults++;
 	reply->tag = MM_FAULT_RESUME;
 	return 1;
+}
+
+/* Copy len bytes at src in p's address space into buf (in ours). Pages of
+ * p's regions that were never touched are filled first, as if p had
+ * touched them; an address outside every region is ERR_FAULT. */
+int mm_copy_from(struct mm_proc *p, vaddr_t src, void *buf, size_t len)
+{
+	for (int attempt = 0; attempt < 2; attempt++) {
+		int64_t err = sys_call6(SYS_MM_COPY, (uint64_t)p->pid, src, MM_PID,
+					(uint64_t)(uintptr_t)buf, len, 0);
+		if (err != -ERR_FAULT || attempt == 1 || src + len < src)
+			return (int)err;
+		for (vaddr_t va = page_round_down(src); va < src + len; va += PAGE_SIZE) {
+			struct mm_region *r = region_find(p, va);
+			if (!r || mm_fill_page(p, r, va) < 0)
+				return -ERR_FAULT;
+		}
+	}
+	return -ERR_FAULT;
 }

@@ -90,6 +90,8 @@ void region_remove_all(struct mm_proc *p);
 
 /* fault.c */
 int mm_handle_fault(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply);
+int mm_fill_page(struct mm_proc *p, struct mm_region *r, vaddr_t va);
+int mm_copy_from(struct mm_proc *p, vaddr_t src, void *buf, size_t len);
 
 /* shm.c */
 void shm_init(void);

@@ -43,8 +43,7 @@ int mm_handle_spawn(const struct ipc_msg *req, const struct ipc_from *from, stru
 		return reply_with(reply, -ERR_INVAL);
 	if ((flags & MM_SPAWN_POWER) && !(p->flags & PROC_FLAG_POWER))
 		return reply_with(reply, -ERR_PERM);
-	if (sys_call6(SYS_MM_COPY, (uint64_t)from->pid, req->w[0], MM_PID,
-		      (uint64_t)(uintptr_t)line, len, 0) < 0)
+	if (mm_copy_from(p, req->w[0], line, len) < 0)
 		return reply_with(reply, -ERR_FAULT);
 	line[len] = '\0';
 	return reply_with(reply, mm_spawn_program(line, p->pid, (unsigned)flags));

@@ -178,6 +178,7 @@ int mm_spawn_program(const char *argv_line, int parent, unsigned flags)
 	mm_proc_own(p, root, PAGE_USE_PAGETABLE, 0);
 	int err = populate(p, m, &img, argc, argv, flags);
 	if (err < 0) {
+		p->parent = 0;          /* nobody waits for it: its exit frees it all */
 		sys_call6(SYS_MM_KILL, (uint64_t)pid, (uint64_t)-1, 0, 0, 0, 0);
 		return err;
 	}

@@ -131,6 +131,15 @@ t_truncated_elf_module_is_reported_when_run() {
 	expect_clean
 }
 
+t_spawn_string_on_an_untouched_page_is_faulted_in_by_mm() {
+	boot mm "init:spawn_untouched" spawn_untouched hello
+	expect "^hello: argv\[1\] = 'untouched'$"
+	expect '^spawn_untouched: child exited with status 0$'
+	expect '^init: spawn_untouched exited with status 0$'
+	expect_not 'LEAK'
+	expect_clean
+}
+
 t_unknown_program_name_gets_an_error() {
 	boot mm "init:nosuchprogram hello" hello
 	expect "^init: cannot run 'nosuchprogram': ERR_NOENT$"
