@@ -158,6 +158,14 @@ t_unknown_and_malformed_boot_options_fall_back_to_defaults() {
 	expect_clean
 }
 
+t_missing_init_is_reported_by_the_memory_server() {
+	boot mm hello
+	expect '^mm: managing [0-9]+ MiB'
+	expect '^mm: cannot start init: ERR_NOENT$'
+	expect_not 'PANIC'
+	expect_status 35
+}
+
 t_no_modules_reports_the_missing_memory_server() {
 	boot
 	expect '^modules: 0 loaded$'
