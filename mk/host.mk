@@ -13,9 +13,11 @@ HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Wno-missing-prototypes $(INC) \
                -fno-omit-frame-pointer -DPAGODA_HOST_TEST=1
 HOST_LDLIBS := -lcmocka
 
-HOST_TESTS += printf bootinfo bootopt elf
+HOST_TESTS += printf bootinfo_map bootinfo_modules bootopt elf
 HOST_TEST_SRCS_printf   := tests/host/test_printf.c kernel/format.c
-HOST_TEST_SRCS_bootinfo := tests/host/test_bootinfo.c kernel/bootinfo.c kernel/format.c tests/host/kstubs.c
+BOOTINFO_SRCS := kernel/bootinfo.c kernel/format.c tests/host/kstubs.c tests/host/bootinfo_fixture.c
+HOST_TEST_SRCS_bootinfo_map     := tests/host/test_bootinfo_map.c $(BOOTINFO_SRCS)
+HOST_TEST_SRCS_bootinfo_modules := tests/host/test_bootinfo_modules.c $(BOOTINFO_SRCS)
 HOST_TEST_SRCS_bootopt  := tests/host/test_bootopt.c kernel/bootopt.c kernel/format.c tests/host/kstubs.c
 HOST_TEST_SRCS_elf      := tests/host/test_elf.c kernel/elf.c
 
@@ -41,6 +43,6 @@ test-host:
 	    echo "not ok - host $$t: failed to build (see $(B)/results/host-$$t.build)" >$(B)/results/host-$$t.tap; \
 	    tail -20 $(B)/results/host-$$t.build; \
 	  fi; \
-	  printf '  %-10s %s passed, %s failed\n' $$t \
+	  printf '  %-16s %s passed, %s failed\n' $$t \
 	    $$(grep -c '^ok ' $(B)/results/host-$$t.tap) $$(grep -c '^not ok ' $(B)/results/host-$$t.tap); \
 	done

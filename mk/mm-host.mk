@@ -6,12 +6,14 @@
 # runs it with TAP output into build/results/host-name.tap.
 
 MM_CORE_SRCS := servers/mm/zone.c servers/mm/buddy.c tests/host/mm_stubs.c
-MM_HOST_TESTS := zone buddy slab
+MM_SLAB_SRCS := servers/mm/slab.c servers/mm/slab_debug.c servers/mm/kmalloc.c \
+                tests/host/slab_fixture.c $(MM_CORE_SRCS)
+MM_HOST_TESTS := zone buddy slab slab_debug
 
-HOST_TEST_SRCS_zone  := tests/host/test_zone.c $(MM_CORE_SRCS)
-HOST_TEST_SRCS_buddy := tests/host/test_buddy.c $(MM_CORE_SRCS)
-HOST_TEST_SRCS_slab  := tests/host/test_slab.c servers/mm/slab.c servers/mm/kmalloc.c \
-                        $(MM_CORE_SRCS)
+HOST_TEST_SRCS_zone       := tests/host/test_zone.c $(MM_CORE_SRCS)
+HOST_TEST_SRCS_buddy      := tests/host/test_buddy.c $(MM_CORE_SRCS)
+HOST_TEST_SRCS_slab       := tests/host/test_slab.c $(MM_SLAB_SRCS)
+HOST_TEST_SRCS_slab_debug := tests/host/test_slab_debug.c $(MM_SLAB_SRCS)
 
 # mk/host.mk expanded its build rules before this file was read, so the
 # rules for these suites are instantiated here from the same template.
@@ -25,7 +27,7 @@ test-mm:
 	@for t in $(MM_HOST_TESTS); do \
 	  $(MAKE) --no-print-directory $(B)/host/test_$$t || exit 1; \
 	  tests/run-host-test.sh $(B)/host/test_$$t $(B)/results/host-$$t.tap; \
-	  printf '  %-10s %s passed, %s failed\n' $$t \
+	  printf '  %-16s %s passed, %s failed\n' $$t \
 	    $$(grep -c '^ok ' $(B)/results/host-$$t.tap) $$(grep -c '^not ok ' $(B)/results/host-$$t.tap); \
 	done
 
@@ -35,7 +37,7 @@ test-mm:
 BENCH_CFLAGS := -std=gnu11 -O2 -g $(WARN) -Wno-missing-prototypes $(INC) \
                 -Iservers/mm -Itests/host -DPAGODA_HOST_TEST=1
 MM_ALLOC_SRCS := servers/mm/zone.c servers/mm/buddy.c servers/mm/slab.c \
-                 servers/mm/kmalloc.c tests/host/mm_stubs.c
+                 servers/mm/slab_debug.c servers/mm/kmalloc.c tests/host/mm_stubs.c
 BENCH_BINS := $(addprefix $(B)/bench/bench_,pagoda glibc jemalloc mimalloc)
 
 $(B)/bench/bench_pagoda: bench/bench_alloc.c $(MM_ALLOC_SRCS) $(wildcard servers/mm/*.h) | deps-check

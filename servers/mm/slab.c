@@ -36,21 +36,19 @@
  * constructor is stored after the object so it does not clobber that state.
  *
  * Debug mode (SLAB_DEBUG, or MM_DEBUG_SLAB in mm_debug when the cache is
- * created) changes each buffer to
- *   | red zone | object | red zone | free pointer | tag |
- * Red zones hold 0xbb while the object is free and 0xcc while allocated;
- * a free object without a constructor is filled with 0x6b and a fresh one
- * with 0x5a. The tag says free or allocated. Then: freeing a free object
- * (double free), a pointer that is not an object start, or an object whose
- * red zone was written (overflow), is reported naming cache and object, and
- * refused; an allocation that finds a free object's poison changed reports
- * a use after free (and hands the object out, re-poisoned).
+ * created) surrounds each object with red zones, poisons free objects and
+ * tags each buffer free or allocated, so that double frees, frees of
+ * pointers that are not objects, overflows and uses after free are reported
+ * naming cache and object. It lives in slab_debug.c (its design comment has
+ * the buffer layout and the bytes); this file calls its hooks, declared in
+ * slab_internal.h, when a slab is built and on the slow alloc and free paths.
  *
  * Invariants (slab_check() verifies them): each slab is on the list its
  * inuse count says; list counts and active_objs add up; a slab's free list
  * holds exactly objs_per_slab - inuse distinct objects of that slab; every
  * frame of a slab says PAGE_USE_SLAB and points back to it; in debug mode
- * tags, red zones and poison agree with each object's state.
+ * tags, red zones and poison agree with each object's state (checked by
+ * slab_debug.c).
  *
  * Differences from Bonwick: no per-CPU magazines (mm is one thread), no
  * destructors, no hash table, empty slabs beyond SLAB_EMPTY_LIMIT go back to
@@ -60,43 +58,15 @@
  */
 #include <string.h>
 #include <pagoda/error.h>
-#include "slab.h"
+#include "slab_internal.h"
 #include "buddy.h"
 #include "mm_env.h"
-
-#define TAG_FREE  0x5ee5f7eef7eef7eeull
-#define TAG_ALLOC 0x5ee5a110ca7eda7aull
 
 static struct slab_cache cache_cache;  /* holds every struct slab_cache */
 static struct slab_cache slab_headers; /* holds off-slab struct slabs */
 static struct slab_cache *all_caches;
 
 static const char *const list_names[SLAB_NR_LISTS] = { "full", "partial", "empty" };
-
-static size_t round_up(size_t x, size_t a)
-{
-	return (x + a - 1) & ~(a - 1);
-}
-
-static inline bool is_debug(const struct slab_cache *c)
-{
-	return c->flags & SLAB_DEBUG;
-}
-
-static inline void **free_ptr(const struct slab_cache *c, void *obj)
-{
-	return (void **)((uint8_t *)obj + c->free_off);
-}
-
-static uint64_t *tag_of(const struct slab_cache *c, void *obj)
-{
-	return (uint64_t *)((uint8_t *)obj + c->free_off + sizeof(void *));
-}
-
-static uint8_t *object_at(const struct slab_cache *c, const struct slab *s, unsigned i)
-{
-	return s->mem + (size_t)i * c->stride + c->obj_offset;
-}
 
 static size_t colour_step(const struct slab_cache *c)
 {
@@ -150,21 +120,17 @@ static void compute_layout(struct slab_cache *c)
 {
 	size_t buffer;
 
-	if (is_debug(c)) {
-		c->obj_offset = c->align;                     /* left red zone */
-		c->free_off = round_up(c->size, 8) + 8;       /* right red zone */
-		buffer = c->obj_offset + c->free_off + sizeof(void *) + sizeof(uint64_t);
-		if (!c->ctor)
-			c->flags |= SLAB_POISON;
+	if (slab_is_debug(c)) {
+		buffer = slab_debug_layout(c);
 	} else {
 		c->obj_offset = 0;
-		c->free_off = c->ctor ? round_up(c->size, 8) : 0;
+		c->free_off = c->ctor ? slab_round_up(c->size, 8) : 0;
 		buffer = c->ctor ? c->free_off + sizeof(void *) : c->size;
 	}
-	c->stride = round_up(buffer, c->align);
+	c->stride = slab_round_up(buffer, c->align);
 	if (c->stride >= PAGE_SIZE / 8 && c != &slab_headers)
 		c->flags |= SLAB_OFF_SLAB;
-	c->header = (c->flags & SLAB_OFF_SLAB) ? 0 : round_up(sizeof(struct slab), c->align);
+	c->header = (c->flags & SLAB_OFF_SLAB) ? 0 : slab_round_up(sizeof(struct slab), c->align);
 }
 
 /*
@@ -205,13 +171,6 @@ static bool choose_order(struct slab_cache *c)
 	return true;
 }
 
-static bool wants_debug(unsigned flags)
-{
-	if (flags & SLAB_NO_DEBUG)
-		return false;
-	return (flags & SLAB_DEBUG) || (mm_debug & MM_DEBUG_SLAB);
-}
-
 static bool cache_setup(struct slab_cache *c, const char *name, size_t size,
                         size_t align, slab_ctor_t ctor, unsigned flags)
 {
@@ -221,7 +180,7 @@ static bool cache_setup(struct slab_cache *c, const char *name, size_t size,
 	c->align = align < SLAB_MIN_ALIGN ? SLAB_MIN_ALIGN : align;
 	c->ctor = ctor;
 	c->flags = (flags & (SLAB_ZONE_DMA | SLAB_ZONE_DMA32)) |
-	           (wants_debug(flags) ? SLAB_DEBUG : 0);
+	           (slab_debug_wanted(flags) ? SLAB_DEBUG : 0);
 	c->page_flags = ((flags & SLAB_ZONE_DMA) ? MM_ZONE_DMA : 0) |
 	                ((flags & SLAB_ZONE_DMA32) ? MM_ZONE_DMA32 : 0);
 	c->empty_limit = SLAB_EMPTY_LIMIT;
@@ -271,96 +230,6 @@ struct slab_cache *slab_cache_create(const char *name, size_t size, size_t align
 	return slab_cache_create_flags(name, size, align, ctor, 0);
 }
 
-/* ---- debug mode: red zones, poison, tags -------------------------------- */
-
-static void fill_red_zones(const struct slab_cache *c, uint8_t *obj, uint8_t byte)
-{
-	memset(obj - c->obj_offset, byte, c->obj_offset);
-	memset(obj + c->size, byte, c->free_off - c->size);
-}
-
-/* The first red-zone byte that is not `byte`, as an offset from the object
- * start (negative: before it), or 0 if both zones are intact. */
-static long red_zone_damage(const struct slab_cache *c, const uint8_t *obj, uint8_t byte)
-{
-	for (size_t i = 0; i < c->obj_offset; i++)
-		if (obj[-(long)c->obj_offset + (long)i] != byte)
-			return -(long)c->obj_offset + (long)i;
-	for (size_t i = c->size; i < c->free_off; i++)
-		if (obj[i] != byte)
-			return (long)i;
-	return 0;
-}
-
-/* Offset of the first byte of a free object that lost its poison, or -1. */
-static long poison_damage(const struct slab_cache *c, const uint8_t *obj)
-{
-	if (!(c->flags & SLAB_POISON))
-		return -1;
-	for (size_t i = 0; i < c->size; i++)
-		if (obj[i] != SLAB_POISON_FREE)
-			return (long)i;
-	return -1;
-}
-
-static void debug_init_object(const struct slab_cache *c, uint8_t *obj)
-{
-	fill_red_zones(c, obj, SLAB_RED_INACTIVE);
-	*tag_of(c, obj) = TAG_FREE;
-	if (c->flags & SLAB_POISON)
-		memset(obj, SLAB_POISON_FREE, c->size);
-}
-
-static void debug_on_alloc(const struct slab_cache *c, uint8_t *obj)
-{
-	long at = poison_damage(c, obj);
-
-	if (at >= 0)
-		mm_bug("slab_alloc: use after free: object %p in cache %s was written "
-		       "at offset %ld while free", (void *)obj, c->name, at);
-	at = red_zone_damage(c, obj, SLAB_RED_INACTIVE);
-	if (at != 0)
-		mm_bug("slab_alloc: red zone of free object %p in cache %s overwritten "
-		       "at offset %ld", (void *)obj, c->name, at);
-	fill_red_zones(c, obj, SLAB_RED_ACTIVE);
-	*tag_of(c, obj) = TAG_ALLOC;
-	if (c->flags & SLAB_POISON)
-		memset(obj, SLAB_POISON_INUSE, c->size);
-}
-
-/* Decode-then-act for a debug free: every reason to refuse, before changes. */
-static bool debug_free_ok(const struct slab_cache *c, const struct slab *s, uint8_t *obj)
-{
-	size_t off = (size_t)(obj - s->mem) - c->obj_offset;
-
-	if (obj < s->mem + c->obj_offset || off % c->stride ||
-	    off / c->stride >= c->objs_per_slab) {
-		mm_bug("slab_free: %p is not the start of an object in cache %s "
-		       "(slab at pfn 0x%lx)", (void *)obj, c->name, (unsigned long)s->pfn);
-		return false;
-	}
-	if (*tag_of(c, obj) == TAG_FREE) {
-		mm_bug("slab_free: double free of object %p in cache %s", (void *)obj, c->name);
-		return false;
-	}
-	long at = red_zone_damage(c, obj, SLAB_RED_ACTIVE);
-	if (*tag_of(c, obj) != TAG_ALLOC || at != 0) {
-		mm_bug("slab_free: overflow: red zone of object %p in cache %s (size %zu) "
-		       "overwritten at offset %ld", (void *)obj, c->name, c->size,
-		       at != 0 ? at : (long)(c->free_off + sizeof(void *)));
-		return false;
-	}
-	return true;
-}
-
-static void debug_on_free(const struct slab_cache *c, uint8_t *obj)
-{
-	fill_red_zones(c, obj, SLAB_RED_INACTIVE);
-	*tag_of(c, obj) = TAG_FREE;
-	if (c->flags & SLAB_POISON)
-		memset(obj, SLAB_POISON_FREE, c->size);
-}
-
 /* ---- growing and releasing slabs ---------------------------------------- */
 
 static void mark_pages(pfn_t pfn, unsigned order, struct slab *s)
@@ -376,12 +245,12 @@ static void build_free_list(struct slab_cache *c, struct slab *s)
 {
 	s->free = NULL;
 	for (unsigned i = c->objs_per_slab; i-- > 0;) {
-		uint8_t *obj = object_at(c, s, i);
-		if (is_debug(c))
-			debug_init_object(c, obj);
+		uint8_t *obj = slab_object_at(c, s, i);
+		if (slab_is_debug(c))
+			slab_debug_init_object(c, obj);
 		if (c->ctor)
 			c->ctor(obj);
-		*free_ptr(c, obj) = s->free;
+		*slab_free_ptr(c, obj) = s->free;
 		s->free = obj;
 	}
 }
@@ -438,7 +307,7 @@ static inline void *pop_object(struct slab_cache *c, struct slab *s)
 {
 	void *obj = s->free;
 
-	s->free = *free_ptr(c, obj);
+	s->free = *slab_free_ptr(c, obj);
 	s->inuse++;
 	c->active_objs++;
 	c->nr_allocs++;
@@ -447,7 +316,7 @@ static inline void *pop_object(struct slab_cache *c, struct slab *s)
 
 static inline void push_object(struct slab_cache *c, struct slab *s, void *obj)
 {
-	*free_ptr(c, obj) = s->free;
+	*slab_free_ptr(c, obj) = s->free;
 	s->free = obj;
 	s->inuse--;
 	c->active_objs--;
@@ -472,8 +341,8 @@ static __attribute__((noinline)) void *alloc_slow(struct slab_cache *c, mm_flags
 	}
 	uint8_t *obj = pop_object(c, s);
 	relist(c, s);
-	if (is_debug(c))
-		debug_on_alloc(c, obj);
+	if (slab_is_debug(c))
+		slab_debug_on_alloc(c, obj);
 	if (flags & MM_ZERO)
 		memset(obj, 0, c->size);
 	return obj;
@@ -483,7 +352,7 @@ void *slab_alloc(struct slab_cache *c, mm_flags_t flags)
 {
 	struct slab *s = c->lists[SLAB_PARTIAL];
 
-	if (!s || flags || is_debug(c) || s->inuse + 1 == c->objs_per_slab)
+	if (!s || flags || slab_is_debug(c) || s->inuse + 1 == c->objs_per_slab)
 		return alloc_slow(c, flags);
 	return pop_object(c, s);
 }
@@ -515,8 +384,8 @@ static bool free_ok(const struct slab_cache *c, const struct slab *s, void *obj)
 		       obj, s->cache->name, c->name);
 		return false;
 	}
-	if (is_debug(c))
-		return debug_free_ok(c, s, obj);
+	if (slab_is_debug(c))
+		return slab_debug_free_ok(c, s, obj);
 	if (obj == s->free || s->inuse == 0) {
 		mm_bug("slab_free: double free of object %p in cache %s", obj, c->name);
 		return false;
@@ -529,8 +398,8 @@ static __attribute__((noinline)) int free_slow(struct slab_cache *c, struct slab
 {
 	if (!free_ok(c, s, obj))
 		return -ERR_BUG;
-	if (is_debug(c))
-		debug_on_free(c, obj);
+	if (slab_is_debug(c))
+		slab_debug_on_free(c, obj);
 	push_object(c, s, obj);
 	relist(c, s);
 	if (s->inuse == 0 && c->nr_slabs[SLAB_EMPTY] > c->empty_limit)
@@ -542,7 +411,7 @@ int slab_free(struct slab_cache *c, void *obj)
 {
 	struct slab *s = slab_of(obj);
 
-	if (!s || s->cache != c || is_debug(c) || s->list != SLAB_PARTIAL ||
+	if (!s || s->cache != c || slab_is_debug(c) || s->list != SLAB_PARTIAL ||
 	    s->inuse == 1 || obj == s->free)
 		return free_slow(c, s, obj);
 	push_object(c, s, obj);
@@ -630,32 +499,14 @@ static unsigned check_free_list(const struct slab_cache *c, const struct slab *s
 			       "not one of its objects", c->name, (unsigned long)s->pfn, (void *)obj);
 			return bugs + 1;
 		}
-		if (is_debug(c)) {
-			CHECK(*tag_of(c, obj) == TAG_FREE, "slab_check: cache %s: object %p "
-			      "on the free list is not tagged free", c->name, (void *)obj);
-			CHECK(poison_damage(c, obj) < 0, "slab_check: cache %s: use after "
-			      "free: free object %p was written", c->name, (void *)obj);
-		}
+		if (slab_is_debug(c))
+			bugs += slab_debug_check_free_object(c, obj);
 		n++;
-		obj = *free_ptr(c, obj);
+		obj = *slab_free_ptr(c, obj);
 	}
 	CHECK(n == c->objs_per_slab - s->inuse, "slab_check: cache %s slab pfn 0x%lx: "
 	      "%u objects on its free list, expected %u", c->name, (unsigned long)s->pfn,
 	      n, c->objs_per_slab - s->inuse);
-	return bugs;
-}
-
-static unsigned check_red_zones(const struct slab_cache *c, const struct slab *s)
-{
-	unsigned bugs = 0;
-
-	for (unsigned i = 0; i < c->objs_per_slab && is_debug(c); i++) {
-		uint8_t *obj = object_at(c, s, i);
-		uint8_t red = *tag_of(c, obj) == TAG_ALLOC ? SLAB_RED_ACTIVE : SLAB_RED_INACTIVE;
-		long at = red_zone_damage(c, obj, red);
-		CHECK(at == 0, "slab_check: cache %s: red zone of object %p overwritten "
-		      "at offset %ld", c->name, (void *)obj, at);
-	}
 	return bugs;
 }
 
@@ -667,7 +518,8 @@ static unsigned check_slab(const struct slab_cache *c, const struct slab *s,
 	CHECK(s->cache == c && s->list == l && list_for(c, s) == l,
 	      "slab_check: cache %s slab pfn 0x%lx with %u/%u in use is on the %s list",
 	      c->name, (unsigned long)s->pfn, s->inuse, c->objs_per_slab, list_names[l]);
-	return bugs + check_pages(c, s) + check_free_list(c, s) + check_red_zones(c, s);
+	return bugs + check_pages(c, s) + check_free_list(c, s) +
+	       (slab_is_debug(c) ? slab_debug_check_red_zones(c, s) : 0);
 }
 
 static unsigned check_cache(const struct slab_cache *c)
@@ -717,7 +569,7 @@ void slab_dump(void)
 		         c->objs_per_slab, 1u << c->order, c->nr_slabs[SLAB_FULL],
 		         c->nr_slabs[SLAB_PARTIAL], c->nr_slabs[SLAB_EMPTY],
 		         (unsigned long)slabs << c->order,
-		         is_debug(c) ? "debug " : "",
+		         slab_is_debug(c) ? "debug " : "",
 		         (c->flags & SLAB_OFF_SLAB) ? "off-slab " : "",
 		         c->ctor ? "ctor" : "");
 	}

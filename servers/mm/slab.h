@@ -16,7 +16,7 @@
 #define SLAB_ZONE_DMA32 0x08u /* slab pages below 4 GiB */
 #define SLAB_FLAGS_VALID 0x0fu
 
-/* set by slab.c in cache->flags */
+/* set by slab.c and slab_debug.c in cache->flags */
 #define SLAB_OFF_SLAB   0x100u /* struct slab kept outside the slab's pages */
 #define SLAB_POISON     0x200u /* free objects filled with SLAB_POISON_FREE */
 

@@ -1,6 +1,10 @@
 /*
  * test_slab.c - slab caches and kmalloc size classes (servers/mm/slab.c,
- * kmalloc.c) over the real buddy allocator, against tests/host/mm_stubs.c.
+ * kmalloc.c) over the real buddy allocator, against tests/host/mm_stubs.c:
+ * layout, lists, shrinking, constructors, slab_dump, kmalloc, and a
+ * randomised run against a model. Debug mode and the reports of bugs
+ * (double free, use after free, overflow, bad pointers) are in
+ * test_slab_debug.c; the set-up both share is slab_fixture.c.
  *
  * Memory: one usable range [0, 64 MiB): DMA below 16 MiB, DMA32 above, no
  * NORMAL zone, so ordinary slabs come from DMA32.
@@ -20,46 +24,11 @@
 #include "kmalloc.h"
 #include "mm_stubs.h"
 #include "mm_maps.h"
-
-static const struct mm_range ram64[] = {
-	{ 0, MiB(64), MM_RANGE_USABLE },
-};
-
-static int setup(void **state)
-{
-	(void)state;
-	mm_debug = 0;
-	stub_phys_setup(ram64, ARRAY_LEN(ram64), NULL, 0);
-	assert_int_equal(zone_init(ram64, ARRAY_LEN(ram64), NULL, 0), ERR_OK);
-	slab_init();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	mm_debug = 0;
-	stub_phys_teardown();
-	return 0;
-}
-
-#define TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#include "slab_fixture.h"
 
 static size_t page_offset(const void *p)
 {
 	return mm_virt_to_phys(p) & (PAGE_SIZE - 1);
-}
-
-/* The bug message names the cache and the object (as %p prints it). */
-static void assert_bug_names(const char *what, const char *cache, const void *obj)
-{
-	char ptr[32];
-	snprintf(ptr, sizeof(ptr), "%p", obj);
-	assert_int_equal(stub_bug_count, 1);
-	assert_non_null(strstr(stub_bug_last, what));
-	assert_non_null(strstr(stub_bug_last, cache));
-	assert_non_null(strstr(stub_bug_last, ptr));
-	stub_bug_reset();
 }
 
 /* ---- layout: alignment, order, colouring -------------------------------- */
@@ -328,154 +297,7 @@ static void slab_constructor_runs_once_per_object_lifetime(void **state)
 	assert_null(slab_alloc(c, MM_ZERO));     /* would destroy constructed state */
 }
 
-/* ---- debug mode ---------------------------------------------------------- */
-
-static void slab_debug_is_switched_at_run_time(void **state)
-{
-	(void)state;
-	struct slab_cache *plain = slab_cache_create("plain", 64, 0, NULL);
-	mm_debug = MM_DEBUG_SLAB;
-	struct slab_cache *dbg = slab_cache_create("dbg", 64, 0, NULL);
-	struct slab_cache *opt_out = slab_cache_create_flags("opt-out", 64, 0, NULL, SLAB_NO_DEBUG);
-	mm_debug = 0;
-
-	assert_false(plain->flags & SLAB_DEBUG);
-	assert_true(dbg->flags & SLAB_DEBUG);
-	assert_false(opt_out->flags & SLAB_DEBUG);
-	uint8_t *p = slab_alloc(dbg, 0);
-	for (int i = 0; i < 64; i++)
-		assert_int_equal(p[i], SLAB_POISON_INUSE);
-	assert_int_equal(p[-1], SLAB_RED_ACTIVE);
-	assert_int_equal(p[64], SLAB_RED_ACTIVE);
-	slab_free(dbg, p);
-	for (int i = 0; i < 64; i++)
-		assert_int_equal(p[i], SLAB_POISON_FREE);
-	assert_int_equal(p[64], SLAB_RED_INACTIVE);
-}
-
-static void slab_debug_catches_double_free(void **state)
-{
-	(void)state;
-	struct slab_cache *c = slab_cache_create_flags("dbl", 48, 0, NULL, SLAB_DEBUG);
-	void *p = slab_alloc(c, 0), *q = slab_alloc(c, 0);
-
-	assert_int_equal(slab_free(c, p), ERR_OK);
-	assert_int_equal(slab_free(c, q), ERR_OK); /* p is no longer the list head */
-	assert_int_equal(slab_free(c, p), -ERR_BUG);
-	assert_bug_names("double free", "dbl", p);
-	assert_int_equal(c->active_objs, 0);
-	assert_int_equal(slab_check(), 0);
-}
-
-static void slab_without_debug_catches_naive_double_free(void **state)
-{
-	(void)state;
-	struct slab_cache *c = slab_cache_create("nodbg", 48, 0, NULL);
-	void *p = slab_alloc(c, 0), *q = slab_alloc(c, 0);
-
-	assert_int_equal(slab_free(c, p), ERR_OK);
-	assert_int_equal(slab_free(c, p), -ERR_BUG);
-	assert_bug_names("double free", "nodbg", p);
-	assert_int_equal(slab_free(c, q), ERR_OK);
-	assert_int_equal(slab_check(), 0);
-}
-
-static void slab_debug_catches_use_after_free(void **state)
-{
-	(void)state;
-	struct slab_cache *c = slab_cache_create_flags("uaf", 128, 0, NULL, SLAB_DEBUG);
-	uint8_t *p = slab_alloc(c, 0);
-
-	slab_free(c, p);
-	p[77] = 1;                               /* write after free */
-	assert_int_equal(slab_check(), 1);
-	assert_bug_names("use after free", "uaf", p);
-	uint8_t *again = slab_alloc(c, 0);       /* LIFO: the same object */
-	assert_ptr_equal(again, p);
-	assert_bug_names("use after free", "uaf", p);
-	assert_int_equal(slab_check(), 0);
-}
-
-static void slab_debug_names_offset_of_use_after_free(void **state)
-{
-	(void)state;
-	struct slab_cache *c = slab_cache_create_flags("uaf2", 128, 0, NULL, SLAB_DEBUG);
-	uint8_t *p = slab_alloc(c, 0);
-
-	slab_free(c, p);
-	p[77] = 1;
-	slab_alloc(c, 0);
-	assert_non_null(strstr(stub_bug_last, "offset 77"));
-}
-
-static void slab_debug_catches_overflow_and_underflow(void **state)
-{
-	(void)state;
-	struct slab_cache *c = slab_cache_create_flags("ovf", 100, 0, NULL, SLAB_DEBUG);
-	uint8_t *p = slab_alloc(c, 0), *q = slab_alloc(c, 0);
-
-	p[100] = 'x';                            /* one byte past the end */
-	assert_int_equal(slab_free(c, p), -ERR_BUG);
-	assert_non_null(strstr(stub_bug_last, "offset 100"));
-	assert_bug_names("overflow", "ovf", p);
-	assert_int_equal(c->active_objs, 2);     /* refused: still allocated */
-	p[100] = SLAB_RED_ACTIVE;
-	assert_int_equal(slab_free(c, p), ERR_OK);
-
-	q[-3] = 'y';                             /* before the start */
-	assert_int_equal(slab_free(c, q), -ERR_BUG);
-	assert_bug_names("offset -3", "ovf", q);
-}
-
-static void slab_debug_rejects_pointer_inside_an_object(void **state)
-{
-	(void)state;
-	struct slab_cache *c = slab_cache_create_flags("mid", 64, 0, NULL, SLAB_DEBUG);
-	uint8_t *p = slab_alloc(c, 0);
-
-	assert_int_equal(slab_free(c, p + 8), -ERR_BUG);
-	assert_bug_names("not the start of an object", "mid", p + 8);
-	assert_int_equal(slab_free(c, p), ERR_OK);
-}
-
-static void slab_free_to_wrong_cache_or_non_slab_memory_is_refused(void **state)
-{
-	(void)state;
-	struct slab_cache *a = slab_cache_create("cache-a", 64, 0, NULL);
-	struct slab_cache *b = slab_cache_create("cache-b", 64, 0, NULL);
-	void *p = slab_alloc(a, 0);
-	pfn_t page = buddy_alloc(0, 0);
-	int on_stack;
-
-	assert_int_equal(slab_free(b, p), -ERR_BUG);
-	assert_bug_names("belongs to cache cache-a, not cache-b", "cache-a", p);
-	assert_int_equal(slab_free(a, pfn_to_virt(page)), -ERR_BUG);
-	assert_bug_names("not an object of any slab cache", "cache-a", pfn_to_virt(page));
-	assert_int_equal(slab_free(a, &on_stack), -ERR_BUG);
-	assert_bug_names("not an object", "cache-a", &on_stack);
-	assert_int_equal(slab_free(a, p), ERR_OK);
-}
-
-static void slab_check_catches_corrupted_free_list(void **state)
-{
-	(void)state;
-	struct slab_cache *c = slab_cache_create("corrupt", 64, 0, NULL);
-	void **p = slab_alloc(c, 0);
-	void **q = slab_alloc(c, 0);
-
-	slab_free(c, q);
-	void *saved = *q;                        /* q's free pointer */
-	*q = (uint8_t *)p + 3;                   /* use after free, undetected by poison */
-	assert_true(slab_check() > 0);
-	assert_non_null(strstr(stub_bug_last, "corrupt"));
-	stub_bug_reset();
-	*q = saved;
-	assert_int_equal(slab_check(), 0);
-	c->active_objs++;
-	assert_true(slab_check() > 0);
-	c->active_objs--;
-	stub_bug_reset();
-}
+/* ---- slab_dump ----------------------------------------------------------- */
 
 static void slab_dump_prints_a_slabinfo_row_per_cache(void **state)
 {
@@ -569,30 +391,6 @@ static void kmalloc_zero_flag_returns_zeroed_memory(void **state)
 		assert_int_equal(q[i], 0);
 }
 
-/* With MM_DEBUG_SLAB set before the generic caches exist, kmalloc memory is
- * red-zoned too: a 100-byte request is a kmalloc-128 object, and writing
- * byte 128 is caught when it is freed. */
-static void kmalloc_caches_follow_run_time_debug_switch(void **state)
-{
-	(void)state;
-	mm_debug = MM_DEBUG_SLAB;
-	slab_init();
-	assert_int_equal(kmalloc_init(), ERR_OK);
-	uint8_t *p = kmalloc(100, 0);
-
-	assert_true(slab_cache_of(p)->flags & SLAB_DEBUG);
-	assert_int_equal(p[99], SLAB_POISON_INUSE);
-	p[128] = 0;
-	assert_int_equal(kfree(p), -ERR_BUG);
-	assert_non_null(strstr(stub_bug_last, "offset 128"));
-	assert_bug_names("overflow", "kmalloc-128", p);
-	p[128] = SLAB_RED_ACTIVE;
-	assert_int_equal(kfree(p), ERR_OK);
-	assert_int_equal(kfree(p), -ERR_BUG);
-	assert_bug_names("double free", "kmalloc-128", p);
-	assert_int_equal(slab_check(), 0);
-}
-
 /* ---- randomised run against a model -------------------------------------- */
 
 static uint64_t rng_state;
@@ -681,21 +479,11 @@ int main(void)
 		TEST(slab_zone_flag_puts_slabs_below_16_mib),
 		TEST(slab_cache_create_rejects_bad_arguments),
 		TEST(slab_constructor_runs_once_per_object_lifetime),
-		TEST(slab_debug_is_switched_at_run_time),
-		TEST(slab_debug_catches_double_free),
-		TEST(slab_without_debug_catches_naive_double_free),
-		TEST(slab_debug_catches_use_after_free),
-		TEST(slab_debug_names_offset_of_use_after_free),
-		TEST(slab_debug_catches_overflow_and_underflow),
-		TEST(slab_debug_rejects_pointer_inside_an_object),
-		TEST(slab_free_to_wrong_cache_or_non_slab_memory_is_refused),
-		TEST(slab_check_catches_corrupted_free_list),
 		TEST(slab_dump_prints_a_slabinfo_row_per_cache),
 		TEST(kmalloc_rounds_requests_up_to_size_classes),
 		TEST(kmalloc_serves_every_class_naturally_aligned),
 		TEST(kmalloc_above_128k_comes_from_buddy),
 		TEST(kmalloc_zero_flag_returns_zeroed_memory),
-		TEST(kmalloc_caches_follow_run_time_debug_switch),
 		TEST(slab_random_run_matches_model),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
