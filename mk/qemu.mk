@@ -42,19 +42,11 @@ test: deps-check
 	-@$(MAKE) --no-print-directory test-qemu
 	@tests/summary.sh $(B)/results
 
-# Guest instruction counts: QEMU -icount shift=0 makes the TSC advance by
-# one per guest instruction, so the bench program's rdtsc deltas are exact
-# instruction counts, the same on any host. CPU model: -cpu max.
+# Guest costs: Pagoda's bench program and a Linux peer (Debian's kernel
+# running bench/linux/lbench.c) in the same QEMU, each with -icount shift=0
+# (rdtsc deltas = exact guest instruction counts, the same on any host) and
+# without (host-clock ticks, compared as ratios within the run).
 BENCH_CPU ?= max
 .PHONY: bench-qemu
-bench-qemu: $(B)/kernel32.elf $(B)/user/mm.elf $(B)/user/init.elf $(B)/user/bench.elf $(B)/user/bench_echo.elf
-	@mkdir -p $(B)/bench
-	@timeout 300 $(QEMU) -accel tcg -icount shift=0 -cpu $(BENCH_CPU) -m 128M -no-reboot \
-	  -device isa-debug-exit,iobase=0xf4,iosize=0x04 -display none -serial stdio -monitor none \
-	  -kernel $(B)/kernel32.elf -append quiet \
-	  -initrd "$(B)/user/mm.elf,$(B)/user/init.elf bench,$(B)/user/bench.elf,$(B)/user/bench_echo.elf" \
-	  </dev/null | tr -d '\r' >$(B)/bench/guest.log; s=$$?; \
-	grep '^bench:' $(B)/bench/guest.log; \
-	sed -n '/^BEGIN CSV/,/^END CSV/p' $(B)/bench/guest.log | sed '1d;$$d' >$(B)/bench/guest.csv; \
-	echo "(-cpu $(BENCH_CPU), -icount shift=0; CSV: $(B)/bench/guest.csv)"; \
-	grep -q '^op,' $(B)/bench/guest.csv
+bench-qemu: $(B)/kernel32.elf $(B)/user/mm.elf $(B)/user/init.elf $(B)/user/bench.elf $(B)/user/bench_echo.elf | deps-check
+	@bench/guest.sh $(B) $(BENCH_CPU)

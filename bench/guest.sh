@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# guest.sh - Pagoda's basic costs next to a Linux peer in the same QEMU.
+# usage: bench/guest.sh BUILD_DIR [CPU]
+#
+# Each system runs its benchmark program twice under QEMU TCG with the same
+# -cpu model: with -icount shift=0, where an rdtsc delta is an exact guest
+# instruction count (reproducible on any host), and without it, where
+# rdtsc follows the host clock (host-side time; compare only as a ratio
+# measured in the same run). Pagoda runs tests/progs/bench.c; the peer is
+# Debian's Linux kernel running bench/linux/lbench.c (the same operations).
+# Output: build/bench/{pagoda,linux}-{icount,host}.csv and a table.
+set -u
+B=${1:-build} CPU=${2:-max}
+mkdir -p "$B/bench"
+
+run_pagoda() {      # $1 = 1 for -icount shift=0
+	local icount=() name=host
+	[ "$1" = 1 ] && icount=(-icount shift=0) && name=icount
+	timeout 300 qemu-system-x86_64 -accel tcg "${icount[@]}" -cpu "$CPU" -m 128M -no-reboot \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 -display none -serial stdio -monitor none \
+		-kernel "$B/kernel32.elf" -append quiet \
+		-initrd "$B/user/mm.elf,$B/user/init.elf bench,$B/user/bench.elf,$B/user/bench_echo.elf" \
+		</dev/null | tr -d '\r' >"$B/bench/pagoda-$name.log"
+	sed -n '/^BEGIN CSV/,/^END CSV/p' "$B/bench/pagoda-$name.log" | sed '1d;$d' >"$B/bench/pagoda-$name.csv"
+	grep -q '^sys_null,' "$B/bench/pagoda-$name.csv"
+}
+
+median_of() {       # $1 = csv, $2 = op
+	awk -F, -v op="$2" '$1 == op { print $3 }' "$1" 2>/dev/null
+}
+
+ratio() {
+	if [ -n "$1" ] && [ -n "$2" ] && [ "$2" != 0 ]; then
+		awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'
+	else
+		echo "-"
+	fi
+}
+
+run_pagoda 1 || { echo "bench: Pagoda run under -icount failed (see $B/bench/pagoda-icount.log)"; exit 1; }
+run_pagoda 0 || { echo "bench: Pagoda run failed (see $B/bench/pagoda-host.log)"; exit 1; }
+peer=1
+bench/linux/run.sh "$B" "$CPU" 1 && bench/linux/run.sh "$B" "$CPU" 0 || {
+	peer=0
+	echo "bench: the Linux peer could not be measured (needs linux-image-amd64 from the Debian archive); Pagoda only"
+}
+
+printf '\nGuest costs, -cpu %s, medians. instr = guest instructions (-icount shift=0); host = rdtsc\n' "$CPU"
+printf 'ticks following the host clock (this machine, this run). Linux: ipc_call is a pipe\n'
+printf 'round trip, sys_null is getppid. fault includes zeroing the page; memset_4k is the zeroing alone.\n\n'
+printf '%-11s %12s %12s %8s %12s %12s %8s\n' op pagoda-instr linux-instr ratio pagoda-host linux-host ratio
+for op in sys_null ipc_call fault memset_4k spawn_wait; do
+	pi=$(median_of "$B/bench/pagoda-icount.csv" $op); ph=$(median_of "$B/bench/pagoda-host.csv" $op)
+	li=""; lh=""
+	[ $peer = 1 ] && li=$(median_of "$B/bench/linux-icount.csv" $op) && lh=$(median_of "$B/bench/linux-host.csv" $op)
+	printf '%-11s %12s %12s %8s %12s %12s %8s\n' $op "${pi:--}" "${li:--}" "$(ratio "$pi" "$li")" \
+		"${ph:--}" "${lh:--}" "$(ratio "$ph" "$lh")"
+done
+printf '\nratio = Pagoda / Linux (below 1: Pagoda is cheaper). CSVs in %s/bench/.\n' "$B"
