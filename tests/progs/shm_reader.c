@@ -2,19 +2,13 @@
  * shm_reader - the other half of shm_writer: maps the 4 shared pages of key
  * 0x5eed, checks shm_writer's pattern byte for byte, then writes a reply
  * pattern into page 3. Prints "shm_reader: PASS" and exits 0, or reports
- * the first wrong byte and exits 1. Formulas as in shm_writer.c.
+ * the first wrong byte and exits 1. Formulas in shm_pattern.h.
  */
 #include <stdio.h>
 #include <stdint.h>
 #include <pagoda/sys.h>
 
-#define SHM_KEY   0x5eed
-#define SHM_PAGES 4
-#define PAGE      4096UL
-#define SHM_LEN   (SHM_PAGES * PAGE)
-
-static unsigned char pattern(size_t i) { return (unsigned char)(i * 7 + (i >> 12) + 13); }
-static unsigned char reply(size_t i)   { return (unsigned char)(0xa5 ^ (i * 3)); }
+#include "shm_pattern.h"
 
 int main(void)
 {

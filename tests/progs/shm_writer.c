@@ -4,20 +4,14 @@
  * shm_reader (which maps the same key, checks the pattern byte for byte
  * and writes a reply pattern into page 3), waits for it, and checks that
  * the reader exited 0, that the reply is there and pages 0-2 are intact.
- * Prints "shm_writer: PASS" and exits 0. Pattern formulas are shared with
- * shm_reader.c (keep them equal).
+ * Prints "shm_writer: PASS" and exits 0. Key, size and patterns are in
+ * shm_pattern.h, shared with shm_reader.c.
  */
 #include <stdio.h>
 #include <stdint.h>
 #include <pagoda/sys.h>
 
-#define SHM_KEY   0x5eed
-#define SHM_PAGES 4
-#define PAGE      4096UL
-#define SHM_LEN   (SHM_PAGES * PAGE)
-
-static unsigned char pattern(size_t i) { return (unsigned char)(i * 7 + (i >> 12) + 13); }
-static unsigned char reply(size_t i)   { return (unsigned char)(0xa5 ^ (i * 3)); }
+#include "shm_pattern.h"
 
 int main(void)
 {
