@@ -57,6 +57,13 @@ static void receivers_remove(struct proc *p, struct thread *t)
 	}
 }
 
+static void wake(struct thread *t, int64_t result)
+{
+	t->ipc = IPC_NONE;
+	t->wake_result = result;
+	t->state = THREAD_RUNNABLE;
+}
+
 /* Put a received message into t's registers and make t runnable. */
 static void deliver(struct thread *t, int src_pid, uint64_t handle, const struct ipc_msg *m)
 {
@@ -65,16 +72,7 @@ static void deliver(struct thread *t, int src_pid, uint64_t handle, const struct
 	msg_to_regs(t->tf, m);
 	t->tf->rdi = (uint64_t)src_pid;
 	t->tf->r15 = handle;
-	t->ipc = IPC_NONE;
-	t->wake_result = 0;
-	t->state = THREAD_RUNNABLE;
-}
-
-static void wake(struct thread *t, int64_t result)
-{
-	t->ipc = IPC_NONE;
-	t->wake_result = result;
-	t->state = THREAD_RUNNABLE;
+	wake(t, 0);
 }
 
 /* The thread the running one last made runnable by replying: when the

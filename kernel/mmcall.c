@@ -2,8 +2,8 @@
  * mmcall.c - the system calls only the memory server may make: the
  * kernel's page-table and process mechanism, driven by the server's policy.
  *
- * Decode, then invoke (seL4's discipline): every handler first checks that
- * the caller is the memory server, then every argument - the target
+ * Decode, then invoke (seL4's discipline): syscall_dispatch lets only the
+ * memory server reach these handlers, and each handler checks every argument - the target
  * process exists and is not the server itself, addresses are user
  * addresses and page aligned, frames are page aligned RAM outside the
  * kernel image, rights are known bits, enough spare frames were given -
@@ -36,18 +36,26 @@ void mmcall_init(paddr_t top, paddr_t image_start, paddr_t image_end)
 	kernel_hi = image_end;
 }
 
-static bool caller_is_mm(void)
+/* A process named by a system call argument (any value), or NULL. */
+static struct proc *proc_arg(uint64_t pid)
 {
-	return (current_proc()->flags & PROC_FLAG_MM) != 0;
+	return pid <= 0x7fffffff ? proc_by_pid((int)pid) : NULL;
 }
 
 /* An alive process other than the memory server. */
 static struct proc *target(uint64_t pid)
 {
-	struct proc *p = pid <= 0x7fffffff ? proc_by_pid((int)pid) : NULL;
+	struct proc *p = proc_arg(pid);
 	if (!p || p->state != PROC_ALIVE || (p->flags & PROC_FLAG_MM))
 		return NULL;
 	return p;
+}
+
+/* An alive process, the memory server included. */
+static struct proc *alive(uint64_t pid)
+{
+	struct proc *p = proc_arg(pid);
+	return p && p->state == PROC_ALIVE ? p : NULL;
 }
 
 static bool frame_ok(paddr_t pa)
@@ -73,8 +81,6 @@ static unsigned vm_rights(uint64_t r)
 /* (name, root, flags) -> pid */
 int64_t sys_mm_proc_create(struct trapframe *tf)
 {
-	if (!caller_is_mm())
-		return -ERR_PERM;
 	char name[PROC_NAME_MAX];
 	paddr_t root = tf->rsi;
 	if (tf->rdx & ~(uint64_t)PROC_FLAG_POWER)
@@ -94,8 +100,6 @@ int64_t sys_mm_proc_create(struct trapframe *tf)
 /* (pid, entry, rsp, arg) -> tid */
 int64_t sys_mm_thread_start(struct trapframe *tf)
 {
-	if (!caller_is_mm())
-		return -ERR_PERM;
 	struct proc *p = target(tf->rdi);
 	if (!p)
 		return -ERR_SRCH;
@@ -129,8 +133,6 @@ static bool gather_spares(const uint64_t in[3], struct frame_supply *s)
 /* (pid, va, pa, rights, spare0, spare1, spare2 in r12) -> spares used */
 int64_t sys_mm_map(struct trapframe *tf)
 {
-	if (!caller_is_mm())
-		return -ERR_PERM;
 	struct proc *p = target(tf->rdi);
 	vaddr_t va = tf->rsi;
 	paddr_t pa = tf->rdx;
@@ -151,8 +153,6 @@ int64_t sys_mm_map(struct trapframe *tf)
 /* (pid, va) -> old pa | MM_PTE_ACCESSED | MM_PTE_DIRTY */
 int64_t sys_mm_unmap(struct trapframe *tf)
 {
-	if (!caller_is_mm())
-		return -ERR_PERM;
 	struct proc *p = target(tf->rdi);
 	if (!p)
 		return -ERR_SRCH;
@@ -169,8 +169,6 @@ int64_t sys_mm_unmap(struct trapframe *tf)
 /* (pid, va, rights) -> 0 */
 int64_t sys_mm_protect(struct trapframe *tf)
 {
-	if (!caller_is_mm())
-		return -ERR_PERM;
 	struct proc *p = target(tf->rdi);
 	if (!p)
 		return -ERR_SRCH;
@@ -182,8 +180,6 @@ int64_t sys_mm_protect(struct trapframe *tf)
 /* (pid, va, npages) -> bitmap of accessed pages; bits cleared */
 int64_t sys_mm_accessed(struct trapframe *tf)
 {
-	if (!caller_is_mm())
-		return -ERR_PERM;
 	struct proc *p = target(tf->rdi);
 	vaddr_t va = tf->rsi;
 	uint64_t n = tf->rdx;
@@ -194,18 +190,10 @@ int64_t sys_mm_accessed(struct trapframe *tf)
 	return (int64_t)vm_accessed(p->root, va, (unsigned)n);
 }
 
-static struct proc *copy_party(uint64_t pid)
-{
-	struct proc *p = pid <= 0x7fffffff ? proc_by_pid((int)pid) : NULL;
-	return p && p->state == PROC_ALIVE ? p : NULL;
-}
-
 /* (src pid, src va, dst pid, dst va, len) -> 0 */
 int64_t sys_mm_copy(struct trapframe *tf)
 {
-	if (!caller_is_mm())
-		return -ERR_PERM;
-	struct proc *src = copy_party(tf->rdi), *dst = copy_party(tf->rdx);
+	struct proc *src = alive(tf->rdi), *dst = alive(tf->rdx);
 	vaddr_t sva = tf->rsi, dva = tf->r10;
 	size_t len = tf->r8;
 	if (!src || !dst)
@@ -228,8 +216,6 @@ int64_t sys_mm_copy(struct trapframe *tf)
 /* (pid, status) -> 0 */
 int64_t sys_mm_kill(struct trapframe *tf)
 {
-	if (!caller_is_mm())
-		return -ERR_PERM;
 	struct proc *p = target(tf->rdi);
 	if (!p)
 		return -ERR_SRCH;
@@ -240,9 +226,7 @@ int64_t sys_mm_kill(struct trapframe *tf)
 /* (pid) -> 0: the slot of a reported zombie is freed */
 int64_t sys_mm_proc_destroy(struct trapframe *tf)
 {
-	if (!caller_is_mm())
-		return -ERR_PERM;
-	struct proc *p = tf->rdi <= 0x7fffffff ? proc_by_pid((int)tf->rdi) : NULL;
+	struct proc *p = proc_arg(tf->rdi);
 	if (!p || (p->flags & PROC_FLAG_MM))
 		return -ERR_SRCH;
 	if (p->state != PROC_ZOMBIE || !p->exit_reported)
@@ -255,11 +239,9 @@ int64_t sys_mm_proc_destroy(struct trapframe *tf)
 /* (pid, target pid) -> 0 */
 int64_t sys_mm_ipc_allow(struct trapframe *tf)
 {
-	if (!caller_is_mm())
-		return -ERR_PERM;
 	struct proc *p = target(tf->rdi);
-	struct proc *to = tf->rsi <= 0x7fffffff ? proc_by_pid((int)tf->rsi) : NULL;
-	if (!p || !to || to->state != PROC_ALIVE)
+	struct proc *to = alive(tf->rsi);
+	if (!p || !to)
 		return -ERR_SRCH;
 	return proc_allow(p, to->pid);
 }

@@ -184,7 +184,13 @@ static const syscall_fn syscalls[SYS__COUNT] = {
 int64_t syscall_dispatch(struct trapframe *tf)
 {
 	uint64_t nr = tf->rax;
-	int64_t ret = nr < SYS__COUNT && syscalls[nr] ? syscalls[nr](tf) : -ERR_NOSYS;
+	int64_t ret;
+	if (nr >= SYS__COUNT || !syscalls[nr])
+		ret = -ERR_NOSYS;
+	else if (nr >= SYS_MM_FIRST && !(current_proc()->flags & PROC_FLAG_MM))
+		ret = -ERR_PERM;        /* the memory server's calls (mmcall.c) */
+	else
+		ret = syscalls[nr](tf);
 	tf->rax = (uint64_t)ret;
 	return ret;
 }

@@ -70,6 +70,7 @@ enum pagoda_syscall {
 	/* (const char *name, paddr_t root, flags) -> pid. root: a frame the
 	 * kernel makes the new top-level page table. flags: PROC_FLAG_*. */
 	SYS_MM_PROC_CREATE  = 20,
+	SYS_MM_FIRST        = SYS_MM_PROC_CREATE,   /* this and above: memory server only */
 	/* (pid, entry, rsp, arg) -> tid: first thread of a created process. */
 	SYS_MM_THREAD_START = 21,
 	/* (pid, va, pa, rights, spare0, spare1, [r12] spare2) -> number of the
