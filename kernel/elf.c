@@ -139,3 +139,16 @@ int elf_parse(const void *data, size_t size, vaddr_t lo, vaddr_t hi,
 	*why = parse(data, size, lo, hi, out);
 	return *why ? -ERR_INVAL : 0;
 }
+
+/* Copy into page (mapped at va) the segment's file bytes that fall inside
+ * [va, va + PAGE_SIZE): the segment starts at seg_va, its file bytes are
+ * file[0 .. filesz). Bytes of the page outside that stay as they are. */
+void elf_copy_page(uint8_t *page, vaddr_t va, vaddr_t seg_va, const uint8_t *file, uint64_t filesz)
+{
+	vaddr_t lo = va > seg_va ? va : seg_va;
+	vaddr_t hi = seg_va + filesz;
+	if (hi > va + PAGE_SIZE)
+		hi = va + PAGE_SIZE;
+	if (lo < hi)
+		memcpy(page + (lo - va), file + (lo - seg_va), hi - lo);
+}

@@ -2,7 +2,8 @@
  * elf.h - validating an ELF64 executable and listing what to load.
  *
  * elf_parse() checks a whole image before anything is loaded and fills in
- * struct elf_image with the entry point and the loadable segments. It is
+ * struct elf_image with the entry point and the loadable segments;
+ * elf_copy_page() fills one page of a segment from the file. It is
  * pure (no allocation, no I/O), so the kernel's boot loader, the memory
  * server and the host tests all use the same code.
  */
@@ -31,5 +32,8 @@ struct elf_image {
  * lie inside [lo, hi). */
 int elf_parse(const void *data, size_t size, vaddr_t lo, vaddr_t hi,
 	      struct elf_image *out, const char **why);
+
+void elf_copy_page(uint8_t *page, vaddr_t va, vaddr_t seg_va, const uint8_t *file,
+		   uint64_t filesz);
 
 #endif

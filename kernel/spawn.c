@@ -9,7 +9,7 @@
  * writable and executable unless the ELF asks), copying the file bytes and
  * leaving the rest zero; map a USER_STACK_PAGES stack under
  * USER_STACK_TOP with the page below it left unmapped as a guard; lay out
- * argc/argv on the stack as the System V ABI describes; start one thread
+ * argc/argv on the stack (ustack.c); start one thread
  * at the entry point.
  *
  * Two segments may share a page at their edges; that page gets the union
@@ -24,6 +24,7 @@
 #include "spawn.h"
 #include "bootmem.h"
 #include "elf.h"
+#include "ustack.h"
 #include "vm.h"
 #include "arch/x86_64/mmu.h"
 #include <pagoda/mmboot.h>
@@ -62,42 +63,8 @@ static void load_segment(paddr_t root, const uint8_t *file, const struct elf_seg
 	vaddr_t end = seg->vaddr + seg->memsz;
 	for (vaddr_t va = page_round_down(seg->vaddr); va < end; va += PAGE_SIZE) {
 		uint8_t *page = phys_to_virt(map_page(root, va, rights, s));
-		/* file bytes that fall in [va, va + PAGE_SIZE) */
-		vaddr_t lo = va > seg->vaddr ? va : seg->vaddr;
-		vaddr_t hi = seg->vaddr + seg->filesz;
-		if (hi > va + PAGE_SIZE)
-			hi = va + PAGE_SIZE;
-		if (lo < hi)
-			memcpy(page + (lo - va), file + seg->offset + (lo - seg->vaddr), hi - lo);
+		elf_copy_page(page, va, seg->vaddr, file + seg->offset, seg->filesz);
 	}
-}
-
-/* Split "path a b" into words, copy them onto the stack page, and build
- * argc, argv[], NULL, envp NULL below them. Returns the initial rsp. */
-static vaddr_t push_args(uint8_t *top_page, const char *args)
-{
-	vaddr_t page_va = USER_STACK_TOP - PAGE_SIZE;
-	size_t len = strnlen(args, BOOT_MODARGS_MAX);
-	uint8_t *strs = top_page + PAGE_SIZE - (len + 1);
-	memcpy(strs, args, len);
-	strs[len] = '\0';
-	vaddr_t argv[USER_ARGV_MAX];
-	int argc = 0;
-	for (size_t i = 0; i < len; i++) {
-		if (strs[i] == ' ') {
-			strs[i] = '\0';
-		} else if ((i == 0 || strs[i - 1] == '\0') && argc < USER_ARGV_MAX) {
-			argv[argc++] = page_va + (vaddr_t)(strs + i - top_page);
-		}
-	}
-	uint64_t *sp = (uint64_t *)((uintptr_t)strs & ~(uintptr_t)15);
-	sp -= (argc + 3 + 1) & ~1;          /* argc, argv[], NULL, envp NULL; 16-aligned */
-	sp[0] = (uint64_t)argc;
-	for (int i = 0; i < argc; i++)
-		sp[1 + i] = argv[i];
-	sp[1 + argc] = 0;
-	sp[2 + argc] = 0;
-	return page_va + (vaddr_t)((uint8_t *)sp - top_page);
 }
 
 /* Load module m into a new address space with one thread; NULL (and a
@@ -120,7 +87,7 @@ static struct proc *load_module(const struct boot_module *m, unsigned flags, str
 	for (int i = 1; i <= USER_STACK_PAGES; i++)
 		map_page(root, USER_STACK_TOP - (vaddr_t)i * PAGE_SIZE, VM_READ | VM_WRITE, s);
 	paddr_t top = vm_translate(root, USER_STACK_TOP - PAGE_SIZE, 0);
-	vaddr_t rsp = push_args(phys_to_virt(top), m->args);
+	vaddr_t rsp = ustack_init(phys_to_virt(top), USER_STACK_TOP - PAGE_SIZE, m->args);
 	thread_create(p, img.entry, rsp);
 	return p;
 }

@@ -8,7 +8,6 @@
 #include "proc.h"
 
 #define USER_STACK_PAGES 16     /* 64 KiB; the page below is the guard */
-#define USER_ARGV_MAX    16
 
 struct proc *spawn_memory_server(const struct boot_info *info, paddr_t kernel_start,
 				 paddr_t kernel_end);

@@ -7,7 +7,7 @@ ARCH_SRCS   := kernel/arch/x86_64/entry.S kernel/arch/x86_64/gdt.c kernel/arch/x
                kernel/arch/x86_64/syscall_arch.c
 KERNEL_SRCS := kernel/main.c kernel/console.c kernel/format.c kernel/lib.c kernel/bootinfo.c \
                kernel/bootopt.c kernel/bootmem.c kernel/elf.c kernel/vm.c kernel/proc.c \
-               kernel/sched.c kernel/spawn.c kernel/fault.c kernel/syscall.c kernel/ipc.c \
+               kernel/sched.c kernel/spawn.c kernel/ustack.c kernel/fault.c kernel/syscall.c kernel/ipc.c \
                kernel/mmcall.c
 
 LIBSYS_SRCS := libsys/src/crt0.S libsys/src/syscall.c libsys/src/newlib_glue.c libsys/src/ipc.c \
@@ -17,7 +17,7 @@ LIBSYS_SRCS := libsys/src/crt0.S libsys/src/syscall.c libsys/src/newlib_glue.c l
 MM_SRCS     := servers/mm/main.c servers/mm/env.c servers/mm/proc.c servers/mm/region.c \
                servers/mm/fault.c servers/mm/spawn.c servers/mm/requests.c servers/mm/shm.c \
                servers/mm/zone.c servers/mm/buddy.c servers/mm/slab.c servers/mm/slab_debug.c \
-               servers/mm/kmalloc.c kernel/elf.c
+               servers/mm/kmalloc.c kernel/elf.c kernel/ustack.c
 
 # User programs: one .c each under user/ (or tests/progs/ for test programs).
 USER_PROGS  := init hello sh memstat touch

@@ -23,6 +23,7 @@
 #include "mm.h"
 #include "buddy.h"
 #include "mm_env.h"
+#include "elf.h"
 
 static const char *access_name(uint64_t bits)
 {
@@ -51,17 +52,6 @@ static const char *illegal(struct mm_proc *p, const struct mm_region *r, vaddr_t
 	return NULL;
 }
 
-/* Copy the file bytes of an ELF region that fall in page va. */
-static void fill_from_file(const struct mm_region *r, vaddr_t va, uint8_t *page)
-{
-	vaddr_t lo = va > r->file_va ? va : r->file_va;
-	vaddr_t hi = r->file_va + r->file_len;
-	if (hi > va + PAGE_SIZE)
-		hi = va + PAGE_SIZE;
-	if (lo < hi)
-		memcpy(page + (lo - va), mm_phys_to_virt(r->file_pa + (lo - r->file_va)), hi - lo);
-}
-
 /* Map the page at va of region r in p; 0 or -ERR_x. */
 int mm_fill_page(struct mm_proc *p, struct mm_region *r, vaddr_t va)
 {
@@ -76,7 +66,8 @@ int mm_fill_page(struct mm_proc *p, struct mm_region *r, vaddr_t va)
 	if (pfn == PFN_NONE)
 		return -ERR_NOMEM;
 	if (r->kind == REGION_ELF)
-		fill_from_file(r, va, mm_phys_to_virt(pfn_to_pa(pfn)));
+		elf_copy_page(mm_phys_to_virt(pfn_to_pa(pfn)), va, r->file_va,
+			      mm_phys_to_virt(r->file_pa), r->file_len);
 	int err = mm_proc_map(p, va, pfn, r->prot);
 	if (err < 0) {
 		buddy_free(pfn, 0);

@@ -20,8 +20,7 @@
 #include "buddy.h"
 #include "mm_env.h"
 #include "elf.h"
-
-#define ARGV_MAX 16
+#include "ustack.h"
 
 static const struct mm_boot_info *boot;
 
@@ -38,44 +37,15 @@ static const struct mm_boot_module *find_module(const char *name)
 	return NULL;
 }
 
-/* Split line into at most ARGV_MAX words (in place). */
-static int split(char *line, char **argv)
+/* The program name: the first word of line, or "" (bounded by size). */
+static void first_word(const char *line, char *name, size_t size)
 {
-	int argc = 0;
-	for (char *s = line; *s && argc < ARGV_MAX; ) {
-		while (*s == ' ')
-			*s++ = '\0';
-		if (!*s)
-			break;
-		argv[argc++] = s;
-		while (*s && *s != ' ')
-			s++;
-	}
-	return argc;
-}
-
-/* Write argc, argv[], NULL, envp NULL and the strings into the top stack
- * page (mapped at USER_STACK_TOP - PAGE_SIZE); returns the initial rsp. */
-static vaddr_t build_stack(uint8_t *page, int argc, char **argv)
-{
-	vaddr_t base = USER_STACK_TOP - PAGE_SIZE;
-	size_t off = PAGE_SIZE;
-	uint64_t uargv[ARGV_MAX];
-	for (int i = argc - 1; i >= 0; i--) {
-		size_t n = strlen(argv[i]) + 1;
-		off -= n;
-		memcpy(page + off, argv[i], n);
-		uargv[i] = base + off;
-	}
-	off &= ~(size_t)15;
-	off -= (size_t)((argc + 3 + 1) & ~1) * 8;   /* argc, argv[], NULL, envp NULL; 16-aligned */
-	uint64_t *sp = (uint64_t *)(page + off);
-	sp[0] = (uint64_t)argc;
-	for (int i = 0; i < argc; i++)
-		sp[1 + i] = uargv[i];
-	sp[1 + argc] = 0;
-	sp[2 + argc] = 0;
-	return base + off;
+	line += strspn(line, " ");
+	size_t n = strcspn(line, " ");
+	if (n >= size)
+		n = size - 1;
+	memcpy(name, line, n);
+	name[n] = '\0';
 }
 
 static int add_segments(struct mm_proc *p, const struct mm_boot_module *m, const struct elf_image *img)
@@ -99,7 +69,7 @@ static int add_segments(struct mm_proc *p, const struct mm_boot_module *m, const
 	return 0;
 }
 
-static int add_stack(struct mm_proc *p, int argc, char **argv, vaddr_t *rsp)
+static int add_stack(struct mm_proc *p, const char *line, vaddr_t *rsp)
 {
 	int err = region_add(p, USER_STACK_TOP - MM_STACK_MAX, USER_STACK_TOP,
 			     MM_PROT_READ | MM_PROT_WRITE, REGION_STACK, NULL);
@@ -108,7 +78,7 @@ static int add_stack(struct mm_proc *p, int argc, char **argv, vaddr_t *rsp)
 	pfn_t pfn = buddy_alloc(0, MM_ZERO);
 	if (pfn == PFN_NONE)
 		return -ERR_NOMEM;
-	*rsp = build_stack(mm_phys_to_virt(pfn_to_pa(pfn)), argc, argv);
+	*rsp = ustack_init(mm_phys_to_virt(pfn_to_pa(pfn)), USER_STACK_TOP - PAGE_SIZE, line);
 	err = mm_proc_map(p, USER_STACK_TOP - PAGE_SIZE, pfn, MM_PROT_READ | MM_PROT_WRITE);
 	if (err < 0) {
 		buddy_free(pfn, 0);
@@ -128,12 +98,12 @@ static int allow_parent(int child, int parent)
 
 /* Steps 3-5 for a created process; on failure the caller kills it. */
 static int populate(struct mm_proc *p, const struct mm_boot_module *m, const struct elf_image *img,
-		    int argc, char **argv, unsigned flags)
+		    const char *line, unsigned flags)
 {
 	vaddr_t rsp;
 	int err = add_segments(p, m, img);
 	if (!err)
-		err = add_stack(p, argc, argv, &rsp);
+		err = add_stack(p, line, &rsp);
 	if (!err && (flags & MM_SPAWN_IPC_PARENT) && p->parent > 0)
 		err = allow_parent(p->pid, p->parent);
 	if (!err) {
@@ -146,13 +116,11 @@ static int populate(struct mm_proc *p, const struct mm_boot_module *m, const str
 /* Start the program named by the first word of argv_line. Returns the pid. */
 int mm_spawn_program(const char *argv_line, int parent, unsigned flags)
 {
-	char line[MM_ARGV_MAX];
-	char *argv[ARGV_MAX];
-	snprintf(line, sizeof line, "%s", argv_line);
-	int argc = split(line, argv);
-	const struct mm_boot_module *m = argc ? find_module(argv[0]) : NULL;
+	char name[sizeof ((struct mm_boot_module *)0)->name];
+	first_word(argv_line, name, sizeof name);
+	const struct mm_boot_module *m = name[0] ? find_module(name) : NULL;
 	if (!m)
-		return argc ? -ERR_NOENT : -ERR_INVAL;
+		return name[0] ? -ERR_NOENT : -ERR_INVAL;
 	struct elf_image img;
 	const char *why;
 	if (elf_parse(mm_phys_to_virt(m->start), m->end - m->start, USER_MIN,
@@ -176,7 +144,7 @@ int mm_spawn_program(const char *argv_line, int parent, unsigned flags)
 	p->flags = kflags;
 	p->root = root;
 	mm_proc_own(p, root, PAGE_USE_PAGETABLE, 0);
-	int err = populate(p, m, &img, argc, argv, flags);
+	int err = populate(p, m, &img, argv_line, flags);
 	if (err < 0) {
 		p->parent = 0;          /* nobody waits for it: its exit frees it all */
 		sys_call6(SYS_MM_KILL, (uint64_t)pid, (uint64_t)-1, 0, 0, 0, 0);

@@ -482,6 +482,29 @@ static void elf_rejects_entry_when_no_segment_is_executable(void **state)
 	expect_reject("entry point is not in an executable segment");
 }
 
+/* --- elf_copy_page -------------------------------------------------- */
+
+/* A segment at 0x401800 with 0x1000 file bytes spans three pages: the
+ * first gets the bytes from 0x800 on, the second the rest, the third none. */
+static void elf_copy_page_copies_only_the_file_bytes_inside_the_page(void **state)
+{
+	uint8_t file[0x1000], page[4096];
+	for (size_t i = 0; i < sizeof file; i++)
+		file[i] = (uint8_t)(i * 7 + 1);
+	memset(page, 0xee, sizeof page);
+	elf_copy_page(page, 0x401000, 0x401800, file, sizeof file);
+	assert_int_equal(page[0x7ff], 0xee);
+	assert_memory_equal(page + 0x800, file, 0x800);
+	memset(page, 0xee, sizeof page);
+	elf_copy_page(page, 0x402000, 0x401800, file, sizeof file);
+	assert_memory_equal(page, file + 0x800, 0x800);
+	assert_int_equal(page[0x800], 0xee);
+	memset(page, 0xee, sizeof page);
+	elf_copy_page(page, 0x403000, 0x401800, file, sizeof file);
+	for (size_t i = 0; i < sizeof page; i++)
+		assert_int_equal(page[i], 0xee);
+}
+
 /* --- randomised ------------------------------------------------------ */
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
@@ -588,6 +611,7 @@ int main(void)
 		T(elf_rejects_entry_just_past_text),
 		T(elf_rejects_entry_when_no_segment_is_executable),
 		T(elf_random_header_mutations_never_accept_unsafe_images),
+		T(elf_copy_page_copies_only_the_file_bytes_inside_the_page),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
