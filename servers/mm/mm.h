@@ -76,6 +76,7 @@ void mm_proc_own(struct mm_proc *p, pfn_t pfn, enum page_use use, vaddr_t va);
 void mm_proc_disown(struct mm_proc *p, pfn_t pfn);
 void mm_proc_release(struct mm_proc *p);
 int mm_proc_map(struct mm_proc *p, vaddr_t va, pfn_t pfn, unsigned prot);
+uint64_t mm_rights(unsigned prot);
 
 /* region.c */
 void region_init(void);
@@ -85,6 +86,7 @@ int region_add(struct mm_proc *p, vaddr_t start, vaddr_t end, unsigned prot,
 	       enum region_kind kind, struct mm_region **out);
 bool region_range_free(struct mm_proc *p, vaddr_t start, vaddr_t end, const struct mm_region *except);
 void region_unmap_pages(struct mm_proc *p, struct mm_region *r, vaddr_t from, vaddr_t to);
+void region_protect(struct mm_proc *p, struct mm_region *r, unsigned prot);
 void region_remove(struct mm_proc *p, struct mm_region *r);
 void region_remove_all(struct mm_proc *p);
 

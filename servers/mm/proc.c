@@ -143,7 +143,8 @@ static bool refill_spares(void)
 	return true;
 }
 
-static uint64_t rights_of(unsigned prot)
+/* The kernel's rights (SYS_MM_MAP, SYS_MM_PROTECT) for MM_PROT_* bits. */
+uint64_t mm_rights(unsigned prot)
 {
 	return MM_RIGHT_READ | ((prot & MM_PROT_WRITE) ? MM_RIGHT_WRITE : 0) |
 	       ((prot & MM_PROT_EXEC) ? MM_RIGHT_EXEC : 0);
@@ -155,7 +156,7 @@ int mm_proc_map(struct mm_proc *p, vaddr_t va, pfn_t pfn, unsigned prot)
 {
 	if (!refill_spares())
 		return -ERR_NOMEM;
-	int64_t used = sys_call7(SYS_MM_MAP, (uint64_t)p->pid, va, pfn_to_pa(pfn), rights_of(prot),
+	int64_t used = sys_call7(SYS_MM_MAP, (uint64_t)p->pid, va, pfn_to_pa(pfn), mm_rights(prot),
 				 pfn_to_pa(spares[0]), pfn_to_pa(spares[1]), pfn_to_pa(spares[2]));
 	if (used < 0)
 		return (int)used;

@@ -68,29 +68,58 @@ int region_add(struct mm_proc *p, vaddr_t start, vaddr_t end, unsigned prot,
 	return 0;
 }
 
-/* Unmap every present page of r in [from, to); private frames are freed.
- * Private pages are found on the frame list (cost: resident pages, not
- * the size of the range); a shared region's on its object. */
-void region_unmap_pages(struct mm_proc *p, struct mm_region *r, vaddr_t from, vaddr_t to)
+typedef void (*page_fn)(struct mm_proc *p, vaddr_t va, pfn_t pfn, bool private_page, uint64_t arg);
+
+/* Call fn for every present page of r in [from, to). Private pages are
+ * found on the frame list (cost: resident pages, not the size of the
+ * range); a shared region's on its object. fn may free the frame. */
+static void for_each_present(struct mm_proc *p, struct mm_region *r, vaddr_t from, vaddr_t to,
+			     page_fn fn, uint64_t arg)
 {
 	if (r->kind == REGION_SHARED) {
-		for (vaddr_t va = from; va < to; va += PAGE_SIZE)
-			if (shm_page(r->shm, (va - r->start) >> PAGE_SHIFT) != PFN_NONE)
-				sys_call6(SYS_MM_UNMAP, (uint64_t)p->pid, va, 0, 0, 0, 0);
+		for (vaddr_t va = from; va < to; va += PAGE_SIZE) {
+			pfn_t pfn = shm_page(r->shm, (va - r->start) >> PAGE_SHIFT);
+			if (pfn != PFN_NONE)
+				fn(p, va, pfn, false, arg);
+		}
 		return;
 	}
 	uint32_t next;
 	for (uint32_t pfn = p->frames; pfn != PAGE_LINK_NONE; pfn = next) {
 		struct page *pg = pfn_to_page(pfn);
 		next = pg->next;
-		if (pg->use != PAGE_USE_USER || pg->index < from || pg->index >= to)
-			continue;
-		if (sys_call6(SYS_MM_UNMAP, (uint64_t)p->pid, pg->index, 0, 0, 0, 0) < 0)
-			mm_bug("region_unmap_pages: pid %d page %#lx was not mapped", p->pid,
-			       (unsigned long)pg->index);
-		mm_proc_disown(p, pfn);
-		buddy_free(pfn, 0);
+		if (pg->use == PAGE_USE_USER && pg->index >= from && pg->index < to)
+			fn(p, pg->index, pfn, true, arg);
 	}
+}
+
+static void unmap_one(struct mm_proc *p, vaddr_t va, pfn_t pfn, bool private_page, uint64_t arg)
+{
+	int64_t err = sys_call6(SYS_MM_UNMAP, (uint64_t)p->pid, va, 0, 0, 0, 0);
+	if (!private_page)
+		return;                 /* the frame is the shared object's */
+	if (err < 0)
+		mm_bug("region_unmap_pages: pid %d page %#lx was not mapped", p->pid, (unsigned long)va);
+	mm_proc_disown(p, pfn);
+	buddy_free(pfn, 0);
+}
+
+static void protect_one(struct mm_proc *p, vaddr_t va, pfn_t pfn, bool private_page, uint64_t rights)
+{
+	sys_call6(SYS_MM_PROTECT, (uint64_t)p->pid, va, rights, 0, 0, 0);
+}
+
+/* Unmap every present page of r in [from, to); private frames are freed. */
+void region_unmap_pages(struct mm_proc *p, struct mm_region *r, vaddr_t from, vaddr_t to)
+{
+	for_each_present(p, r, from, to, unmap_one, 0);
+}
+
+/* Give r the rights of prot, and every page of it already present. */
+void region_protect(struct mm_proc *p, struct mm_region *r, unsigned prot)
+{
+	r->prot = prot;
+	for_each_present(p, r, r->start, r->end, protect_one, mm_rights(prot));
 }
 
 void region_remove(struct mm_proc *p, struct mm_region *r)

@@ -186,11 +186,7 @@ int mm_handle_mprotect(const struct ipc_msg *req, const struct ipc_from *from, s
 	struct mm_region *r = mmap_region(p, req->w[0], req->w[1]);
 	if (!r || (prot & ~(uint64_t)7))
 		return reply_with(reply, -ERR_INVAL);
-	r->prot = (unsigned)prot;
-	uint64_t rights = MM_RIGHT_READ | ((prot & MM_PROT_WRITE) ? MM_RIGHT_WRITE : 0) |
-			  ((prot & MM_PROT_EXEC) ? MM_RIGHT_EXEC : 0);
-	for (vaddr_t va = r->start; va < r->end; va += PAGE_SIZE)
-		sys_call6(SYS_MM_PROTECT, (uint64_t)p->pid, va, rights, 0, 0, 0);
+	region_protect(p, r, (unsigned)prot);
 	return reply_with(reply, 0);
 }
 
