@@ -172,7 +172,7 @@ int64_t ipc_send(struct thread *t, int dst_pid, const struct ipc_msg *m, bool ca
 static bool pending_for(struct thread *t, int src)
 {
 	struct proc *p = t->proc;
-	if (src != IPC_ANY)
+	if (src != IPC_ANY && src != PID_KERNEL)
 		return false;
 	if (p->notify_bits) {
 		struct ipc_msg m = { .tag = MSG_NOTIFY, .w = { p->notify_bits } };
@@ -199,7 +199,7 @@ static bool pending_for(struct thread *t, int src)
 int64_t ipc_recv(struct thread *t, int src)
 {
 	struct proc *p = t->proc;
-	if (src < 0)
+	if (src < 0 && src != IPC_ANY)
 		return -ERR_INVAL;
 	if (pending_for(t, src)) {
 		handoff = NULL;         /* not blocking: the hint is stale */
@@ -245,9 +245,9 @@ int64_t ipc_notify(struct proc *from, int dst_pid, uint64_t bits)
 	if (!dst || dst->state != PROC_ALIVE)
 		return -ERR_SRCH;
 	dst->notify_bits |= bits;
-	struct thread *r = waiting_receiver(dst, IPC_ANY);
-	if (r && r->peer == IPC_ANY && dst->notify_bits)
-		pending_for(r, IPC_ANY);
+	struct thread *r = waiting_receiver(dst, PID_KERNEL);
+	if (r && dst->notify_bits)
+		pending_for(r, r->peer);
 	return 0;
 }
 
@@ -293,6 +293,6 @@ void ipc_report_exit(struct proc *p)
 	unreported_exits++;
 	struct proc *mm = proc_mm();
 	struct thread *r = mm ? waiting_receiver(mm, PID_KERNEL) : NULL;
-	if (r && r->peer == IPC_ANY)
-		pending_for(r, IPC_ANY);
+	if (r)
+		pending_for(r, r->peer);
 }

@@ -142,7 +142,7 @@ int64_t sys_mm_map(struct trapframe *tf)
 		return -ERR_SRCH;
 	if (!page_va_ok(va) || !frame_ok(pa) || !rights_ok(tf->r10) || !gather_spares(spares, &s))
 		return -ERR_INVAL;
-	if (vm_translate(p->root, va, 0) != VM_NO_PADDR)
+	if (vm_translate(p->root, va, 0) != PADDR_NONE)
 		return -ERR_BUSY;
 	if (vm_tables_needed(p->root, va) > s.count)
 		return -ERR_NOMEM;

@@ -45,7 +45,7 @@ static void refill(struct frame_supply *s)
 static paddr_t map_page(paddr_t root, vaddr_t va, unsigned rights, struct frame_supply *s)
 {
 	paddr_t pa = vm_translate(root, va, 0);
-	if (pa != VM_NO_PADDR) {
+	if (pa != PADDR_NONE) {
 		vm_protect_add(root, va, rights);
 		return pa;
 	}

@@ -175,14 +175,14 @@ int vm_protect_add(paddr_t root, vaddr_t va, unsigned rights)
 }
 
 /* The physical address backing va if its page allows `need`, else
- * VM_NO_PADDR (not 0: frame 0 is a real frame). */
+ * PADDR_NONE (not 0: frame 0 is a real frame). */
 paddr_t vm_translate(paddr_t root, vaddr_t va, unsigned need)
 {
 	uint64_t *pte = present_pte(root, va);
 	if (!pte)
-		return VM_NO_PADDR;
+		return PADDR_NONE;
 	if ((need & VM_WRITE) && !(*pte & PTE_W))
-		return VM_NO_PADDR;
+		return PADDR_NONE;
 	return (*pte & PTE_ADDR) | (va & ~PAGE_MASK);
 }
 
@@ -193,7 +193,7 @@ int vm_check_user(paddr_t root, vaddr_t va, size_t len, unsigned need)
 	if (va + len < va || !va_is_user(va) || !va_is_user(va + len - 1))
 		return -ERR_FAULT;
 	for (vaddr_t p = page_round_down(va); p < va + len; p += PAGE_SIZE)
-		if (vm_translate(root, p, need) == VM_NO_PADDR)
+		if (vm_translate(root, p, need) == PADDR_NONE)
 			return -ERR_FAULT;
 	return 0;
 }

@@ -22,7 +22,6 @@ struct frame_supply {
 #define VM_WRITE 0x2
 #define VM_EXEC  0x4
 
-#define VM_NO_PADDR ((paddr_t)~0ULL)
 
 void vm_space_init(paddr_t root);
 int vm_map(paddr_t root, vaddr_t va, paddr_t pa, unsigned rights, struct frame_supply *s);

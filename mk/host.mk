@@ -8,19 +8,19 @@
 # writes TAP verdicts to $(B)/results/host-name.tap.
 
 HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Wno-missing-prototypes $(INC) \
-               -Ikernel -Iservers/mm -Itests/host \
+               -Ikernel -Ilib -Iservers/mm -Itests/host \
                -fsanitize=address,undefined -fno-sanitize-recover=undefined \
                -fno-omit-frame-pointer -DPAGODA_HOST_TEST=1
 HOST_LDLIBS := -lcmocka
 
 HOST_TESTS += printf bootinfo_map bootinfo_modules bootopt elf ustack
-HOST_TEST_SRCS_printf   := tests/host/test_printf.c kernel/format.c
-BOOTINFO_SRCS := kernel/bootinfo.c kernel/format.c tests/host/kstubs.c tests/host/bootinfo_fixture.c
+HOST_TEST_SRCS_printf   := tests/host/test_printf.c lib/format.c
+BOOTINFO_SRCS := kernel/bootinfo.c lib/format.c tests/host/kstubs.c tests/host/bootinfo_fixture.c
 HOST_TEST_SRCS_bootinfo_map     := tests/host/test_bootinfo_map.c $(BOOTINFO_SRCS)
 HOST_TEST_SRCS_bootinfo_modules := tests/host/test_bootinfo_modules.c $(BOOTINFO_SRCS)
-HOST_TEST_SRCS_bootopt  := tests/host/test_bootopt.c kernel/bootopt.c kernel/format.c tests/host/kstubs.c
-HOST_TEST_SRCS_elf      := tests/host/test_elf.c kernel/elf.c
-HOST_TEST_SRCS_ustack   := tests/host/test_ustack.c kernel/ustack.c
+HOST_TEST_SRCS_bootopt  := tests/host/test_bootopt.c kernel/bootopt.c lib/format.c tests/host/kstubs.c
+HOST_TEST_SRCS_elf      := tests/host/test_elf.c lib/elf.c
+HOST_TEST_SRCS_ustack   := tests/host/test_ustack.c lib/ustack.c
 
 define HOST_TEST_RULE
 $(B)/host/test_$(1): $$(HOST_TEST_SRCS_$(1)) $$(wildcard tests/host/*.h) | deps-check

@@ -1,7 +1,14 @@
 # The kernel: ELF64 (for gdb), its ELF32 copy (for QEMU -kernel and GRUB),
 # a disassembly listing and a symbol table on every build.
-KOBJS := $(patsubst %,$(B)/%.o,$(BOOT_SRCS) $(ARCH_SRCS) $(KERNEL_SRCS))
-KCFLAGS += -Ikernel/include
+KOBJS := $(patsubst %,$(B)/%.o,$(BOOT_SRCS) $(ARCH_SRCS) $(KERNEL_SRCS)) \
+         $(patsubst lib/%,$(B)/kernel/lib/%.o,$(LIB_SRCS))
+KCFLAGS += -Ikernel/include -Ilib
+
+# lib/ compiled the kernel's way (the memory server compiles it its own way).
+$(B)/kernel/lib/%.c.o: lib/%.c | deps-check
+	@mkdir -p $(@D)
+	@echo "  CC      $< (kernel)"
+	$(V)$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
 
 $(B)/kernel/%.c.o: kernel/%.c | deps-check
 	@mkdir -p $(@D)

@@ -35,7 +35,7 @@ test-mm:
 # -O2, no sanitizers; never part of `make test`. One binary per allocator,
 # because Debian's jemalloc replaces malloc itself.
 BENCH_CFLAGS := -std=gnu11 -O2 -g $(WARN) -Wno-missing-prototypes $(INC) \
-                -Iservers/mm -Itests/host -DPAGODA_HOST_TEST=1
+                -Iservers/mm -Ilib -Itests/host -DPAGODA_HOST_TEST=1
 MM_ALLOC_SRCS := servers/mm/zone.c servers/mm/buddy.c servers/mm/slab.c \
                  servers/mm/slab_debug.c servers/mm/kmalloc.c tests/host/mm_stubs.c
 BENCH_BINS := $(addprefix $(B)/bench/bench_,pagoda glibc jemalloc mimalloc)

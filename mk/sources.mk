@@ -5,10 +5,15 @@ ARCH_SRCS   := kernel/arch/x86_64/entry.S kernel/arch/x86_64/gdt.c kernel/arch/x
                kernel/arch/x86_64/trap.c kernel/arch/x86_64/serial.c kernel/arch/x86_64/timer.c \
                kernel/arch/x86_64/fpu.c kernel/arch/x86_64/paging.c kernel/arch/x86_64/power.c \
                kernel/arch/x86_64/syscall_arch.c
-KERNEL_SRCS := kernel/main.c kernel/console.c kernel/format.c kernel/lib.c kernel/bootinfo.c \
-               kernel/bootopt.c kernel/bootmem.c kernel/elf.c kernel/vm.c kernel/proc.c \
-               kernel/sched.c kernel/spawn.c kernel/ustack.c kernel/fault.c kernel/syscall.c kernel/ipc.c \
+KERNEL_SRCS := kernel/main.c kernel/console.c kernel/lib.c kernel/bootinfo.c \
+               kernel/bootopt.c kernel/bootmem.c kernel/vm.c kernel/proc.c \
+               kernel/sched.c kernel/spawn.c kernel/fault.c kernel/syscall.c kernel/ipc.c \
                kernel/mmcall.c
+
+# lib/: pure, freestanding code that the kernel and the memory server both
+# compile, each with its own flags (ELF checking, the first user stack,
+# printf-style formatting). It includes only libsys/include and lib/.
+LIB_SRCS    := lib/elf.c lib/ustack.c lib/format.c
 
 LIBSYS_SRCS := libsys/src/crt0.S libsys/src/syscall.c libsys/src/newlib_glue.c libsys/src/ipc.c \
                libsys/src/mmclient.c libsys/src/sbrk.c libsys/src/thread.c
@@ -17,7 +22,7 @@ LIBSYS_SRCS := libsys/src/crt0.S libsys/src/syscall.c libsys/src/newlib_glue.c l
 MM_SRCS     := servers/mm/main.c servers/mm/env.c servers/mm/proc.c servers/mm/region.c \
                servers/mm/fault.c servers/mm/spawn.c servers/mm/requests.c servers/mm/shm.c \
                servers/mm/zone.c servers/mm/buddy.c servers/mm/slab.c servers/mm/slab_debug.c \
-               servers/mm/kmalloc.c kernel/elf.c kernel/ustack.c
+               servers/mm/kmalloc.c servers/mm/kcall.c lib/elf.c lib/ustack.c
 
 # User programs: one .c each under user/ (or tests/progs/ for test programs).
 USER_PROGS  := init hello sh memstat touch

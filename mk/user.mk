@@ -11,10 +11,19 @@ LIBSYS_OBJS := $(patsubst %,$(B)/%.o,$(filter-out libsys/src/crt0.S,$(LIBSYS_SRC
 CRT0        := $(B)/libsys/src/crt0.S.o
 LIBSYS_A    := $(B)/libsys/libsys.a
 
+# Layering, enforced: nothing compiled for user space (libsys, the servers,
+# the programs) may include a kernel header. The compiler's own list of
+# the headers an object read (its .d file) is checked after every compile;
+# an object that read one under kernel/ is deleted and the build fails.
+USER_ONLY_CHECK = if grep -q 'kernel/' $(@:.o=.d); then \
+	echo "error: $< includes a kernel header: $$(grep -o 'kernel/[^ ]*' $(@:.o=.d) | head -1)"; \
+	rm -f $@; exit 1; fi
+
 $(B)/libsys/%.c.o: libsys/%.c | $(NEWLIB_LIBC)
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	$(V)$(CC) $(UCFLAGS) -MMD -MP -c $< -o $@
+	$(V)$(USER_ONLY_CHECK)
 
 $(LIBSYS_A): $(LIBSYS_OBJS)
 	@mkdir -p $(@D)
@@ -24,11 +33,13 @@ $(B)/user/%.o: user/%.c | $(NEWLIB_LIBC)
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	$(V)$(CC) $(UCFLAGS) -MMD -MP -c $< -o $@
+	$(V)$(USER_ONLY_CHECK)
 
 $(B)/user/%.o: tests/progs/%.c | $(NEWLIB_LIBC)
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	$(V)$(CC) $(UCFLAGS) -MMD -MP -c $< -o $@
+	$(V)$(USER_ONLY_CHECK)
 
 $(B)/user/%.elf: $(B)/user/%.o $(CRT0) $(LIBSYS_A) $(NEWLIB_LIBC)
 	@echo "  LD      $@"
@@ -40,7 +51,8 @@ MM_OBJS := $(patsubst %.c,$(B)/mm/%.o,$(MM_SRCS))
 $(B)/mm/%.o: %.c | $(NEWLIB_LIBC)
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
-	$(V)$(CC) $(UCFLAGS) -Iservers/mm -Ikernel -MMD -MP -c $< -o $@
+	$(V)$(CC) $(UCFLAGS) -Iservers/mm -Ilib -MMD -MP -c $< -o $@
+	$(V)$(USER_ONLY_CHECK)
 
 $(B)/user/mm.elf: $(MM_OBJS) $(CRT0) $(LIBSYS_A) $(NEWLIB_LIBC)
 	@mkdir -p $(@D)

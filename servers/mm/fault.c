@@ -23,6 +23,7 @@
 #include "mm.h"
 #include "buddy.h"
 #include "mm_env.h"
+#include "kcall.h"
 #include "elf.h"
 
 static const char *access_name(uint64_t bits)
@@ -118,10 +119,9 @@ int mm_handle_fault(const struct ipc_msg *req, const struct ipc_from *from, stru
 int mm_copy_from(struct mm_proc *p, vaddr_t src, void *buf, size_t len)
 {
 	for (int attempt = 0; attempt < 2; attempt++) {
-		int64_t err = sys_call6(SYS_MM_COPY, (uint64_t)p->pid, src, MM_PID,
-					(uint64_t)(uintptr_t)buf, len, 0);
+		int err = kcall_copy(p->pid, src, MM_PID, (vaddr_t)(uintptr_t)buf, len);
 		if (err != -ERR_FAULT || attempt == 1 || src + len < src)
-			return (int)err;
+			return err;
 		for (vaddr_t va = page_round_down(src); va < src + len; va += PAGE_SIZE) {
 			struct mm_region *r = region_find(p, va);
 			if (!r || mm_fill_page(p, r, va) < 0)

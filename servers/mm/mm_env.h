@@ -32,10 +32,6 @@
 extern uint8_t *mm_phys_window;
 extern paddr_t mm_phys_limit;
 
-/* Returned by mm_virt_to_phys for an address outside the window: beyond
- * any frame, so a stray pointer is never taken for RAM. */
-#define MM_PADDR_OUTSIDE (~(paddr_t)0 & PAGE_MASK)
-
 static inline void *mm_phys_to_virt(paddr_t pa)
 {
 	return mm_phys_window + pa;
@@ -44,7 +40,7 @@ static inline void *mm_phys_to_virt(paddr_t pa)
 static inline paddr_t mm_virt_to_phys(const void *va)
 {
 	paddr_t off = (paddr_t)((uintptr_t)va - (uintptr_t)mm_phys_window);
-	return off < mm_phys_limit ? off : MM_PADDR_OUTSIDE;
+	return off < mm_phys_limit ? off : PADDR_NONE;   /* outside: no frame */
 }
 
 /* An internal invariant is broken (double free, wrong order, red zone

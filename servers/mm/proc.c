@@ -19,10 +19,11 @@
 #include "buddy.h"
 #include "slab.h"
 #include "mm_env.h"
+#include "kcall.h"
 
 static struct slab_cache *proc_cache;
 static struct mm_proc *procs;
-static pfn_t spares[3] = { PFN_NONE, PFN_NONE, PFN_NONE };
+static pfn_t spares[MM_MAP_SPARES] = { PFN_NONE, PFN_NONE, PFN_NONE };
 
 void mm_proc_init(void)
 {
@@ -134,7 +135,7 @@ void mm_proc_release(struct mm_proc *p)
 
 static bool refill_spares(void)
 {
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < MM_MAP_SPARES; i++) {
 		if (spares[i] == PFN_NONE)
 			spares[i] = buddy_alloc(0, 0);
 		if (spares[i] == PFN_NONE)
@@ -156,10 +157,12 @@ int mm_proc_map(struct mm_proc *p, vaddr_t va, pfn_t pfn, unsigned prot)
 {
 	if (!refill_spares())
 		return -ERR_NOMEM;
-	int64_t used = sys_call7(SYS_MM_MAP, (uint64_t)p->pid, va, pfn_to_pa(pfn), mm_rights(prot),
-				 pfn_to_pa(spares[0]), pfn_to_pa(spares[1]), pfn_to_pa(spares[2]));
+	paddr_t spare_pa[MM_MAP_SPARES];
+	for (int i = 0; i < MM_MAP_SPARES; i++)
+		spare_pa[i] = pfn_to_pa(spares[i]);
+	int used = kcall_map(p->pid, va, pfn_to_pa(pfn), mm_rights(prot), spare_pa);
 	if (used < 0)
-		return (int)used;
+		return used;
 	for (int i = 0; i < used; i++) {
 		mm_proc_own(p, spares[i], PAGE_USE_PAGETABLE, 0);
 		spares[i] = PFN_NONE;

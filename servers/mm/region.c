@@ -13,6 +13,7 @@
 #include "buddy.h"
 #include "slab.h"
 #include "mm_env.h"
+#include "kcall.h"
 
 static struct slab_cache *region_cache;
 
@@ -95,7 +96,7 @@ static void for_each_present(struct mm_proc *p, struct mm_region *r, vaddr_t fro
 
 static void unmap_one(struct mm_proc *p, vaddr_t va, pfn_t pfn, bool private_page, uint64_t arg)
 {
-	int64_t err = sys_call6(SYS_MM_UNMAP, (uint64_t)p->pid, va, 0, 0, 0, 0);
+	int64_t err = kcall_unmap(p->pid, va);
 	if (!private_page)
 		return;                 /* the frame is the shared object's */
 	if (err < 0)
@@ -106,7 +107,7 @@ static void unmap_one(struct mm_proc *p, vaddr_t va, pfn_t pfn, bool private_pag
 
 static void protect_one(struct mm_proc *p, vaddr_t va, pfn_t pfn, bool private_page, uint64_t rights)
 {
-	sys_call6(SYS_MM_PROTECT, (uint64_t)p->pid, va, rights, 0, 0, 0);
+	kcall_protect(p->pid, va, rights);
 }
 
 /* Unmap every present page of r in [from, to); private frames are freed. */

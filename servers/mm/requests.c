@@ -16,6 +16,7 @@
 #include "slab.h"
 #include "zone.h"
 #include "mm_env.h"
+#include "kcall.h"
 
 #define MMAP_MAX (1ULL << 30)
 
@@ -229,16 +230,16 @@ static void notify_parent(struct mm_proc *child)
 		parent->waiting = false;
 		uint64_t handle = parent->wait_handle;
 		collect(child, &reply);
-		ipc_reply(handle, &reply);
+		kcall_reply(handle, &reply);
 	}
 }
 
 /* The kernel reports that pid has ended: free everything it had. */
 void mm_handle_exit(int pid, int status)
 {
-	int64_t err = sys_call6(SYS_MM_PROC_DESTROY, (uint64_t)pid, 0, 0, 0, 0, 0);
+	int err = kcall_proc_destroy(pid);
 	if (err < 0)
-		mm_bug("mm_handle_exit: kernel refused to destroy pid %d: %s", pid, pagoda_strerror((int)err));
+		mm_bug("mm_handle_exit: kernel refused to destroy pid %d: %s", pid, pagoda_strerror(err));
 	struct mm_proc *p = mm_proc_find(pid);
 	if (!p)
 		return;

@@ -3,7 +3,7 @@
  *
  * The boot modules (other than the server itself) are the programs a
  * process can run, named by their file name ("hello"). Spawning:
- *   1. validate the program's ELF completely (kernel/elf.c, shared code);
+ *   1. validate the program's ELF completely (lib/elf.c, shared code);
  *   2. a frame for the top-level page table; SYS_MM_PROC_CREATE;
  *   3. regions: one per loadable segment (pages come from the module on
  *      first touch - nothing is copied up front), an empty heap after the
@@ -19,6 +19,7 @@
 #include "mm.h"
 #include "buddy.h"
 #include "mm_env.h"
+#include "kcall.h"
 #include "elf.h"
 #include "ustack.h"
 
@@ -90,9 +91,9 @@ static int add_stack(struct mm_proc *p, const char *line, vaddr_t *rsp)
 
 static int allow_parent(int child, int parent)
 {
-	int err = (int)sys_call6(SYS_MM_IPC_ALLOW, (uint64_t)child, (uint64_t)parent, 0, 0, 0, 0);
+	int err = kcall_ipc_allow(child, parent);
 	if (err == 0)
-		err = (int)sys_call6(SYS_MM_IPC_ALLOW, (uint64_t)parent, (uint64_t)child, 0, 0, 0, 0);
+		err = kcall_ipc_allow(parent, child);
 	return err;
 }
 
@@ -107,8 +108,8 @@ static int populate(struct mm_proc *p, const struct mm_boot_module *m, const str
 	if (!err && (flags & MM_SPAWN_IPC_PARENT) && p->parent > 0)
 		err = allow_parent(p->pid, p->parent);
 	if (!err) {
-		int64_t tid = sys_call6(SYS_MM_THREAD_START, (uint64_t)p->pid, img->entry, rsp, 0, 0, 0);
-		err = tid < 0 ? (int)tid : 0;
+		int tid = kcall_thread_start(p->pid, img->entry, rsp, 0);
+		err = tid < 0 ? tid : 0;
 	}
 	return err;
 }
@@ -132,14 +133,13 @@ int mm_spawn_program(const char *argv_line, int parent, unsigned flags)
 	if (root == PFN_NONE)
 		return -ERR_NOMEM;
 	unsigned kflags = (flags & MM_SPAWN_POWER) ? PROC_FLAG_POWER : 0;
-	int64_t pid = sys_call6(SYS_MM_PROC_CREATE, (uint64_t)(uintptr_t)m->name, pfn_to_pa(root),
-				kflags, 0, 0, 0);
-	struct mm_proc *p = pid > 0 ? mm_proc_new((int)pid, parent, m->name) : NULL;
+	int pid = kcall_proc_create(m->name, pfn_to_pa(root), kflags);
+	struct mm_proc *p = pid > 0 ? mm_proc_new(pid, parent, m->name) : NULL;
 	if (!p) {
 		if (pid > 0)
-			sys_call6(SYS_MM_KILL, (uint64_t)pid, (uint64_t)-1, 0, 0, 0, 0);
+			kcall_kill(pid, -1);
 		buddy_free(root, 0);
-		return pid < 0 ? (int)pid : -ERR_NOMEM;
+		return pid < 0 ? pid : -ERR_NOMEM;
 	}
 	p->flags = kflags;
 	p->root = root;
@@ -147,8 +147,8 @@ int mm_spawn_program(const char *argv_line, int parent, unsigned flags)
 	int err = populate(p, m, &img, argv_line, flags);
 	if (err < 0) {
 		p->parent = 0;          /* nobody waits for it: its exit frees it all */
-		sys_call6(SYS_MM_KILL, (uint64_t)pid, (uint64_t)-1, 0, 0, 0, 0);
+		kcall_kill(pid, -1);
 		return err;
 	}
-	return (int)pid;
+	return pid;
 }

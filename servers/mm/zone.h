@@ -25,6 +25,7 @@
 #define MM_ZONE_H
 
 #include <pagoda/types.h>
+#include <pagoda/mmboot.h>   /* MM_RANGE_USABLE, MM_RANGE_RESERVED */
 #include "page.h"
 
 enum zone_id { ZONE_DMA, ZONE_DMA32, ZONE_NORMAL, MM_NR_ZONES };
@@ -46,8 +47,6 @@ struct mm_range {
 	uint32_t type; /* MM_RANGE_USABLE, or anything else: reserved */
 };
 
-#define MM_RANGE_USABLE   1
-#define MM_RANGE_RESERVED 2
 
 struct free_area {
 	uint32_t head;    /* first free block of this order, PAGE_LINK_NONE */

@@ -1,5 +1,5 @@
 /*
- * test_elf.c - the ELF64 validator (kernel/elf.c), compiled unchanged.
+ * test_elf.c - the ELF64 validator (lib/elf.c), compiled unchanged.
  *
  * Each test starts from a minimal valid executable built in memory by
  * build_valid() (an ELF header, two program headers, a text and a data

@@ -1,5 +1,5 @@
 /*
- * test_printf.c - the kernel's vsnprintf (kernel/format.c), compiled
+ * test_printf.c - the kernel's vsnprintf (lib/format.c), compiled
  * unchanged: every conversion, the flags and width, the length modifiers,
  * the extremes of each integer type, and the C99 truncation contract
  * (return the full length, never write past size, always terminate).

@@ -1,5 +1,5 @@
 /*
- * test_ustack.c - the initial stack layout (kernel/ustack.c) that crt0.S
+ * test_ustack.c - the initial stack layout (lib/ustack.c) that crt0.S
  * reads: argc, argv pointing at the words, NULL, empty environment,
  * 16-byte alignment, and the bounds on words and line length.
  */

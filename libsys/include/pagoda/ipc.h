@@ -9,7 +9,9 @@
  *   w[4] r12   w[5] r13   w[6] r14
  *
  * and a receive also returns the sender's pid in rdi and a reply handle
- * (the sending thread's id) in r15. rax carries the system call number in
+ * in r15 (it names the calling thread; IPC_NO_REPLY when the message was
+ * a SEND or came from the kernel, so a server can tell a request that
+ * waits for an answer from one that does not). rax carries the system call number in
  * and the status out (0 or -ERR_x).
  *
  * Rules (the kernel enforces them, see docs/ipc.md):
@@ -24,7 +26,11 @@
  *     next RECV (from IPC_ANY) returns them as a MSG_NOTIFY message from
  *     pid 0 (w[0] = the bits) before any queued message.
  *   - Tags below 0 or from IPC_TAG_KERNEL up cannot be sent (ERR_INVAL).
- *   - If the peer dies, a blocked SEND/CALL fails with ERR_DEAD.
+ *   - If the peer dies, a blocked SEND/CALL fails with ERR_DEAD, and so
+ *     does a RECV waiting for that one peer. A RECV from a pid that has
+ *     already died fails at once with ERR_DEAD, from a pid that never
+ *     existed (or is free again) with ERR_SRCH, from the caller's own pid
+ *     with ERR_INVAL: none of them could ever be answered.
  */
 #ifndef PAGODA_IPC_H
 #define PAGODA_IPC_H
@@ -32,8 +38,12 @@
 #include <stdint.h>
 
 #define IPC_WORDS 7
-#define IPC_ANY   0         /* RECV from anyone */
-#define PID_KERNEL 0        /* sender of notifications and kernel reports */
+#define IPC_ANY   (-1)      /* RECV from anyone (the kernel included) */
+#define PID_KERNEL 0        /* sender of notifications and kernel reports;
+			       RECV from PID_KERNEL takes only those */
+#define IPC_NO_REPLY 0      /* the reply handle of a message that expects
+			       none (a SEND, a kernel report): matches no
+			       caller, so REPLY with it fails (ERR_INVAL) */
 
 struct ipc_msg {
 	int64_t tag;

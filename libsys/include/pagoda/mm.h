@@ -56,10 +56,16 @@ enum mm_request {
 #define MM_FAULT_WRITE   0x1
 #define MM_FAULT_EXEC    0x2
 #define MM_FAULT_PRESENT 0x4    /* the page was mapped: a rights violation */
+#define MM_FAULT_COPY    0x8    /* not a trap: the kernel met the page while
+				   copying for a system call of the thread
+				   (SYS_WRITE's buffer, say); w2 = 0 */
 
 /* Replies to MM_FAULT (the tag). */
-#define MM_FAULT_RESUME 0
-#define MM_FAULT_KILL   1
+#define MM_FAULT_RESUME 0       /* the page is there now: run (or copy) again */
+#define MM_FAULT_KILL   1       /* the server logged why: end the process */
+#define MM_FAULT_REFUSE 2       /* MM_FAULT_COPY only: the address is bad; the
+				   system call fails with ERR_FAULT and the
+				   process lives on (nothing is logged) */
 
 #define MM_SPAWN_IPC_PARENT 0x1 /* child and parent may send to each other */
 #define MM_SPAWN_POWER      0x2 /* child may power off (if the parent may) */
@@ -68,8 +74,13 @@ enum mm_request {
 #define MM_PROT_WRITE 0x2
 #define MM_PROT_EXEC  0x4
 
+#define MM_PROT_ALL   (MM_PROT_READ | MM_PROT_WRITE | MM_PROT_EXEC)
+
 #define MM_MAP_ANON   0x0
 #define MM_MAP_SHARED 0x1
+#define MM_MAP_STACK  0x2       /* anonymous, with an unmapped guard page just
+				   below it: touching that page kills with
+				   "stack overflow into the guard page" */
 
 #define MM_PROCINFO_SELF ((uint64_t)-1)
 

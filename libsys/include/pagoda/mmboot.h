@@ -22,10 +22,14 @@
 #define MM_BOOT_RESERVED  24
 #define MM_BOOT_MODULES   16
 
+/* Types of a memory-map range (the multiboot / e820 numbering). */
+#define MM_RANGE_USABLE   1
+#define MM_RANGE_RESERVED 2     /* anything but MM_RANGE_USABLE is reserved */
+
 struct mm_boot_range {
 	uint64_t base;
 	uint64_t len;
-	uint32_t type;          /* 1 = usable, anything else reserved */
+	uint32_t type;          /* MM_RANGE_USABLE, or reserved */
 	uint32_t pad;
 };
 

@@ -74,9 +74,11 @@ enum pagoda_syscall {
 	/* (pid, entry, rsp, arg) -> tid: first thread of a created process. */
 	SYS_MM_THREAD_START = 21,
 	/* (pid, va, pa, rights, spare0, spare1, [r12] spare2) -> number of the
-	 * spare frames (in order) the kernel used as new page tables. Spares
-	 * may be PADDR_NONE. ERR_BUSY if va is mapped; ERR_NOMEM if the
-	 * spares given are too few (checked first: then none is used). */
+	 * MM_MAP_SPARES spare frames (in order) the kernel used as new page
+	 * tables: when it used k of them, spare k-1 became the leaf table
+	 * and the ones before it the levels above. Spares may be PADDR_NONE.
+	 * ERR_BUSY if va is mapped; ERR_NOMEM if the spares given are too
+	 * few (checked first: then none is used). */
 	SYS_MM_MAP          = 22,
 	/* (pid, va) -> pa | MM_PTE_ACCESSED | MM_PTE_DIRTY of the old entry.
 	 * ERR_NOENT if nothing is mapped there. */
@@ -97,6 +99,19 @@ enum pagoda_syscall {
 	SYS_MM_PROC_DESTROY = 28,
 	/* (pid, target pid) -> 0: let pid send to target (IPC permission). */
 	SYS_MM_IPC_ALLOW    = 29,
+	/* (pid, va) -> pa | MM_PTE_* bits of the page mapped at va, changing
+	 * nothing (the accessed and dirty bits stay as they are). ERR_NOENT if
+	 * nothing is mapped there. For the memory server's checkers and,
+	 * later, its replacement policy. */
+	SYS_MM_LOOKUP       = 30,
+	/* (pid, va, len, uint64_t *out, max) -> n: unlink every page-table
+	 * frame of pid below the root that maps nothing and whose span meets
+	 * [va, va + len), write their physical addresses to out[0..n) (in the
+	 * memory server's own memory), at most max (1..MM_PRUNE_MAX) of them.
+	 * The frames are the server's again: the kernel keeps no reference.
+	 * n == max: call again, there may be more. ERR_INVAL, ERR_FAULT
+	 * (out not writable), ERR_SRCH. */
+	SYS_MM_PRUNE        = 31,
 	SYS__COUNT
 };
 
@@ -108,10 +123,18 @@ enum pagoda_syscall {
 #define MM_RIGHT_WRITE 0x2
 #define MM_RIGHT_EXEC  0x4
 
-/* Low bits of SYS_MM_UNMAP's result (the frame address is page aligned). */
+/* Low bits of SYS_MM_UNMAP's and SYS_MM_LOOKUP's result (the frame
+ * address is page aligned). */
 #define MM_PTE_ACCESSED 0x1
 #define MM_PTE_DIRTY    0x2
+#define MM_PTE_WRITE    0x4     /* SYS_MM_LOOKUP: the page is writable */
+#define MM_PTE_EXEC     0x8     /* SYS_MM_LOOKUP: the page is executable */
 
-#define PADDR_NONE ((uint64_t)~0ULL)
+/* SYS_MM_MAP takes this many spare frames: a new user address needs at
+ * most three new tables below the root (PDPT, PD, PT). */
+#define MM_MAP_SPARES 3
+
+/* Most frames one SYS_MM_PRUNE call reports. */
+#define MM_PRUNE_MAX 64
 
 #endif

@@ -8,7 +8,8 @@
  *   pfn_t    a physical frame number (paddr >> PAGE_SHIFT)
  *   order    log2 of a block size in pages (an unsigned int)
  *
- * Frame 0 is a real frame, so "no frame" is PFN_NONE, never 0.
+ * Frame 0 is a real frame, so "no frame" is PFN_NONE and "no physical
+ * address" is PADDR_NONE, never 0; both lie beyond any frame.
  * These are plain integer typedefs: the names document intent, and the
  * conversion helpers below are the only places that shift between units.
  */
@@ -28,6 +29,7 @@ typedef uint64_t pfn_t;
 #define PAGE_MASK  (~(PAGE_SIZE - 1))
 
 #define PFN_NONE   ((pfn_t)~0ULL)
+#define PADDR_NONE ((paddr_t)~0ULL)   /* "no address": beyond every frame */
 
 static inline pfn_t   pa_to_pfn(paddr_t pa) { return pa >> PAGE_SHIFT; }
 static inline paddr_t pfn_to_pa(pfn_t pfn)  { return pfn << PAGE_SHIFT; }

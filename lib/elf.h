@@ -7,8 +7,8 @@
  * pure (no allocation, no I/O), so the kernel's boot loader, the memory
  * server and the host tests all use the same code.
  */
-#ifndef KERNEL_ELF_H
-#define KERNEL_ELF_H
+#ifndef LIB_ELF_H
+#define LIB_ELF_H
 
 #include <pagoda/types.h>
 

@@ -1,8 +1,8 @@
 /*
  * ustack.h - a new process's first stack: argc and argv.
  */
-#ifndef KERNEL_USTACK_H
-#define KERNEL_USTACK_H
+#ifndef LIB_USTACK_H
+#define LIB_USTACK_H
 
 #include <pagoda/types.h>
 

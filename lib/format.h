@@ -2,8 +2,8 @@
  * format.h - printf-style formatting into a buffer, with no dependencies,
  * shared by the kernel console and the host tests.
  */
-#ifndef KERNEL_FORMAT_H
-#define KERNEL_FORMAT_H
+#ifndef LIB_FORMAT_H
+#define LIB_FORMAT_H
 
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,0 +1,43 @@
+/*
+ * kcall.h - the memory server's calls into the kernel, in one place.
+ *
+ * Every SYS_MM_* system call (libsys/include/pagoda/syscall.h) and the
+ * deferred IPC reply the server makes go through these functions, and
+ * only servers/mm/kcall.c makes them. That is what lets the host tests
+ * link the real region.c, fault.c, proc.c, requests.c, shm.c and spawn.c
+ * against tests/host/kcall_stub.c, a model of the kernel's page tables
+ * (present, rights, accessed, dirty) kept in ordinary memory.
+ *
+ * Each returns what the kernel answered: >= 0, or -ERR_x.
+ */
+#ifndef MM_KCALL_H
+#define MM_KCALL_H
+
+#include <pagoda/types.h>
+#include <pagoda/ipc.h>
+#include <pagoda/syscall.h>
+
+/* A new process named name whose top-level table is the frame root. */
+int kcall_proc_create(const char *name, paddr_t root, unsigned flags);
+/* Start the first thread of pid at entry with this stack pointer. */
+int kcall_thread_start(int pid, vaddr_t entry, vaddr_t rsp, uint64_t arg);
+/* Map pa at va; spares[MM_MAP_SPARES] may be PADDR_NONE. -> spares used. */
+int kcall_map(int pid, vaddr_t va, paddr_t pa, uint64_t rights, const paddr_t *spares);
+/* Unmap va. -> the old pa | MM_PTE_ACCESSED | MM_PTE_DIRTY (>= 0), or -ERR_x. */
+int64_t kcall_unmap(int pid, vaddr_t va);
+int kcall_protect(int pid, vaddr_t va, uint64_t rights);
+/* Read and clear the accessed bits of n <= 63 pages from va (bit i: page i). */
+int64_t kcall_accessed(int pid, vaddr_t va, unsigned n);
+/* The mapping at va: pa | MM_PTE_* bits, nothing changed; -ERR_NOENT. */
+int64_t kcall_lookup(int pid, vaddr_t va);
+/* Unlink empty page tables of pid meeting [va, va + len): their pa's to out. */
+int kcall_prune(int pid, vaddr_t va, uint64_t len, paddr_t *out, unsigned max);
+/* Copy len bytes from (src pid, src va) to (dst pid, dst va). */
+int kcall_copy(int src_pid, vaddr_t src, int dst_pid, vaddr_t dst, size_t len);
+int kcall_kill(int pid, int status);
+int kcall_proc_destroy(int pid);
+int kcall_ipc_allow(int pid, int target_pid);
+/* Answer a request whose reply was deferred (MM_WAIT). */
+int kcall_reply(uint64_t handle, const struct ipc_msg *m);
+
+#endif
