@@ -7,7 +7,7 @@
  * be done there and where its pages come from when first touched
  * (fault.c). Every frame a process owns - its pages and its page tables -
  * is on the process's frame list, threaded through the page descriptors
- * (page.h: next/prev, owner = pid, index = virtual address), so exit
+ * (page.h: own.next/own.prev, owner = pid, index = virtual address), so exit
  * frees them in one walk. Shared pages belong to their shared object
  * (shm.c), not to any process.
  */

@@ -7,19 +7,34 @@
  * in physical memory carved out of that map by zone_init() and is reached
  * through mm_phys_to_virt() like any other frame.
  *
- * Layout (32 bytes, checked below):
+ * Layout (32 bytes, checked below; Linux's struct page is 64):
  *
- *   offset size field    meaning
- *    0     4   next      list link: a frame number, PAGE_LINK_NONE at the end.
- *    4     4   prev      Free blocks use it for the buddy free lists; later
- *                        the replacement policy uses it for its page lists.
- *    8     1   state     PAGE_FREE, PAGE_ALLOCATED, PAGE_TAIL or PAGE_RESERVED
- *    9     1   order     size of the block this frame heads (free or allocated)
- *   10     1   use       why the frame is in use or reserved (enum page_use)
- *   11     1   flags     PG_* bits for the replacement policy
- *   12     4   owner     process that owns the frame; 0 is mm itself
- *   16     8   index     use-specific; a user page keeps its virtual address
- *   24     8   private   use-specific; a slab page keeps its struct slab *
+ *   offset size field     meaning
+ *    0     4   next       the frame's place on ONE list of whole frames:
+ *    4     4   prev       a buddy free list while the block is free; the
+ *                         replacement policy's lists while it is a user page
+ *                         (free until the policy takes them); unused else.
+ *    8     1   state      PAGE_FREE, PAGE_ALLOCATED, PAGE_TAIL or PAGE_RESERVED
+ *    9     1   order      size of the block this frame heads (free or allocated)
+ *   10     1   use        why the frame is in use or reserved (enum page_use)
+ *   11     1   flags      PG_* bits for the replacement policy and pinning
+ *   12     4   owner      pid that owns the frame; PAGE_OWNER_MM (0) for mm
+ *                         itself and for shared pages (their object owns them)
+ *   16     8   index      use-specific: a private user page's virtual address;
+ *                         a shared page's index in its object
+ *   24     8   (union)    use-specific:
+ *                 own       private user page or page table: the owner's
+ *                           frame list (own.next / own.prev, frame numbers),
+ *                           which is how exit finds every frame it must free
+ *                 object    shared user page: its struct shm_obj *, the
+ *                           reverse map: the object lists every region that
+ *                           maps it, so the frame can be unmapped everywhere
+ *                 private   slab page: its struct slab *
+ *
+ * Two lists, two pairs of links: the per-process list lives in the
+ * use-specific words so that next/prev stay free for the replacement
+ * policy, and a user page can be on both its owner's list and a policy
+ * list at once without growing the descriptor.
  *
  * Links are 32-bit frame numbers rather than pointers, which is what lets the
  * descriptor fit in 32 bytes; it limits mm to 2^32 - 1 frames (16 TiB).
@@ -65,6 +80,13 @@ enum page_use {
 #define PG_PINNED     0x04u
 
 #define PAGE_LINK_NONE UINT32_MAX
+#define PAGE_OWNER_MM  0u       /* owner of mm's own frames and of shared pages */
+
+/* A link pair of frame numbers (PAGE_LINK_NONE at either end). */
+struct page_link {
+	uint32_t next;
+	uint32_t prev;
+};
 
 struct page {
 	uint32_t next;
@@ -75,12 +97,18 @@ struct page {
 	uint8_t  flags;
 	uint32_t owner;
 	uint64_t index;
-	uint64_t private;
+	union {
+		struct page_link own;   /* PAGE_USE_USER (private), PAGE_USE_PAGETABLE */
+		uint64_t object;        /* PAGE_USE_USER (shared): struct shm_obj * */
+		uint64_t private;       /* PAGE_USE_SLAB: struct slab * */
+	};
 };
 
 _Static_assert(sizeof(struct page) == 32, "page descriptor must be 32 bytes");
 _Static_assert(offsetof(struct page, state) == 8, "layout documented above");
 _Static_assert(offsetof(struct page, owner) == 12, "layout documented above");
+_Static_assert(offsetof(struct page, index) == 16, "layout documented above");
+_Static_assert(offsetof(struct page, own) == 24, "layout documented above");
 _Static_assert(offsetof(struct page, private) == 24, "layout documented above");
 
 /* The descriptor array and the number of frames it describes (zone.c). */

@@ -3,8 +3,8 @@
  *
  * Records come from a slab cache and sit on one list (processes are few).
  * A process owns frames through its frame list: a doubly linked list of
- * page descriptors (next/prev hold frame numbers; the buddy allocator uses
- * the same links only while a frame is free). mm_proc_own() puts a frame
+ * page descriptors through their own.next/own.prev words (page.h), which
+ * leaves next/prev to the replacement policy. mm_proc_own() puts a frame
  * on it and records why (user page or page table) and where it is mapped;
  * mm_proc_release() gives every frame back to the buddy allocator when the
  * process is gone.
@@ -92,10 +92,10 @@ void mm_proc_own(struct mm_proc *p, pfn_t pfn, enum page_use use, vaddr_t va)
 	pg->owner = (uint32_t)p->pid;
 	pg->use = (uint8_t)use;
 	pg->index = va;
-	pg->prev = PAGE_LINK_NONE;
-	pg->next = p->frames;
+	pg->own.prev = PAGE_LINK_NONE;
+	pg->own.next = p->frames;
 	if (p->frames != PAGE_LINK_NONE)
-		pfn_to_page(p->frames)->prev = (uint32_t)pfn;
+		pfn_to_page(p->frames)->own.prev = (uint32_t)pfn;
 	p->frames = (uint32_t)pfn;
 	if (use == PAGE_USE_PAGETABLE)
 		p->pagetables++;
@@ -108,18 +108,18 @@ void mm_proc_disown(struct mm_proc *p, pfn_t pfn)
 	struct page *pg = pfn_to_page(pfn);
 	if (pg->owner != (uint32_t)p->pid)
 		mm_bug("mm_proc_disown: pfn %lu belongs to pid %u, not %d", pfn, pg->owner, p->pid);
-	if (pg->prev != PAGE_LINK_NONE)
-		pfn_to_page(pg->prev)->next = pg->next;
+	if (pg->own.prev != PAGE_LINK_NONE)
+		pfn_to_page(pg->own.prev)->own.next = pg->own.next;
 	else
-		p->frames = pg->next;
-	if (pg->next != PAGE_LINK_NONE)
-		pfn_to_page(pg->next)->prev = pg->prev;
-	pg->next = pg->prev = PAGE_LINK_NONE;
+		p->frames = pg->own.next;
+	if (pg->own.next != PAGE_LINK_NONE)
+		pfn_to_page(pg->own.next)->own.prev = pg->own.prev;
+	pg->own.next = pg->own.prev = PAGE_LINK_NONE;
 	if (pg->use == PAGE_USE_PAGETABLE)
 		p->pagetables--;
 	else
 		p->resident--;
-	pg->owner = 0;
+	pg->owner = PAGE_OWNER_MM;
 	pg->use = PAGE_USE_ANY;
 }
 

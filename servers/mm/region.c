@@ -88,7 +88,7 @@ static void for_each_present(struct mm_proc *p, struct mm_region *r, vaddr_t fro
 	uint32_t next;
 	for (uint32_t pfn = p->frames; pfn != PAGE_LINK_NONE; pfn = next) {
 		struct page *pg = pfn_to_page(pfn);
-		next = pg->next;
+		next = pg->own.next;
 		if (pg->use == PAGE_USE_USER && pg->index >= from && pg->index < to)
 			fn(p, pg->index, pfn, true, arg);
 	}

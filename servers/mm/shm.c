@@ -76,8 +76,11 @@ pfn_t shm_page_fill(struct shm_obj *o, uint64_t index)
 	if (o->pages[index] == PFN_NONE) {
 		pfn_t pfn = buddy_alloc(0, MM_ZERO);
 		if (pfn != PFN_NONE) {
-			pfn_to_page(pfn)->use = PAGE_USE_USER;
-			pfn_to_page(pfn)->owner = 0;
+			struct page *pg = pfn_to_page(pfn);
+			pg->use = PAGE_USE_USER;
+			pg->owner = PAGE_OWNER_MM;
+			pg->index = index;
+			pg->object = (uint64_t)(uintptr_t)o;
 		}
 		o->pages[index] = pfn;
 	}
