@@ -97,19 +97,28 @@ static void run_background(const char *words)
 	nbg++;
 }
 
+/* Takes pid's entry out of bg[], copying its words to out ("?" if pid is
+ * not there). The words are copied before the last entry moves into the
+ * freed slot: a pointer into bg[] would then name another program. */
+static void bg_take(int pid, char *out, size_t size)
+{
+	strlcpy(out, "?", size);
+	for (int i = 0; i < nbg; i++) {
+		if (bg[i].pid == pid) {
+			strlcpy(out, bg[i].words, size);
+			bg[i] = bg[--nbg];
+			return;
+		}
+	}
+}
+
 /* Reap every remaining child, naming the background ones. */
 static void wait_all(void)
 {
 	int status, pid;
 	while ((pid = mm_wait(-1, &status)) > 0) {
-		const char *words = "?";
-		for (int i = 0; i < nbg; i++) {
-			if (bg[i].pid == pid) {
-				words = bg[i].words;
-				bg[i] = bg[--nbg];
-				break;
-			}
-		}
+		char words[MM_ARGV_MAX];
+		bg_take(pid, words, sizeof words);
 		printf("init: %s exited with status %d\n", words, status);
 	}
 	if (pid != -ERR_SRCH)
