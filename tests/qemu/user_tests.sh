@@ -27,3 +27,13 @@ t_init_names_each_background_program_with_its_own_exit_status() {
 	[ "$n" = 5 ] || fail "init reported $n exits, expected 5"
 	init_finished
 }
+
+# newlib is built with --enable-newlib-io-c99-formats: %zu, %jd, %hhx,
+# %lld and %td format as C99 says (printf_c99 compares the strings).
+t_printf_knows_the_c99_size_modifiers() {
+	boot mm "init:printf_c99" printf_c99
+	expect '^printf_c99: PASS'
+	expect_not '^printf_c99: .* gave '
+	exited_with printf_c99 0
+	init_finished
+}
