@@ -9,17 +9,24 @@
  *   &spin+A       the same, in the background: init starts the next
  *                 command without waiting for this one
  *
- * For each foreground command init reads the free-frame count right before
- * mm_spawn and right after mm_wait, and reports
+ * For each foreground command init reads the free-frame count and the
+ * memory server's process count (MM_STAT) right before mm_spawn. After
+ * mm_wait it waits, yielding, until the process count is back where it
+ * was, so that programs the command started and left running (orphans,
+ * which init cannot wait for) have ended too, but at most 3 seconds; then
+ * it reads the free frames again and reports
  *
  *   init: <command words> exited with status <S>
  *   init: LEAK: '<command words>' kept <N> frames      (only if fewer free)
+ *   init: '<command words>' left <K> processes running after 3 s   (if so)
  *
- * Between the two readings init does nothing that could take memory (no
- * printf, no malloc): the command line is prepared before. While a
- * background command may still be running its frames would look like a
- * leak, so the check is then skipped (and said so). At the end init waits
- * for every child, prints "init: all programs finished" and powers off.
+ * (the LEAK line then says "(processes it started still run)": their
+ * frames are counted as kept). Between the two readings init does nothing
+ * that could take memory (no printf, no malloc): the command line is
+ * prepared before. While a background command may still be running its
+ * frames would look like a leak, so the check is then skipped (and said
+ * so). At the end init waits for every child, prints "init: all programs
+ * finished" and powers off.
  */
 #include <stdio.h>
 #include <string.h>
@@ -57,28 +64,59 @@ static void run_shell(void)
 	printf("init: sh exited with status %d\n", status);
 }
 
+/* How long init waits for a foreground command's process tree to end. */
+#define TREE_WAIT_TICKS (3 * PAGODA_TICK_HZ)
+
+/* Waits, yielding, until the memory server counts no more processes than
+ * `procs` (what it counted before the spawn: the command and everything
+ * it started have ended), for at most TREE_WAIT_TICKS. Returns the free
+ * frames then (0 if MM_STAT fails); *left = processes still over the
+ * count. Takes no memory: no printf, no malloc. */
+static uint64_t free_pages_when_tree_ended(uint64_t procs, int *left)
+{
+	struct mm_stat s;
+	int64_t deadline = sys_uptime() + TREE_WAIT_TICKS;
+	for (;;) {
+		if (mm_stat(&s) < 0)
+			return 0;
+		if (s.nprocs <= procs || sys_uptime() >= deadline)
+			break;
+		sys_yield();
+	}
+	*left = s.nprocs > procs ? (int)(s.nprocs - procs) : 0;
+	return s.free_pages[0] + s.free_pages[1] + s.free_pages[2];
+}
+
 static void run_foreground(const char *words)
 {
-	int status = 0;
-	uint64_t before = mm_free_pages();
+	int status = 0, left = 0;
+	struct mm_stat before = { 0 };
+	mm_stat(&before);
 	int pid = mm_spawn(words, 0);
 	if (pid < 0) {
 		printf("init: cannot run '%s': %s\n", words, pagoda_strerror(pid));
 		return;
 	}
 	int err = mm_wait(pid, &status);
-	uint64_t after = mm_free_pages();
+	uint64_t after = 0;
+	if (err >= 0 && nbg == 0)
+		after = free_pages_when_tree_ended(before.nprocs, &left);
 	if (err < 0) {
 		printf("init: waiting for '%s' failed: %s\n", words, pagoda_strerror(err));
 		return;
 	}
+	uint64_t free_before = before.free_pages[0] + before.free_pages[1] + before.free_pages[2];
 	printf("init: %s exited with status %d\n", words, status);
 	if (nbg > 0)
 		printf("init: (free-frame check for '%s' skipped: %d background programs)\n",
 		       words, nbg);
-	else if (after < before)
-		printf("init: LEAK: '%s' kept %llu frames\n", words,
-		       (unsigned long long)(before - after));
+	else if (after < free_before)
+		printf("init: LEAK: '%s' kept %llu frames%s\n", words,
+		       (unsigned long long)(free_before - after),
+		       left ? " (processes it started still run)" : "");
+	if (left)
+		printf("init: '%s' left %d processes running after %d s\n", words, left,
+		       TREE_WAIT_TICKS / PAGODA_TICK_HZ);
 }
 
 static void run_background(const char *words)

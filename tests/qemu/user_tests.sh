@@ -37,3 +37,31 @@ t_printf_knows_the_c99_size_modifiers() {
 	exited_with printf_c99 0
 	init_finished
 }
+
+# A program that starts a child and exits without waiting leaves an
+# orphan holding 500 pages for 50 ticks: init measures free frames once
+# that orphan has ended too, so there is no false LEAK, and its report
+# comes after the orphan's exit.
+t_init_checks_for_leaks_after_orphaned_grandchildren_end() {
+	boot mm "init:spawn_orphan+exit_with+0+50+500 hello" spawn_orphan exit_with hello
+	expect "^spawn_orphan: started 'exit_with 0 50 500' as pid [0-9]+$"
+	expect '^exit_with: 0 after 50 ticks$'
+	expect_before '^exit: pid [0-9]+ \(exit_with\) status 0$' '^init: spawn_orphan exit_with 0 50 500 exited'
+	exited_with 'spawn_orphan exit_with 0 50 500' 0
+	expect_not 'left [0-9]+ processes running'
+	exited_with hello 0
+	init_finished
+}
+
+# The wait for orphans is bounded (3 s), and frames still held then are
+# reported: an orphan holding 100 pages for 10 s shows as a LEAK of the
+# command that left it.
+t_init_reports_frames_an_orphan_still_holds_after_its_wait() {
+	boot mm "init:spawn_orphan+exit_with+0+1000+100" spawn_orphan exit_with
+	exited_with 'spawn_orphan exit_with 0 1000 100' 0
+	expect "^init: LEAK: 'spawn_orphan exit_with 0 1000 100' kept [0-9]+ frames \(processes it started still run\)$"
+	expect "^init: 'spawn_orphan exit_with 0 1000 100' left 1 processes running after 3 s$"
+	expect_not '^exit_with: 0 after'
+	expect '^init: all programs finished$'
+	expect_clean
+}
