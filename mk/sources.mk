@@ -16,7 +16,7 @@ KERNEL_SRCS := kernel/main.c kernel/console.c kernel/lib.c kernel/bootinfo.c \
 LIB_SRCS    := lib/elf.c lib/ustack.c lib/format.c
 
 LIBSYS_SRCS := libsys/src/crt0.S libsys/src/syscall.c libsys/src/newlib_glue.c libsys/src/ipc.c \
-               libsys/src/mmclient.c libsys/src/sbrk.c libsys/src/thread.c
+               libsys/src/mmclient.c libsys/src/sbrk.c libsys/src/thread.c libsys/src/rlock.c
 
 # The memory server: its allocators (host-tested too) and its server code.
 MM_SRCS     := servers/mm/main.c servers/mm/env.c servers/mm/proc.c servers/mm/region.c \
@@ -29,4 +29,4 @@ USER_PROGS  := init hello sh memstat touch
 TEST_PROGS  := fault_null fault_write_code fault_hlt fault_cli fault_kernel_jump \
                badsys spin fault_unmapped heap_faults stack_grow stack_overflow mmap_anon \
                shm_writer shm_reader ipc_ping ipc_pong ipc_forbidden notify_test threads \
-               hostile bench bench_echo spawn_untouched exit_with printf_c99 spawn_orphan
+               hostile bench bench_echo spawn_untouched exit_with printf_c99 spawn_orphan malloc_threads

@@ -44,6 +44,21 @@ __attribute__((noreturn)) void sys_exit(int status);
 int thread_start(void (*fn)(void *), void *arg, size_t stack_size);
 __attribute__((noreturn)) void thread_exit(void);
 
+/* ---- recursive locks between the threads of a process (rlock.c) ---- */
+/* owner: the holder's thread id, or RLOCK_FREE; depth: how many times the
+ * holder has acquired it. Initialise with RLOCK_INIT. */
+struct rlock {
+	int owner;
+	int depth;
+};
+#define RLOCK_FREE (-1)
+#define RLOCK_INIT { RLOCK_FREE, 0 }
+
+/* Blocks (yielding) until the calling thread holds l; a holder may acquire
+ * it again. Each acquire needs one release. */
+void rlock_acquire(struct rlock *l);
+void rlock_release(struct rlock *l);
+
 /* ---- IPC (ipc.c); see pagoda/ipc.h ---- */
 struct ipc_from {
 	int pid;                /* sender's process id (0: kernel/notification) */
