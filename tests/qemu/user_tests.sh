@@ -82,3 +82,15 @@ t_threads_share_the_heap_through_malloc_and_free_every_time() {
 	expect_not 'malloc_threads: FAIL'
 	init_finished
 }
+
+# A thread cannot unmap its own stack; libsys unmaps the stacks of ended
+# threads at the next thread_start, so 40 threads started one after
+# another, each touching 14 pages of its stack, leave at most a stack or
+# two resident.
+t_stacks_of_ended_threads_are_unmapped_by_the_next_thread_start() {
+	boot mm "init:thread_reap" thread_reap
+	expect '^thread_reap: 40 threads, resident pages grew by [0-9]+$'
+	expect '^thread_reap: PASS$'
+	exited_with thread_reap 0
+	init_finished
+}

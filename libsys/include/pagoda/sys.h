@@ -38,9 +38,10 @@ static inline int64_t sys_poweroff(int code) { return sys_call6(SYS_POWEROFF, (u
 __attribute__((noreturn)) void sys_exit(int status);
 
 /* ---- threads (thread.c) ---- */
-/* Start fn(arg) on a new thread with a stack of stack_size bytes from
- * malloc. Returns the thread id or -ERR_x. Returning from fn ends the
- * thread. */
+/* Start fn(arg) on a new thread with a stack of stack_size bytes (rounded
+ * up to pages) mapped from the memory server. Returns the thread id or
+ * -ERR_x. Returning from fn, or thread_exit, ends the thread; its stack
+ * is unmapped by the next thread_start. */
 int thread_start(void (*fn)(void *), void *arg, size_t stack_size);
 __attribute__((noreturn)) void thread_exit(void);
 
