@@ -46,7 +46,7 @@ struct mm_region {
 struct mm_proc {
 	int pid;
 	int parent;                 /* 0: none (spawned by the server) */
-	char name[32];
+	char name[MM_PROC_NAME_LEN];
 	bool alive;                 /* false: exited, waiting for its parent */
 	int status;
 	unsigned flags;             /* PROC_FLAG_* the kernel was given */

@@ -130,7 +130,7 @@ int mm_handle_mmap(const struct ipc_msg *req, const struct ipc_from *from, struc
 	uint64_t len = req->w[0], prot = req->w[1], flags = req->w[2], key = req->w[3];
 	if (!p)
 		return reply_with(reply, -ERR_SRCH);
-	if (len == 0 || len > MMAP_MAX || (prot & ~(uint64_t)7) || (flags & ~(uint64_t)MM_MAP_SHARED))
+	if (len == 0 || len > MMAP_MAX || (prot & ~(uint64_t)MM_PROT_ALL) || (flags & ~(uint64_t)MM_MAP_SHARED))
 		return reply_with(reply, -ERR_INVAL);
 	vaddr_t start = p->mmap_next, end = start + page_round_up(len);
 	if (end > USER_STACK_TOP - MM_STACK_MAX - PAGE_SIZE)
@@ -185,7 +185,7 @@ int mm_handle_mprotect(const struct ipc_msg *req, const struct ipc_from *from, s
 	if (!p)
 		return reply_with(reply, -ERR_SRCH);
 	struct mm_region *r = mmap_region(p, req->w[0], req->w[1]);
-	if (!r || (prot & ~(uint64_t)7))
+	if (!r || (prot & ~(uint64_t)MM_PROT_ALL))
 		return reply_with(reply, -ERR_INVAL);
 	region_protect(p, r, (unsigned)prot);
 	return reply_with(reply, 0);
@@ -207,13 +207,15 @@ int mm_handle_stat(const struct ipc_msg *req, const struct ipc_from *from, struc
 int mm_handle_procinfo(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply)
 {
 	struct mm_proc *p = req->w[0] == MM_PROCINFO_SELF ? caller(from)
-			  : req->w[0] < 1024 ? mm_proc_nth((int)req->w[0]) : NULL;
+			  : req->w[0] < MM_PROCINFO_INDEX_MAX ? mm_proc_nth((int)req->w[0]) : NULL;
 	if (!p)
 		return reply_with(reply, -ERR_SRCH);
 	reply->w[0] = p->resident;
 	reply->w[1] = p->faults;
 	reply->w[2] = p->pagetables;
-	memcpy(&reply->w[3], p->name, 32);
+	_Static_assert(MM_PROC_NAME_LEN <= sizeof reply->w - 3 * sizeof reply->w[0],
+		       "the name fits in w3..w6");
+	memcpy(&reply->w[3], p->name, MM_PROC_NAME_LEN);
 	return reply_with(reply, p->pid);
 }
 
