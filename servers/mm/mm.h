@@ -10,6 +10,11 @@
  * (page.h: own.next/own.prev, owner = pid, index = virtual address), so exit
  * frees them in one walk. Shared pages belong to their shared object
  * (shm.c), not to any process.
+ *
+ * A region's kind picks its backend (backend.h), the table of operations
+ * that fills, finds, unmaps and evicts its pages: anonymous for the heap,
+ * stacks and MM_MMAP anonymous, ELF for program segments, shm for shared
+ * mappings.
  */
 #ifndef MM_MM_H
 #define MM_MM_H
@@ -31,15 +36,20 @@ enum region_kind {
 };
 
 struct shm_obj;
+struct mm_backend;
+struct mm_proc;
 
 struct mm_region {
 	vaddr_t start, end;         /* [start, end), page aligned */
 	unsigned prot;              /* MM_PROT_* */
 	enum region_kind kind;
+	const struct mm_backend *backend;   /* from kind, set by region_add */
+	struct mm_proc *proc;       /* the process whose region this is */
 	paddr_t file_pa;            /* REGION_ELF: physical address of the file bytes */
 	vaddr_t file_va;            /* REGION_ELF: where those bytes start */
 	uint64_t file_len;          /* REGION_ELF: how many */
-	struct shm_obj *shm;        /* REGION_SHARED */
+	struct shm_obj *shm;        /* REGION_SHARED: set by shm_attach */
+	struct mm_region *shm_next; /* REGION_SHARED: next mapping of the same object */
 	struct mm_region *next;     /* sorted by start */
 };
 
@@ -85,8 +95,9 @@ struct mm_region *region_of_kind(struct mm_proc *p, enum region_kind kind);
 int region_add(struct mm_proc *p, vaddr_t start, vaddr_t end, unsigned prot,
 	       enum region_kind kind, struct mm_region **out);
 bool region_range_free(struct mm_proc *p, vaddr_t start, vaddr_t end, const struct mm_region *except);
-void region_unmap_pages(struct mm_proc *p, struct mm_region *r, vaddr_t from, vaddr_t to);
-void region_protect(struct mm_proc *p, struct mm_region *r, unsigned prot);
+int region_unmap_pages(struct mm_proc *p, struct mm_region *r, vaddr_t from, vaddr_t to);
+int region_protect(struct mm_proc *p, struct mm_region *r, unsigned prot);
+int region_evict_page(struct mm_proc *p, struct mm_region *r, vaddr_t va);
 void region_remove(struct mm_proc *p, struct mm_region *r);
 void region_remove_all(struct mm_proc *p);
 
@@ -101,6 +112,10 @@ struct shm_obj *shm_get(uint64_t key, uint64_t npages);
 pfn_t shm_page(struct shm_obj *o, uint64_t index);
 pfn_t shm_page_fill(struct shm_obj *o, uint64_t index);
 void shm_put(struct shm_obj *o);
+void shm_attach(struct shm_obj *o, struct mm_region *r);
+void shm_detach(struct mm_region *r);
+typedef int (*shm_rmap_fn)(struct mm_proc *p, struct mm_region *r, vaddr_t va, void *arg);
+int shm_rmap_walk(pfn_t pfn, shm_rmap_fn fn, void *arg);
 
 /* spawn.c */
 void spawn_init(const void *boot_info);

@@ -8,14 +8,28 @@
  * which of its pages are present: the kernel's page tables know that, and
  * the server learns it from faults (fill) and from SYS_MM_UNMAP (which
  * returns the frame, if there was one).
+ *
+ * Everything that depends on where the pages come from goes through the
+ * region's backend (backend.h), picked from its kind by region_add: the
+ * present pages of a range are found by backend->for_each_present, and
+ * unmapping, protecting and evicting visit just those.
  */
 #include "mm.h"
+#include "backend.h"
 #include "buddy.h"
 #include "slab.h"
 #include "mm_env.h"
 #include "kcall.h"
 
 static struct slab_cache *region_cache;
+
+static const struct mm_backend *const backend_of[] = {
+	[REGION_ELF]    = &backend_elf,
+	[REGION_HEAP]   = &backend_anon,
+	[REGION_STACK]  = &backend_anon,
+	[REGION_ANON]   = &backend_anon,
+	[REGION_SHARED] = &backend_shm,
+};
 
 void region_init(void)
 {
@@ -58,7 +72,8 @@ int region_add(struct mm_proc *p, vaddr_t start, vaddr_t end, unsigned prot,
 	struct mm_region *r = slab_alloc(region_cache, 0);
 	if (!r)
 		return -ERR_NOMEM;
-	*r = (struct mm_region){ .start = start, .end = end, .prot = prot, .kind = kind };
+	*r = (struct mm_region){ .start = start, .end = end, .prot = prot, .kind = kind,
+				 .backend = backend_of[kind], .proc = p };
 	struct mm_region **link = &p->regions;
 	while (*link && (*link)->start < start)
 		link = &(*link)->next;
@@ -69,58 +84,47 @@ int region_add(struct mm_proc *p, vaddr_t start, vaddr_t end, unsigned prot,
 	return 0;
 }
 
-typedef void (*page_fn)(struct mm_proc *p, vaddr_t va, pfn_t pfn, bool private_page, uint64_t arg);
-
-/* Call fn for every present page of r in [from, to). Private pages are
- * found on the frame list (cost: resident pages, not the size of the
- * range); a shared region's on its object. fn may free the frame. */
-static void for_each_present(struct mm_proc *p, struct mm_region *r, vaddr_t from, vaddr_t to,
-			     page_fn fn, uint64_t arg)
+static int unmap_one(struct mm_proc *p, struct mm_region *r, vaddr_t va, pfn_t pfn, uint64_t arg)
 {
-	if (r->kind == REGION_SHARED) {
-		for (vaddr_t va = from; va < to; va += PAGE_SIZE) {
-			pfn_t pfn = shm_page(r->shm, (va - r->start) >> PAGE_SHIFT);
-			if (pfn != PFN_NONE)
-				fn(p, va, pfn, false, arg);
-		}
-		return;
-	}
-	uint32_t next;
-	for (uint32_t pfn = p->frames; pfn != PAGE_LINK_NONE; pfn = next) {
-		struct page *pg = pfn_to_page(pfn);
-		next = pg->own.next;
-		if (pg->use == PAGE_USE_USER && pg->index >= from && pg->index < to)
-			fn(p, pg->index, pfn, true, arg);
-	}
+	return r->backend->unmap(p, r, va, pfn);
 }
 
-static void unmap_one(struct mm_proc *p, vaddr_t va, pfn_t pfn, bool private_page, uint64_t arg)
+static int protect_one(struct mm_proc *p, struct mm_region *r, vaddr_t va, pfn_t pfn, uint64_t rights)
 {
-	int64_t err = kcall_unmap(p->pid, va);
-	if (!private_page)
-		return;                 /* the frame is the shared object's */
-	if (err < 0)
-		mm_bug("region_unmap_pages: pid %d page %#lx was not mapped", p->pid, (unsigned long)va);
-	mm_proc_disown(p, pfn);
-	buddy_free(pfn, 0);
+	int err = kcall_protect(p->pid, va, rights);
+	return err == -ERR_SRCH ? err : 0;   /* ERR_NOENT: a shared page not touched here */
 }
 
-static void protect_one(struct mm_proc *p, vaddr_t va, pfn_t pfn, bool private_page, uint64_t rights)
+/* 1: found and given up (stops the walk), else the backend's refusal. */
+static int evict_one(struct mm_proc *p, struct mm_region *r, vaddr_t va, pfn_t pfn, uint64_t arg)
 {
-	kcall_protect(p->pid, va, rights);
+	int err = r->backend->evict(p, r, va, pfn);
+	return err ? err : 1;
 }
 
-/* Unmap every present page of r in [from, to); private frames are freed. */
-void region_unmap_pages(struct mm_proc *p, struct mm_region *r, vaddr_t from, vaddr_t to)
+/* Unmap every present page of r in [from, to); private frames are freed.
+ * 0, or -ERR_SRCH if p died meanwhile (another of its threads exited):
+ * the unmapping stops there, and p's exit report frees what is left. */
+int region_unmap_pages(struct mm_proc *p, struct mm_region *r, vaddr_t from, vaddr_t to)
 {
-	for_each_present(p, r, from, to, unmap_one, 0);
+	return r->backend->for_each_present(p, r, from, to, unmap_one, 0);
 }
 
-/* Give r the rights of prot, and every page of it already present. */
-void region_protect(struct mm_proc *p, struct mm_region *r, unsigned prot)
+/* Give r the rights of prot, and every page of it already present.
+ * 0, or -ERR_SRCH if p died meanwhile. */
+int region_protect(struct mm_proc *p, struct mm_region *r, unsigned prot)
 {
 	r->prot = prot;
-	for_each_present(p, r, r->start, r->end, protect_one, mm_rights(prot));
+	return r->backend->for_each_present(p, r, r->start, r->end, protect_one, mm_rights(prot));
+}
+
+/* Reclaim's entry: ask r's backend to give up the present page at va.
+ * 0 (it is gone; the next touch fills it again), -ERR_NOENT (not
+ * present), or the backend's refusal (-ERR_BUSY, -ERR_NOSYS). */
+int region_evict_page(struct mm_proc *p, struct mm_region *r, vaddr_t va)
+{
+	int err = r->backend->for_each_present(p, r, va, va + PAGE_SIZE, evict_one, 0);
+	return err == 1 ? 0 : err == 0 ? -ERR_NOENT : err;
 }
 
 void region_remove(struct mm_proc *p, struct mm_region *r)
@@ -130,8 +134,7 @@ void region_remove(struct mm_proc *p, struct mm_region *r)
 		link = &(*link)->next;
 	if (*link)
 		*link = r->next;
-	if (r->shm)
-		shm_put(r->shm);
+	r->backend->detach(p, r);
 	slab_free(region_cache, r);
 }
 

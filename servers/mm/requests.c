@@ -112,7 +112,9 @@ int mm_handle_sbrk(const struct ipc_msg *req, const struct ipc_from *from, struc
 		if (err < 0)
 			return reply_with(reply, err);
 	} else if (heap && new_end < old_end) {
-		region_unmap_pages(p, heap, new_end, old_end);
+		int err = region_unmap_pages(p, heap, new_end, old_end);
+		if (err < 0)
+			return reply_with(reply, err);  /* exiting */
 	}
 	if (heap) {
 		heap->end = new_end > heap->start ? new_end : heap->start;
@@ -148,7 +150,8 @@ int mm_handle_mmap(const struct ipc_msg *req, const struct ipc_from *from, struc
 			shm_put(shm);
 		return reply_with(reply, err);
 	}
-	r->shm = shm;
+	if (shm)
+		shm_attach(shm, r);
 	p->mmap_next = end + PAGE_SIZE;         /* an unmapped page between regions */
 	reply->w[0] = start;
 	return reply_with(reply, 0);
@@ -173,7 +176,9 @@ int mm_handle_munmap(const struct ipc_msg *req, const struct ipc_from *from, str
 	struct mm_region *r = mmap_region(p, req->w[0], req->w[1]);
 	if (!r)
 		return reply_with(reply, -ERR_INVAL);
-	region_unmap_pages(p, r, r->start, r->end);
+	int err = region_unmap_pages(p, r, r->start, r->end);
+	if (err < 0)
+		return reply_with(reply, err);  /* it is exiting: the exit report frees it all */
 	region_remove(p, r);
 	return reply_with(reply, 0);
 }
@@ -187,8 +192,7 @@ int mm_handle_mprotect(const struct ipc_msg *req, const struct ipc_from *from, s
 	struct mm_region *r = mmap_region(p, req->w[0], req->w[1]);
 	if (!r || (prot & ~(uint64_t)MM_PROT_ALL))
 		return reply_with(reply, -ERR_INVAL);
-	region_protect(p, r, (unsigned)prot);
-	return reply_with(reply, 0);
+	return reply_with(reply, region_protect(p, r, (unsigned)prot));
 }
 
 int mm_handle_stat(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply)
