@@ -63,7 +63,6 @@ struct mm_proc {
 	pfn_t root;
 	struct mm_region *regions;
 	vaddr_t brk_start, brk;     /* heap region is [brk_start, round_up(brk)) */
-	vaddr_t mmap_next;          /* where the next MM_MMAP region goes */
 	uint32_t frames;            /* head of the frame list (pfn, PAGE_LINK_NONE) */
 	uint64_t resident;          /* private pages mapped */
 	uint64_t faults;            /* minor faults served */
@@ -86,6 +85,7 @@ void mm_proc_own(struct mm_proc *p, pfn_t pfn, enum page_use use, vaddr_t va);
 void mm_proc_disown(struct mm_proc *p, pfn_t pfn);
 void mm_proc_release(struct mm_proc *p);
 int mm_proc_map(struct mm_proc *p, vaddr_t va, pfn_t pfn, unsigned prot);
+int mm_proc_prune(struct mm_proc *p, vaddr_t from, vaddr_t to);
 uint64_t mm_rights(unsigned prot);
 
 /* region.c */
@@ -94,6 +94,7 @@ struct mm_region *region_find(struct mm_proc *p, vaddr_t va);
 struct mm_region *region_of_kind(struct mm_proc *p, enum region_kind kind);
 int region_add(struct mm_proc *p, vaddr_t start, vaddr_t end, unsigned prot,
 	       enum region_kind kind, struct mm_region **out);
+vaddr_t region_find_gap(struct mm_proc *p, uint64_t len, vaddr_t lo, vaddr_t hi);
 bool region_range_free(struct mm_proc *p, vaddr_t start, vaddr_t end, const struct mm_region *except);
 int region_unmap_pages(struct mm_proc *p, struct mm_region *r, vaddr_t from, vaddr_t to);
 int region_protect(struct mm_proc *p, struct mm_region *r, unsigned prot);

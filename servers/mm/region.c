@@ -4,7 +4,10 @@
  *
  * A sorted singly linked list per process (a handful of regions each: the
  * program's segments, heap, stack, and MM_MMAP regions). Regions never
- * overlap; region_add refuses one that would. A region says nothing about
+ * overlap; region_add refuses one that would. MM_MMAP places a region in
+ * the first gap big enough (region_find_gap: first fit, an unmapped page
+ * kept on each side), so address ranges given back by MM_MUNMAP are used
+ * again, and the page tables that mapped them with them. A region says nothing about
  * which of its pages are present: the kernel's page tables know that, and
  * the server learns it from faults (fill) and from SYS_MM_UNMAP (which
  * returns the frame, if there was one).
@@ -61,6 +64,22 @@ bool region_range_free(struct mm_proc *p, vaddr_t start, vaddr_t end, const stru
 	return true;
 }
 
+/* The lowest start in [lo, hi) of len bytes (page multiple) with an
+ * unmapped page between it and every region on either side: first fit
+ * over the sorted list. 0 if there is no such gap. */
+vaddr_t region_find_gap(struct mm_proc *p, uint64_t len, vaddr_t lo, vaddr_t hi)
+{
+	vaddr_t start = lo;
+	for (struct mm_region *r = p->regions; r; r = r->next) {
+		if (r->end + PAGE_SIZE <= start)
+			continue;               /* wholly below, with its gap page */
+		if (start + len + PAGE_SIZE <= r->start)
+			break;                  /* fits before r, a gap page to spare */
+		start = r->end + PAGE_SIZE;
+	}
+	return start >= lo && start <= hi && len <= hi - start ? start : 0;
+}
+
 int region_add(struct mm_proc *p, vaddr_t start, vaddr_t end, unsigned prot,
 	       enum region_kind kind, struct mm_region **out)
 {
@@ -102,12 +121,14 @@ static int evict_one(struct mm_proc *p, struct mm_region *r, vaddr_t va, pfn_t p
 	return err ? err : 1;
 }
 
-/* Unmap every present page of r in [from, to); private frames are freed.
- * 0, or -ERR_SRCH if p died meanwhile (another of its threads exited):
- * the unmapping stops there, and p's exit report frees what is left. */
+/* Unmap every present page of r in [from, to); private frames are freed,
+ * and so are the page tables left empty. 0, or -ERR_SRCH if p died
+ * meanwhile (another of its threads exited): the unmapping stops there,
+ * and p's exit report frees what is left. */
 int region_unmap_pages(struct mm_proc *p, struct mm_region *r, vaddr_t from, vaddr_t to)
 {
-	return r->backend->for_each_present(p, r, from, to, unmap_one, 0);
+	int err = r->backend->for_each_present(p, r, from, to, unmap_one, 0);
+	return err < 0 ? err : mm_proc_prune(p, from, to);
 }
 
 /* Give r the rights of prot, and every page of it already present.

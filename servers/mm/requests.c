@@ -18,7 +18,10 @@
 #include "mm_env.h"
 #include "kcall.h"
 
-#define MMAP_MAX (1ULL << 30)
+#define MMAP_MAX (1ULL << 30)      /* longest MM_MMAP region */
+/* MM_MMAP regions lie in [USER_MMAP_BASE, MMAP_TOP): up to the main
+ * stack's guard page. */
+#define MMAP_TOP (USER_STACK_TOP - MM_STACK_MAX - PAGE_SIZE)
 
 static int reply_with(struct ipc_msg *reply, int64_t tag)
 {
@@ -134,8 +137,9 @@ int mm_handle_mmap(const struct ipc_msg *req, const struct ipc_from *from, struc
 		return reply_with(reply, -ERR_SRCH);
 	if (len == 0 || len > MMAP_MAX || (prot & ~(uint64_t)MM_PROT_ALL) || (flags & ~(uint64_t)MM_MAP_SHARED))
 		return reply_with(reply, -ERR_INVAL);
-	vaddr_t start = p->mmap_next, end = start + page_round_up(len);
-	if (end > USER_STACK_TOP - MM_STACK_MAX - PAGE_SIZE)
+	vaddr_t start = region_find_gap(p, page_round_up(len), USER_MMAP_BASE, MMAP_TOP);
+	vaddr_t end = start + page_round_up(len);
+	if (!start)
 		return reply_with(reply, -ERR_NOMEM);
 	struct shm_obj *shm = NULL;
 	if (flags & MM_MAP_SHARED) {
@@ -152,7 +156,6 @@ int mm_handle_mmap(const struct ipc_msg *req, const struct ipc_from *from, struc
 	}
 	if (shm)
 		shm_attach(shm, r);
-	p->mmap_next = end + PAGE_SIZE;         /* an unmapped page between regions */
 	reply->w[0] = start;
 	return reply_with(reply, 0);
 }

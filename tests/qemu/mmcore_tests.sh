@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# mmcore_tests.sh - QEMU system tests of the memory server's core: address
+# reuse and page-table freeing, stack guard pages, processes that vanish
+# mid-request, requests without a reply, the heap's start (sourced by
+# tests/qemu/run.sh, after lib.sh and mm_tests.sh, whose helpers
+# init_finished, exited_with and killed_for they use).
+
+t_mmap_churn_reuses_addresses_and_keeps_page_tables_few() {
+	boot mm "init:mmap_churn" mmap_churn
+	expect '^mmap_churn: 5000 cycles: page tables before [0-9]+, at most [0-9]+, after [0-9]+$'
+	expect '^mmap_churn: PASS$'
+	exited_with mmap_churn 0
+	init_finished
+}
+
+t_mmap_churn_completes_in_16M_of_memory() {
+	boot --mem 16M mm "init:mmap_churn" mmap_churn
+	expect '^mmap_churn: PASS$'
+	expect_not '^kill: '
+	exited_with mmap_churn 0
+	init_finished
+}
