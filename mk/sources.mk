@@ -4,7 +4,7 @@ BOOT_SRCS   := boot/entry.S
 ARCH_SRCS   := kernel/arch/x86_64/entry.S kernel/arch/x86_64/gdt.c kernel/arch/x86_64/idt.c \
                kernel/arch/x86_64/trap.c kernel/arch/x86_64/serial.c kernel/arch/x86_64/timer.c \
                kernel/arch/x86_64/fpu.c kernel/arch/x86_64/paging.c kernel/arch/x86_64/power.c \
-               kernel/arch/x86_64/syscall_arch.c
+               kernel/arch/x86_64/syscall_arch.c kernel/arch/x86_64/pagetable.c
 KERNEL_SRCS := kernel/main.c kernel/console.c kernel/lib.c kernel/bootinfo.c \
                kernel/bootopt.c kernel/bootmem.c kernel/vm.c kernel/proc.c \
                kernel/sched.c kernel/spawn.c kernel/fault.c kernel/syscall.c kernel/ipc.c \
