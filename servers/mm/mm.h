@@ -86,6 +86,7 @@ void mm_proc_disown(struct mm_proc *p, pfn_t pfn);
 void mm_proc_release(struct mm_proc *p);
 int mm_proc_map(struct mm_proc *p, vaddr_t va, pfn_t pfn, unsigned prot);
 int mm_proc_prune(struct mm_proc *p, vaddr_t from, vaddr_t to);
+void mm_proc_count_spares(uint64_t *free);
 uint64_t mm_rights(unsigned prot);
 
 /* region.c */

@@ -12,6 +12,8 @@
  * mm_proc_map() is the one way a frame gets mapped into a process: it
  * hands the kernel three spare frames for page tables it may need, and
  * takes ownership of those the kernel used (SYS_MM_MAP reports how many).
+ * The spares in hand belong to nobody; MM_STAT counts them as free
+ * (mm_proc_count_spares), or the free count would move with them.
  * mm_proc_prune() is the way back: after pages are unmapped it has the
  * kernel unlink the page tables left empty (SYS_MM_PRUNE) and frees them,
  * so map/unmap churn does not pile up tables until exit. A kernel without
@@ -24,6 +26,7 @@
 #include "slab.h"
 #include "mm_env.h"
 #include "kcall.h"
+#include "zone.h"
 
 static struct slab_cache *proc_cache;
 static struct mm_proc *procs;
@@ -134,6 +137,15 @@ void mm_proc_release(struct mm_proc *p)
 		mm_proc_disown(p, pfn);
 		buddy_free(pfn, 0);
 	}
+}
+
+/* The spares in hand, counted per zone into free[MM_NR_ZONES]: they are
+ * nobody's until the kernel uses one, so MM_STAT counts them as free. */
+void mm_proc_count_spares(uint64_t *free)
+{
+	for (int i = 0; i < MM_MAP_SPARES; i++)
+		if (spares[i] != PFN_NONE)
+			free[pfn_zone(spares[i])]++;
 }
 
 static bool refill_spares(void)

@@ -206,6 +206,7 @@ int mm_handle_stat(const struct ipc_msg *req, const struct ipc_from *from, struc
 		reply->w[z] = mm_zones[z].free_pages;
 		managed += mm_zones[z].managed_pages;
 	}
+	mm_proc_count_spares(&reply->w[0]);     /* free too: nobody's yet */
 	reply->w[3] = managed;
 	reply->w[4] = (uint64_t)mm_proc_count();
 	return reply_with(reply, 0);

@@ -20,3 +20,20 @@ t_mmap_churn_completes_in_16M_of_memory() {
 	exited_with mmap_churn 0
 	init_finished
 }
+
+t_free_count_includes_the_spare_page_table_frames() {
+	boot mm "init:stat_spares hello" stat_spares hello
+	expect '^stat_spares: free pages before [0-9]+, after [0-9]+$'
+	expect '^stat_spares: PASS$'
+	exited_with stat_spares 0
+	exited_with hello 0
+	init_finished
+}
+
+t_munmap_frees_the_page_tables_it_left_empty() {
+	boot mm "init:mmap_churn+prune" mmap_churn
+	expect '^mmap_churn: 5000 cycles: page tables before ([0-9]+), at most [0-9]+, after [0-9]+$'
+	expect '^mmap_churn: PASS$'
+	exited_with 'mmap_churn prune' 0
+	init_finished
+}
