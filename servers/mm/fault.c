@@ -44,8 +44,7 @@ static const char *access_name(uint64_t bits)
 /* Why an access to addr, in no region, is illegal. */
 static const char *outside_regions(struct mm_proc *p, vaddr_t addr)
 {
-	const struct mm_region *stack = region_of_kind(p, REGION_STACK);
-	if (stack && addr < stack->start && addr >= stack->start - PAGE_SIZE)
+	if (region_guarded_by(p, addr))
 		return "stack overflow into the guard page";
 	return "unmapped address";
 }

@@ -31,7 +31,7 @@ enum region_kind {
 	REGION_ELF,     /* program segment: file bytes, then zeros */
 	REGION_HEAP,    /* grows with MM_SBRK; zero-filled */
 	REGION_STACK,   /* MM_STACK_MAX below USER_STACK_TOP; guard page under it */
-	REGION_ANON,    /* MM_MMAP anonymous; zero-filled */
+	REGION_ANON,    /* MM_MMAP anonymous; zero-filled (MM_MAP_STACK: guarded) */
 	REGION_SHARED,  /* MM_MMAP shared: the pages of a shm object */
 };
 
@@ -43,6 +43,9 @@ struct mm_region {
 	vaddr_t start, end;         /* [start, end), page aligned */
 	unsigned prot;              /* MM_PROT_* */
 	enum region_kind kind;
+	bool guard;                 /* the page below start is its guard page
+				       (stacks): kept unmapped, and a fault
+				       there is a stack overflow */
 	const struct mm_backend *backend;   /* from kind, set by region_add */
 	struct mm_proc *proc;       /* the process whose region this is */
 	paddr_t file_pa;            /* REGION_ELF: physical address of the file bytes */
@@ -96,6 +99,7 @@ struct mm_region *region_of_kind(struct mm_proc *p, enum region_kind kind);
 int region_add(struct mm_proc *p, vaddr_t start, vaddr_t end, unsigned prot,
 	       enum region_kind kind, struct mm_region **out);
 vaddr_t region_find_gap(struct mm_proc *p, uint64_t len, vaddr_t lo, vaddr_t hi);
+struct mm_region *region_guarded_by(struct mm_proc *p, vaddr_t addr);
 bool region_range_free(struct mm_proc *p, vaddr_t start, vaddr_t end, const struct mm_region *except);
 int region_unmap_pages(struct mm_proc *p, struct mm_region *r, vaddr_t from, vaddr_t to);
 int region_protect(struct mm_proc *p, struct mm_region *r, unsigned prot);

@@ -7,7 +7,10 @@
  * overlap; region_add refuses one that would. MM_MMAP places a region in
  * the first gap big enough (region_find_gap: first fit, an unmapped page
  * kept on each side), so address ranges given back by MM_MUNMAP are used
- * again, and the page tables that mapped them with them. A region says nothing about
+ * again, and the page tables that mapped them with them. A stack region
+ * (the main stack, MM_MAP_STACK) is guarded: the page just below it
+ * belongs to no region, no other region may take it, and a fault there
+ * is reported as a stack overflow (fault.c). A region says nothing about
  * which of its pages are present: the kernel's page tables know that, and
  * the server learns it from faults (fill) and from SYS_MM_UNMAP (which
  * returns the frame, if there was one).
@@ -55,13 +58,26 @@ struct mm_region *region_of_kind(struct mm_proc *p, enum region_kind kind)
 	return NULL;
 }
 
-/* No region but `except` meets [start, end). */
+/* The lowest address r occupies: its guard page counts. */
+static vaddr_t region_low(const struct mm_region *r)
+{
+	return r->guard ? r->start - PAGE_SIZE : r->start;
+}
+
+/* No region but `except`, nor its guard page, meets [start, end). */
 bool region_range_free(struct mm_proc *p, vaddr_t start, vaddr_t end, const struct mm_region *except)
 {
 	for (struct mm_region *r = p->regions; r; r = r->next)
-		if (r != except && r->start < end && start < r->end)
+		if (r != except && region_low(r) < end && start < r->end)
 			return false;
 	return true;
+}
+
+/* The guarded region whose guard page holds addr, or NULL. */
+struct mm_region *region_guarded_by(struct mm_proc *p, vaddr_t addr)
+{
+	struct mm_region *r = region_find(p, addr + PAGE_SIZE);
+	return r && r->guard && addr < r->start ? r : NULL;
 }
 
 /* The lowest start in [lo, hi) of len bytes (page multiple) with an
@@ -73,7 +89,7 @@ vaddr_t region_find_gap(struct mm_proc *p, uint64_t len, vaddr_t lo, vaddr_t hi)
 	for (struct mm_region *r = p->regions; r; r = r->next) {
 		if (r->end + PAGE_SIZE <= start)
 			continue;               /* wholly below, with its gap page */
-		if (start + len + PAGE_SIZE <= r->start)
+		if (start + len + PAGE_SIZE <= region_low(r))
 			break;                  /* fits before r, a gap page to spare */
 		start = r->end + PAGE_SIZE;
 	}

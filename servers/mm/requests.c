@@ -135,7 +135,9 @@ int mm_handle_mmap(const struct ipc_msg *req, const struct ipc_from *from, struc
 	uint64_t len = req->w[0], prot = req->w[1], flags = req->w[2], key = req->w[3];
 	if (!p)
 		return reply_with(reply, -ERR_SRCH);
-	if (len == 0 || len > MMAP_MAX || (prot & ~(uint64_t)MM_PROT_ALL) || (flags & ~(uint64_t)MM_MAP_SHARED))
+	if (len == 0 || len > MMAP_MAX || (prot & ~(uint64_t)MM_PROT_ALL) ||
+	    (flags & ~(uint64_t)(MM_MAP_SHARED | MM_MAP_STACK)) ||
+	    (flags & (MM_MAP_SHARED | MM_MAP_STACK)) == (MM_MAP_SHARED | MM_MAP_STACK))
 		return reply_with(reply, -ERR_INVAL);
 	vaddr_t start = region_find_gap(p, page_round_up(len), USER_MMAP_BASE, MMAP_TOP);
 	vaddr_t end = start + page_round_up(len);
@@ -156,6 +158,7 @@ int mm_handle_mmap(const struct ipc_msg *req, const struct ipc_from *from, struc
 	}
 	if (shm)
 		shm_attach(shm, r);
+	r->guard = flags & MM_MAP_STACK;
 	reply->w[0] = start;
 	return reply_with(reply, 0);
 }

@@ -37,3 +37,13 @@ t_munmap_frees_the_page_tables_it_left_empty() {
 	exited_with 'mmap_churn prune' 0
 	init_finished
 }
+
+t_mm_map_stack_overflow_by_one_page_is_killed_at_its_guard_page() {
+	boot mm "init:mmap_stack hello" mmap_stack hello
+	expect '^mmap_stack: 4 pages work, overflowing to 0x[0-9a-f]+$'
+	local guard
+	guard=$(sed -nE 's/^mmap_stack: 4 pages work, overflowing to (0x[0-9a-f]+)$/\1/p' "$LOG")
+	killed_for mmap_stack write "${guard:-none}" 'stack overflow into the guard page'
+	exited_with hello 0
+	init_finished
+}
