@@ -2,9 +2,11 @@
  * thread.c - starting and ending threads.
  *
  * Every thread gets its own stack mapping from the memory server,
- * mm_mmap(size rounded up to pages, read-write, MM_MAP_ANON), away from
- * the heap. (The memory server's MM_MAP_STACK, a mapping with an unmapped
- * guard page below it, is to replace MM_MAP_ANON here once mm has it.)
+ * mm_mmap(size rounded up to pages, read-write, MM_MAP_STACK): anonymous
+ * pages with an unmapped guard page just below them that no other region
+ * may take, so a thread that overflows its stack is killed with "stack
+ * overflow into the guard page" instead of writing over whatever lies
+ * below (the heap, another thread's stack), as the main stack is.
  * The top of the stack holds a struct thread_stack: what to run (fn,
  * arg), where the mapping is, and a `done` flag. The new thread starts in
  * thread_trampoline on the stack just below it, calls fn(arg), and ends
@@ -73,7 +75,7 @@ int thread_start(void (*fn)(void *), void *arg, size_t stack_size)
 	rlock_acquire(&stacks_lock);
 	reap_stacks();
 	rlock_release(&stacks_lock);
-	uint8_t *base = mm_mmap(len, MM_PROT_READ | MM_PROT_WRITE, MM_MAP_ANON, 0);
+	uint8_t *base = mm_mmap(len, MM_PROT_READ | MM_PROT_WRITE, MM_MAP_STACK, 0);
 	if (!base)
 		return -ERR_NOMEM;
 	uintptr_t top = ((uintptr_t)(base + len) - sizeof(struct thread_stack)) & ~(uintptr_t)15;

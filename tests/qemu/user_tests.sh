@@ -94,3 +94,17 @@ t_stacks_of_ended_threads_are_unmapped_by_the_next_thread_start() {
 	exited_with thread_reap 0
 	init_finished
 }
+
+# Thread stacks are MM_MAP_STACK mappings with a guard page below: a thread
+# recursing 9 KiB past its 16 KiB stack is killed at the guard page before
+# it writes anything below (the main thread saw the heap data intact while
+# the thread went down), and the next program runs.
+t_thread_stack_overflow_is_killed_at_its_guard_page() {
+	boot mm "init:thread_overflow hello" thread_overflow hello
+	expect '^thread_overflow: 65536 bytes of heap data in place$'
+	expect '^thread_overflow: heap data intact with the thread at depth 1[0-9]$'
+	killed_for thread_overflow write '0x[0-9a-f]+' 'stack overflow into the guard page'
+	expect_not '^thread_overflow: (FAIL|PASS)'
+	exited_with hello 0
+	init_finished
+}

@@ -39,7 +39,8 @@ __attribute__((noreturn)) void sys_exit(int status);
 
 /* ---- threads (thread.c) ---- */
 /* Start fn(arg) on a new thread with a stack of stack_size bytes (rounded
- * up to pages) mapped from the memory server. Returns the thread id or
+ * up to pages) mapped from the memory server (MM_MAP_STACK: an overflow
+ * is killed at the guard page below it). Returns the thread id or
  * -ERR_x. Returning from fn, or thread_exit, ends the thread; its stack
  * is unmapped by the next thread_start. */
 int thread_start(void (*fn)(void *), void *arg, size_t stack_size);
