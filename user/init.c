@@ -67,6 +67,11 @@ static void run_shell(void)
 /* How long init waits for a foreground command's process tree to end. */
 #define TREE_WAIT_TICKS (3 * PAGODA_TICK_HZ)
 
+static uint64_t free_pages_of(const struct mm_stat *s)
+{
+	return s->free_pages[0] + s->free_pages[1] + s->free_pages[2];
+}
+
 /* Waits, yielding, until the memory server counts no more processes than
  * `procs` (what it counted before the spawn: the command and everything
  * it started have ended), for at most TREE_WAIT_TICKS. Returns the free
@@ -84,7 +89,7 @@ static uint64_t free_pages_when_tree_ended(uint64_t procs, int *left)
 		sys_yield();
 	}
 	*left = s.nprocs > procs ? (int)(s.nprocs - procs) : 0;
-	return s.free_pages[0] + s.free_pages[1] + s.free_pages[2];
+	return free_pages_of(&s);
 }
 
 static void run_foreground(const char *words)
@@ -98,21 +103,18 @@ static void run_foreground(const char *words)
 		return;
 	}
 	int err = mm_wait(pid, &status);
-	uint64_t after = 0;
-	if (err >= 0 && nbg == 0)
-		after = free_pages_when_tree_ended(before.nprocs, &left);
 	if (err < 0) {
 		printf("init: waiting for '%s' failed: %s\n", words, pagoda_strerror(err));
 		return;
 	}
-	uint64_t free_before = before.free_pages[0] + before.free_pages[1] + before.free_pages[2];
+	uint64_t after = nbg == 0 ? free_pages_when_tree_ended(before.nprocs, &left) : 0;
 	printf("init: %s exited with status %d\n", words, status);
 	if (nbg > 0)
 		printf("init: (free-frame check for '%s' skipped: %d background programs)\n",
 		       words, nbg);
-	else if (after < free_before)
+	else if (after < free_pages_of(&before))
 		printf("init: LEAK: '%s' kept %llu frames%s\n", words,
-		       (unsigned long long)(free_before - after),
+		       (unsigned long long)(free_pages_of(&before) - after),
 		       left ? " (processes it started still run)" : "");
 	if (left)
 		printf("init: '%s' left %d processes running after %d s\n", words, left,
