@@ -8,13 +8,14 @@
  *
  * The heap (_sbrk) is in sbrk.c: the memory server serves it. newlib's
  * malloc brackets every change of the heap with __malloc_lock and
- * __malloc_unlock (recursive: malloc may call itself through sbrk's
- * error path and realloc calls malloc); here they take one rlock, so the
+ * __malloc_unlock (nested: realloc and memalign call malloc with the
+ * lock held, so it must be recursive); here they take one rlock, so the
  * threads of a process can share the heap. They are defined in this
  * file, which every program links, so that the linker never takes
  * newlib's empty ones (mlock.o) instead. Only the heap is locked: stdio
  * streams are not (newlib's own stdio locks are empty in this build), so
- * threads should not print to the same stream at the same time.
+ * threads should not print to the same stream at the same time, and
+ * errno (newlib's one _reent) is shared by all threads of a process.
  */
 #include <errno.h>
 #include <malloc.h>
