@@ -25,6 +25,9 @@
 #define KSTACK_SIZE    16384
 #define PROC_NAME_MAX  32
 #define PROC_ALLOW_MAX 8
+/* Pids count up from 1 (proc.c) and are ints: a system call's 64-bit pid
+ * argument above PID_MAX names no process. */
+#define PID_MAX        INT32_MAX
 
 enum proc_state { PROC_FREE, PROC_ALIVE, PROC_ZOMBIE };
 enum thread_state { THREAD_FREE, THREAD_RUNNABLE, THREAD_RUNNING, THREAD_BLOCKED };

@@ -37,7 +37,7 @@ static void refill(struct frame_supply *s)
 		s->frames[i] = s->frames[s->used + i];
 	s->count = keep;
 	s->used = 0;
-	while (s->count < 3)
+	while (s->count < MM_MAP_SPARES)
 		s->frames[s->count++] = bootmem_alloc();
 }
 
@@ -46,12 +46,12 @@ static paddr_t map_page(paddr_t root, vaddr_t va, unsigned rights, struct frame_
 {
 	paddr_t pa = vm_translate(root, va, 0);
 	if (pa != PADDR_NONE) {
-		vm_protect_add(root, va, rights);
+		pt_protect_add(root, va, rights);
 		return pa;
 	}
 	refill(s);
 	pa = bootmem_alloc();
-	if (vm_map(root, va, pa, rights, s) < 0)
+	if (pt_map(root, va, pa, rights, s) < 0)
 		panic("spawn: cannot map %#lx", va);
 	return pa;
 }
@@ -80,7 +80,7 @@ static struct proc *load_module(const struct boot_module *m, unsigned flags, str
 		return NULL;
 	}
 	paddr_t root = bootmem_alloc();
-	vm_space_init(root);
+	pt_space_init(root);
 	struct proc *p = proc_create(m->name, root, flags);
 	for (int i = 0; i < img.nsegs; i++)
 		load_segment(root, file, &img.segs[i], s);
@@ -97,7 +97,7 @@ static void map_phys_window(paddr_t root, paddr_t top, struct frame_supply *s)
 	const uint64_t big = 2ULL << 20;
 	for (paddr_t pa = 0; pa < top; pa += big) {
 		refill(s);
-		vm_map_2m(root, MM_PHYS_WINDOW + pa, pa, VM_READ | VM_WRITE, s);
+		pt_map_2m(root, MM_PHYS_WINDOW + pa, pa, VM_READ | VM_WRITE, s);
 	}
 }
 
@@ -105,7 +105,7 @@ static void add_reserved(struct mm_boot_info *bi, paddr_t start, paddr_t end)
 {
 	if (bi->nreserved == MM_BOOT_RESERVED)
 		panic("spawn: more than %d reserved ranges for the memory server", MM_BOOT_RESERVED);
-	bi->reserved[bi->nreserved++] = (struct mm_boot_range){ start, end - start, 2, 0 };
+	bi->reserved[bi->nreserved++] = (struct mm_boot_range){ start, end - start, MM_RANGE_RESERVED, 0 };
 }
 
 static void fill_boot_info(struct mm_boot_info *bi, const struct boot_info *info,
@@ -155,7 +155,7 @@ struct proc *spawn_memory_server(const struct boot_info *info, paddr_t kernel_st
 	map_phys_window(p->root, window, &s);
 	for (int i = 0; i < 2; i++) {
 		refill(&s);
-		vm_map(p->root, MM_BOOT_INFO_VA + (vaddr_t)i * PAGE_SIZE, info_pages[i], VM_READ, &s);
+		pt_map(p->root, MM_BOOT_INFO_VA + (vaddr_t)i * PAGE_SIZE, info_pages[i], VM_READ, &s);
 	}
 	/* Last: every bootmem frame is taken by now and can be listed. The
 	 * two info pages are contiguous in the physmap only if the frames

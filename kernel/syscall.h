@@ -17,6 +17,8 @@ int64_t sys_mm_map(struct trapframe *tf);
 int64_t sys_mm_unmap(struct trapframe *tf);
 int64_t sys_mm_protect(struct trapframe *tf);
 int64_t sys_mm_accessed(struct trapframe *tf);
+int64_t sys_mm_lookup(struct trapframe *tf);
+int64_t sys_mm_prune(struct trapframe *tf);
 int64_t sys_mm_copy(struct trapframe *tf);
 int64_t sys_mm_kill(struct trapframe *tf);
 int64_t sys_mm_proc_destroy(struct trapframe *tf);

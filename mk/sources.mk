@@ -4,7 +4,7 @@ BOOT_SRCS   := boot/entry.S
 ARCH_SRCS   := kernel/arch/x86_64/entry.S kernel/arch/x86_64/gdt.c kernel/arch/x86_64/idt.c \
                kernel/arch/x86_64/trap.c kernel/arch/x86_64/serial.c kernel/arch/x86_64/timer.c \
                kernel/arch/x86_64/fpu.c kernel/arch/x86_64/paging.c kernel/arch/x86_64/power.c \
-               kernel/arch/x86_64/syscall_arch.c
+               kernel/arch/x86_64/syscall_arch.c kernel/arch/x86_64/pagetable.c
 KERNEL_SRCS := kernel/main.c kernel/console.c kernel/lib.c kernel/bootinfo.c \
                kernel/bootopt.c kernel/bootmem.c kernel/vm.c kernel/proc.c \
                kernel/sched.c kernel/spawn.c kernel/fault.c kernel/syscall.c kernel/ipc.c \
@@ -16,11 +16,12 @@ KERNEL_SRCS := kernel/main.c kernel/console.c kernel/lib.c kernel/bootinfo.c \
 LIB_SRCS    := lib/elf.c lib/ustack.c lib/format.c
 
 LIBSYS_SRCS := libsys/src/crt0.S libsys/src/syscall.c libsys/src/newlib_glue.c libsys/src/ipc.c \
-               libsys/src/mmclient.c libsys/src/sbrk.c libsys/src/thread.c
+               libsys/src/mmclient.c libsys/src/sbrk.c libsys/src/thread.c libsys/src/rlock.c
 
 # The memory server: its allocators (host-tested too) and its server code.
 MM_SRCS     := servers/mm/main.c servers/mm/env.c servers/mm/proc.c servers/mm/region.c \
                servers/mm/fault.c servers/mm/spawn.c servers/mm/requests.c servers/mm/shm.c \
+               servers/mm/backend_anon.c servers/mm/backend_elf.c servers/mm/backend_shm.c \
                servers/mm/zone.c servers/mm/buddy.c servers/mm/slab.c servers/mm/slab_debug.c \
                servers/mm/kmalloc.c servers/mm/kcall.c lib/elf.c lib/ustack.c
 
@@ -29,4 +30,6 @@ USER_PROGS  := init hello sh memstat touch
 TEST_PROGS  := fault_null fault_write_code fault_hlt fault_cli fault_kernel_jump \
                badsys spin fault_unmapped heap_faults stack_grow stack_overflow mmap_anon \
                shm_writer shm_reader ipc_ping ipc_pong ipc_forbidden notify_test threads \
-               hostile bench bench_echo spawn_untouched
+               hostile bench bench_echo spawn_untouched \
+               mmap_churn stat_spares mmap_stack \
+               exit_with printf_c99 spawn_orphan malloc_threads thread_reap thread_overflow

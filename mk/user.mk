@@ -19,7 +19,11 @@ USER_ONLY_CHECK = if grep -q 'kernel/' $(@:.o=.d); then \
 	echo "error: $< includes a kernel header: $$(grep -o 'kernel/[^ ]*' $(@:.o=.d) | head -1)"; \
 	rm -f $@; exit 1; fi
 
-$(B)/libsys/%.c.o: libsys/%.c | $(NEWLIB_LIBC)
+# Every object depends on newlib's libc.a, not only its source: newlib's
+# headers (newlib.h, inttypes.h) change with its configuration, and the
+# compiler's .d files leave out system headers, so a rebuilt newlib
+# (mk/newlib.mk) recompiles everything built against it.
+$(B)/libsys/%.c.o: libsys/%.c $(NEWLIB_LIBC)
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	$(V)$(CC) $(UCFLAGS) -MMD -MP -c $< -o $@
@@ -29,13 +33,13 @@ $(LIBSYS_A): $(LIBSYS_OBJS)
 	@mkdir -p $(@D)
 	$(V)rm -f $@ && ar rcs $@ $^
 
-$(B)/user/%.o: user/%.c | $(NEWLIB_LIBC)
+$(B)/user/%.o: user/%.c $(NEWLIB_LIBC)
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	$(V)$(CC) $(UCFLAGS) -MMD -MP -c $< -o $@
 	$(V)$(USER_ONLY_CHECK)
 
-$(B)/user/%.o: tests/progs/%.c | $(NEWLIB_LIBC)
+$(B)/user/%.o: tests/progs/%.c $(NEWLIB_LIBC)
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	$(V)$(CC) $(UCFLAGS) -MMD -MP -c $< -o $@
@@ -48,7 +52,7 @@ $(B)/user/%.elf: $(B)/user/%.o $(CRT0) $(LIBSYS_A) $(NEWLIB_LIBC)
 
 # The memory server links like a program, with its own _sbrk (env.c).
 MM_OBJS := $(patsubst %.c,$(B)/mm/%.o,$(MM_SRCS))
-$(B)/mm/%.o: %.c | $(NEWLIB_LIBC)
+$(B)/mm/%.o: %.c $(NEWLIB_LIBC)
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	$(V)$(CC) $(UCFLAGS) -Iservers/mm -Ilib -MMD -MP -c $< -o $@

@@ -9,17 +9,24 @@
  *   &spin+A       the same, in the background: init starts the next
  *                 command without waiting for this one
  *
- * For each foreground command init reads the free-frame count right before
- * mm_spawn and right after mm_wait, and reports
+ * For each foreground command init reads the free-frame count and the
+ * memory server's process count (MM_STAT) right before mm_spawn. After
+ * mm_wait it waits, yielding, until the process count is back where it
+ * was, so that programs the command started and left running (orphans,
+ * which init cannot wait for) have ended too, but at most 3 seconds; then
+ * it reads the free frames again and reports
  *
  *   init: <command words> exited with status <S>
  *   init: LEAK: '<command words>' kept <N> frames      (only if fewer free)
+ *   init: '<command words>' left <K> processes running after 3 s   (if so)
  *
- * Between the two readings init does nothing that could take memory (no
- * printf, no malloc): the command line is prepared before. While a
- * background command may still be running its frames would look like a
- * leak, so the check is then skipped (and said so). At the end init waits
- * for every child, prints "init: all programs finished" and powers off.
+ * (the LEAK line then says "(processes it started still run)": their
+ * frames are counted as kept). Between the two readings init does nothing
+ * that could take memory (no printf, no malloc): the command line is
+ * prepared before. While a background command may still be running its
+ * frames would look like a leak, so the check is then skipped (and said
+ * so). At the end init waits for every child, prints "init: all programs
+ * finished" and powers off.
  */
 #include <stdio.h>
 #include <string.h>
@@ -57,28 +64,61 @@ static void run_shell(void)
 	printf("init: sh exited with status %d\n", status);
 }
 
+/* How long init waits for a foreground command's process tree to end. */
+#define TREE_WAIT_TICKS (3 * PAGODA_TICK_HZ)
+
+static uint64_t free_pages_of(const struct mm_stat *s)
+{
+	return s->free_pages[0] + s->free_pages[1] + s->free_pages[2];
+}
+
+/* Waits, yielding, until the memory server counts no more processes than
+ * `procs` (what it counted before the spawn: the command and everything
+ * it started have ended), for at most TREE_WAIT_TICKS. Returns the free
+ * frames then (0 if MM_STAT fails); *left = processes still over the
+ * count. Takes no memory: no printf, no malloc. */
+static uint64_t free_pages_when_tree_ended(uint64_t procs, int *left)
+{
+	struct mm_stat s;
+	int64_t deadline = sys_uptime() + TREE_WAIT_TICKS;
+	for (;;) {
+		if (mm_stat(&s) < 0)
+			return 0;
+		if (s.nprocs <= procs || sys_uptime() >= deadline)
+			break;
+		sys_yield();
+	}
+	*left = s.nprocs > procs ? (int)(s.nprocs - procs) : 0;
+	return free_pages_of(&s);
+}
+
 static void run_foreground(const char *words)
 {
-	int status = 0;
-	uint64_t before = mm_free_pages();
+	int status = 0, left = 0;
+	struct mm_stat before = { 0 };
+	mm_stat(&before);
 	int pid = mm_spawn(words, 0);
 	if (pid < 0) {
 		printf("init: cannot run '%s': %s\n", words, pagoda_strerror(pid));
 		return;
 	}
 	int err = mm_wait(pid, &status);
-	uint64_t after = mm_free_pages();
 	if (err < 0) {
 		printf("init: waiting for '%s' failed: %s\n", words, pagoda_strerror(err));
 		return;
 	}
+	uint64_t after = nbg == 0 ? free_pages_when_tree_ended(before.nprocs, &left) : 0;
 	printf("init: %s exited with status %d\n", words, status);
 	if (nbg > 0)
 		printf("init: (free-frame check for '%s' skipped: %d background programs)\n",
 		       words, nbg);
-	else if (after < before)
-		printf("init: LEAK: '%s' kept %llu frames\n", words,
-		       (unsigned long long)(before - after));
+	else if (after < free_pages_of(&before))
+		printf("init: LEAK: '%s' kept %llu frames%s\n", words,
+		       (unsigned long long)(free_pages_of(&before) - after),
+		       left ? " (processes it started still run)" : "");
+	if (left)
+		printf("init: '%s' left %d processes running after %d s\n", words, left,
+		       TREE_WAIT_TICKS / PAGODA_TICK_HZ);
 }
 
 static void run_background(const char *words)
@@ -97,19 +137,28 @@ static void run_background(const char *words)
 	nbg++;
 }
 
+/* Takes pid's entry out of bg[], copying its words to out ("?" if pid is
+ * not there). The words are copied before the last entry moves into the
+ * freed slot: a pointer into bg[] would then name another program. */
+static void bg_take(int pid, char *out, size_t size)
+{
+	strlcpy(out, "?", size);
+	for (int i = 0; i < nbg; i++) {
+		if (bg[i].pid == pid) {
+			strlcpy(out, bg[i].words, size);
+			bg[i] = bg[--nbg];
+			return;
+		}
+	}
+}
+
 /* Reap every remaining child, naming the background ones. */
 static void wait_all(void)
 {
 	int status, pid;
 	while ((pid = mm_wait(-1, &status)) > 0) {
-		const char *words = "?";
-		for (int i = 0; i < nbg; i++) {
-			if (bg[i].pid == pid) {
-				words = bg[i].words;
-				bg[i] = bg[--nbg];
-				break;
-			}
-		}
+		char words[MM_ARGV_MAX];
+		bg_take(pid, words, sizeof words);
 		printf("init: %s exited with status %d\n", words, status);
 	}
 	if (pid != -ERR_SRCH)

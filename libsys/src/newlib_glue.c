@@ -6,9 +6,19 @@
  * stdio, malloc and exit call these functions. Files: only the console
  * exists for now (fd 0 reads it, 1 and 2 write it). Errors become newlib errno values.
  *
- * The heap (_sbrk) is in sbrk.c: the memory server serves it.
+ * The heap (_sbrk) is in sbrk.c: the memory server serves it. newlib's
+ * malloc brackets every change of the heap with __malloc_lock and
+ * __malloc_unlock (nested: realloc and memalign call malloc with the
+ * lock held, so it must be recursive); here they take one rlock, so the
+ * threads of a process can share the heap. They are defined in this
+ * file, which every program links, so that the linker never takes
+ * newlib's empty ones (mlock.o) instead. Only the heap is locked: stdio
+ * streams are not (newlib's own stdio locks are empty in this build), so
+ * threads should not print to the same stream at the same time, and
+ * errno (newlib's one _reent) is shared by all threads of a process.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -112,6 +122,20 @@ int _getpid(void);
 int _getpid(void)
 {
 	return (int)sys_getpid();
+}
+
+static struct rlock heap_lock = RLOCK_INIT;
+
+void __malloc_lock(struct _reent *r)
+{
+	(void)r;
+	rlock_acquire(&heap_lock);
+}
+
+void __malloc_unlock(struct _reent *r)
+{
+	(void)r;
+	rlock_release(&heap_lock);
 }
 
 /* newlib built for x86_64-elf calls the plain names (write, sbrk, ...);

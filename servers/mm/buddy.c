@@ -41,7 +41,10 @@
  * Debug (MM_DEBUG_PAGES when zone_init() runs): every block is filled with
  * MM_PAGE_POISON when it becomes free and checked when it is allocated, so
  * a write through a stale mapping or pointer to a freed frame is reported
- * with the frame number (the block is still handed out).
+ * with the frame number (the block is still handed out). A block handed
+ * out without MM_ZERO is then filled with a different byte,
+ * MM_PAGE_ALLOC_POISON, so a reader of memory nobody initialised sees that
+ * pattern rather than the previous owner's data (xv6 does both).
  *
  * Watermarks and fallback: a request names its highest acceptable zone
  * (mm_flags.h). Zones are tried from that one downwards; a zone serves the
@@ -202,6 +205,8 @@ static void prepare_block(struct zone *z, pfn_t pfn, unsigned order, mm_flags_t 
 		check_poison(pfn, order);
 	if (flags & MM_ZERO)
 		memset(pfn_to_virt(pfn), 0, PAGE_SIZE << order);
+	else if (poisoning)
+		memset(pfn_to_virt(pfn), MM_PAGE_ALLOC_POISON, PAGE_SIZE << order);
 }
 
 pfn_t buddy_alloc(unsigned order, mm_flags_t flags)

@@ -5,15 +5,25 @@
  * address, w1 = access bits, w2 = instruction pointer) and keeps the
  * faulting thread blocked until we reply. mm_handle_fault:
  *   1. finds the region holding the address; none means the access is
- *      illegal (NULL, a kernel address, the stack's guard page, or simply
+ *      illegal (NULL, a kernel address, a stack's guard page, or simply
  *      unmapped);
  *   2. checks the access against the region's rights (write to read-only,
  *      execute from non-executable);
- *   3. fills the page: a fresh zeroed frame (heap, stack, anonymous), the
+ *   3. asks the region's backend (backend.h) for a frame holding the page:
+ *      a fresh zeroed frame (anonymous: heap, stacks, MM_MMAP), the
  *      program's file bytes followed by zeros (ELF segments), or the shared
- *      object's frame (shared mappings); maps it; replies MM_FAULT_RESUME.
+ *      object's frame (shared mappings);
+ *   4. maps it (mm_proc_map); a frame of the process's own goes on its
+ *      frame list. Replies MM_FAULT_RESUME.
  * An illegal access is logged - process, address, reason - and answered
  * MM_FAULT_KILL: the kernel ends that process and nobody else.
+ *
+ * The kernel also sends MM_FAULT, with MM_FAULT_COPY in the access bits,
+ * when a system call's copy from or to user memory meets a page that is
+ * not present. Such a page is filled exactly as for a trap; an illegal
+ * address is answered MM_FAULT_REFUSE and nothing is logged: the system
+ * call fails with ERR_FAULT and the process lives on, as a bad pointer
+ * passed to a system call must not kill.
  *
  * Every fill counts as one minor fault of the process (there is no swap
  * yet, so there are no major faults).
@@ -21,14 +31,22 @@
 #include <stdio.h>
 #include <string.h>
 #include "mm.h"
+#include "backend.h"
 #include "buddy.h"
 #include "mm_env.h"
 #include "kcall.h"
-#include "elf.h"
 
 static const char *access_name(uint64_t bits)
 {
 	return (bits & MM_FAULT_EXEC) ? "execute" : (bits & MM_FAULT_WRITE) ? "write" : "read";
+}
+
+/* Why an access to addr, in no region, is illegal. */
+static const char *outside_regions(struct mm_proc *p, vaddr_t addr)
+{
+	if (region_guarded_by(p, addr))
+		return "stack overflow into the guard page";
+	return "unmapped address";
 }
 
 /* Why this access may not be served, or NULL if it may. */
@@ -38,12 +56,8 @@ static const char *illegal(struct mm_proc *p, const struct mm_region *r, vaddr_t
 		return "NULL pointer dereference";
 	if (addr >= USER_TOP)
 		return "kernel or non-user address";
-	if (!r) {
-		const struct mm_region *stack = region_of_kind(p, REGION_STACK);
-		if (stack && addr < stack->start && addr >= stack->start - PAGE_SIZE)
-			return "stack overflow into the guard page";
-		return "unmapped address";
-	}
+	if (!r)
+		return outside_regions(p, addr);
 	if ((bits & MM_FAULT_WRITE) && !(r->prot & MM_PROT_WRITE))
 		return "page is read-only";
 	if ((bits & MM_FAULT_EXEC) && !(r->prot & MM_PROT_EXEC))
@@ -53,43 +67,52 @@ static const char *illegal(struct mm_proc *p, const struct mm_region *r, vaddr_t
 	return NULL;
 }
 
+/* Map the frame the backend filled; a private one becomes p's, or is
+ * freed if the mapping fails. Another thread having mapped the page
+ * first (ERR_BUSY) is success. */
+static int map_filled(struct mm_proc *p, struct mm_region *r, vaddr_t va, pfn_t pfn)
+{
+	int err = mm_proc_map(p, va, pfn, r->prot);
+	if (r->backend->private_frames) {
+		if (err < 0)
+			buddy_free(pfn, 0);
+		else
+			mm_proc_own(p, pfn, PAGE_USE_USER, va);
+	}
+	return err == -ERR_BUSY ? 0 : err;
+}
+
 /* Map the page at va of region r in p; 0 or -ERR_x. */
 int mm_fill_page(struct mm_proc *p, struct mm_region *r, vaddr_t va)
 {
-	if (r->kind == REGION_SHARED) {
-		pfn_t pfn = shm_page_fill(r->shm, (va - r->start) >> PAGE_SHIFT);
-		if (pfn == PFN_NONE)
-			return -ERR_NOMEM;
-		int err = mm_proc_map(p, va, pfn, r->prot);
-		return err == -ERR_BUSY ? 0 : err;
-	}
-	pfn_t pfn = buddy_alloc(0, MM_ZERO);
+	pfn_t pfn = r->backend->fill(p, r, va);
 	if (pfn == PFN_NONE)
 		return -ERR_NOMEM;
-	if (r->kind == REGION_ELF)
-		elf_copy_page(mm_phys_to_virt(pfn_to_pa(pfn)), va, r->file_va,
-			      mm_phys_to_virt(r->file_pa), r->file_len);
-	int err = mm_proc_map(p, va, pfn, r->prot);
-	if (err < 0) {
-		buddy_free(pfn, 0);
-		return err == -ERR_BUSY ? 0 : err;   /* another thread filled it first */
-	}
-	mm_proc_own(p, pfn, PAGE_USE_USER, va);
-	return 0;
+	return map_filled(p, r, va, pfn);
 }
 
-static int kill(struct mm_proc *p, const char *fmt, uint64_t addr, uint64_t bits, const char *why,
-		uint64_t ip, struct ipc_msg *reply)
+static int kill(struct mm_proc *p, uint64_t addr, uint64_t bits, const char *why, uint64_t ip,
+		struct ipc_msg *reply)
 {
-	printf(fmt, p->pid, p->name, access_name(bits), (unsigned long)addr, why, (unsigned long)ip);
+	printf("kill: pid %d (%s): page fault: %s at address 0x%lx (%s), ip 0x%lx\n", p->pid,
+	       p->name, access_name(bits), (unsigned long)addr, why, (unsigned long)ip);
 	fflush(stdout);
 	reply->tag = MM_FAULT_KILL;
 	return 1;
 }
 
+/* An illegal access: a trap kills (logged), a system call's copy is refused. */
+static int deny(struct mm_proc *p, uint64_t addr, uint64_t bits, const char *why, uint64_t ip,
+		struct ipc_msg *reply)
+{
+	if (!(bits & MM_FAULT_COPY))
+		return kill(p, addr, bits, why, ip, reply);
+	reply->tag = MM_FAULT_REFUSE;
+	return 1;
+}
+
 int mm_handle_fault(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply)
 {
-	static const char kill_fmt[] = "kill: pid %d (%s): page fault: %s at address 0x%lx (%s), ip 0x%lx\n";
 	vaddr_t addr = req->w[0];
 	uint64_t bits = req->w[1], ip = req->w[2];
 	struct mm_proc *p = mm_proc_find(from->pid);
@@ -100,14 +123,14 @@ int mm_handle_fault(const struct ipc_msg *req, const struct ipc_from *from, stru
 	struct mm_region *r = region_find(p, addr);
 	const char *why = illegal(p, r, addr, bits);
 	if (why)
-		return kill(p, kill_fmt, addr, bits, why, ip, reply);
+		return deny(p, addr, bits, why, ip, reply);
 	int err = mm_fill_page(p, r, page_round_down(addr));
 	if (err == -ERR_SRCH) {         /* it died meanwhile (another thread exited it) */
 		reply->tag = MM_FAULT_KILL;
 		return 1;
 	}
 	if (err < 0)
-		return kill(p, kill_fmt, addr, bits, "out of memory", ip, reply);
+		return kill(p, addr, bits, "out of memory", ip, reply);
 	p->faults++;
 	reply->tag = MM_FAULT_RESUME;
 	return 1;

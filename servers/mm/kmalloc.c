@@ -1,6 +1,6 @@
 /*
  * kmalloc.c - generic size classes over slab caches, for mm's own
- * variable-size data (region lists, grant tables, messages).
+ * variable-size data (today: the page arrays of shared-memory objects).
  *
  * A request is rounded up to the smallest class that holds it and served by
  * that class's cache:
@@ -17,8 +17,7 @@
  * kfree() needs no size: the frame descriptor says whether the pointer is in
  * a slab (and which cache) or is a large block (and its order).
  *
- * Not supported: a DMA variant of the classes (DMA pools are grants, see
- * the memory server), krealloc.
+ * Not supported: a DMA variant of the classes, krealloc.
  */
 #include <string.h>
 #include <pagoda/error.h>

@@ -10,6 +10,11 @@
  * (page.h: own.next/own.prev, owner = pid, index = virtual address), so exit
  * frees them in one walk. Shared pages belong to their shared object
  * (shm.c), not to any process.
+ *
+ * A region's kind picks its backend (backend.h), the table of operations
+ * that fills, finds, unmaps and evicts its pages: anonymous for the heap,
+ * stacks and MM_MMAP anonymous, ELF for program segments, shm for shared
+ * mappings.
  */
 #ifndef MM_MM_H
 #define MM_MM_H
@@ -26,34 +31,41 @@ enum region_kind {
 	REGION_ELF,     /* program segment: file bytes, then zeros */
 	REGION_HEAP,    /* grows with MM_SBRK; zero-filled */
 	REGION_STACK,   /* MM_STACK_MAX below USER_STACK_TOP; guard page under it */
-	REGION_ANON,    /* MM_MMAP anonymous; zero-filled */
+	REGION_ANON,    /* MM_MMAP anonymous; zero-filled (MM_MAP_STACK: guarded) */
 	REGION_SHARED,  /* MM_MMAP shared: the pages of a shm object */
 };
 
 struct shm_obj;
+struct mm_backend;
+struct mm_proc;
 
 struct mm_region {
 	vaddr_t start, end;         /* [start, end), page aligned */
 	unsigned prot;              /* MM_PROT_* */
 	enum region_kind kind;
+	bool guard;                 /* the page below start is its guard page
+				       (stacks): kept unmapped, and a fault
+				       there is a stack overflow */
+	const struct mm_backend *backend;   /* from kind, set by region_add */
+	struct mm_proc *proc;       /* the process whose region this is */
 	paddr_t file_pa;            /* REGION_ELF: physical address of the file bytes */
 	vaddr_t file_va;            /* REGION_ELF: where those bytes start */
 	uint64_t file_len;          /* REGION_ELF: how many */
-	struct shm_obj *shm;        /* REGION_SHARED */
+	struct shm_obj *shm;        /* REGION_SHARED: set by shm_attach */
+	struct mm_region *shm_next; /* REGION_SHARED: next mapping of the same object */
 	struct mm_region *next;     /* sorted by start */
 };
 
 struct mm_proc {
 	int pid;
 	int parent;                 /* 0: none (spawned by the server) */
-	char name[32];
+	char name[MM_PROC_NAME_LEN];
 	bool alive;                 /* false: exited, waiting for its parent */
 	int status;
 	unsigned flags;             /* PROC_FLAG_* the kernel was given */
 	pfn_t root;
 	struct mm_region *regions;
 	vaddr_t brk_start, brk;     /* heap region is [brk_start, round_up(brk)) */
-	vaddr_t mmap_next;          /* where the next MM_MMAP region goes */
 	uint32_t frames;            /* head of the frame list (pfn, PAGE_LINK_NONE) */
 	uint64_t resident;          /* private pages mapped */
 	uint64_t faults;            /* minor faults served */
@@ -76,6 +88,8 @@ void mm_proc_own(struct mm_proc *p, pfn_t pfn, enum page_use use, vaddr_t va);
 void mm_proc_disown(struct mm_proc *p, pfn_t pfn);
 void mm_proc_release(struct mm_proc *p);
 int mm_proc_map(struct mm_proc *p, vaddr_t va, pfn_t pfn, unsigned prot);
+int mm_proc_prune(struct mm_proc *p, vaddr_t from, vaddr_t to);
+void mm_proc_count_spares(uint64_t *free);
 uint64_t mm_rights(unsigned prot);
 
 /* region.c */
@@ -84,9 +98,12 @@ struct mm_region *region_find(struct mm_proc *p, vaddr_t va);
 struct mm_region *region_of_kind(struct mm_proc *p, enum region_kind kind);
 int region_add(struct mm_proc *p, vaddr_t start, vaddr_t end, unsigned prot,
 	       enum region_kind kind, struct mm_region **out);
+vaddr_t region_find_gap(struct mm_proc *p, uint64_t len, vaddr_t lo, vaddr_t hi);
+struct mm_region *region_guarded_by(struct mm_proc *p, vaddr_t addr);
 bool region_range_free(struct mm_proc *p, vaddr_t start, vaddr_t end, const struct mm_region *except);
-void region_unmap_pages(struct mm_proc *p, struct mm_region *r, vaddr_t from, vaddr_t to);
-void region_protect(struct mm_proc *p, struct mm_region *r, unsigned prot);
+int region_unmap_pages(struct mm_proc *p, struct mm_region *r, vaddr_t from, vaddr_t to);
+int region_protect(struct mm_proc *p, struct mm_region *r, unsigned prot);
+int region_evict_page(struct mm_proc *p, struct mm_region *r, vaddr_t va);
 void region_remove(struct mm_proc *p, struct mm_region *r);
 void region_remove_all(struct mm_proc *p);
 
@@ -101,6 +118,10 @@ struct shm_obj *shm_get(uint64_t key, uint64_t npages);
 pfn_t shm_page(struct shm_obj *o, uint64_t index);
 pfn_t shm_page_fill(struct shm_obj *o, uint64_t index);
 void shm_put(struct shm_obj *o);
+void shm_attach(struct shm_obj *o, struct mm_region *r);
+void shm_detach(struct mm_region *r);
+typedef int (*shm_rmap_fn)(struct mm_proc *p, struct mm_region *r, vaddr_t va, void *arg);
+int shm_rmap_walk(pfn_t pfn, shm_rmap_fn fn, void *arg);
 
 /* spawn.c */
 void spawn_init(const void *boot_info);

@@ -58,13 +58,17 @@ void mm_print(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  *                   (a cache's layout is fixed when it is created).
  *   MM_DEBUG_PAGES  read by zone_init(): every free frame is filled with
  *                   MM_PAGE_POISON and checked when it is next allocated,
- *                   so a write to a frame after buddy_free() is reported.
+ *                   so a write to a frame after buddy_free() is reported;
+ *                   an allocated frame (without MM_ZERO) is then filled
+ *                   with MM_PAGE_ALLOC_POISON, so a reader of memory it
+ *                   never initialised sees that pattern, not stale data.
  * Set them before zone_init() / slab_init() (the kmalloc caches too).
  * Defined by the environment, like the window variables.
  */
 #define MM_DEBUG_SLAB  0x1u
 #define MM_DEBUG_PAGES 0x2u
-#define MM_PAGE_POISON 0x6b
+#define MM_PAGE_POISON       0x6b   /* a free frame (Linux slab's POISON_FREE) */
+#define MM_PAGE_ALLOC_POISON 0x5a   /* a frame just handed out (POISON_INUSE) */
 extern unsigned mm_debug;
 
 #endif

@@ -28,7 +28,8 @@
  *                           which is how exit finds every frame it must free
  *                 object    shared user page: its struct shm_obj *, the
  *                           reverse map: the object lists every region that
- *                           maps it, so the frame can be unmapped everywhere
+ *                           maps it (shm_attach, shm_rmap_walk in shm.c), so
+ *                           the frame can be unmapped everywhere
  *                 private   slab page: its struct slab *
  *
  * Two lists, two pairs of links: the per-process list lives in the

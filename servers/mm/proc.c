@@ -12,6 +12,12 @@
  * mm_proc_map() is the one way a frame gets mapped into a process: it
  * hands the kernel three spare frames for page tables it may need, and
  * takes ownership of those the kernel used (SYS_MM_MAP reports how many).
+ * The spares in hand belong to nobody; MM_STAT counts them as free
+ * (mm_proc_count_spares), or the free count would move with them.
+ * mm_proc_prune() is the way back: after pages are unmapped it has the
+ * kernel unlink the page tables left empty (SYS_MM_PRUNE) and frees them,
+ * so map/unmap churn does not pile up tables until exit. A kernel without
+ * SYS_MM_PRUNE (ERR_NOSYS) just keeps them until exit.
  */
 #include <stdio.h>
 #include <string.h>
@@ -20,6 +26,7 @@
 #include "slab.h"
 #include "mm_env.h"
 #include "kcall.h"
+#include "zone.h"
 
 static struct slab_cache *proc_cache;
 static struct mm_proc *procs;
@@ -36,8 +43,7 @@ struct mm_proc *mm_proc_new(int pid, int parent, const char *name)
 	if (!p)
 		return NULL;
 	*p = (struct mm_proc){ .pid = pid, .parent = parent, .alive = true,
-			       .root = PFN_NONE, .frames = PAGE_LINK_NONE,
-			       .mmap_next = USER_MMAP_BASE };
+			       .root = PFN_NONE, .frames = PAGE_LINK_NONE };
 	snprintf(p->name, sizeof p->name, "%s", name);
 	p->next = procs;
 	procs = p;
@@ -133,6 +139,15 @@ void mm_proc_release(struct mm_proc *p)
 	}
 }
 
+/* The spares in hand, counted per zone into free[MM_NR_ZONES]: they are
+ * nobody's until the kernel uses one, so MM_STAT counts them as free. */
+void mm_proc_count_spares(uint64_t *free)
+{
+	for (int i = 0; i < MM_MAP_SPARES; i++)
+		if (spares[i] != PFN_NONE)
+			free[pfn_zone(spares[i])]++;
+}
+
 static bool refill_spares(void)
 {
 	for (int i = 0; i < MM_MAP_SPARES; i++) {
@@ -168,4 +183,32 @@ int mm_proc_map(struct mm_proc *p, vaddr_t va, pfn_t pfn, unsigned prot)
 		spares[i] = PFN_NONE;
 	}
 	return 0;
+}
+
+/* A frame SYS_MM_PRUNE handed back: one of p's page tables, now unlinked. */
+static void free_pruned(struct mm_proc *p, paddr_t pa)
+{
+	pfn_t pfn = pa_to_pfn(pa);
+	struct page *pg = pfn_valid(pfn) ? pfn_to_page(pfn) : NULL;
+	if (!pg || pg->use != PAGE_USE_PAGETABLE || pg->owner != (uint32_t)p->pid || pfn == p->root) {
+		mm_bug("mm_proc_prune: pid %d: the kernel pruned %#lx, not one of its page tables",
+		       p->pid, (unsigned long)pa);
+		return;
+	}
+	mm_proc_disown(p, pfn);
+	buddy_free(pfn, 0);
+}
+
+/* Free p's page tables that map nothing any more and whose span meets
+ * [from, to). 0, or -ERR_SRCH if p is gone (its exit frees them). */
+int mm_proc_prune(struct mm_proc *p, vaddr_t from, vaddr_t to)
+{
+	paddr_t out[MM_PRUNE_MAX];
+	int n;
+	do {
+		n = kcall_prune(p->pid, from, to - from, out, MM_PRUNE_MAX);
+		for (int i = 0; i < n; i++)
+			free_pruned(p, out[i]);
+	} while (n == MM_PRUNE_MAX);
+	return n == -ERR_SRCH ? n : 0;      /* ERR_NOSYS: an older kernel; keep them */
 }

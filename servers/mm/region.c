@@ -4,18 +4,38 @@
  *
  * A sorted singly linked list per process (a handful of regions each: the
  * program's segments, heap, stack, and MM_MMAP regions). Regions never
- * overlap; region_add refuses one that would. A region says nothing about
+ * overlap; region_add refuses one that would. MM_MMAP places a region in
+ * the first gap big enough (region_find_gap: first fit, an unmapped page
+ * kept on each side), so address ranges given back by MM_MUNMAP are used
+ * again, and the page tables that mapped them with them. A stack region
+ * (the main stack, MM_MAP_STACK) is guarded: the page just below it
+ * belongs to no region, no other region may take it, and a fault there
+ * is reported as a stack overflow (fault.c). A region says nothing about
  * which of its pages are present: the kernel's page tables know that, and
  * the server learns it from faults (fill) and from SYS_MM_UNMAP (which
  * returns the frame, if there was one).
+ *
+ * Everything that depends on where the pages come from goes through the
+ * region's backend (backend.h), picked from its kind by region_add: the
+ * present pages of a range are found by backend->for_each_present, and
+ * unmapping, protecting and evicting visit just those.
  */
 #include "mm.h"
+#include "backend.h"
 #include "buddy.h"
 #include "slab.h"
 #include "mm_env.h"
 #include "kcall.h"
 
 static struct slab_cache *region_cache;
+
+static const struct mm_backend *const backend_of[] = {
+	[REGION_ELF]    = &backend_elf,
+	[REGION_HEAP]   = &backend_anon,
+	[REGION_STACK]  = &backend_anon,
+	[REGION_ANON]   = &backend_anon,
+	[REGION_SHARED] = &backend_shm,
+};
 
 void region_init(void)
 {
@@ -38,13 +58,42 @@ struct mm_region *region_of_kind(struct mm_proc *p, enum region_kind kind)
 	return NULL;
 }
 
-/* No region but `except` meets [start, end). */
+/* The lowest address r occupies: its guard page counts. */
+static vaddr_t region_low(const struct mm_region *r)
+{
+	return r->guard ? r->start - PAGE_SIZE : r->start;
+}
+
+/* No region but `except`, nor its guard page, meets [start, end). */
 bool region_range_free(struct mm_proc *p, vaddr_t start, vaddr_t end, const struct mm_region *except)
 {
 	for (struct mm_region *r = p->regions; r; r = r->next)
-		if (r != except && r->start < end && start < r->end)
+		if (r != except && region_low(r) < end && start < r->end)
 			return false;
 	return true;
+}
+
+/* The guarded region whose guard page holds addr, or NULL. */
+struct mm_region *region_guarded_by(struct mm_proc *p, vaddr_t addr)
+{
+	struct mm_region *r = region_find(p, addr + PAGE_SIZE);
+	return r && r->guard && addr < r->start ? r : NULL;
+}
+
+/* The lowest start in [lo, hi) of len bytes (page multiple) with an
+ * unmapped page between it and every region on either side: first fit
+ * over the sorted list. 0 if there is no such gap. */
+vaddr_t region_find_gap(struct mm_proc *p, uint64_t len, vaddr_t lo, vaddr_t hi)
+{
+	vaddr_t start = lo;
+	for (struct mm_region *r = p->regions; r; r = r->next) {
+		if (r->end + PAGE_SIZE <= start)
+			continue;               /* wholly below, with its gap page */
+		if (start + len + PAGE_SIZE <= region_low(r))
+			break;                  /* fits before r, a gap page to spare */
+		start = r->end + PAGE_SIZE;
+	}
+	return start >= lo && start <= hi && len <= hi - start ? start : 0;
 }
 
 int region_add(struct mm_proc *p, vaddr_t start, vaddr_t end, unsigned prot,
@@ -58,7 +107,8 @@ int region_add(struct mm_proc *p, vaddr_t start, vaddr_t end, unsigned prot,
 	struct mm_region *r = slab_alloc(region_cache, 0);
 	if (!r)
 		return -ERR_NOMEM;
-	*r = (struct mm_region){ .start = start, .end = end, .prot = prot, .kind = kind };
+	*r = (struct mm_region){ .start = start, .end = end, .prot = prot, .kind = kind,
+				 .backend = backend_of[kind], .proc = p };
 	struct mm_region **link = &p->regions;
 	while (*link && (*link)->start < start)
 		link = &(*link)->next;
@@ -69,58 +119,49 @@ int region_add(struct mm_proc *p, vaddr_t start, vaddr_t end, unsigned prot,
 	return 0;
 }
 
-typedef void (*page_fn)(struct mm_proc *p, vaddr_t va, pfn_t pfn, bool private_page, uint64_t arg);
-
-/* Call fn for every present page of r in [from, to). Private pages are
- * found on the frame list (cost: resident pages, not the size of the
- * range); a shared region's on its object. fn may free the frame. */
-static void for_each_present(struct mm_proc *p, struct mm_region *r, vaddr_t from, vaddr_t to,
-			     page_fn fn, uint64_t arg)
+static int unmap_one(struct mm_proc *p, struct mm_region *r, vaddr_t va, pfn_t pfn, uint64_t arg)
 {
-	if (r->kind == REGION_SHARED) {
-		for (vaddr_t va = from; va < to; va += PAGE_SIZE) {
-			pfn_t pfn = shm_page(r->shm, (va - r->start) >> PAGE_SHIFT);
-			if (pfn != PFN_NONE)
-				fn(p, va, pfn, false, arg);
-		}
-		return;
-	}
-	uint32_t next;
-	for (uint32_t pfn = p->frames; pfn != PAGE_LINK_NONE; pfn = next) {
-		struct page *pg = pfn_to_page(pfn);
-		next = pg->own.next;
-		if (pg->use == PAGE_USE_USER && pg->index >= from && pg->index < to)
-			fn(p, pg->index, pfn, true, arg);
-	}
+	return r->backend->unmap(p, r, va, pfn);
 }
 
-static void unmap_one(struct mm_proc *p, vaddr_t va, pfn_t pfn, bool private_page, uint64_t arg)
+static int protect_one(struct mm_proc *p, struct mm_region *r, vaddr_t va, pfn_t pfn, uint64_t rights)
 {
-	int64_t err = kcall_unmap(p->pid, va);
-	if (!private_page)
-		return;                 /* the frame is the shared object's */
-	if (err < 0)
-		mm_bug("region_unmap_pages: pid %d page %#lx was not mapped", p->pid, (unsigned long)va);
-	mm_proc_disown(p, pfn);
-	buddy_free(pfn, 0);
+	int err = kcall_protect(p->pid, va, rights);
+	return err == -ERR_SRCH ? err : 0;   /* ERR_NOENT: a shared page not touched here */
 }
 
-static void protect_one(struct mm_proc *p, vaddr_t va, pfn_t pfn, bool private_page, uint64_t rights)
+/* 1: found and given up (stops the walk), else the backend's refusal. */
+static int evict_one(struct mm_proc *p, struct mm_region *r, vaddr_t va, pfn_t pfn, uint64_t arg)
 {
-	kcall_protect(p->pid, va, rights);
+	int err = r->backend->evict(p, r, va, pfn);
+	return err ? err : 1;
 }
 
-/* Unmap every present page of r in [from, to); private frames are freed. */
-void region_unmap_pages(struct mm_proc *p, struct mm_region *r, vaddr_t from, vaddr_t to)
+/* Unmap every present page of r in [from, to); private frames are freed,
+ * and so are the page tables left empty. 0, or -ERR_SRCH if p died
+ * meanwhile (another of its threads exited): the unmapping stops there,
+ * and p's exit report frees what is left. */
+int region_unmap_pages(struct mm_proc *p, struct mm_region *r, vaddr_t from, vaddr_t to)
 {
-	for_each_present(p, r, from, to, unmap_one, 0);
+	int err = r->backend->for_each_present(p, r, from, to, unmap_one, 0);
+	return err < 0 ? err : mm_proc_prune(p, from, to);
 }
 
-/* Give r the rights of prot, and every page of it already present. */
-void region_protect(struct mm_proc *p, struct mm_region *r, unsigned prot)
+/* Give r the rights of prot, and every page of it already present.
+ * 0, or -ERR_SRCH if p died meanwhile. */
+int region_protect(struct mm_proc *p, struct mm_region *r, unsigned prot)
 {
 	r->prot = prot;
-	for_each_present(p, r, r->start, r->end, protect_one, mm_rights(prot));
+	return r->backend->for_each_present(p, r, r->start, r->end, protect_one, mm_rights(prot));
+}
+
+/* Reclaim's entry: ask r's backend to give up the present page at va.
+ * 0 (it is gone; the next touch fills it again), -ERR_NOENT (not
+ * present), or the backend's refusal (-ERR_BUSY, -ERR_NOSYS). */
+int region_evict_page(struct mm_proc *p, struct mm_region *r, vaddr_t va)
+{
+	int err = r->backend->for_each_present(p, r, va, va + PAGE_SIZE, evict_one, 0);
+	return err == 1 ? 0 : err == 0 ? -ERR_NOENT : err;
 }
 
 void region_remove(struct mm_proc *p, struct mm_region *r)
@@ -130,8 +171,7 @@ void region_remove(struct mm_proc *p, struct mm_region *r)
 		link = &(*link)->next;
 	if (*link)
 		*link = r->next;
-	if (r->shm)
-		shm_put(r->shm);
+	r->backend->detach(p, r);
 	slab_free(region_cache, r);
 }
 

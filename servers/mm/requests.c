@@ -18,7 +18,10 @@
 #include "mm_env.h"
 #include "kcall.h"
 
-#define MMAP_MAX (1ULL << 30)
+#define MMAP_MAX (1ULL << 30)      /* longest MM_MMAP region */
+/* MM_MMAP regions lie in [USER_MMAP_BASE, MMAP_TOP): up to the main
+ * stack's guard page. */
+#define MMAP_TOP (USER_STACK_TOP - MM_STACK_MAX - PAGE_SIZE)
 
 static int reply_with(struct ipc_msg *reply, int64_t tag)
 {
@@ -112,7 +115,9 @@ int mm_handle_sbrk(const struct ipc_msg *req, const struct ipc_from *from, struc
 		if (err < 0)
 			return reply_with(reply, err);
 	} else if (heap && new_end < old_end) {
-		region_unmap_pages(p, heap, new_end, old_end);
+		int err = region_unmap_pages(p, heap, new_end, old_end);
+		if (err < 0)
+			return reply_with(reply, err);  /* exiting */
 	}
 	if (heap) {
 		heap->end = new_end > heap->start ? new_end : heap->start;
@@ -130,10 +135,13 @@ int mm_handle_mmap(const struct ipc_msg *req, const struct ipc_from *from, struc
 	uint64_t len = req->w[0], prot = req->w[1], flags = req->w[2], key = req->w[3];
 	if (!p)
 		return reply_with(reply, -ERR_SRCH);
-	if (len == 0 || len > MMAP_MAX || (prot & ~(uint64_t)7) || (flags & ~(uint64_t)MM_MAP_SHARED))
+	if (len == 0 || len > MMAP_MAX || (prot & ~(uint64_t)MM_PROT_ALL) ||
+	    (flags & ~(uint64_t)(MM_MAP_SHARED | MM_MAP_STACK)) ||
+	    (flags & (MM_MAP_SHARED | MM_MAP_STACK)) == (MM_MAP_SHARED | MM_MAP_STACK))
 		return reply_with(reply, -ERR_INVAL);
-	vaddr_t start = p->mmap_next, end = start + page_round_up(len);
-	if (end > USER_STACK_TOP - MM_STACK_MAX - PAGE_SIZE)
+	vaddr_t start = region_find_gap(p, page_round_up(len), USER_MMAP_BASE, MMAP_TOP);
+	vaddr_t end = start + page_round_up(len);
+	if (!start)
 		return reply_with(reply, -ERR_NOMEM);
 	struct shm_obj *shm = NULL;
 	if (flags & MM_MAP_SHARED) {
@@ -148,8 +156,9 @@ int mm_handle_mmap(const struct ipc_msg *req, const struct ipc_from *from, struc
 			shm_put(shm);
 		return reply_with(reply, err);
 	}
-	r->shm = shm;
-	p->mmap_next = end + PAGE_SIZE;         /* an unmapped page between regions */
+	if (shm)
+		shm_attach(shm, r);
+	r->guard = flags & MM_MAP_STACK;
 	reply->w[0] = start;
 	return reply_with(reply, 0);
 }
@@ -173,7 +182,9 @@ int mm_handle_munmap(const struct ipc_msg *req, const struct ipc_from *from, str
 	struct mm_region *r = mmap_region(p, req->w[0], req->w[1]);
 	if (!r)
 		return reply_with(reply, -ERR_INVAL);
-	region_unmap_pages(p, r, r->start, r->end);
+	int err = region_unmap_pages(p, r, r->start, r->end);
+	if (err < 0)
+		return reply_with(reply, err);  /* it is exiting: the exit report frees it all */
 	region_remove(p, r);
 	return reply_with(reply, 0);
 }
@@ -185,10 +196,9 @@ int mm_handle_mprotect(const struct ipc_msg *req, const struct ipc_from *from, s
 	if (!p)
 		return reply_with(reply, -ERR_SRCH);
 	struct mm_region *r = mmap_region(p, req->w[0], req->w[1]);
-	if (!r || (prot & ~(uint64_t)7))
+	if (!r || (prot & ~(uint64_t)MM_PROT_ALL))
 		return reply_with(reply, -ERR_INVAL);
-	region_protect(p, r, (unsigned)prot);
-	return reply_with(reply, 0);
+	return reply_with(reply, region_protect(p, r, (unsigned)prot));
 }
 
 int mm_handle_stat(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply)
@@ -199,6 +209,7 @@ int mm_handle_stat(const struct ipc_msg *req, const struct ipc_from *from, struc
 		reply->w[z] = mm_zones[z].free_pages;
 		managed += mm_zones[z].managed_pages;
 	}
+	mm_proc_count_spares(&reply->w[0]);     /* free too: nobody's yet */
 	reply->w[3] = managed;
 	reply->w[4] = (uint64_t)mm_proc_count();
 	return reply_with(reply, 0);
@@ -207,13 +218,15 @@ int mm_handle_stat(const struct ipc_msg *req, const struct ipc_from *from, struc
 int mm_handle_procinfo(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply)
 {
 	struct mm_proc *p = req->w[0] == MM_PROCINFO_SELF ? caller(from)
-			  : req->w[0] < 1024 ? mm_proc_nth((int)req->w[0]) : NULL;
+			  : req->w[0] < MM_PROCINFO_INDEX_MAX ? mm_proc_nth((int)req->w[0]) : NULL;
 	if (!p)
 		return reply_with(reply, -ERR_SRCH);
 	reply->w[0] = p->resident;
 	reply->w[1] = p->faults;
 	reply->w[2] = p->pagetables;
-	memcpy(&reply->w[3], p->name, 32);
+	_Static_assert(MM_PROC_NAME_LEN <= sizeof reply->w - 3 * sizeof reply->w[0],
+		       "the name fits in w3..w6");
+	memcpy(&reply->w[3], p->name, MM_PROC_NAME_LEN);
 	return reply_with(reply, p->pid);
 }
 

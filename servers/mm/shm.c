@@ -6,7 +6,21 @@
  * key and size map the same frames. A page is allocated, zeroed, on the
  * first fault in any process, and is recorded in the object, so every
  * other process that touches it gets the same frame. The object counts
- * the regions that map it and frees its frames when the last one goes.
+ * its references (shm_get to shm_put) and frees its frames when the last
+ * one goes.
+ *
+ * Reverse map. A shared frame's descriptor (page.h) records its object
+ * and its index in it, and the object keeps a list of every region that
+ * maps it (shm_attach to shm_detach, linked through the regions' shm_next;
+ * each region knows its process). So from a frame alone, shm_rmap_walk
+ * finds every (process, address) where it may be mapped: what a later
+ * swap needs to unmap a shared frame everywhere before writing it out.
+ * Today it checks teardown: a frame about to be freed must be mapped by
+ * no region any more.
+ *
+ * Invariants: pages[i] != PFN_NONE has use PAGE_USE_USER, owner
+ * PAGE_OWNER_MM, object = this object, index = i; every region on
+ * mappings has shm = this object; refs >= the number of mappings.
  * Not supported: resizing, sharing with a different size, swapping.
  */
 #include "mm.h"
@@ -22,6 +36,7 @@ struct shm_obj {
 	uint64_t npages;
 	int refs;
 	pfn_t *pages;               /* npages entries, PFN_NONE until touched */
+	struct mm_region *mappings; /* regions mapping it, through shm_next */
 	struct shm_obj *next;
 };
 
@@ -87,13 +102,81 @@ pfn_t shm_page_fill(struct shm_obj *o, uint64_t index)
 	return o->pages[index];
 }
 
+/* Region r maps o (r->shm is set here); the reference is the caller's,
+ * from shm_get, and shm_detach gives it back. */
+void shm_attach(struct shm_obj *o, struct mm_region *r)
+{
+	r->shm = o;
+	r->shm_next = o->mappings;
+	o->mappings = r;
+}
+
+/* Region r no longer maps its object: off the reverse map, reference dropped. */
+void shm_detach(struct mm_region *r)
+{
+	struct shm_obj *o = r->shm;
+	struct mm_region **link = &o->mappings;
+	while (*link && *link != r)
+		link = &(*link)->shm_next;
+	if (*link)
+		*link = r->shm_next;
+	else
+		mm_bug("shm_detach: region %#lx of pid %d is not on key %#lx's mappings",
+		       (unsigned long)r->start, r->proc ? r->proc->pid : -1, (unsigned long)o->key);
+	r->shm = NULL;
+	r->shm_next = NULL;
+	shm_put(o);
+}
+
+/* Every place the shared frame pfn may be mapped: fn(process, region,
+ * address, arg) for each region mapping its object, until fn returns
+ * non-zero (returned); 0 after the last. The object and the index come
+ * from the frame's descriptor. -ERR_BUG if pfn is not a shared frame. */
+int shm_rmap_walk(pfn_t pfn, shm_rmap_fn fn, void *arg)
+{
+	const struct page *pg = pfn_to_page(pfn);
+	const struct shm_obj *o = (const struct shm_obj *)(uintptr_t)pg->object;
+	if (pg->use != PAGE_USE_USER || pg->owner != PAGE_OWNER_MM || !o) {
+		mm_bug("shm_rmap_walk: pfn %lu is not a shared page", (unsigned long)pfn);
+		return -ERR_BUG;
+	}
+	for (struct mm_region *r = o->mappings; r; r = r->shm_next) {
+		int err = fn(r->proc, r, r->start + (pg->index << PAGE_SHIFT), arg);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int count_mapping(struct mm_proc *p, struct mm_region *r, vaddr_t va, void *arg)
+{
+	(*(int *)arg)++;
+	return 0;
+}
+
+/* Teardown: the frame's descriptor must name o and index, and no region
+ * may map it any more (else a process keeps a mapping of a freed frame). */
+static void free_page(struct shm_obj *o, uint64_t index)
+{
+	pfn_t pfn = o->pages[index];
+	const struct page *pg = pfn_to_page(pfn);
+	int mapped = 0;
+	if (pg->object != (uint64_t)(uintptr_t)o || pg->index != index)
+		mm_bug("shm_put: pfn %lu of key %#lx page %lu names another object or index",
+		       (unsigned long)pfn, (unsigned long)o->key, (unsigned long)index);
+	else if (shm_rmap_walk(pfn, count_mapping, &mapped) == 0 && mapped)
+		mm_bug("shm_put: pfn %lu of key %#lx is freed while %d regions map it",
+		       (unsigned long)pfn, (unsigned long)o->key, mapped);
+	buddy_free(pfn, 0);
+}
+
 void shm_put(struct shm_obj *o)
 {
 	if (--o->refs > 0)
 		return;
 	for (uint64_t i = 0; i < o->npages; i++)
 		if (o->pages[i] != PFN_NONE)
-			buddy_free(o->pages[i], 0);
+			free_page(o, i);
 	struct shm_obj **link = &objects;
 	while (*link && *link != o)
 		link = &(*link)->next;

@@ -72,10 +72,12 @@ static int add_segments(struct mm_proc *p, const struct mm_boot_module *m, const
 
 static int add_stack(struct mm_proc *p, const char *line, vaddr_t *rsp)
 {
+	struct mm_region *stack;
 	int err = region_add(p, USER_STACK_TOP - MM_STACK_MAX, USER_STACK_TOP,
-			     MM_PROT_READ | MM_PROT_WRITE, REGION_STACK, NULL);
+			     MM_PROT_READ | MM_PROT_WRITE, REGION_STACK, &stack);
 	if (err < 0)
 		return err;
+	stack->guard = true;
 	pfn_t pfn = buddy_alloc(0, MM_ZERO);
 	if (pfn == PFN_NONE)
 		return -ERR_NOMEM;

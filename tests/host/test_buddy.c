@@ -621,6 +621,48 @@ static void buddy_debug_poison_has_no_false_alarms(void **state)
 	assert_int_equal(buddy_check(), 0);
 }
 
+/* Both poisonings are there, with different bytes: a freed block holds
+ * MM_PAGE_POISON, a block handed out without MM_ZERO holds
+ * MM_PAGE_ALLOC_POISON over every byte (so code that reads memory it never
+ * initialised sees a recognisable pattern, not the previous owner's data
+ * or zeros), and MM_ZERO still wins. */
+static void buddy_debug_poisons_on_free_and_on_allocation_with_different_bytes(void **state)
+{
+	(void)state;
+	mm_debug = MM_DEBUG_PAGES;
+	boot_one_block();
+
+	assert_int_not_equal(MM_PAGE_POISON, MM_PAGE_ALLOC_POISON);
+	pfn_t p = buddy_alloc(1, MM_ZONE_DMA);
+	const uint8_t *bytes = pfn_to_virt(p);
+	for (size_t i = 0; i < 2 * PAGE_SIZE; i++)
+		assert_int_equal(bytes[i], MM_PAGE_ALLOC_POISON);
+	memset(pfn_to_virt(p), 0x11, 2 * PAGE_SIZE);
+	assert_int_equal(buddy_free(p, 1), ERR_OK);
+	for (size_t i = 0; i < 2 * PAGE_SIZE; i++)
+		assert_int_equal(bytes[i], MM_PAGE_POISON);
+	pfn_t z = buddy_alloc(1, MM_ZONE_DMA | MM_ZERO);
+	assert_int_equal(z, p);
+	for (size_t i = 0; i < 2 * PAGE_SIZE; i++)
+		assert_int_equal(bytes[i], 0);
+	assert_int_equal(stub_bug_count, 0);
+}
+
+/* Without MM_DEBUG_PAGES nothing is written: a block keeps its old bytes. */
+static void buddy_without_debug_pages_does_not_poison(void **state)
+{
+	(void)state;
+	mm_debug = 0;
+	boot_one_block();
+
+	pfn_t p = buddy_alloc(0, MM_ZONE_DMA);
+	memset(pfn_to_virt(p), 0x11, PAGE_SIZE);
+	assert_int_equal(buddy_free(p, 0), ERR_OK);
+	assert_int_equal(((uint8_t *)pfn_to_virt(p))[100], 0x11);
+	assert_int_equal(buddy_alloc(0, MM_ZONE_DMA), p);
+	assert_int_equal(((uint8_t *)pfn_to_virt(p))[100], 0x11);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -645,6 +687,8 @@ int main(void)
 		cmocka_unit_test_teardown(buddy_random_run_matches_model, teardown),
 		cmocka_unit_test_teardown(buddy_debug_poison_catches_write_to_freed_frame, teardown),
 		cmocka_unit_test_teardown(buddy_debug_poison_has_no_false_alarms, teardown),
+		cmocka_unit_test_teardown(buddy_debug_poisons_on_free_and_on_allocation_with_different_bytes, teardown),
+		cmocka_unit_test_teardown(buddy_without_debug_pages_does_not_poison, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

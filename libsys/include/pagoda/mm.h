@@ -41,7 +41,8 @@ enum mm_request {
 	MM_STAT = 7,
 	/* w0 = index (0, 1, ...) into the process list, or MM_PROCINFO_SELF.
 	 * -> tag = pid (ERR_SRCH past the end), w0 = resident pages,
-	 * w1 = minor faults, w2 = page-table pages, w3..w6 = name (32 bytes). */
+	 * w1 = minor faults, w2 = page-table pages, w3..w6 = name (MM_PROC_NAME_LEN bytes).
+	 * ERR_SRCH also for an index of MM_PROCINFO_INDEX_MAX or more. */
 	MM_PROCINFO = 8,
 
 	MM__REQUESTS
@@ -83,6 +84,10 @@ enum mm_request {
 				   "stack overflow into the guard page" */
 
 #define MM_PROCINFO_SELF ((uint64_t)-1)
+#define MM_PROCINFO_INDEX_MAX 1024  /* indexes from here up are refused (the
+				       kernel has far fewer process slots) */
+#define MM_PROC_NAME_LEN 32     /* MM_PROCINFO's name (w3..w6): NUL-padded, as
+				   long as the kernel's process names */
 
 #define MM_ARGV_MAX   256
 #define MM_HEAP_MAX   (256ULL << 20)    /* heap limit per process */

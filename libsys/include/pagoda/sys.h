@@ -38,11 +38,28 @@ static inline int64_t sys_poweroff(int code) { return sys_call6(SYS_POWEROFF, (u
 __attribute__((noreturn)) void sys_exit(int status);
 
 /* ---- threads (thread.c) ---- */
-/* Start fn(arg) on a new thread with a stack of stack_size bytes from
- * malloc. Returns the thread id or -ERR_x. Returning from fn ends the
- * thread. */
+/* Start fn(arg) on a new thread with a stack of stack_size bytes (rounded
+ * up to pages) mapped from the memory server (MM_MAP_STACK: an overflow
+ * is killed at the guard page below it). Returns the thread id or
+ * -ERR_x. Returning from fn, or thread_exit, ends the thread; its stack
+ * is unmapped by the next thread_start. */
 int thread_start(void (*fn)(void *), void *arg, size_t stack_size);
 __attribute__((noreturn)) void thread_exit(void);
+
+/* ---- recursive locks between the threads of a process (rlock.c) ---- */
+/* owner: the holder's thread id, or RLOCK_FREE; depth: how many times the
+ * holder has acquired it. Initialise with RLOCK_INIT. */
+struct rlock {
+	int owner;
+	int depth;
+};
+#define RLOCK_FREE (-1)
+#define RLOCK_INIT { RLOCK_FREE, 0 }
+
+/* Blocks (yielding) until the calling thread holds l; a holder may acquire
+ * it again. Each acquire needs one release. */
+void rlock_acquire(struct rlock *l);
+void rlock_release(struct rlock *l);
 
 /* ---- IPC (ipc.c); see pagoda/ipc.h ---- */
 struct ipc_from {

@@ -99,9 +99,10 @@ enum pagoda_syscall {
 	SYS_MM_PROC_DESTROY = 28,
 	/* (pid, target pid) -> 0: let pid send to target (IPC permission). */
 	SYS_MM_IPC_ALLOW    = 29,
-	/* (pid, va) -> pa | MM_PTE_* bits of the page mapped at va, changing
-	 * nothing (the accessed and dirty bits stay as they are). ERR_NOENT if
-	 * nothing is mapped there. For the memory server's checkers and,
+	/* (pid, va) -> pa | MM_PTE_* bits of the page mapped at va (page
+	 * aligned, like SYS_MM_UNMAP's), changing nothing (the accessed and
+	 * dirty bits stay as they are). ERR_NOENT if nothing is mapped there,
+	 * ERR_INVAL for a bad va. For the memory server's checkers and,
 	 * later, its replacement policy. */
 	SYS_MM_LOOKUP       = 30,
 	/* (pid, va, len, uint64_t *out, max) -> n: unlink every page-table
@@ -109,8 +110,11 @@ enum pagoda_syscall {
 	 * [va, va + len), write their physical addresses to out[0..n) (in the
 	 * memory server's own memory), at most max (1..MM_PRUNE_MAX) of them.
 	 * The frames are the server's again: the kernel keeps no reference.
-	 * n == max: call again, there may be more. ERR_INVAL, ERR_FAULT
-	 * (out not writable), ERR_SRCH. */
+	 * Bottom up: a PD whose only PT is pruned is pruned in the same call.
+	 * The root is never pruned. n == max: call again, there may be more.
+	 * ERR_INVAL (len 0, range not user, max out of range), ERR_FAULT (out
+	 * not writable for max entries: checked before anything changes),
+	 * ERR_SRCH (no such process, or the memory server itself). */
 	SYS_MM_PRUNE        = 31,
 	SYS__COUNT
 };
