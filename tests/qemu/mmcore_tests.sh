@@ -47,3 +47,14 @@ t_mm_map_stack_overflow_by_one_page_is_killed_at_its_guard_page() {
 	exited_with hello 0
 	init_finished
 }
+
+t_exit_during_munmap_stops_the_unmapping_quietly_and_frees_everything() {
+	# 128 MiB to unmap: about 3 ticks of work for the server, in slices of 1.
+	boot --mem 256M --append quantum=1 mm "init:munmap_exit hello" munmap_exit hello
+	expect '^munmap_exit: 32768 pages touched, unmapping$'
+	expect_not 'race missed'
+	expect_not 'BUG'
+	exited_with munmap_exit 7
+	exited_with hello 0
+	init_finished
+}
