@@ -31,4 +31,4 @@ TEST_PROGS  := fault_null fault_write_code fault_hlt fault_cli fault_kernel_jump
                badsys spin fault_unmapped heap_faults stack_grow stack_overflow mmap_anon \
                shm_writer shm_reader ipc_ping ipc_pong ipc_forbidden notify_test threads \
                hostile bench bench_echo spawn_untouched \
-               mmap_churn stat_spares mmap_stack munmap_exit
+               mmap_churn stat_spares mmap_stack munmap_exit heap_start

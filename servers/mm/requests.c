@@ -107,11 +107,12 @@ int mm_handle_sbrk(const struct ipc_msg *req, const struct ipc_from *from, struc
 	if (incr < 0 ? new > old || new < p->brk_start : new < old || new - p->brk_start > MM_HEAP_MAX)
 		return reply_with(reply, -ERR_NOMEM);
 	struct mm_region *heap = region_of_kind(p, REGION_HEAP);
+	vaddr_t base = page_round_up(p->brk_start);     /* below: the last segment's page */
 	vaddr_t old_end = page_round_up(old), new_end = page_round_up(new);
 	if (new_end > old_end && !region_range_free(p, old_end, new_end, heap))
 		return reply_with(reply, -ERR_NOMEM);
-	if (!heap && new_end > p->brk_start) {
-		int err = region_add(p, p->brk_start, new_end, MM_PROT_READ | MM_PROT_WRITE, REGION_HEAP, &heap);
+	if (!heap && new_end > base) {
+		int err = region_add(p, base, new_end, MM_PROT_READ | MM_PROT_WRITE, REGION_HEAP, &heap);
 		if (err < 0)
 			return reply_with(reply, err);
 	} else if (heap && new_end < old_end) {

@@ -58,3 +58,11 @@ t_exit_during_munmap_stops_the_unmapping_quietly_and_frees_everything() {
 	exited_with hello 0
 	init_finished
 }
+
+t_the_byte_below_the_initial_break_is_usable() {
+	boot mm "init:heap_start" heap_start
+	expect_not '^kill: '
+	expect '^heap_start: PASS$'
+	exited_with heap_start 0
+	init_finished
+}
