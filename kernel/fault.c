@@ -6,6 +6,10 @@
  * with it (ipc_send with `fault` set). The thread stays blocked until the
  * server answers: MM_FAULT_RESUME (the page is there now; the instruction
  * runs again) or MM_FAULT_KILL (the server logged why; the process ends).
+ * A system call's copy of user memory meets missing pages the same way
+ * (fault_copy, called from vm_user_ready in vm.c): the message is marked
+ * MM_FAULT_COPY, and the server may also answer MM_FAULT_REFUSE, which
+ * fails the call with ERR_FAULT and leaves the process alive.
  * A page fault inside the memory server itself cannot be served by anyone:
  * that is a panic with a clear message.
  *
@@ -36,9 +40,24 @@ static void page_fault(struct proc *p, const struct fault *f)
 		      "it cannot page itself", f->addr, f->ip);
 	struct ipc_msg m = { .tag = MM_FAULT, .w = { f->addr, mm_access_bits(f), f->ip } };
 	int64_t err = ipc_send(sched_current, MM_PID, &m, true, true);
-	if (err < 0)
+	if (err == -ERR_FAULT)          /* MM_FAULT_REFUSE: meant for copies only */
+		proc_kill(p, "page fault at address %#lx: refused by the memory server", f->addr);
+	else if (err < 0)
 		proc_kill(p, "page fault at address %#lx: the memory server is gone (%s)",
 			  f->addr, pagoda_strerror((int)err));
+}
+
+/* A user copy for the running thread (not the memory server's) met page
+ * va missing, or read-only for a write: ask the memory server, as a trap
+ * would, marked MM_FAULT_COPY (w2 = 0: no instruction). 0: it resumed
+ * (try again); -ERR_FAULT: it refused, or is gone. After MM_FAULT_KILL
+ * the thread is gone and this never returns. */
+int fault_copy(vaddr_t va, bool write, bool present)
+{
+	struct fault f = { .kind = FAULT_PAGE, .access = write ? FAULT_WRITE : FAULT_READ,
+			   .present = present, .addr = va };
+	struct ipc_msg m = { .tag = MM_FAULT, .w = { va, mm_access_bits(&f) | MM_FAULT_COPY, 0 } };
+	return ipc_send(sched_current, MM_PID, &m, true, true) < 0 ? -ERR_FAULT : 0;
 }
 
 /* Name the privileged instruction at ip, if it is one of the usual ones. */

@@ -16,7 +16,7 @@
 #include "arch/x86_64/x86.h"
 #include "fault.h"
 #include "sched.h"
-#include "syscall.h"
+#include "tty.h"
 
 static const char *const exception_names[32] = {
 	[T_DE] = "divide error", [T_DB] = "debug", [T_NMI] = "NMI",
@@ -92,7 +92,7 @@ void trap(struct trapframe *tf)
 		return;
 	}
 	if (tf->trapno == T_IRQ0 + IRQ_SERIAL) {
-		console_input_irq();
+		tty_input_irq();
 		irq_eoi(IRQ_SERIAL);
 		return;
 	}
