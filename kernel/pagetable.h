@@ -71,4 +71,15 @@ uint64_t pt_accessed(paddr_t root, vaddr_t va, unsigned n);
  * out[0..n), at most max. Returns n. */
 unsigned pt_prune(paddr_t root, vaddr_t va, vaddr_t end, paddr_t *out, unsigned max);
 
+/* Counting, before building an address space, the tables its mappings
+ * will need (the boot code checks its frame budget first). Add the pages
+ * in ascending address order within each group; a table is counted
+ * again when a later group comes back to it, so the count is an upper
+ * bound. Start from a zeroed tally. */
+struct pt_tally {
+	uint64_t last[MM_MAP_SPARES];   /* last table seen per level, plus one */
+	unsigned tables;
+};
+void pt_tally_page(struct pt_tally *t, vaddr_t va, bool large);
+
 #endif

@@ -2,7 +2,7 @@
 # kernel_tests.sh - QEMU system tests of kernel mechanism: copies of user
 # memory that meet untouched pages, RECV sources that can never answer,
 # reply handles, console input against a buffer that changes while the
-# reader waits (sourced by
+# reader waits, and booting with too little memory (sourced by
 # tests/qemu/run.sh, after lib.sh and mm_tests.sh, whose init_finished and
 # exited_with it uses).
 
@@ -88,4 +88,11 @@ t_read_whose_buffer_turns_read_only_while_waiting_fails_and_keeps_the_input() {
 	expect '^read_blocked: PASS$'
 	exited_with read_blocked 0
 	init_finished
+}
+
+t_too_little_memory_for_the_modules_fails_cleanly_naming_the_need() {
+	boot --mem 5M mm "init:hello" hello spin
+	expect '^boot: not enough memory: building the memory server needs [0-9]+ KiB; [0-9]+ KiB are free \([0-9]+ KiB usable'
+	expect_not 'PANIC|bootmem_alloc'
+	expect_status 35
 }

@@ -208,6 +208,20 @@ uint64_t pt_accessed(paddr_t root, vaddr_t va, unsigned n)
 	return bits;
 }
 
+/* Tables below the root that a 4 KiB page (PT, PD, PDPT) or a 2 MiB page
+ * (PD, PDPT) at va needs: one per level whose span is new. */
+void pt_tally_page(struct pt_tally *t, vaddr_t va, bool large)
+{
+	_Static_assert(MM_MAP_SPARES == LEVEL_PML4 - 1, "one spare per level below the root");
+	for (int level = large ? LEVEL_PD : LEVEL_PT; level < LEVEL_PML4; level++) {
+		uint64_t key = (va >> LEVEL_SHIFT(level + 1)) + 1;     /* the table's span */
+		if (t->last[level - 1] != key) {
+			t->last[level - 1] = key;
+			t->tables++;
+		}
+	}
+}
+
 /* ---- pruning empty tables ---- */
 
 struct prune_job {
