@@ -48,8 +48,9 @@ int pt_map(paddr_t root, vaddr_t va, paddr_t pa, unsigned rights, struct frame_s
 /* Map a 2 MiB page (the memory server's window onto physical memory). */
 int pt_map_2m(paddr_t root, vaddr_t va, paddr_t pa, unsigned rights, struct frame_supply *s);
 
-/* How many new tables pt_map(root, va) would need (0..MM_MAP_SPARES). */
-unsigned pt_tables_needed(paddr_t root, vaddr_t va);
+/* What pt_map(root, va) would meet: -ERR_BUSY if a page is mapped at
+ * va, else how many new tables it would need (0..MM_MAP_SPARES). */
+int pt_map_probe(paddr_t root, vaddr_t va);
 
 /* The present 4 KiB page at user address va (any offset): true and *out
  * filled, or false. Changes nothing. */
