@@ -24,7 +24,6 @@
 #include "vm.h"
 #include "ipc.h"
 #include <pagoda/mm.h>
-#include "arch/x86_64/mmu.h"
 
 static uint64_t mm_access_bits(const struct fault *f)
 {
@@ -60,20 +59,14 @@ int fault_copy(vaddr_t va, bool write, bool present)
 	return ipc_send(sched_current, MM_PID, &m, true, true) < 0 ? -ERR_FAULT : 0;
 }
 
-/* Name the privileged instruction at ip, if it is one of the usual ones. */
+/* Name the privileged instruction at ip, if it is one of the usual ones
+ * (the opcode table is the architecture's: trap_privileged_insn). */
 static const char *privileged_insn(struct proc *p, vaddr_t ip)
 {
 	uint8_t op;
 	if (vm_copy_in(p->root, &op, ip, 1) < 0)
 		return NULL;
-	switch (op) {
-	case 0xf4: return "hlt";
-	case 0xfa: return "cli";
-	case 0xfb: return "sti";
-	case 0xe4: case 0xe5: case 0xec: case 0xed: return "in";
-	case 0xe6: case 0xe7: case 0xee: case 0xef: return "out";
-	default: return NULL;
-	}
+	return trap_privileged_insn(op);
 }
 
 void fault_user(const struct fault *f)

@@ -17,6 +17,7 @@
 
 #include "kernel.h"
 #include "arch/x86_64/arch.h"
+#include "arch/x86_64/context.h"   /* struct context, swtch's frame */
 #include <pagoda/ipc.h>
 #include <pagoda/syscall.h>
 
@@ -60,11 +61,6 @@ struct proc {
 	struct thread *receivers;   /* threads blocked in RECV */
 	int allow[PROC_ALLOW_MAX];  /* pids we may send to (besides the mm) */
 	int nallow;
-};
-
-/* Callee-saved registers on a sleeping thread's kernel stack (swtch). */
-struct context {
-	uint64_t r15, r14, r13, r12, rbx, rbp, rip;
 };
 
 struct thread {
