@@ -102,6 +102,6 @@ void sched_idle_loop(void)
 {
 	for (;;) {
 		sched_yield();
-		__asm__ volatile("sti; hlt; cli" ::: "memory");  /* sti's shadow covers hlt */
+		arch_idle_wait();
 	}
 }

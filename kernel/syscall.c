@@ -13,6 +13,7 @@
 #include "vm.h"
 #include "ipc.h"
 #include "syscall.h"
+#include "tty.h"
 #include "arch/x86_64/mmu.h"
 #include "arch/x86_64/syscall_regs.h"
 #include <pagoda/syscall.h>
@@ -38,7 +39,7 @@ static int64_t sys_write(struct trapframe *tf)
 	paddr_t root = current_proc()->root;
 	if (len > PAGODA_WRITE_MAX)
 		return -ERR_INVAL;
-	int err = vm_check_user(root, buf, len, VM_READ);
+	int err = vm_user_ready(sched_current, buf, len, VM_READ);
 	if (err)
 		return err;
 	char chunk[256];
@@ -53,7 +54,7 @@ static int64_t sys_write(struct trapframe *tf)
 
 static int64_t sys_read(struct trapframe *tf)
 {
-	return console_read(sched_current, sc_arg(tf, 0), sc_arg(tf, 1));
+	return tty_read(sched_current, sc_arg(tf, 0), sc_arg(tf, 1));
 }
 
 static int64_t sys_getpid(struct trapframe *tf)

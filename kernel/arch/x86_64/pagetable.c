@@ -41,16 +41,6 @@ static uint64_t *table(paddr_t pa)
 	return phys_to_virt(pa & PTE_ADDR);
 }
 
-static unsigned index_at(int level, vaddr_t va)
-{
-	switch (level) {
-	case LEVEL_PML4: return PML4_INDEX(va);
-	case LEVEL_PDPT: return PDPT_INDEX(va);
-	case LEVEL_PD:   return PD_INDEX(va);
-	default:         return PT_INDEX(va);
-	}
-}
-
 void pt_space_init(paddr_t root)
 {
 	uint64_t *pml4 = table(root);
@@ -82,7 +72,7 @@ static uint64_t *walk(paddr_t root, vaddr_t va, int level, struct frame_supply *
 	if (!missing)
 		missing = &dummy;
 	for (int l = LEVEL_PML4; l > level; l--) {
-		uint64_t *e = &t[index_at(l, va)];
+		uint64_t *e = &t[LEVEL_INDEX(l, va)];
 		if (!(*e & PTE_P) && !take_table(e, s)) {
 			*missing = (unsigned)(l - level);
 			return NULL;
@@ -94,7 +84,7 @@ static uint64_t *walk(paddr_t root, vaddr_t va, int level, struct frame_supply *
 		t = table(*e);
 	}
 	*missing = 0;
-	return &t[index_at(level, va)];
+	return &t[LEVEL_INDEX(level, va)];
 }
 
 /* The present 4 KiB leaf entry for user address va, or NULL. */
@@ -144,11 +134,11 @@ int pt_map_2m(paddr_t root, vaddr_t va, paddr_t pa, unsigned rights, struct fram
 	return 0;
 }
 
-unsigned pt_tables_needed(paddr_t root, vaddr_t va)
+int pt_map_probe(paddr_t root, vaddr_t va)
 {
 	unsigned missing;
-	walk(root, va, LEVEL_PT, NULL, &missing);
-	return missing;
+	uint64_t *pte = walk(root, va, LEVEL_PT, NULL, &missing);
+	return pte && (*pte & PTE_P) ? -ERR_BUSY : (int)missing;
 }
 
 bool pt_lookup(paddr_t root, vaddr_t va, struct pt_page *out)
@@ -206,6 +196,20 @@ uint64_t pt_accessed(paddr_t root, vaddr_t va, unsigned n)
 		}
 	}
 	return bits;
+}
+
+/* Tables below the root that a 4 KiB page (PT, PD, PDPT) or a 2 MiB page
+ * (PD, PDPT) at va needs: one per level whose span is new. */
+void pt_tally_page(struct pt_tally *t, vaddr_t va, bool large)
+{
+	_Static_assert(MM_MAP_SPARES == LEVEL_PML4 - 1, "one spare per level below the root");
+	for (int level = large ? LEVEL_PD : LEVEL_PT; level < LEVEL_PML4; level++) {
+		uint64_t key = (va >> LEVEL_SHIFT(level + 1)) + 1;     /* the table's span */
+		if (t->last[level - 1] != key) {
+			t->last[level - 1] = key;
+			t->tables++;
+		}
+	}
 }
 
 /* ---- pruning empty tables ---- */
