@@ -7,7 +7,10 @@
  * and fills the reply: tag = result, words = values. It returns 1 to send
  * the reply now, 0 to answer later (MM_WAIT blocks its caller until a
  * child exits; the server keeps the reply handle and answers from
- * mm_handle_exit).
+ * mm_handle_exit). Every request needs a reply: ipc_serve drops one that
+ * was SENT (no reply handle) before it reaches a handler. A child's
+ * record, with its exit status, is freed only once a reply carrying it has
+ * been delivered (notify_parent checks kcall_reply's result).
  */
 #include <stdio.h>
 #include <string.h>
@@ -240,11 +243,10 @@ static void notify_parent(struct mm_proc *child)
 		return;
 	}
 	if (parent->waiting && (parent->wait_pid == -1 || parent->wait_pid == child->pid)) {
-		struct ipc_msg reply = { 0 };
+		struct ipc_msg reply = { .tag = child->pid, .w = { (uint64_t)(int64_t)child->status } };
 		parent->waiting = false;
-		uint64_t handle = parent->wait_handle;
-		collect(child, &reply);
-		kcall_reply(handle, &reply);
+		if (kcall_reply(parent->wait_handle, &reply) == 0)
+			mm_proc_free(child);    /* delivered; else keep it for the next MM_WAIT */
 	}
 }
 

@@ -66,3 +66,11 @@ t_the_byte_below_the_initial_break_is_usable() {
 	exited_with heap_start 0
 	init_finished
 }
+
+t_mm_wait_sent_without_a_reply_handle_is_refused_and_keeps_the_status() {
+	boot mm "init:wait_send" wait_send
+	expect '^wait_send: SEND MM_WAIT -> 0, child told -> 0, CALL MM_WAIT -> [0-9]+ \(pid\), status 42$'
+	expect '^wait_send: PASS$'
+	exited_with wait_send 0
+	init_finished
+}
