@@ -4,10 +4,11 @@
  * One implementation per architecture (kernel/arch/x86_64/pagetable.c);
  * nothing here names an entry bit. A user address space is named by its
  * root: the physical address of its top-level table. Rights and page
- * state are portable flags (PT_*); the implementation translates them.
+ * state are portable (VM_* rights, struct pt_page); the implementation
+ * translates them to and from entry bits.
  *
  * The kernel has no frame allocator. Every operation that may need new
- * page-table frames takes a struct frame_supply: zeroed-or-not frames
+ * page-table frames takes a struct frame_supply: frames (zeroed here)
  * handed over by whoever asks (the boot code, or the memory server's
  * SYS_MM_MAP spares), of which the call consumes, in order, what it needs
  * and reports how many in `used`.

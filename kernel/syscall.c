@@ -1,12 +1,13 @@
 /*
  * syscall.c - system call dispatch and the general system calls.
  *
- * syscall_dispatch() is called from entry.S with the caller's registers.
- * The number in rax indexes a table; anything outside it returns
- * -ERR_NOSYS. Each sys_<name> checks its arguments before acting (see
+ * syscall_dispatch() is called from entry.S with the caller's registers,
+ * which this file reads only through arch/x86_64/syscall_regs.h (sc_nr,
+ * sc_arg, sc_msg_in...). The number indexes a table; anything outside it
+ * returns -ERR_NOSYS. Each sys_<name> checks its arguments before acting (see
  * libsys/include/pagoda/syscall.h for the ABI) and returns a value >= 0 or
  * -ERR_x, which goes back in rax. The memory server's calls are in
- * mmcall.c; IPC mechanics in ipc.c.
+ * mmcall.c; IPC mechanics in ipc.c; console input in tty.c.
  */
 #include "kernel.h"
 #include "sched.h"

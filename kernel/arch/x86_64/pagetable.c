@@ -11,10 +11,10 @@
  * the entry for an address at a given level (the PT for 4 KiB pages, the
  * PD for the memory server's 2 MiB window), creating missing tables from
  * a frame supply when it is given one, and otherwise reporting how many
- * tables are missing. Pruning (pt_prune) is the one recursive pass: it
- * visits the tables whose span meets a range, depth first, and unlinks a
- * table once everything below it has gone, so a PD whose only PT was just
- * pruned is pruned in the same call. The root is never pruned.
+ * tables are missing. Pruning (pt_prune) sweeps the range once per level
+ * with the same walk, bottom up - the PTs that map nothing, then the PDs
+ * that (now) hold no PT, then the PDPTs - so a PD whose only PT was just
+ * pruned goes in the same call. The root is never pruned.
  *
  * Rights: a user page is always PTE_U|PTE_P; VM_WRITE sets PTE_W; no
  * VM_EXEC sets PTE_NX. Intermediate tables are created user-writable and
@@ -220,41 +220,45 @@ struct prune_job {
 	unsigned n, max;
 };
 
-static bool prune_below(uint64_t *t, int level, vaddr_t base, struct prune_job *j);
-
-/* Entry e (at `level`, mapping from base) points to a table: unlink it if
- * it is empty once pruned below. True if it was unlinked. */
-static bool prune_entry(uint64_t *e, int level, vaddr_t base, struct prune_job *j)
+/* Bytes mapped by one entry at `level`. */
+static uint64_t span_of(int level)
 {
-	vaddr_t end = base + (1ULL << LEVEL_SHIFT(level));
-	if (level == LEVEL_PT || (*e & PTE_PS) || end <= j->lo || base >= j->hi)
-		return false;
-	if (!prune_below(table(*e), level - 1, base, j) || j->n == j->max)
-		return false;
-	j->out[j->n++] = *e & PTE_ADDR;
-	*e = 0;
+	return 1ULL << LEVEL_SHIFT(level);
+}
+
+static bool table_empty(const uint64_t *t)
+{
+	for (unsigned i = 0; i < PTES_PER_TABLE; i++)
+		if (t[i] & PTE_P)
+			return false;
 	return true;
 }
 
-/* Prune under table t (its entries at `level`, the first mapping base);
- * true if t maps nothing afterwards. */
-static bool prune_below(uint64_t *t, int level, vaddr_t base, struct prune_job *j)
+/* One sweep: every entry at `level` whose span meets the range and that
+ * points to a table mapping nothing is cleared, its table reported. The
+ * walk says how much is absent above, so absent spans are skipped whole. */
+static void prune_level(paddr_t root, int level, struct prune_job *j)
 {
-	bool empty = true;
-	unsigned slots = level == LEVEL_PML4 ? USER_SLOTS : PTES_PER_TABLE;
-	for (unsigned i = 0; i < slots; i++) {
-		if (!(t[i] & PTE_P))
-			continue;
-		vaddr_t start = base + ((vaddr_t)i << LEVEL_SHIFT(level));
-		if (!prune_entry(&t[i], level, start, j))
-			empty = false;
+	vaddr_t va = j->lo & ~(span_of(level) - 1);
+	while (va < j->hi && j->n < j->max) {
+		unsigned missing;
+		uint64_t *e = walk(root, va, level, NULL, &missing);
+		if (e && (*e & PTE_P) && !(*e & PTE_PS) && table_empty(table(*e))) {
+			j->out[j->n++] = *e & PTE_ADDR;
+			*e = 0;
+		}
+		uint64_t skip = span_of(level + (int)missing);
+		va = (va & ~(skip - 1)) + skip;
 	}
-	return empty;
 }
 
+/* Bottom up: first the PTs, then the PDs (some just emptied), then the
+ * PDPTs. The root's entries are the last level swept; the root stays. */
 unsigned pt_prune(paddr_t root, vaddr_t va, vaddr_t end, paddr_t *out, unsigned max)
 {
-	struct prune_job j = { .lo = va, .hi = end, .out = out, .n = 0, .max = max };
-	prune_below(table(root), LEVEL_PML4, 0, &j);
+	struct prune_job j = { .lo = va, .hi = end < USER_TOP ? end : USER_TOP, .out = out,
+				.n = 0, .max = max };
+	for (int level = LEVEL_PD; level <= LEVEL_PML4; level++)
+		prune_level(root, level, &j);
 	return j.n;
 }
