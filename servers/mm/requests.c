@@ -133,15 +133,21 @@ int mm_handle_sbrk(const struct ipc_msg *req, const struct ipc_from *from, struc
 	return reply_with(reply, 0);
 }
 
+/* MM_MMAP's words make sense (a stack is never shared). */
+static bool mmap_args_ok(uint64_t len, uint64_t prot, uint64_t flags)
+{
+	const uint64_t known = MM_MAP_SHARED | MM_MAP_STACK;
+	return len > 0 && len <= MMAP_MAX && !(prot & ~(uint64_t)MM_PROT_ALL) &&
+	       !(flags & ~known) && (flags & known) != known;
+}
+
 int mm_handle_mmap(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply)
 {
 	struct mm_proc *p = caller(from);
 	uint64_t len = req->w[0], prot = req->w[1], flags = req->w[2], key = req->w[3];
 	if (!p)
 		return reply_with(reply, -ERR_SRCH);
-	if (len == 0 || len > MMAP_MAX || (prot & ~(uint64_t)MM_PROT_ALL) ||
-	    (flags & ~(uint64_t)(MM_MAP_SHARED | MM_MAP_STACK)) ||
-	    (flags & (MM_MAP_SHARED | MM_MAP_STACK)) == (MM_MAP_SHARED | MM_MAP_STACK))
+	if (!mmap_args_ok(len, prot, flags))
 		return reply_with(reply, -ERR_INVAL);
 	vaddr_t start = region_find_gap(p, page_round_up(len), USER_MMAP_BASE, MMAP_TOP);
 	vaddr_t end = start + page_round_up(len);
