@@ -31,5 +31,5 @@ TEST_PROGS  := fault_null fault_write_code fault_hlt fault_cli fault_kernel_jump
                badsys spin fault_unmapped heap_faults stack_grow stack_overflow mmap_anon \
                shm_writer shm_reader ipc_ping ipc_pong ipc_forbidden notify_test threads \
                hostile bench bench_echo spawn_untouched \
-               mmap_churn stat_spares mmap_stack munmap_exit heap_start wait_send \
+               mmap_churn stat_spares mmap_stack munmap_exit heap_start wait_send heap_shrink \
                copy_untouched recv_refused ipc_handles read_blocked mmcall_probe

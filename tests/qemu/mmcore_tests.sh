@@ -74,3 +74,11 @@ t_mm_wait_sent_without_a_reply_handle_is_refused_and_keeps_the_status() {
 	exited_with wait_send 0
 	init_finished
 }
+
+t_heap_shrink_frees_the_page_tables_it_left_empty() {
+	boot mm "init:heap_shrink" heap_shrink
+	expect '^heap_shrink: page tables before [0-9]+, grown [0-9]+, shrunk [0-9]+$'
+	expect '^heap_shrink: PASS$'
+	exited_with heap_shrink 0
+	init_finished
+}
