@@ -144,17 +144,16 @@ int64_t sys_mm_map(struct trapframe *tf)
 	vaddr_t va = sc_arg(tf, 1);
 	paddr_t pa = sc_arg(tf, 2);
 	uint64_t rights = sc_arg(tf, 3);
-	uint64_t spares[MM_MAP_SPARES];
+	uint64_t spares[MM_MAP_SPARES] = { sc_arg(tf, 4), sc_arg(tf, 5), sc_arg(tf, 6) };
 	struct frame_supply s;
-	for (int i = 0; i < MM_MAP_SPARES; i++)
-		spares[i] = sc_arg(tf, 4 + i);
 	if (!p)
 		return -ERR_SRCH;
 	if (!page_va_ok(va) || !frame_ok(pa) || !rights_ok(rights) || !gather_spares(spares, &s))
 		return -ERR_INVAL;
-	if (vm_translate(p->root, va, 0) != PADDR_NONE)
-		return -ERR_BUSY;
-	if (pt_tables_needed(p->root, va) > s.count)
+	int needed = pt_map_probe(p->root, va);
+	if (needed < 0)
+		return needed;                  /* -ERR_BUSY: va is mapped */
+	if ((unsigned)needed > s.count)
 		return -ERR_NOMEM;
 	int err = pt_map(p->root, va, pa, vm_rights(rights), &s);
 	return err < 0 ? err : (int64_t)s.used;

@@ -4,10 +4,11 @@
  * One implementation per architecture (kernel/arch/x86_64/pagetable.c);
  * nothing here names an entry bit. A user address space is named by its
  * root: the physical address of its top-level table. Rights and page
- * state are portable flags (PT_*); the implementation translates them.
+ * state are portable (VM_* rights, struct pt_page); the implementation
+ * translates them to and from entry bits.
  *
  * The kernel has no frame allocator. Every operation that may need new
- * page-table frames takes a struct frame_supply: zeroed-or-not frames
+ * page-table frames takes a struct frame_supply: frames (zeroed here)
  * handed over by whoever asks (the boot code, or the memory server's
  * SYS_MM_MAP spares), of which the call consumes, in order, what it needs
  * and reports how many in `used`.
@@ -48,8 +49,9 @@ int pt_map(paddr_t root, vaddr_t va, paddr_t pa, unsigned rights, struct frame_s
 /* Map a 2 MiB page (the memory server's window onto physical memory). */
 int pt_map_2m(paddr_t root, vaddr_t va, paddr_t pa, unsigned rights, struct frame_supply *s);
 
-/* How many new tables pt_map(root, va) would need (0..MM_MAP_SPARES). */
-unsigned pt_tables_needed(paddr_t root, vaddr_t va);
+/* What pt_map(root, va) would meet: -ERR_BUSY if a page is mapped at
+ * va, else how many new tables it would need (0..MM_MAP_SPARES). */
+int pt_map_probe(paddr_t root, vaddr_t va);
 
 /* The present 4 KiB page at user address va (any offset): true and *out
  * filled, or false. Changes nothing. */
@@ -70,5 +72,16 @@ uint64_t pt_accessed(paddr_t root, vaddr_t va, unsigned n);
  * meets the user range [va, end), bottom up; write their frames to
  * out[0..n), at most max. Returns n. */
 unsigned pt_prune(paddr_t root, vaddr_t va, vaddr_t end, paddr_t *out, unsigned max);
+
+/* Counting, before building an address space, the tables its mappings
+ * will need (the boot code checks its frame budget first). Add the pages
+ * in ascending address order within each group; a table is counted
+ * again when a later group comes back to it, so the count is an upper
+ * bound. Start from a zeroed tally. */
+struct pt_tally {
+	uint64_t last[MM_MAP_SPARES];   /* last table seen per level, plus one */
+	unsigned tables;
+};
+void pt_tally_page(struct pt_tally *t, vaddr_t va, bool large);
 
 #endif

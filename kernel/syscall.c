@@ -1,18 +1,20 @@
 /*
  * syscall.c - system call dispatch and the general system calls.
  *
- * syscall_dispatch() is called from entry.S with the caller's registers.
- * The number in rax indexes a table; anything outside it returns
- * -ERR_NOSYS. Each sys_<name> checks its arguments before acting (see
+ * syscall_dispatch() is called from entry.S with the caller's registers,
+ * which this file reads only through arch/x86_64/syscall_regs.h (sc_nr,
+ * sc_arg, sc_msg_in...). The number indexes a table; anything outside it
+ * returns -ERR_NOSYS. Each sys_<name> checks its arguments before acting (see
  * libsys/include/pagoda/syscall.h for the ABI) and returns a value >= 0 or
  * -ERR_x, which goes back in rax. The memory server's calls are in
- * mmcall.c; IPC mechanics in ipc.c.
+ * mmcall.c; IPC mechanics in ipc.c; console input in tty.c.
  */
 #include "kernel.h"
 #include "sched.h"
 #include "vm.h"
 #include "ipc.h"
 #include "syscall.h"
+#include "tty.h"
 #include "arch/x86_64/mmu.h"
 #include "arch/x86_64/syscall_regs.h"
 #include <pagoda/syscall.h>
@@ -38,7 +40,7 @@ static int64_t sys_write(struct trapframe *tf)
 	paddr_t root = current_proc()->root;
 	if (len > PAGODA_WRITE_MAX)
 		return -ERR_INVAL;
-	int err = vm_check_user(root, buf, len, VM_READ);
+	int err = vm_user_ready(sched_current, buf, len, VM_READ);
 	if (err)
 		return err;
 	char chunk[256];
@@ -53,7 +55,7 @@ static int64_t sys_write(struct trapframe *tf)
 
 static int64_t sys_read(struct trapframe *tf)
 {
-	return console_read(sched_current, sc_arg(tf, 0), sc_arg(tf, 1));
+	return tty_read(sched_current, sc_arg(tf, 0), sc_arg(tf, 1));
 }
 
 static int64_t sys_getpid(struct trapframe *tf)

@@ -24,9 +24,4 @@ int64_t sys_mm_kill(struct trapframe *tf);
 int64_t sys_mm_proc_destroy(struct trapframe *tf);
 int64_t sys_mm_ipc_allow(struct trapframe *tf);
 
-/* console.c: console input for SYS_READ */
-int64_t console_read(struct thread *t, vaddr_t buf, size_t len);
-void console_input_irq(void);
-void console_forget(struct thread *t);
-
 #endif

@@ -8,12 +8,18 @@
 MM_CORE_SRCS := servers/mm/zone.c servers/mm/buddy.c tests/host/mm_stubs.c
 MM_SLAB_SRCS := servers/mm/slab.c servers/mm/slab_debug.c servers/mm/kmalloc.c \
                 tests/host/slab_fixture.c $(MM_CORE_SRCS)
-MM_HOST_TESTS := zone buddy slab slab_debug
+MM_HOST_TESTS := zone buddy slab slab_debug backend
 
 HOST_TEST_SRCS_zone       := tests/host/test_zone.c $(MM_CORE_SRCS)
 HOST_TEST_SRCS_buddy      := tests/host/test_buddy.c $(MM_CORE_SRCS)
 HOST_TEST_SRCS_slab       := tests/host/test_slab.c $(MM_SLAB_SRCS)
 HOST_TEST_SRCS_slab_debug := tests/host/test_slab_debug.c $(MM_SLAB_SRCS)
+# The backends with the region, fault, proc and shm code that drive them;
+# the kernel is a small model inside the test file.
+HOST_TEST_SRCS_backend    := tests/host/test_backend.c servers/mm/backend_anon.c \
+                             servers/mm/backend_elf.c servers/mm/backend_shm.c servers/mm/region.c \
+                             servers/mm/fault.c servers/mm/proc.c servers/mm/shm.c lib/elf.c \
+                             $(MM_SLAB_SRCS)
 
 # mk/host.mk expanded its build rules before this file was read, so the
 # rules for these suites are instantiated here from the same template.

@@ -5,7 +5,7 @@ ARCH_SRCS   := kernel/arch/x86_64/entry.S kernel/arch/x86_64/gdt.c kernel/arch/x
                kernel/arch/x86_64/trap.c kernel/arch/x86_64/serial.c kernel/arch/x86_64/timer.c \
                kernel/arch/x86_64/fpu.c kernel/arch/x86_64/paging.c kernel/arch/x86_64/power.c \
                kernel/arch/x86_64/syscall_arch.c kernel/arch/x86_64/pagetable.c
-KERNEL_SRCS := kernel/main.c kernel/console.c kernel/lib.c kernel/bootinfo.c \
+KERNEL_SRCS := kernel/main.c kernel/console.c kernel/tty.c kernel/lib.c kernel/bootinfo.c \
                kernel/bootopt.c kernel/bootmem.c kernel/vm.c kernel/proc.c \
                kernel/sched.c kernel/spawn.c kernel/fault.c kernel/syscall.c kernel/ipc.c \
                kernel/mmcall.c
@@ -31,5 +31,6 @@ TEST_PROGS  := fault_null fault_write_code fault_hlt fault_cli fault_kernel_jump
                badsys spin fault_unmapped heap_faults stack_grow stack_overflow mmap_anon \
                shm_writer shm_reader ipc_ping ipc_pong ipc_forbidden notify_test threads \
                hostile bench bench_echo spawn_untouched \
-               mmap_churn stat_spares mmap_stack \
+               mmap_churn stat_spares mmap_stack munmap_exit heap_start wait_send heap_shrink \
+               copy_untouched recv_refused ipc_handles read_blocked mmcall_probe \
                exit_with printf_c99 spawn_orphan malloc_threads thread_reap thread_overflow

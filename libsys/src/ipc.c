@@ -3,6 +3,7 @@
  * tag rsi, w[0..6] in rdx r10 r8 r9 r12 r13 r14; a receive also returns
  * the sender's pid in rdi and the reply handle in r15. One inline-asm
  * function moves a message both ways; the named calls wrap it.
+ * ipc_serve is the servers' receive/dispatch loop (pagoda/sys.h).
  */
 #include <pagoda/sys.h>
 
@@ -66,6 +67,23 @@ int ipc_notify(int dst, uint64_t bits)
 	return (int)sys_call6(SYS_NOTIFY, (uint64_t)dst, bits, 0, 0, 0, 0);
 }
 
+/* One message to its handler; 1 to reply now. A request (a tag below
+ * IPC_TAG_KERNEL) that came without a reply handle - a SEND - is not
+ * executed: whoever sent it will never see the result, and a request
+ * whose answer is lost may lose more (MM_WAIT would free the child's
+ * record with its exit status). */
+static int dispatch(const ipc_handler *handlers, size_t n, ipc_handler kernel,
+		    const struct ipc_msg *m, const struct ipc_from *from, struct ipc_msg *reply)
+{
+	if (m->tag >= IPC_TAG_KERNEL && kernel)
+		return kernel(m, from, reply);
+	if (m->tag < IPC_TAG_KERNEL && from->handle == IPC_NO_REPLY)
+		return 0;
+	if (m->tag >= 0 && (uint64_t)m->tag < n && handlers[m->tag])
+		return handlers[m->tag](m, from, reply);
+	return 1;
+}
+
 void ipc_serve(const ipc_handler *handlers, size_t n, ipc_handler kernel)
 {
 	struct ipc_msg m, reply;
@@ -74,11 +92,7 @@ void ipc_serve(const ipc_handler *handlers, size_t n, ipc_handler kernel)
 		;
 	for (;;) {
 		reply = (struct ipc_msg){ .tag = -ERR_NOSYS };
-		int answer = 1;
-		if (m.tag >= IPC_TAG_KERNEL && kernel)
-			answer = kernel(&m, &from, &reply);
-		else if (m.tag >= 0 && (uint64_t)m.tag < n && handlers[m.tag])
-			answer = handlers[m.tag](&m, &from, &reply);
+		int answer = dispatch(handlers, n, kernel, &m, &from, &reply);
 		if (answer && from.pid != PID_KERNEL) {
 			m = reply;
 			if (ipc_reply_recv(from.handle, &m, IPC_ANY, &from) == 0)

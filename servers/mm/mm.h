@@ -65,7 +65,10 @@ struct mm_proc {
 	unsigned flags;             /* PROC_FLAG_* the kernel was given */
 	pfn_t root;
 	struct mm_region *regions;
-	vaddr_t brk_start, brk;     /* heap region is [brk_start, round_up(brk)) */
+	vaddr_t brk_start, brk;     /* the break starts at the end of .bss; the
+				       heap region is [round_up(brk_start),
+				       round_up(brk)), the page below it being
+				       the last segment's */
 	uint32_t frames;            /* head of the frame list (pfn, PAGE_LINK_NONE) */
 	uint64_t resident;          /* private pages mapped */
 	uint64_t faults;            /* minor faults served */

@@ -110,6 +110,7 @@ _Static_assert(offsetof(struct page, state) == 8, "layout documented above");
 _Static_assert(offsetof(struct page, owner) == 12, "layout documented above");
 _Static_assert(offsetof(struct page, index) == 16, "layout documented above");
 _Static_assert(offsetof(struct page, own) == 24, "layout documented above");
+_Static_assert(offsetof(struct page, object) == 24, "layout documented above");
 _Static_assert(offsetof(struct page, private) == 24, "layout documented above");
 
 /* The descriptor array and the number of frames it describes (zone.c). */

@@ -143,6 +143,10 @@ static int evict_one(struct mm_proc *p, struct mm_region *r, vaddr_t va, pfn_t p
  * and p's exit report frees what is left. */
 int region_unmap_pages(struct mm_proc *p, struct mm_region *r, vaddr_t from, vaddr_t to)
 {
+	from = from > r->start ? from : r->start;       /* r's pages only */
+	to = to < r->end ? to : r->end;
+	if (from >= to)
+		return 0;
 	int err = r->backend->for_each_present(p, r, from, to, unmap_one, 0);
 	return err < 0 ? err : mm_proc_prune(p, from, to);
 }

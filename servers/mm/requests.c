@@ -7,7 +7,10 @@
  * and fills the reply: tag = result, words = values. It returns 1 to send
  * the reply now, 0 to answer later (MM_WAIT blocks its caller until a
  * child exits; the server keeps the reply handle and answers from
- * mm_handle_exit).
+ * mm_handle_exit). Every request needs a reply: ipc_serve drops one that
+ * was SENT (no reply handle) before it reaches a handler. A child's
+ * record, with its exit status, is freed only once a reply carrying it has
+ * been delivered (notify_parent checks kcall_reply's result).
  */
 #include <stdio.h>
 #include <string.h>
@@ -107,11 +110,12 @@ int mm_handle_sbrk(const struct ipc_msg *req, const struct ipc_from *from, struc
 	if (incr < 0 ? new > old || new < p->brk_start : new < old || new - p->brk_start > MM_HEAP_MAX)
 		return reply_with(reply, -ERR_NOMEM);
 	struct mm_region *heap = region_of_kind(p, REGION_HEAP);
+	vaddr_t base = page_round_up(p->brk_start);     /* below: the last segment's page */
 	vaddr_t old_end = page_round_up(old), new_end = page_round_up(new);
 	if (new_end > old_end && !region_range_free(p, old_end, new_end, heap))
 		return reply_with(reply, -ERR_NOMEM);
-	if (!heap && new_end > p->brk_start) {
-		int err = region_add(p, p->brk_start, new_end, MM_PROT_READ | MM_PROT_WRITE, REGION_HEAP, &heap);
+	if (!heap && new_end > base) {
+		int err = region_add(p, base, new_end, MM_PROT_READ | MM_PROT_WRITE, REGION_HEAP, &heap);
 		if (err < 0)
 			return reply_with(reply, err);
 	} else if (heap && new_end < old_end) {
@@ -129,15 +133,21 @@ int mm_handle_sbrk(const struct ipc_msg *req, const struct ipc_from *from, struc
 	return reply_with(reply, 0);
 }
 
+/* MM_MMAP's words make sense (a stack is never shared). */
+static bool mmap_args_ok(uint64_t len, uint64_t prot, uint64_t flags)
+{
+	const uint64_t known = MM_MAP_SHARED | MM_MAP_STACK;
+	return len > 0 && len <= MMAP_MAX && !(prot & ~(uint64_t)MM_PROT_ALL) &&
+	       !(flags & ~known) && (flags & known) != known;
+}
+
 int mm_handle_mmap(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply)
 {
 	struct mm_proc *p = caller(from);
 	uint64_t len = req->w[0], prot = req->w[1], flags = req->w[2], key = req->w[3];
 	if (!p)
 		return reply_with(reply, -ERR_SRCH);
-	if (len == 0 || len > MMAP_MAX || (prot & ~(uint64_t)MM_PROT_ALL) ||
-	    (flags & ~(uint64_t)(MM_MAP_SHARED | MM_MAP_STACK)) ||
-	    (flags & (MM_MAP_SHARED | MM_MAP_STACK)) == (MM_MAP_SHARED | MM_MAP_STACK))
+	if (!mmap_args_ok(len, prot, flags))
 		return reply_with(reply, -ERR_INVAL);
 	vaddr_t start = region_find_gap(p, page_round_up(len), USER_MMAP_BASE, MMAP_TOP);
 	vaddr_t end = start + page_round_up(len);
@@ -239,11 +249,10 @@ static void notify_parent(struct mm_proc *child)
 		return;
 	}
 	if (parent->waiting && (parent->wait_pid == -1 || parent->wait_pid == child->pid)) {
-		struct ipc_msg reply = { 0 };
+		struct ipc_msg reply = { .tag = child->pid, .w = { (uint64_t)(int64_t)child->status } };
 		parent->waiting = false;
-		uint64_t handle = parent->wait_handle;
-		collect(child, &reply);
-		kcall_reply(handle, &reply);
+		if (kcall_reply(parent->wait_handle, &reply) == 0)
+			mm_proc_free(child);    /* delivered; else keep it for the next MM_WAIT */
 	}
 }
 

@@ -6,8 +6,10 @@
  *   1. validate the program's ELF completely (lib/elf.c, shared code);
  *   2. a frame for the top-level page table; SYS_MM_PROC_CREATE;
  *   3. regions: one per loadable segment (pages come from the module on
- *      first touch - nothing is copied up front), an empty heap after the
- *      last segment, a stack of MM_STACK_MAX under USER_STACK_TOP;
+ *      first touch - nothing is copied up front), an empty heap whose break
+ *      starts at the end of the last segment (the rest of that page is the
+ *      segment's, zeroed like .bss; the heap region begins at the next page
+ *      boundary), a stack of MM_STACK_MAX under USER_STACK_TOP;
  *   4. the stack's top page, filled now with argc/argv (System V layout);
  *   5. IPC permissions the parent asked for; SYS_MM_THREAD_START.
  * A failure after step 2 kills the new process, and the normal exit path
@@ -51,7 +53,7 @@ static void first_word(const char *line, char *name, size_t size)
 
 static int add_segments(struct mm_proc *p, const struct mm_boot_module *m, const struct elf_image *img)
 {
-	vaddr_t top = 0;
+	vaddr_t top = 0;            /* end of the highest segment's memory (.bss) */
 	for (int i = 0; i < img->nsegs; i++) {
 		const struct elf_segment *s = &img->segs[i];
 		struct mm_region *r;
@@ -63,10 +65,10 @@ static int add_segments(struct mm_proc *p, const struct mm_boot_module *m, const
 		r->file_pa = m->start + s->offset;
 		r->file_va = s->vaddr;
 		r->file_len = s->filesz;
-		if (end > top)
-			top = end;
+		if (s->vaddr + s->memsz > top)
+			top = s->vaddr + s->memsz;
 	}
-	p->brk_start = p->brk = top + PAGE_SIZE;     /* one unmapped page between */
+	p->brk_start = p->brk = top;    /* as on Unix: the heap continues .bss */
 	return 0;
 }
 

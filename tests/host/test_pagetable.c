@@ -76,20 +76,21 @@ static void lookup_reports_frame_rights_and_hardware_bits(void **state)
 	assert_false(pt_lookup(root, 0xffff800000000000ULL, &pg));
 }
 
-static void map_counts_missing_tables_and_refuses_when_short(void **state)
+static void probe_counts_missing_tables_and_map_refuses_when_short(void **state)
 {
 	paddr_t root = fresh_space();
-	assert_int_equal(pt_tables_needed(root, VA), 3);
+	assert_int_equal(pt_map_probe(root, VA), 3);
 	struct frame_supply s = { .frames = { frame(), frame() }, .count = 2 };
 	assert_int_equal(pt_map(root, VA, 0x5000, VM_READ, &s), -ERR_NOMEM);
 	supply(&s);
-	assert_int_equal(pt_tables_needed(root, VA), 1);  /* PDPT and PD made above */
+	assert_int_equal(pt_map_probe(root, VA), 1);  /* PDPT and PD made above */
 	assert_int_equal(pt_map(root, VA, 0x5000, VM_READ, &s), 0);
 	assert_int_equal(s.used, 1);
 	assert_int_equal(pt_map(root, VA, 0x6000, VM_READ, &s), -ERR_BUSY);
-	assert_int_equal(pt_tables_needed(root, VA + (2ULL << 20)), 1);   /* next PT */
-	assert_int_equal(pt_tables_needed(root, VA + (1ULL << 30)), 2);   /* next PD */
-	assert_int_equal(pt_tables_needed(root, VA + (1ULL << 39)), 3);   /* next PDPT */
+	assert_int_equal(pt_map_probe(root, VA), -ERR_BUSY);
+	assert_int_equal(pt_map_probe(root, VA + (2ULL << 20)), 1);   /* next PT */
+	assert_int_equal(pt_map_probe(root, VA + (1ULL << 30)), 2);   /* next PD */
+	assert_int_equal(pt_map_probe(root, VA + (1ULL << 39)), 3);   /* next PDPT */
 }
 
 static void unmap_returns_the_old_entry_and_protect_changes_rights(void **state)
@@ -129,7 +130,7 @@ static void prune_unlinks_empty_tables_bottom_up(void **state)
 	assert_int_equal(out[0], tables[2]);      /* the PT first, then PD, PDPT */
 	assert_int_equal(out[1], tables[1]);
 	assert_int_equal(out[2], tables[0]);
-	assert_int_equal(pt_tables_needed(root, VA), 3);
+	assert_int_equal(pt_map_probe(root, VA), 3);
 	assert_int_equal(pt_prune(root, VA, VA + PAGE_SIZE, out, MM_PRUNE_MAX), 0);
 	const uint64_t *pml4 = table(root);
 	for (int i = 256; i < 512; i++)
@@ -167,7 +168,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(lookup_reports_frame_rights_and_hardware_bits),
-		cmocka_unit_test(map_counts_missing_tables_and_refuses_when_short),
+		cmocka_unit_test(probe_counts_missing_tables_and_map_refuses_when_short),
 		cmocka_unit_test(unmap_returns_the_old_entry_and_protect_changes_rights),
 		cmocka_unit_test(prune_unlinks_empty_tables_bottom_up),
 		cmocka_unit_test(prune_stops_at_max_and_resumes),

@@ -1,6 +1,7 @@
 /*
  * mmap_stack - an MM_MAP_STACK mapping has a guard page below it. Maps
- * 4 pages with MM_MAP_STACK, writes every byte of them and reads them
+ * 4 pages with MM_MAP_STACK (after checking that MM_MAP_STACK together
+ * with MM_MAP_SHARED is refused: a stack is never shared), writes every byte of them and reads them
  * back (a stack grows down: top page first), then writes one byte below
  * the lowest page: the memory server must kill with "stack overflow into
  * the guard page", as for the main stack. Prints "mmap_stack: 4 pages
@@ -14,6 +15,12 @@
 
 int main(void)
 {
+	struct ipc_msg both = { .tag = MM_MMAP,
+		.w = { PAGE, MM_PROT_READ | MM_PROT_WRITE, MM_MAP_STACK | MM_MAP_SHARED, 1 } };
+	if (ipc_call(MM_PID, &both) < 0 || both.tag != -ERR_INVAL) {
+		printf("mmap_stack: FAIL: a shared stack was not refused with ERR_INVAL\n");
+		return 1;
+	}
 	volatile unsigned char *p = mm_mmap(PAGES * PAGE, MM_PROT_READ | MM_PROT_WRITE, MM_MAP_STACK, 0);
 	if (!p) {
 		printf("mmap_stack: FAIL: MM_MAP_STACK refused\n");

@@ -66,10 +66,12 @@
 #define LEVEL_PML4  4
 #define LEVEL_SHIFT(l) (12 + 9 * ((l) - 1))
 
-#define PML4_INDEX(va) (((va) >> LEVEL_SHIFT(LEVEL_PML4)) & (PTES_PER_TABLE - 1))
-#define PDPT_INDEX(va) (((va) >> LEVEL_SHIFT(LEVEL_PDPT)) & (PTES_PER_TABLE - 1))
-#define PD_INDEX(va)   (((va) >> LEVEL_SHIFT(LEVEL_PD)) & (PTES_PER_TABLE - 1))
-#define PT_INDEX(va)   (((va) >> LEVEL_SHIFT(LEVEL_PT)) & (PTES_PER_TABLE - 1))
+/* The slot of va's entry in its table at level l. */
+#define LEVEL_INDEX(l, va) (((va) >> LEVEL_SHIFT(l)) & (PTES_PER_TABLE - 1))
+#define PML4_INDEX(va) LEVEL_INDEX(LEVEL_PML4, va)
+#define PDPT_INDEX(va) LEVEL_INDEX(LEVEL_PDPT, va)
+#define PD_INDEX(va)   LEVEL_INDEX(LEVEL_PD, va)
+#define PT_INDEX(va)   LEVEL_INDEX(LEVEL_PT, va)
 
 #ifndef __ASSEMBLY__
 #include <pagoda/types.h>

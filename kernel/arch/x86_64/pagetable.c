@@ -11,10 +11,10 @@
  * the entry for an address at a given level (the PT for 4 KiB pages, the
  * PD for the memory server's 2 MiB window), creating missing tables from
  * a frame supply when it is given one, and otherwise reporting how many
- * tables are missing. Pruning (pt_prune) is the one recursive pass: it
- * visits the tables whose span meets a range, depth first, and unlinks a
- * table once everything below it has gone, so a PD whose only PT was just
- * pruned is pruned in the same call. The root is never pruned.
+ * tables are missing. Pruning (pt_prune) sweeps the range once per level
+ * with the same walk, bottom up - the PTs that map nothing, then the PDs
+ * that (now) hold no PT, then the PDPTs - so a PD whose only PT was just
+ * pruned goes in the same call. The root is never pruned.
  *
  * Rights: a user page is always PTE_U|PTE_P; VM_WRITE sets PTE_W; no
  * VM_EXEC sets PTE_NX. Intermediate tables are created user-writable and
@@ -39,16 +39,6 @@
 static uint64_t *table(paddr_t pa)
 {
 	return phys_to_virt(pa & PTE_ADDR);
-}
-
-static unsigned index_at(int level, vaddr_t va)
-{
-	switch (level) {
-	case LEVEL_PML4: return PML4_INDEX(va);
-	case LEVEL_PDPT: return PDPT_INDEX(va);
-	case LEVEL_PD:   return PD_INDEX(va);
-	default:         return PT_INDEX(va);
-	}
 }
 
 void pt_space_init(paddr_t root)
@@ -82,7 +72,7 @@ static uint64_t *walk(paddr_t root, vaddr_t va, int level, struct frame_supply *
 	if (!missing)
 		missing = &dummy;
 	for (int l = LEVEL_PML4; l > level; l--) {
-		uint64_t *e = &t[index_at(l, va)];
+		uint64_t *e = &t[LEVEL_INDEX(l, va)];
 		if (!(*e & PTE_P) && !take_table(e, s)) {
 			*missing = (unsigned)(l - level);
 			return NULL;
@@ -94,7 +84,7 @@ static uint64_t *walk(paddr_t root, vaddr_t va, int level, struct frame_supply *
 		t = table(*e);
 	}
 	*missing = 0;
-	return &t[index_at(level, va)];
+	return &t[LEVEL_INDEX(level, va)];
 }
 
 /* The present 4 KiB leaf entry for user address va, or NULL. */
@@ -144,11 +134,11 @@ int pt_map_2m(paddr_t root, vaddr_t va, paddr_t pa, unsigned rights, struct fram
 	return 0;
 }
 
-unsigned pt_tables_needed(paddr_t root, vaddr_t va)
+int pt_map_probe(paddr_t root, vaddr_t va)
 {
 	unsigned missing;
-	walk(root, va, LEVEL_PT, NULL, &missing);
-	return missing;
+	uint64_t *pte = walk(root, va, LEVEL_PT, NULL, &missing);
+	return pte && (*pte & PTE_P) ? -ERR_BUSY : (int)missing;
 }
 
 bool pt_lookup(paddr_t root, vaddr_t va, struct pt_page *out)
@@ -208,6 +198,20 @@ uint64_t pt_accessed(paddr_t root, vaddr_t va, unsigned n)
 	return bits;
 }
 
+/* Tables below the root that a 4 KiB page (PT, PD, PDPT) or a 2 MiB page
+ * (PD, PDPT) at va needs: one per level whose span is new. */
+void pt_tally_page(struct pt_tally *t, vaddr_t va, bool large)
+{
+	_Static_assert(MM_MAP_SPARES == LEVEL_PML4 - 1, "one spare per level below the root");
+	for (int level = large ? LEVEL_PD : LEVEL_PT; level < LEVEL_PML4; level++) {
+		uint64_t key = (va >> LEVEL_SHIFT(level + 1)) + 1;     /* the table's span */
+		if (t->last[level - 1] != key) {
+			t->last[level - 1] = key;
+			t->tables++;
+		}
+	}
+}
+
 /* ---- pruning empty tables ---- */
 
 struct prune_job {
@@ -216,41 +220,45 @@ struct prune_job {
 	unsigned n, max;
 };
 
-static bool prune_below(uint64_t *t, int level, vaddr_t base, struct prune_job *j);
-
-/* Entry e (at `level`, mapping from base) points to a table: unlink it if
- * it is empty once pruned below. True if it was unlinked. */
-static bool prune_entry(uint64_t *e, int level, vaddr_t base, struct prune_job *j)
+/* Bytes mapped by one entry at `level`. */
+static uint64_t span_of(int level)
 {
-	vaddr_t end = base + (1ULL << LEVEL_SHIFT(level));
-	if (level == LEVEL_PT || (*e & PTE_PS) || end <= j->lo || base >= j->hi)
-		return false;
-	if (!prune_below(table(*e), level - 1, base, j) || j->n == j->max)
-		return false;
-	j->out[j->n++] = *e & PTE_ADDR;
-	*e = 0;
+	return 1ULL << LEVEL_SHIFT(level);
+}
+
+static bool table_empty(const uint64_t *t)
+{
+	for (unsigned i = 0; i < PTES_PER_TABLE; i++)
+		if (t[i] & PTE_P)
+			return false;
 	return true;
 }
 
-/* Prune under table t (its entries at `level`, the first mapping base);
- * true if t maps nothing afterwards. */
-static bool prune_below(uint64_t *t, int level, vaddr_t base, struct prune_job *j)
+/* One sweep: every entry at `level` whose span meets the range and that
+ * points to a table mapping nothing is cleared, its table reported. The
+ * walk says how much is absent above, so absent spans are skipped whole. */
+static void prune_level(paddr_t root, int level, struct prune_job *j)
 {
-	bool empty = true;
-	unsigned slots = level == LEVEL_PML4 ? USER_SLOTS : PTES_PER_TABLE;
-	for (unsigned i = 0; i < slots; i++) {
-		if (!(t[i] & PTE_P))
-			continue;
-		vaddr_t start = base + ((vaddr_t)i << LEVEL_SHIFT(level));
-		if (!prune_entry(&t[i], level, start, j))
-			empty = false;
+	vaddr_t va = j->lo & ~(span_of(level) - 1);
+	while (va < j->hi && j->n < j->max) {
+		unsigned missing;
+		uint64_t *e = walk(root, va, level, NULL, &missing);
+		if (e && (*e & PTE_P) && !(*e & PTE_PS) && table_empty(table(*e))) {
+			j->out[j->n++] = *e & PTE_ADDR;
+			*e = 0;
+		}
+		uint64_t skip = span_of(level + (int)missing);
+		va = (va & ~(skip - 1)) + skip;
 	}
-	return empty;
 }
 
+/* Bottom up: first the PTs, then the PDs (some just emptied), then the
+ * PDPTs. The root's entries are the last level swept; the root stays. */
 unsigned pt_prune(paddr_t root, vaddr_t va, vaddr_t end, paddr_t *out, unsigned max)
 {
-	struct prune_job j = { .lo = va, .hi = end, .out = out, .n = 0, .max = max };
-	prune_below(table(root), LEVEL_PML4, 0, &j);
+	struct prune_job j = { .lo = va, .hi = end < USER_TOP ? end : USER_TOP, .out = out,
+				.n = 0, .max = max };
+	for (int level = LEVEL_PD; level <= LEVEL_PML4; level++)
+		prune_level(root, level, &j);
 	return j.n;
 }

@@ -78,8 +78,10 @@ int ipc_notify(int dst, uint64_t bits);
  * fills the reply; it returns 1 to send the reply, 0 to answer later (it
  * keeps from->handle). Kernel messages (tags from IPC_TAG_KERNEL up) go
  * to `kernel` (may be NULL). Other tags outside the table, or without a
- * handler, get -ERR_NOSYS. Messages from pid 0 are never answered. Never
- * returns. */
+ * handler, get -ERR_NOSYS. A request that arrives without a reply handle
+ * (from->handle == IPC_NO_REPLY: it was SENT, not CALLed) is dropped
+ * unexecuted, since its answer could not be delivered: requests must be
+ * CALLed. Messages from pid 0 are never answered. Never returns. */
 typedef int (*ipc_handler)(const struct ipc_msg *req, const struct ipc_from *from,
 			   struct ipc_msg *reply);
 __attribute__((noreturn))

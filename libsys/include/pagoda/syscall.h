@@ -6,10 +6,12 @@
  *   result in rax: >= 0 on success, -ERR_x (pagoda/error.h) on failure.
  *   rcx and r11 are clobbered (the CPU uses them); every other register,
  *   including the FPU/SSE state, is preserved.
- * Every pointer argument is checked against the caller's page tables
- * before anything happens: an unmapped, kernel or read-only (for output)
- * buffer gets -ERR_FAULT and no partial effect. An unknown number gets
- * -ERR_NOSYS.
+ * Every pointer argument is checked over its whole length before
+ * anything happens: a page of it that is not there yet (or read-only, for
+ * output) is first asked of the memory server, as a page fault would be
+ * (MM_FAULT with MM_FAULT_COPY, pagoda/mm.h); a kernel address, or one the
+ * server refuses, gets -ERR_FAULT and no partial effect. An unknown
+ * number gets -ERR_NOSYS.
  */
 #ifndef PAGODA_SYSCALL_H
 #define PAGODA_SYSCALL_H
@@ -36,8 +38,10 @@ enum pagoda_syscall {
 	/* SYS_UPTIME(): timer ticks since boot (PAGODA_TICK_HZ per second). */
 	SYS_UPTIME  = 5,
 	/* SYS_READ(void *buf, size_t len): reads console input; blocks until at
-	 * least one byte is there. Returns the count. ERR_FAULT, ERR_INVAL
-	 * (len 0 or > PAGODA_WRITE_MAX), ERR_BUSY (another thread is reading). */
+	 * least one byte is there. Returns the count. ERR_FAULT (also when buf
+	 * stopped being writable while the call waited: then no input is
+	 * consumed), ERR_INVAL (len 0 or > PAGODA_WRITE_MAX), ERR_BUSY
+	 * (another thread is reading). */
 	SYS_READ    = 6,
 	/* SYS_POWEROFF(int code): powers the machine off; code 0 is a clean
 	 * shutdown, anything else a failure (QEMU exits 33 or 35). Only
@@ -46,7 +50,7 @@ enum pagoda_syscall {
 
 	/* IPC: see pagoda/ipc.h for the message registers and the rules. */
 	SYS_SEND       = 8,   /* (dst pid, msg): blocks until received */
-	SYS_RECV       = 9,   /* (src pid or IPC_ANY): blocks until a message arrives */
+	SYS_RECV       = 9,   /* (src pid, IPC_ANY or PID_KERNEL): blocks until a message arrives */
 	SYS_CALL       = 10,  /* (dst pid, msg): send, then wait for dst's reply */
 	SYS_REPLY      = 11,  /* (reply handle, msg): answer a caller; never blocks */
 	SYS_NOTIFY     = 12,  /* (dst pid, bits): OR bits into dst's pending word */
