@@ -60,3 +60,19 @@ $(B)/bench/bench_mimalloc: bench/bench_alloc.c | deps-check
 .PHONY: bench-host
 bench-host: $(BENCH_BINS)
 	@bench/run.sh $(B)/bench
+
+# ---- the memory server's policy code on the host --------------------------
+# The real proc, region, fault, requests, shm, spawn and check code over the
+# real allocators, with tests/host/kcall_stub.c standing in for the kernel
+# (every SYS_MM_* call goes through servers/mm/kcall.h) and
+# tests/host/mm_fixture.c booting it with a fake boot image.
+MM_POLICY_SRCS := servers/mm/proc.c servers/mm/region.c servers/mm/fault.c \
+                  servers/mm/requests.c servers/mm/shm.c servers/mm/spawn.c \
+                  servers/mm/check.c lib/elf.c lib/ustack.c \
+                  servers/mm/slab.c servers/mm/slab_debug.c servers/mm/kmalloc.c \
+                  tests/host/kcall_stub.c tests/host/mm_fixture.c $(MM_CORE_SRCS)
+MM_POLICY_TESTS := kcall_stub fault
+$(foreach t,$(MM_POLICY_TESTS),$(eval HOST_TEST_SRCS_$(t) := tests/host/test_$(t).c $(MM_POLICY_SRCS)))
+HOST_TESTS += $(MM_POLICY_TESTS)
+$(foreach t,$(MM_POLICY_TESTS),$(eval $(call HOST_TEST_RULE,$(t))))
+$(MM_POLICY_TESTS:%=$(B)/host/test_%): $(wildcard servers/mm/*.h)
