@@ -111,12 +111,15 @@ unsigned region_check(struct mm_proc *p)
 struct frame_count {
 	uint64_t user, tables, total;
 	bool root_seen;
+	bool endless;               /* the list does not end: counts mean nothing */
 };
 
-/* P2, P3 for one frame of p's list. */
+/* P2, P3 for one frame of p's list (counted by what it says it is). */
 static unsigned check_owned_frame(struct mm_proc *p, pfn_t pfn, struct frame_count *c)
 {
 	const struct page *pg = pfn_to_page(pfn);
+	c->tables += pg->use == PAGE_USE_PAGETABLE;
+	c->user += pg->use == PAGE_USE_USER;
 	if (pg->state != PAGE_ALLOCATED || pg->order != 0 || pg->owner != (uint32_t)p->pid ||
 	    (pg->use != PAGE_USE_USER && pg->use != PAGE_USE_PAGETABLE)) {
 		mm_bug("mm_proc_check: pid %d pfn %#lx on its list is %s order %u, %s, owner %u",
@@ -125,11 +128,9 @@ static unsigned check_owned_frame(struct mm_proc *p, pfn_t pfn, struct frame_cou
 		return 1;
 	}
 	if (pg->use == PAGE_USE_PAGETABLE) {
-		c->tables++;
 		c->root_seen |= pfn == p->root;
 		return 0;
 	}
-	c->user++;
 	const struct mm_region *r = region_find(p, pg->index);
 	if ((pg->index & ~PAGE_MASK) || !r || r->kind == REGION_SHARED) {
 		mm_bug("mm_proc_check: pid %d pfn %#lx is a user page at %#lx, outside its private regions",
@@ -149,6 +150,7 @@ static unsigned walk_frames(struct mm_proc *p, struct frame_count *c)
 			mm_bug("mm_proc_check: pid %d frame list %s at pfn %#lx", p->pid,
 			       pfn_valid(pfn) ? "does not end" : "leaves the descriptor array",
 			       (unsigned long)pfn);
+			c->endless = true;
 			return bad + 1;
 		}
 		if (pfn_to_page(pfn)->own.prev != prev) {
@@ -254,6 +256,8 @@ unsigned mm_proc_check(struct mm_proc *p)
 {
 	struct frame_count c = { 0 };
 	unsigned bad = walk_frames(p, &c);
+	if (c.endless)
+		return bad;
 	if (c.user != p->resident || c.tables != p->pagetables) {
 		mm_bug("mm_proc_check: pid %d counts %lu resident and %lu page tables, its list holds %lu and %lu",
 		       p->pid, (unsigned long)p->resident, (unsigned long)p->pagetables,

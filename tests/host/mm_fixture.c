@@ -118,7 +118,7 @@ static void add_module(const char *name, uint64_t (*build)(uint8_t *))
 	} else {
 		static const char junk[] = "#!/bin/sh\necho not an ELF\n";
 		memcpy(file, junk, sizeof junk);
-		size = sizeof junk;
+		size = 256;             /* big enough for a header: the magic is wrong */
 	}
 	m->start = start;
 	m->end = start + size;
