@@ -8,12 +8,13 @@
 MM_CORE_SRCS := servers/mm/zone.c servers/mm/buddy.c tests/host/mm_stubs.c
 MM_SLAB_SRCS := servers/mm/slab.c servers/mm/slab_debug.c servers/mm/kmalloc.c \
                 tests/host/slab_fixture.c $(MM_CORE_SRCS)
-MM_HOST_TESTS := zone buddy slab slab_debug
+MM_HOST_TESTS := zone buddy slab slab_debug options
 
 HOST_TEST_SRCS_zone       := tests/host/test_zone.c $(MM_CORE_SRCS)
 HOST_TEST_SRCS_buddy      := tests/host/test_buddy.c $(MM_CORE_SRCS)
 HOST_TEST_SRCS_slab       := tests/host/test_slab.c $(MM_SLAB_SRCS)
 HOST_TEST_SRCS_slab_debug := tests/host/test_slab_debug.c $(MM_SLAB_SRCS)
+HOST_TEST_SRCS_options    := tests/host/test_options.c servers/mm/options.c tests/host/mm_stubs.c
 
 # mk/host.mk expanded its build rules before this file was read, so the
 # rules for these suites are instantiated here from the same template.
@@ -24,7 +25,7 @@ $(MM_HOST_TESTS:%=$(B)/host/test_%): $(wildcard servers/mm/*.h)
 .PHONY: test-mm
 test-mm:
 	@mkdir -p $(B)/results
-	@for t in $(MM_HOST_TESTS); do \
+	@for t in $(MM_HOST_TESTS) $(MM_POLICY_TESTS); do \
 	  $(MAKE) --no-print-directory $(B)/host/test_$$t || exit 1; \
 	  tests/run-host-test.sh $(B)/host/test_$$t $(B)/results/host-$$t.tap; \
 	  printf '  %-16s %s passed, %s failed\n' $$t \

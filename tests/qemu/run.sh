@@ -184,5 +184,6 @@ t_grub_iso_boots_to_the_shell_which_runs_programs() {
 }
 
 . tests/qemu/mm_tests.sh
+. tests/qemu/mmcheck_tests.sh
 
 run_tests "$1" "${2:-}"

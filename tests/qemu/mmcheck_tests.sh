@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# mmcheck_tests.sh - the memory server's invariant checkers in the live
+# system (sourced by tests/qemu/run.sh, after lib.sh and mm_tests.sh).
+#
+# `mm:check` puts the word `check` on mm's module line: mm then runs
+# mm_check_all() (servers/mm/check.c: buddy, slab, regions, frame lists,
+# page tables through SYS_MM_LOOKUP where the kernel has it) after every
+# message. A finding is an mm_bug, which prints "mm: BUG: ..." and stops
+# the machine (servers/mm/mm_env.h), so a clean power-off after a mixed
+# workload means no check failed.
+
+t_mm_checks_every_invariant_after_every_message_through_a_mixed_workload() {
+	TIMEOUT=${MMCHECK_TIMEOUT:-90} boot mm:check \
+		"init:touch+200+1+w heap_faults stack_grow mmap_anon shm_writer fault_null touch+50+3+r" \
+		touch heap_faults stack_grow mmap_anon shm_writer shm_reader fault_null
+	expect '^mm: debug: check \(every invariant after every message\)$'
+	expect '^touch: 200 pages, stride 1, write: touched 200 pages, 200 faults$'
+	expect '^heap_faults: PASS$'
+	expect '^stack_grow: PASS$'
+	expect '^mmap_anon: PASS$'
+	expect '^shm_reader: PASS$'
+	expect '^shm_writer: PASS$'
+	killed_for fault_null read '0x0' 'NULL pointer dereference'
+	expect '^touch: 50 pages, stride 3, read: touched 17 pages, 17 faults$'
+	init_finished
+}
+
+t_mm_reports_an_unknown_option_on_its_module_line_and_runs_on() {
+	boot mm:frobnicate "init:hello" hello
+	expect "^mm: option 'frobnicate' is unknown; ignored \(known: check slab pages\)$"
+	expect_not '^mm: debug:'
+	expect '^hello, world'
+	init_finished
+}
