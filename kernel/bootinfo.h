@@ -12,6 +12,7 @@
 #define KERNEL_BOOTINFO_H
 
 #include <pagoda/types.h>
+#include <pagoda/mmboot.h>          /* MM_RANGE_* */
 
 #define MULTIBOOT_BOOT_MAGIC 0x2BADB002u
 
@@ -22,7 +23,8 @@
 #define BOOT_MODNAME_MAX  32
 #define PHYS_ADDR_LIMIT   (1ULL << 52)   /* architectural MAXPHYADDR bound */
 
-enum mem_type { MEM_USABLE = 1, MEM_RESERVED = 2 };
+/* The multiboot memory-map types, numbered as the memory server sees them. */
+enum mem_type { MEM_USABLE = MM_RANGE_USABLE, MEM_RESERVED = MM_RANGE_RESERVED };
 
 struct mem_range {
 	paddr_t base;

@@ -65,24 +65,49 @@ static paddr_t skip_reserved(paddr_t pa)
 	return pa;
 }
 
+/* The next free frame at or after the cursor (*r, *pa), which moves onto
+ * it; false when memory is exhausted. */
+static bool next_free(int *r, paddr_t *pa)
+{
+	for (; *r < info->nranges; (*r)++) {
+		const struct mem_range *m = &info->ranges[*r];
+		if (m->type != MEM_USABLE)
+			continue;
+		paddr_t p = skip_reserved(*pa > m->base ? *pa : m->base);
+		if (p + PAGE_SIZE <= m->base + m->len && p < PHYSMAP_MAX_GIB << 30) {
+			*pa = p;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Callers check bootmem_frames_left() first (spawn.c): running out here
+ * is a kernel bug. */
 paddr_t bootmem_alloc(void)
 {
 	if (sealed)
 		panic("bootmem_alloc: called after bootmem_seal()");
-	for (; range < info->nranges; range++) {
-		const struct mem_range *r = &info->ranges[range];
-		if (r->type != MEM_USABLE)
-			continue;
-		paddr_t pa = skip_reserved(next > r->base ? next : r->base);
-		if (pa + PAGE_SIZE <= r->base + r->len && pa < PHYSMAP_MAX_GIB << 30) {
-			next = pa + PAGE_SIZE;
-			used++;
-			record(pa);
-			memset(phys_to_virt(pa), 0, PAGE_SIZE);
-			return pa;
-		}
-	}
-	panic("bootmem_alloc: out of memory after %lu frames", used);
+	if (!next_free(&range, &next))
+		panic("bootmem_alloc: out of memory after %lu frames", used);
+	paddr_t pa = next;
+	next = pa + PAGE_SIZE;
+	used++;
+	record(pa);
+	memset(phys_to_virt(pa), 0, PAGE_SIZE);
+	return pa;
+}
+
+/* How many frames bootmem_alloc can still hand out, counting no further
+ * than `enough` (the caller's need). */
+uint64_t bootmem_frames_left(uint64_t enough)
+{
+	int r = range;
+	paddr_t pa = next;
+	uint64_t n = 0;
+	for (; n < enough && next_free(&r, &pa); pa += PAGE_SIZE)
+		n++;
+	return n;
 }
 
 void bootmem_seal(void)

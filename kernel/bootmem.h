@@ -15,6 +15,7 @@ struct bootmem_run {
 
 void bootmem_init(const struct boot_info *bi, paddr_t kernel_end);
 paddr_t bootmem_alloc(void);
+uint64_t bootmem_frames_left(uint64_t enough);
 void bootmem_seal(void);
 uint64_t bootmem_used_frames(void);
 int bootmem_runs(const struct bootmem_run **runs);

@@ -6,6 +6,10 @@
  * with it (ipc_send with `fault` set). The thread stays blocked until the
  * server answers: MM_FAULT_RESUME (the page is there now; the instruction
  * runs again) or MM_FAULT_KILL (the server logged why; the process ends).
+ * A system call's copy of user memory meets missing pages the same way
+ * (fault_copy, called from vm_user_ready in vm.c): the message is marked
+ * MM_FAULT_COPY, and the server may also answer MM_FAULT_REFUSE, which
+ * fails the call with ERR_FAULT and leaves the process alive.
  * A page fault inside the memory server itself cannot be served by anyone:
  * that is a panic with a clear message.
  *
@@ -20,7 +24,6 @@
 #include "vm.h"
 #include "ipc.h"
 #include <pagoda/mm.h>
-#include "arch/x86_64/mmu.h"
 
 static uint64_t mm_access_bits(const struct fault *f)
 {
@@ -36,25 +39,34 @@ static void page_fault(struct proc *p, const struct fault *f)
 		      "it cannot page itself", f->addr, f->ip);
 	struct ipc_msg m = { .tag = MM_FAULT, .w = { f->addr, mm_access_bits(f), f->ip } };
 	int64_t err = ipc_send(sched_current, MM_PID, &m, true, true);
-	if (err < 0)
+	if (err == -ERR_FAULT)          /* MM_FAULT_REFUSE: meant for copies only */
+		proc_kill(p, "page fault at address %#lx: refused by the memory server", f->addr);
+	else if (err < 0)
 		proc_kill(p, "page fault at address %#lx: the memory server is gone (%s)",
 			  f->addr, pagoda_strerror((int)err));
 }
 
-/* Name the privileged instruction at ip, if it is one of the usual ones. */
+/* A user copy for the running thread (not the memory server's) met page
+ * va missing, or read-only for a write: ask the memory server, as a trap
+ * would, marked MM_FAULT_COPY (w2 = 0: no instruction). 0: it resumed
+ * (try again); -ERR_FAULT: it refused, or is gone. After MM_FAULT_KILL
+ * the thread is gone and this never returns. */
+int fault_copy(vaddr_t va, bool write, bool present)
+{
+	struct fault f = { .kind = FAULT_PAGE, .access = write ? FAULT_WRITE : FAULT_READ,
+			   .present = present, .addr = va };
+	struct ipc_msg m = { .tag = MM_FAULT, .w = { va, mm_access_bits(&f) | MM_FAULT_COPY, 0 } };
+	return ipc_send(sched_current, MM_PID, &m, true, true) < 0 ? -ERR_FAULT : 0;
+}
+
+/* Name the privileged instruction at ip, if it is one of the usual ones
+ * (the opcode table is the architecture's: trap_privileged_insn). */
 static const char *privileged_insn(struct proc *p, vaddr_t ip)
 {
 	uint8_t op;
 	if (vm_copy_in(p->root, &op, ip, 1) < 0)
 		return NULL;
-	switch (op) {
-	case 0xf4: return "hlt";
-	case 0xfa: return "cli";
-	case 0xfb: return "sti";
-	case 0xe4: case 0xe5: case 0xec: case 0xed: return "in";
-	case 0xe6: case 0xe7: case 0xee: case 0xef: return "out";
-	default: return NULL;
-	}
+	return trap_privileged_insn(op);
 }
 
 void fault_user(const struct fault *f)

@@ -27,5 +27,6 @@ struct fault {
 };
 
 void fault_user(const struct fault *f);
+int fault_copy(vaddr_t va, bool write, bool present);
 
 #endif

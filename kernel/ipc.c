@@ -11,17 +11,28 @@
  * CALL = SEND + wait for the REPLY. A thread whose message was taken in a
  * CALL waits in IPC_CALLING with peer = the callee; only a thread of that
  * process may REPLY to it, naming it by its reply handle (thread slot and
- * generation, so a handle kept past the caller's death matches nothing).
+ * generation, so a handle kept past the caller's death matches nothing;
+ * thread_handle in proc.h). A message that expects no reply - a SEND, a
+ * notification, a kernel report, a reply - arrives with IPC_NO_REPLY.
+ * Blocking and waking go through sched_block/sched_wake (sched.h), the
+ * same path console input uses (tty.c).
  *
  * Page faults use the same path: the kernel makes the faulting thread
  * CALL the memory server with an MM_FAULT message (`fault` set). Its reply
  * does not touch the thread's registers: the faulting instruction simply
- * runs again (MM_FAULT_RESUME), or the process is ended (MM_FAULT_KILL).
+ * runs again, or the copy is retried (MM_FAULT_RESUME), a copy fails with
+ * ERR_FAULT (MM_FAULT_REFUSE, for MM_FAULT_COPY), or the process is ended
+ * (MM_FAULT_KILL).
+ *
+ * A RECV names IPC_ANY (anyone, the kernel included), PID_KERNEL (only
+ * notifications and kernel reports) or one pid; a pid that could never
+ * send - the caller's own, one that died, one that never existed - is
+ * refused at once instead of blocking forever.
  *
  * Notifications are a pending-bits word per process: NOTIFY ORs bits in,
- * never blocks, and the next RECV from IPC_ANY returns them (from pid 0)
- * before anything queued. The memory server also receives, from pid 0,
- * one MM_PROC_EXIT report per process that ends.
+ * never blocks, and the next RECV from IPC_ANY or PID_KERNEL returns them
+ * (from pid 0) before anything queued. The memory server also receives,
+ * from pid 0, one MM_PROC_EXIT report per process that ends.
  *
  * When a process dies, threads queued to send to it, waiting for its
  * reply, or receiving from it alone, are woken with ERR_DEAD; its own
@@ -29,22 +40,8 @@
  */
 #include "ipc.h"
 #include "sched.h"
-#include "syscall.h"
+#include "arch/x86_64/syscall_regs.h"
 #include <pagoda/mm.h>
-
-void ipc_msg_from_regs(const struct trapframe *tf, struct ipc_msg *m)
-{
-	m->tag = (int64_t)tf->rsi;
-	m->w[0] = tf->rdx; m->w[1] = tf->r10; m->w[2] = tf->r8; m->w[3] = tf->r9;
-	m->w[4] = tf->r12; m->w[5] = tf->r13; m->w[6] = tf->r14;
-}
-
-static void msg_to_regs(struct trapframe *tf, const struct ipc_msg *m)
-{
-	tf->rsi = (uint64_t)m->tag;
-	tf->rdx = m->w[0]; tf->r10 = m->w[1]; tf->r8 = m->w[2]; tf->r9 = m->w[3];
-	tf->r12 = m->w[4]; tf->r13 = m->w[5]; tf->r14 = m->w[6];
-}
 
 static void receivers_remove(struct proc *p, struct thread *t)
 {
@@ -57,22 +54,13 @@ static void receivers_remove(struct proc *p, struct thread *t)
 	}
 }
 
-static void wake(struct thread *t, int64_t result)
-{
-	t->ipc = IPC_NONE;
-	t->wake_result = result;
-	t->state = THREAD_RUNNABLE;
-}
-
 /* Put a received message into t's registers and make t runnable. */
 static void deliver(struct thread *t, int src_pid, uint64_t handle, const struct ipc_msg *m)
 {
 	if (t->ipc == IPC_RECEIVING)
 		receivers_remove(t->proc, t);
-	msg_to_regs(t->tf, m);
-	t->tf->rdi = (uint64_t)src_pid;
-	t->tf->r15 = handle;
-	wake(t, 0);
+	sc_msg_out(t->tf, m, src_pid, handle);
+	sched_wake(t, 0);
 }
 
 /* The thread the running one last made runnable by replying: when the
@@ -84,16 +72,13 @@ static struct thread *handoff;
  * (so the common receive need not scan the process table). */
 static int unreported_exits;
 
-/* Block the running thread until someone wakes it; returns its result. */
+/* Block the running thread until someone wakes it, handing the CPU to
+ * the thread last replied to; returns the thread's result. */
 static int64_t block(struct thread *t, enum ipc_wait why, int peer)
 {
 	struct thread *next = handoff;
 	handoff = NULL;
-	t->ipc = why;
-	t->peer = peer;
-	t->state = THREAD_BLOCKED;
-	sched_switch_to(next);
-	return t->wake_result;
+	return sched_block(t, why, peer, next);
 }
 
 static struct thread *waiting_receiver(struct proc *p, int src_pid)
@@ -131,12 +116,12 @@ static void sendq_remove(struct proc *p, struct thread *t)
 /* The message from sender s has been taken by receiver r of process dst. */
 static void taken(struct thread *s, struct thread *r, struct proc *dst)
 {
-	deliver(r, s->proc->pid, thread_handle(s), &s->msg);
+	deliver(r, s->proc->pid, s->call ? thread_handle(s) : IPC_NO_REPLY, &s->msg);
 	if (s->call) {
 		s->ipc = IPC_CALLING;
 		s->peer = dst->pid;
 	} else {
-		wake(s, 0);
+		sched_wake(s, 0);
 	}
 }
 
@@ -160,9 +145,7 @@ int64_t ipc_send(struct thread *t, int dst_pid, const struct ipc_msg *m, bool ca
 		taken(t, r, dst);
 		if (!call)
 			return 0;
-		t->state = THREAD_BLOCKED;
-		sched_switch_to(r);             /* hand the CPU to the receiver */
-		return t->wake_result;
+		return sched_block(t, IPC_CALLING, dst_pid, r);  /* hand the CPU to the receiver */
 	}
 	sendq_push(dst, t);
 	return block(t, IPC_SENDING, dst_pid);
@@ -177,7 +160,7 @@ static bool pending_for(struct thread *t, int src)
 	if (p->notify_bits) {
 		struct ipc_msg m = { .tag = MSG_NOTIFY, .w = { p->notify_bits } };
 		p->notify_bits = 0;
-		deliver(t, PID_KERNEL, 0, &m);
+		deliver(t, PID_KERNEL, IPC_NO_REPLY, &m);
 		return true;
 	}
 	if (!(p->flags & PROC_FLAG_MM) || unreported_exits == 0)
@@ -189,18 +172,32 @@ static bool pending_for(struct thread *t, int src)
 					     .w = { (uint64_t)z->pid, (uint64_t)(int64_t)z->exit_status } };
 			z->exit_reported = true;
 			unreported_exits--;
-			deliver(t, PID_KERNEL, 0, &m);
+			deliver(t, PID_KERNEL, IPC_NO_REPLY, &m);
 			return true;
 		}
 	}
 	return false;
 }
 
+/* A RECV source that can never send: 0 if src may, else the error. */
+static int64_t recv_source_error(const struct proc *self, int src)
+{
+	if (src == IPC_ANY || src == PID_KERNEL)
+		return 0;
+	if (src < 0 || src == self->pid)
+		return -ERR_INVAL;
+	const struct proc *s = proc_by_pid(src);
+	if (!s)
+		return -ERR_SRCH;
+	return s->state == PROC_ALIVE ? 0 : -ERR_DEAD;
+}
+
 int64_t ipc_recv(struct thread *t, int src)
 {
 	struct proc *p = t->proc;
-	if (src < 0 && src != IPC_ANY)
-		return -ERR_INVAL;
+	int64_t err = recv_source_error(p, src);
+	if (err < 0)
+		return err;
 	if (pending_for(t, src)) {
 		handoff = NULL;         /* not blocking: the hint is stale */
 		return 0;
@@ -220,11 +217,11 @@ int64_t ipc_recv(struct thread *t, int src)
 
 int64_t ipc_reply(struct thread *t, uint64_t handle, const struct ipc_msg *m)
 {
-	struct thread *c = thread_at((int)(handle & 0xff));
+	struct thread *c = thread_at(handle_slot(handle));
 	if (!c || thread_handle(c) != handle || c->state != THREAD_BLOCKED || c->ipc != IPC_CALLING || c->peer != t->proc->pid)
 		return -ERR_INVAL;
 	if (!c->fault) {
-		deliver(c, t->proc->pid, 0, m);
+		deliver(c, t->proc->pid, IPC_NO_REPLY, m);
 		handoff = c;
 		return 0;
 	}
@@ -232,7 +229,7 @@ int64_t ipc_reply(struct thread *t, uint64_t handle, const struct ipc_msg *m)
 		proc_die(c->proc, -1);
 		return 0;
 	}
-	wake(c, 0);
+	sched_wake(c, m->tag == MM_FAULT_REFUSE ? -ERR_FAULT : 0);
 	handoff = c;
 	return 0;
 }
@@ -254,7 +251,6 @@ int64_t ipc_notify(struct proc *from, int dst_pid, uint64_t bits)
 /* Thread t is about to disappear: take it off any send queue. */
 void ipc_thread_gone(struct thread *t)
 {
-	console_forget(t);
 	if (t->state == THREAD_BLOCKED && t->ipc == IPC_SENDING) {
 		struct proc *dst = proc_by_pid(t->peer);
 		if (dst)
@@ -271,7 +267,7 @@ void ipc_proc_gone(struct proc *p)
 	while (p->sendq_head) {
 		struct thread *s = p->sendq_head;
 		sendq_remove(p, s);
-		wake(s, -ERR_DEAD);
+		sched_wake(s, -ERR_DEAD);
 	}
 	for (int i = 1; i < NTHREAD; i++) {
 		struct thread *t = thread_at(i);
@@ -279,9 +275,9 @@ void ipc_proc_gone(struct proc *p)
 			continue;
 		if (t->ipc == IPC_RECEIVING) {
 			receivers_remove(t->proc, t);
-			wake(t, -ERR_DEAD);
+			sched_wake(t, -ERR_DEAD);
 		} else if (t->ipc == IPC_CALLING) {
-			wake(t, -ERR_DEAD);
+			sched_wake(t, -ERR_DEAD);
 		}
 	}
 }

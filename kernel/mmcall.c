@@ -3,16 +3,19 @@
  * kernel's page-table and process mechanism, driven by the server's policy.
  *
  * Decode, then invoke (seL4's discipline): syscall_dispatch lets only the
- * memory server reach these handlers, and each handler checks every argument - the target
- * process exists and is not the server itself, addresses are user
- * addresses and page aligned, frames are page aligned RAM outside the
- * kernel image, rights are known bits, enough spare frames were given -
- * and only then changes anything. A refused call changes nothing.
+ * memory server reach these handlers, and each handler checks every
+ * argument - the target process exists and is not the server itself,
+ * addresses are user addresses and page aligned, frames are page aligned
+ * RAM outside the kernel image, rights are known bits, enough spare frames
+ * were given, an output buffer is writable server memory - and only then
+ * changes anything. A refused call changes nothing.
  *
- * The kernel allocates nothing here: SYS_MM_MAP is handed up to three
+ * The kernel allocates nothing here: SYS_MM_MAP is handed MM_MAP_SPARES
  * spare frames and uses them, in order, for page tables it must create,
- * returning how many it used. TLB entries of another address space need no
- * flush: on one CPU, switching to it reloads CR3, which flushes them.
+ * returning how many it used; SYS_MM_PRUNE hands emptied tables back.
+ * TLB entries of another address space need no flush: on one CPU,
+ * switching to it reloads CR3, which flushes them. Page-table details stay
+ * behind pagetable.h: this file sees portable rights and page states.
  */
 #include "kernel.h"
 #include "sched.h"
@@ -21,6 +24,7 @@
 #include "syscall.h"
 #include "mmcall.h"
 #include "arch/x86_64/mmu.h"
+#include "arch/x86_64/syscall_regs.h"
 #include <pagoda/syscall.h>
 
 #define COPY_MAX (1u << 20)
@@ -39,7 +43,7 @@ void mmcall_init(paddr_t top, paddr_t image_start, paddr_t image_end)
 /* A process named by a system call argument (any value), or NULL. */
 static struct proc *proc_arg(uint64_t pid)
 {
-	return pid <= 0x7fffffff ? proc_by_pid((int)pid) : NULL;
+	return pid <= PID_MAX ? proc_by_pid((int)pid) : NULL;
 }
 
 /* An alive process other than the memory server. */
@@ -82,42 +86,44 @@ static unsigned vm_rights(uint64_t r)
 int64_t sys_mm_proc_create(struct trapframe *tf)
 {
 	char name[PROC_NAME_MAX];
-	paddr_t root = tf->rsi;
-	if (tf->rdx & ~(uint64_t)PROC_FLAG_POWER)
+	paddr_t root = sc_arg(tf, 1);
+	uint64_t flags = sc_arg(tf, 2);
+	if (flags & ~(uint64_t)PROC_FLAG_POWER)
 		return -ERR_INVAL;
 	if (!frame_ok(root))
 		return -ERR_INVAL;
-	if (vm_copy_in(current_proc()->root, name, tf->rdi, sizeof name) < 0)
+	if (vm_copy_in(current_proc()->root, name, sc_arg(tf, 0), sizeof name) < 0)
 		return -ERR_FAULT;
 	name[sizeof name - 1] = '\0';
-	struct proc *p = proc_create(name, root, (unsigned)tf->rdx);
+	struct proc *p = proc_create(name, root, (unsigned)flags);
 	if (!p)
 		return -ERR_NOSPC;
-	vm_space_init(root);
+	pt_space_init(root);
 	return p->pid;
 }
 
 /* (pid, entry, rsp, arg) -> tid */
 int64_t sys_mm_thread_start(struct trapframe *tf)
 {
-	struct proc *p = target(tf->rdi);
+	struct proc *p = target(sc_arg(tf, 0));
+	vaddr_t entry = sc_arg(tf, 1), rsp = sc_arg(tf, 2);
 	if (!p)
 		return -ERR_SRCH;
-	if (!va_is_user(tf->rsi) || !va_is_user(tf->rdx))
+	if (!va_is_user(entry) || !va_is_user(rsp))
 		return -ERR_INVAL;
-	struct thread *t = thread_create(p, tf->rsi, tf->rdx);
+	struct thread *t = thread_create(p, entry, rsp);
 	if (!t)
 		return -ERR_NOSPC;
-	t->tf->rdi = tf->r10;
+	sc_set_thread_arg(t->tf, sc_arg(tf, 3));
 	return t->tid;
 }
 
 /* Collect the usable spares in order; false if one is not a valid frame
  * or two are the same. */
-static bool gather_spares(const uint64_t in[3], struct frame_supply *s)
+static bool gather_spares(const uint64_t in[MM_MAP_SPARES], struct frame_supply *s)
 {
 	s->count = s->used = 0;
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < MM_MAP_SPARES; i++) {
 		if (in[i] == PADDR_NONE)
 			continue;
 		if (!frame_ok(in[i]))
@@ -130,72 +136,122 @@ static bool gather_spares(const uint64_t in[3], struct frame_supply *s)
 	return true;
 }
 
-/* (pid, va, pa, rights, spare0, spare1, spare2 in r12) -> spares used */
+/* (pid, va, pa, rights, spare 0..MM_MAP_SPARES-1 in args 4..6) -> spares used */
 int64_t sys_mm_map(struct trapframe *tf)
 {
-	struct proc *p = target(tf->rdi);
-	vaddr_t va = tf->rsi;
-	paddr_t pa = tf->rdx;
-	uint64_t spares[3] = { tf->r8, tf->r9, tf->r12 };
+	_Static_assert(MM_MAP_SPARES == SC_ARGS - 4, "the spares are the last arguments");
+	struct proc *p = target(sc_arg(tf, 0));
+	vaddr_t va = sc_arg(tf, 1);
+	paddr_t pa = sc_arg(tf, 2);
+	uint64_t rights = sc_arg(tf, 3);
+	uint64_t spares[MM_MAP_SPARES] = { sc_arg(tf, 4), sc_arg(tf, 5), sc_arg(tf, 6) };
 	struct frame_supply s;
 	if (!p)
 		return -ERR_SRCH;
-	if (!page_va_ok(va) || !frame_ok(pa) || !rights_ok(tf->r10) || !gather_spares(spares, &s))
+	if (!page_va_ok(va) || !frame_ok(pa) || !rights_ok(rights) || !gather_spares(spares, &s))
 		return -ERR_INVAL;
-	if (vm_translate(p->root, va, 0) != PADDR_NONE)
-		return -ERR_BUSY;
-	if (vm_tables_needed(p->root, va) > s.count)
+	int needed = pt_map_probe(p->root, va);
+	if (needed < 0)
+		return needed;                  /* -ERR_BUSY: va is mapped */
+	if ((unsigned)needed > s.count)
 		return -ERR_NOMEM;
-	int err = vm_map(p->root, va, pa, vm_rights(tf->r10), &s);
+	int err = pt_map(p->root, va, pa, vm_rights(rights), &s);
 	return err < 0 ? err : (int64_t)s.used;
+}
+
+/* A page's frame and state as SYS_MM_UNMAP and SYS_MM_LOOKUP return them. */
+static int64_t page_word(const struct pt_page *pg)
+{
+	return (int64_t)(pg->pa | (pg->accessed ? MM_PTE_ACCESSED : 0) |
+			 (pg->dirty ? MM_PTE_DIRTY : 0) |
+			 ((pg->rights & VM_WRITE) ? MM_PTE_WRITE : 0) |
+			 ((pg->rights & VM_EXEC) ? MM_PTE_EXEC : 0));
 }
 
 /* (pid, va) -> old pa | MM_PTE_ACCESSED | MM_PTE_DIRTY */
 int64_t sys_mm_unmap(struct trapframe *tf)
 {
-	struct proc *p = target(tf->rdi);
+	struct proc *p = target(sc_arg(tf, 0));
+	vaddr_t va = sc_arg(tf, 1);
+	struct pt_page old;
 	if (!p)
 		return -ERR_SRCH;
-	if (!page_va_ok(tf->rsi))
+	if (!page_va_ok(va))
 		return -ERR_INVAL;
-	uint64_t old;
-	int err = vm_unmap(p->root, tf->rsi, &old);
+	int err = pt_unmap(p->root, va, &old);
 	if (err < 0)
 		return err;
-	return (int64_t)((old & PTE_ADDR) | ((old & PTE_A) ? MM_PTE_ACCESSED : 0) |
-			 ((old & PTE_D) ? MM_PTE_DIRTY : 0));
+	old.rights = VM_READ;           /* UNMAP reports only accessed and dirty */
+	return page_word(&old);
+}
+
+/* (pid, va) -> pa | MM_PTE_*, changing nothing */
+int64_t sys_mm_lookup(struct trapframe *tf)
+{
+	struct proc *p = target(sc_arg(tf, 0));
+	vaddr_t va = sc_arg(tf, 1);
+	struct pt_page pg;
+	if (!p)
+		return -ERR_SRCH;
+	if (!page_va_ok(va))
+		return -ERR_INVAL;
+	if (!pt_lookup(p->root, va, &pg))
+		return -ERR_NOENT;
+	return page_word(&pg);
+}
+
+/* (pid, va, len, out, max) -> n tables unlinked, their frames in out[] */
+int64_t sys_mm_prune(struct trapframe *tf)
+{
+	struct proc *p = target(sc_arg(tf, 0));
+	vaddr_t va = sc_arg(tf, 1), out = sc_arg(tf, 3);
+	uint64_t len = sc_arg(tf, 2), max = sc_arg(tf, 4);
+	paddr_t frames[MM_PRUNE_MAX];
+	if (!p)
+		return -ERR_SRCH;
+	if (len == 0 || va + len < va || !va_is_user(va) || !va_is_user(va + len - 1) ||
+	    max == 0 || max > MM_PRUNE_MAX)
+		return -ERR_INVAL;
+	paddr_t mm_root = current_proc()->root;
+	if (vm_check_user(mm_root, out, max * sizeof(paddr_t), VM_WRITE) < 0)
+		return -ERR_FAULT;
+	unsigned n = pt_prune(p->root, va, va + len, frames, (unsigned)max);
+	vm_copy_out(mm_root, out, frames, n * sizeof(paddr_t));
+	return n;
 }
 
 /* (pid, va, rights) -> 0 */
 int64_t sys_mm_protect(struct trapframe *tf)
 {
-	struct proc *p = target(tf->rdi);
+	struct proc *p = target(sc_arg(tf, 0));
+	vaddr_t va = sc_arg(tf, 1);
+	uint64_t rights = sc_arg(tf, 2);
 	if (!p)
 		return -ERR_SRCH;
-	if (!page_va_ok(tf->rsi) || !rights_ok(tf->rdx))
+	if (!page_va_ok(va) || !rights_ok(rights))
 		return -ERR_INVAL;
-	return vm_protect(p->root, tf->rsi, vm_rights(tf->rdx));
+	return pt_protect(p->root, va, vm_rights(rights));
 }
 
 /* (pid, va, npages) -> bitmap of accessed pages; bits cleared */
 int64_t sys_mm_accessed(struct trapframe *tf)
 {
-	struct proc *p = target(tf->rdi);
-	vaddr_t va = tf->rsi;
-	uint64_t n = tf->rdx;
+	struct proc *p = target(sc_arg(tf, 0));
+	vaddr_t va = sc_arg(tf, 1);
+	uint64_t n = sc_arg(tf, 2);
 	if (!p)
 		return -ERR_SRCH;
 	if (!page_va_ok(va) || n == 0 || n > ACCESSED_MAX || !va_is_user(va + (n - 1) * PAGE_SIZE))
 		return -ERR_INVAL;
-	return (int64_t)vm_accessed(p->root, va, (unsigned)n);
+	return (int64_t)pt_accessed(p->root, va, (unsigned)n);
 }
 
 /* (src pid, src va, dst pid, dst va, len) -> 0 */
 int64_t sys_mm_copy(struct trapframe *tf)
 {
-	struct proc *src = alive(tf->rdi), *dst = alive(tf->rdx);
-	vaddr_t sva = tf->rsi, dva = tf->r10;
-	size_t len = tf->r8;
+	struct proc *src = alive(sc_arg(tf, 0)), *dst = alive(sc_arg(tf, 2));
+	vaddr_t sva = sc_arg(tf, 1), dva = sc_arg(tf, 3);
+	size_t len = sc_arg(tf, 4);
 	if (!src || !dst)
 		return -ERR_SRCH;
 	if (len > COPY_MAX)
@@ -216,17 +272,17 @@ int64_t sys_mm_copy(struct trapframe *tf)
 /* (pid, status) -> 0 */
 int64_t sys_mm_kill(struct trapframe *tf)
 {
-	struct proc *p = target(tf->rdi);
+	struct proc *p = target(sc_arg(tf, 0));
 	if (!p)
 		return -ERR_SRCH;
-	proc_die(p, (int)tf->rsi);
+	proc_die(p, (int)sc_arg(tf, 1));
 	return 0;
 }
 
 /* (pid) -> 0: the slot of a reported zombie is freed */
 int64_t sys_mm_proc_destroy(struct trapframe *tf)
 {
-	struct proc *p = proc_arg(tf->rdi);
+	struct proc *p = proc_arg(sc_arg(tf, 0));
 	if (!p || (p->flags & PROC_FLAG_MM))
 		return -ERR_SRCH;
 	if (p->state != PROC_ZOMBIE || !p->exit_reported)
@@ -239,8 +295,8 @@ int64_t sys_mm_proc_destroy(struct trapframe *tf)
 /* (pid, target pid) -> 0 */
 int64_t sys_mm_ipc_allow(struct trapframe *tf)
 {
-	struct proc *p = target(tf->rdi);
-	struct proc *to = alive(tf->rsi);
+	struct proc *p = target(sc_arg(tf, 0));
+	struct proc *to = alive(sc_arg(tf, 1));
 	if (!p || !to)
 		return -ERR_SRCH;
 	return proc_allow(p, to->pid);

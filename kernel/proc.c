@@ -20,6 +20,7 @@
 #include "proc.h"
 #include "sched.h"
 #include "ipc.h"
+#include "tty.h"
 #include "format.h"
 #include "arch/x86_64/mmu.h"
 #include <pagoda/mm.h>
@@ -152,10 +153,17 @@ struct thread *thread_create(struct proc *p, vaddr_t entry, vaddr_t stack)
 	return t;
 }
 
+/* Thread t is about to disappear: whatever it waited in forgets it. */
+static void thread_gone(struct thread *t)
+{
+	ipc_thread_gone(t);
+	tty_forget(t);
+}
+
 /* End one thread (not the last of its process: see proc_die). */
 void thread_end(struct thread *t)
 {
-	ipc_thread_gone(t);
+	thread_gone(t);
 	t->proc->nthreads--;
 	t->proc = NULL;
 	t->state = THREAD_FREE;
@@ -173,7 +181,7 @@ void proc_die(struct proc *p, int status)
 	for (int i = 1; i < NTHREAD; i++) {
 		struct thread *t = &threads[i];
 		if (t->proc == p && t->state != THREAD_FREE) {
-			ipc_thread_gone(t);
+			thread_gone(t);
 			t->state = THREAD_FREE;
 			t->proc = NULL;
 		}

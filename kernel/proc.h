@@ -17,6 +17,7 @@
 
 #include "kernel.h"
 #include "arch/x86_64/arch.h"
+#include "arch/x86_64/context.h"   /* struct context, swtch's frame */
 #include <pagoda/ipc.h>
 #include <pagoda/syscall.h>
 
@@ -25,17 +26,20 @@
 #define KSTACK_SIZE    16384
 #define PROC_NAME_MAX  32
 #define PROC_ALLOW_MAX 8
+/* Pids count up from 1 (proc.c) and are ints: a system call's 64-bit pid
+ * argument above PID_MAX names no process. */
+#define PID_MAX        INT32_MAX
 
 enum proc_state { PROC_FREE, PROC_ALIVE, PROC_ZOMBIE };
 enum thread_state { THREAD_FREE, THREAD_RUNNABLE, THREAD_RUNNING, THREAD_BLOCKED };
 
-/* What a blocked thread waits for (ipc.c). */
+/* What a blocked thread waits for (ipc.c, tty.c; sched_block). */
 enum ipc_wait {
 	IPC_NONE,
 	IPC_SENDING,     /* queued on peer's send queue; msg holds the message */
 	IPC_RECEIVING,   /* in RECV; peer = IPC_ANY or the pid it accepts */
 	IPC_CALLING,     /* message taken by peer; waiting for its REPLY */
-	IPC_CONSOLE,     /* in SYS_READ, waiting for console input */
+	IPC_TTY,         /* in SYS_READ, waiting for console input (tty.c) */
 };
 
 #define PROC_FLAG_MM 0x100      /* the memory server (kernel-internal flag) */
@@ -59,11 +63,6 @@ struct proc {
 	int nallow;
 };
 
-/* Callee-saved registers on a sleeping thread's kernel stack (swtch). */
-struct context {
-	uint64_t r15, r14, r13, r12, rbx, rbp, rip;
-};
-
 struct thread {
 	uint8_t fpu[FPU_STATE_SIZE] __attribute__((aligned(16)));
 	int tid;
@@ -84,11 +83,24 @@ struct thread {
 	int64_t wake_result;        /* what the blocked system call returns */
 };
 
-/* A reply handle names one thread incarnation: a stale handle (its thread
- * ended and the slot was reused) matches nothing. */
+/* A reply handle names one thread incarnation: (generation << 8) | slot.
+ * A stale handle (its thread ended and the slot was reused) matches
+ * nothing. No handle is IPC_NO_REPLY (0): slot 0 is the idle thread,
+ * which never calls, so every user thread's handle has a non-zero slot. */
+#define HANDLE_SLOT_BITS 8
+#define HANDLE_SLOT_MASK ((1u << HANDLE_SLOT_BITS) - 1)
+_Static_assert(NTHREAD <= 1 << HANDLE_SLOT_BITS, "a thread slot fits the handle's slot bits");
+_Static_assert(IPC_NO_REPLY == 0, "slot 0 (idle) keeps IPC_NO_REPLY free");
+
 static inline uint64_t thread_handle(const struct thread *t)
 {
-	return ((uint64_t)t->gen << 8) | (uint64_t)t->tid;
+	return ((uint64_t)t->gen << HANDLE_SLOT_BITS) | (uint64_t)t->tid;
+}
+
+/* The thread slot a reply handle names (check the generation too). */
+static inline int handle_slot(uint64_t handle)
+{
+	return (int)(handle & HANDLE_SLOT_MASK);
 }
 
 void proc_init(void);

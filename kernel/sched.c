@@ -13,8 +13,13 @@
  * FPU/SSE state, points TSS.rsp0 and the syscall stack at the new
  * thread's kernel stack, loads its address space and swaps kernel stacks.
  *
+ * Every wait in the kernel (IPC, console input) is sched_block - the
+ * thread says why it waits and gives up the CPU, to a named thread if
+ * that is runnable (IPC hand-off) - ended by sched_wake from whoever has
+ * its answer; both are inline in sched.h.
+ *
  * The idle thread (slot 0) runs when no thread is runnable, halting the
- * CPU until the next interrupt. (The machine powers off only when asked:
+ * CPU until the next interrupt (arch_idle_wait). (The machine powers off only when asked:
  * SYS_POWEROFF, which init and the shell may call.)
  */
 #include "sched.h"
@@ -102,6 +107,6 @@ void sched_idle_loop(void)
 {
 	for (;;) {
 		sched_yield();
-		__asm__ volatile("sti; hlt; cli" ::: "memory");  /* sti's shadow covers hlt */
+		arch_idle_wait();
 	}
 }

@@ -1,19 +1,22 @@
 /*
  * syscall.c - system call dispatch and the general system calls.
  *
- * syscall_dispatch() is called from entry.S with the caller's registers.
- * The number in rax indexes a table; anything outside it returns
- * -ERR_NOSYS. Each sys_<name> checks its arguments before acting (see
+ * syscall_dispatch() is called from entry.S with the caller's registers,
+ * which this file reads only through arch/x86_64/syscall_regs.h (sc_nr,
+ * sc_arg, sc_msg_in...). The number indexes a table; anything outside it
+ * returns -ERR_NOSYS. Each sys_<name> checks its arguments before acting (see
  * libsys/include/pagoda/syscall.h for the ABI) and returns a value >= 0 or
  * -ERR_x, which goes back in rax. The memory server's calls are in
- * mmcall.c; IPC mechanics in ipc.c.
+ * mmcall.c; IPC mechanics in ipc.c; console input in tty.c.
  */
 #include "kernel.h"
 #include "sched.h"
 #include "vm.h"
 #include "ipc.h"
 #include "syscall.h"
+#include "tty.h"
 #include "arch/x86_64/mmu.h"
+#include "arch/x86_64/syscall_regs.h"
 #include <pagoda/syscall.h>
 
 static int64_t sys_null(struct trapframe *tf)
@@ -24,19 +27,20 @@ static int64_t sys_null(struct trapframe *tf)
 static int64_t sys_exit(struct trapframe *tf)
 {
 	struct proc *p = current_proc();
-	kprintf("exit: pid %d (%s) status %d\n", p->pid, p->name, (int)tf->rdi);
-	proc_die(p, (int)tf->rdi);
+	int status = (int)sc_arg(tf, 0);
+	kprintf("exit: pid %d (%s) status %d\n", p->pid, p->name, status);
+	proc_die(p, status);
 	return 0;       /* not reached for ordinary processes */
 }
 
 static int64_t sys_write(struct trapframe *tf)
 {
-	vaddr_t buf = tf->rdi;
-	size_t len = tf->rsi;
+	vaddr_t buf = sc_arg(tf, 0);
+	size_t len = sc_arg(tf, 1);
 	paddr_t root = current_proc()->root;
 	if (len > PAGODA_WRITE_MAX)
 		return -ERR_INVAL;
-	int err = vm_check_user(root, buf, len, VM_READ);
+	int err = vm_user_ready(sched_current, buf, len, VM_READ);
 	if (err)
 		return err;
 	char chunk[256];
@@ -51,7 +55,7 @@ static int64_t sys_write(struct trapframe *tf)
 
 static int64_t sys_read(struct trapframe *tf)
 {
-	return console_read(sched_current, tf->rdi, tf->rsi);
+	return tty_read(sched_current, sc_arg(tf, 0), sc_arg(tf, 1));
 }
 
 static int64_t sys_getpid(struct trapframe *tf)
@@ -80,7 +84,7 @@ static int64_t sys_poweroff(struct trapframe *tf)
 	struct proc *p = current_proc();
 	if (!(p->flags & (PROC_FLAG_POWER | PROC_FLAG_MM)))
 		return -ERR_PERM;
-	int code = (int)tf->rdi;
+	int code = (int)sc_arg(tf, 0);
 	kprintf("pagoda: power off requested by pid %d (%s), code %d\n", p->pid, p->name, code);
 	arch_poweroff(code == 0 ? POWER_OK : POWER_FAIL);
 }
@@ -90,27 +94,27 @@ static int64_t sys_poweroff(struct trapframe *tf)
 static int64_t sys_send(struct trapframe *tf)
 {
 	struct ipc_msg m;
-	ipc_msg_from_regs(tf, &m);
-	return ipc_send(sched_current, (int)tf->rdi, &m, false, false);
+	sc_msg_in(tf, &m);
+	return ipc_send(sched_current, (int)sc_arg(tf, 0), &m, false, false);
 }
 
 static int64_t sys_call(struct trapframe *tf)
 {
 	struct ipc_msg m;
-	ipc_msg_from_regs(tf, &m);
-	return ipc_send(sched_current, (int)tf->rdi, &m, true, false);
+	sc_msg_in(tf, &m);
+	return ipc_send(sched_current, (int)sc_arg(tf, 0), &m, true, false);
 }
 
 static int64_t sys_recv(struct trapframe *tf)
 {
-	return ipc_recv(sched_current, (int)tf->rdi);
+	return ipc_recv(sched_current, (int)sc_arg(tf, 0));
 }
 
 static int64_t sys_reply(struct trapframe *tf)
 {
 	struct ipc_msg m;
-	ipc_msg_from_regs(tf, &m);
-	return ipc_reply(sched_current, tf->rdi, &m);
+	sc_msg_in(tf, &m);
+	return ipc_reply(sched_current, sc_arg(tf, 0), &m);
 }
 
 /* The reply's own failure (the caller may have died meanwhile) is not the
@@ -118,26 +122,27 @@ static int64_t sys_reply(struct trapframe *tf)
 static int64_t sys_reply_recv(struct trapframe *tf)
 {
 	struct ipc_msg m;
-	ipc_msg_from_regs(tf, &m);
-	ipc_reply(sched_current, tf->rdi, &m);
-	return ipc_recv(sched_current, (int)tf->r15);
+	sc_msg_in(tf, &m);
+	ipc_reply(sched_current, sc_arg(tf, 0), &m);
+	return ipc_recv(sched_current, (int)sc_reply_recv_src(tf));
 }
 
 static int64_t sys_notify(struct trapframe *tf)
 {
-	return ipc_notify(current_proc(), (int)tf->rdi, tf->rsi);
+	return ipc_notify(current_proc(), (int)sc_arg(tf, 0), sc_arg(tf, 1));
 }
 
 /* ---- threads ---- */
 
 static int64_t sys_thread_create(struct trapframe *tf)
 {
-	if (!va_is_user(tf->rdi) || !va_is_user(tf->rsi))
+	vaddr_t entry = sc_arg(tf, 0), stack = sc_arg(tf, 1);
+	if (!va_is_user(entry) || !va_is_user(stack))
 		return -ERR_INVAL;
-	struct thread *t = thread_create(current_proc(), tf->rdi, tf->rsi);
+	struct thread *t = thread_create(current_proc(), entry, stack);
 	if (!t)
 		return -ERR_NOSPC;
-	t->tf->rdi = tf->rdx;
+	sc_set_thread_arg(t->tf, sc_arg(tf, 2));
 	return t->tid;
 }
 
@@ -175,6 +180,8 @@ static const syscall_fn syscalls[SYS__COUNT] = {
 	[SYS_MM_UNMAP]        = sys_mm_unmap,
 	[SYS_MM_PROTECT]      = sys_mm_protect,
 	[SYS_MM_ACCESSED]     = sys_mm_accessed,
+	[SYS_MM_LOOKUP]       = sys_mm_lookup,
+	[SYS_MM_PRUNE]        = sys_mm_prune,
 	[SYS_MM_COPY]         = sys_mm_copy,
 	[SYS_MM_KILL]         = sys_mm_kill,
 	[SYS_MM_PROC_DESTROY] = sys_mm_proc_destroy,
@@ -183,7 +190,7 @@ static const syscall_fn syscalls[SYS__COUNT] = {
 
 int64_t syscall_dispatch(struct trapframe *tf)
 {
-	uint64_t nr = tf->rax;
+	uint64_t nr = sc_nr(tf);
 	int64_t ret;
 	if (nr >= SYS__COUNT || !syscalls[nr])
 		ret = -ERR_NOSYS;
@@ -191,6 +198,6 @@ int64_t syscall_dispatch(struct trapframe *tf)
 		ret = -ERR_PERM;        /* the memory server's calls (mmcall.c) */
 	else
 		ret = syscalls[nr](tf);
-	tf->rax = (uint64_t)ret;
+	sc_set_ret(tf, ret);
 	return ret;
 }

@@ -17,14 +17,11 @@ int64_t sys_mm_map(struct trapframe *tf);
 int64_t sys_mm_unmap(struct trapframe *tf);
 int64_t sys_mm_protect(struct trapframe *tf);
 int64_t sys_mm_accessed(struct trapframe *tf);
+int64_t sys_mm_lookup(struct trapframe *tf);
+int64_t sys_mm_prune(struct trapframe *tf);
 int64_t sys_mm_copy(struct trapframe *tf);
 int64_t sys_mm_kill(struct trapframe *tf);
 int64_t sys_mm_proc_destroy(struct trapframe *tf);
 int64_t sys_mm_ipc_allow(struct trapframe *tf);
-
-/* console.c: console input for SYS_READ */
-int64_t console_read(struct thread *t, vaddr_t buf, size_t len);
-void console_input_irq(void);
-void console_forget(struct thread *t);
 
 #endif

@@ -21,6 +21,10 @@ HOST_TEST_SRCS_bootinfo_modules := tests/host/test_bootinfo_modules.c $(BOOTINFO
 HOST_TEST_SRCS_bootopt  := tests/host/test_bootopt.c kernel/bootopt.c lib/format.c tests/host/kstubs.c
 HOST_TEST_SRCS_elf      := tests/host/test_elf.c lib/elf.c
 HOST_TEST_SRCS_ustack   := tests/host/test_ustack.c lib/ustack.c
+# pagetable.c is #included by its test (x86.h's privileged instructions replaced)
+HOST_TESTS += pagetable
+HOST_TEST_SRCS_pagetable := tests/host/test_pagetable.c
+$(B)/host/test_pagetable: kernel/arch/x86_64/pagetable.c kernel/pagetable.h kernel/arch/x86_64/mmu.h
 
 define HOST_TEST_RULE
 $(B)/host/test_$(1): $$(HOST_TEST_SRCS_$(1)) $$(wildcard tests/host/*.h) | deps-check

@@ -4,8 +4,8 @@ BOOT_SRCS   := boot/entry.S
 ARCH_SRCS   := kernel/arch/x86_64/entry.S kernel/arch/x86_64/gdt.c kernel/arch/x86_64/idt.c \
                kernel/arch/x86_64/trap.c kernel/arch/x86_64/serial.c kernel/arch/x86_64/timer.c \
                kernel/arch/x86_64/fpu.c kernel/arch/x86_64/paging.c kernel/arch/x86_64/power.c \
-               kernel/arch/x86_64/syscall_arch.c
-KERNEL_SRCS := kernel/main.c kernel/console.c kernel/lib.c kernel/bootinfo.c \
+               kernel/arch/x86_64/syscall_arch.c kernel/arch/x86_64/pagetable.c
+KERNEL_SRCS := kernel/main.c kernel/console.c kernel/tty.c kernel/lib.c kernel/bootinfo.c \
                kernel/bootopt.c kernel/bootmem.c kernel/vm.c kernel/proc.c \
                kernel/sched.c kernel/spawn.c kernel/fault.c kernel/syscall.c kernel/ipc.c \
                kernel/mmcall.c
@@ -30,4 +30,5 @@ USER_PROGS  := init hello sh memstat touch
 TEST_PROGS  := fault_null fault_write_code fault_hlt fault_cli fault_kernel_jump \
                badsys spin fault_unmapped heap_faults stack_grow stack_overflow mmap_anon \
                shm_writer shm_reader ipc_ping ipc_pong ipc_forbidden notify_test threads \
-               hostile bench bench_echo spawn_untouched
+               hostile bench bench_echo spawn_untouched \
+               copy_untouched recv_refused ipc_handles read_blocked mmcall_probe

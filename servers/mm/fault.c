@@ -13,7 +13,9 @@
  *      program's file bytes followed by zeros (ELF segments), or the shared
  *      object's frame (shared mappings); maps it; replies MM_FAULT_RESUME.
  * An illegal access is logged - process, address, reason - and answered
- * MM_FAULT_KILL: the kernel ends that process and nobody else.
+ * MM_FAULT_KILL: the kernel ends that process and nobody else. One the
+ * kernel met copying a system call's buffer (MM_FAULT_COPY) is answered
+ * MM_FAULT_REFUSE instead, unlogged: that call fails with ERR_FAULT.
  *
  * Every fill counts as one minor fault of the process (there is no swap
  * yet, so there are no major faults).
@@ -99,6 +101,10 @@ int mm_handle_fault(const struct ipc_msg *req, const struct ipc_from *from, stru
 	}
 	struct mm_region *r = region_find(p, addr);
 	const char *why = illegal(p, r, addr, bits);
+	if (why && (bits & MM_FAULT_COPY)) {
+		reply->tag = MM_FAULT_REFUSE;   /* a system call's buffer: ERR_FAULT, no kill */
+		return 1;
+	}
 	if (why)
 		return kill(p, kill_fmt, addr, bits, why, ip, reply);
 	int err = mm_fill_page(p, r, page_round_down(addr));

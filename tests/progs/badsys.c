@@ -34,6 +34,9 @@ int main(void)
 	expect("write longer than the limit", sys_write(mapped_page, PAGODA_WRITE_MAX + 1), -ERR_INVAL);
 	expect("write running off the end of the stack", sys_write((void *)0x00007fffffeff000UL, 8192), -ERR_FAULT);
 	expect("write of zero bytes from NULL", sys_write(NULL, 0), 0);
+	expect("SYS_MM_LOOKUP from a non-server", sys_call6(SYS_MM_LOOKUP, 1, 0x400000, 0, 0, 0, 0), -ERR_PERM);
+	expect("SYS_MM_PRUNE from a non-server", sys_call6(SYS_MM_PRUNE, 1, 0x1000, 4096,
+			(uint64_t)(uintptr_t)mapped_page, 1, 0), -ERR_PERM);
 	expect("null system call", sys_null(), 0);
 	if (failures) {
 		printf("badsys: FAIL (%d unexpected results)\n", failures);

@@ -51,6 +51,11 @@ __attribute__((noreturn)) void arch_poweroff(int code);
 
 static inline void arch_disable_interrupts(void) { __asm__ volatile("cli" ::: "memory"); }
 
+/* Idle until the next interrupt has been taken: interrupts on just for
+ * the halt (sti's one-instruction shadow covers hlt, so no wake-up can
+ * slip in between), off again afterwards. */
+static inline void arch_idle_wait(void) { __asm__ volatile("sti; hlt; cli" ::: "memory"); }
+
 /* entry.S */
 struct context;
 void swtch(struct context **save, struct context *load);
@@ -61,6 +66,7 @@ extern uint64_t cpu_kstack_top;
 /* trap.c: the portable kernel handles these (proc.c, sched.c, syscall.c) */
 void trap(struct trapframe *tf);
 void trap_dump(const struct trapframe *tf);
+const char *trap_privileged_insn(uint8_t opcode);
 int64_t syscall_dispatch(struct trapframe *tf);
 
 #endif

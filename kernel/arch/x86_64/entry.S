@@ -21,6 +21,7 @@
  * swapgs and a per-CPU area.
  */
 #include "arch/x86_64/trapframe.h"
+#include "arch/x86_64/context.h"
 
 	.altmacro               /* lets VECTOR %i pass the value of i */
 
@@ -128,7 +129,9 @@ syscall_entry:
 	popq %rsp                       /* user rsp; interrupts stay off until sysret */
 	sysretq
 
-	/* void swtch(struct context **save, struct context *load) */
+	/* void swtch(struct context **save, struct context *load)
+	 * The pushes below build a struct context (context.h): CTX_SIZE
+	 * bytes from the saved rsp, the call's return address at CTX_RIP. */
 	.globl swtch
 swtch:
 	pushq %rbp
@@ -137,6 +140,9 @@ swtch:
 	pushq %r13
 	pushq %r14
 	pushq %r15
+	.if CTX_RIP != 6 * 8 || CTX_SIZE != CTX_RIP + 8
+	.error "struct context does not match swtch's pushes"
+	.endif
 	movq %rsp, (%rdi)
 	movq %rsi, %rsp
 	popq %r15

@@ -56,10 +56,22 @@
 #define X86_PF_RSVD    (1u << 3)
 #define X86_PF_INSTR   (1u << 4)
 
-#define PML4_INDEX(va) (((va) >> 39) & 511)
-#define PDPT_INDEX(va) (((va) >> 30) & 511)
-#define PD_INDEX(va)   (((va) >> 21) & 511)
-#define PT_INDEX(va)   (((va) >> 12) & 511)
+/* Four levels of tables of PTES_PER_TABLE entries: level 4 is the PML4
+ * (the root), 3 the PDPT, 2 the PD, 1 the PT. An entry at level l maps
+ * 1 << LEVEL_SHIFT(l) bytes: 4 KiB at level 1, 2 MiB at 2, 1 GiB at 3. */
+#define PTES_PER_TABLE 512
+#define LEVEL_PT    1
+#define LEVEL_PD    2
+#define LEVEL_PDPT  3
+#define LEVEL_PML4  4
+#define LEVEL_SHIFT(l) (12 + 9 * ((l) - 1))
+
+/* The slot of va's entry in its table at level l. */
+#define LEVEL_INDEX(l, va) (((va) >> LEVEL_SHIFT(l)) & (PTES_PER_TABLE - 1))
+#define PML4_INDEX(va) LEVEL_INDEX(LEVEL_PML4, va)
+#define PDPT_INDEX(va) LEVEL_INDEX(LEVEL_PDPT, va)
+#define PD_INDEX(va)   LEVEL_INDEX(LEVEL_PD, va)
+#define PT_INDEX(va)   LEVEL_INDEX(LEVEL_PT, va)
 
 #ifndef __ASSEMBLY__
 #include <pagoda/types.h>

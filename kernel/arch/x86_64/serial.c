@@ -2,7 +2,7 @@
  * serial.c - the COM1 UART (16550) at I/O port 0x3f8, polled.
  * 115200 baud, 8N1. Output waits for the transmit holding register to
  * empty; QEMU's UART is always ready, real ones are not. Input raises
- * IRQ 4 for every received byte (console.c collects them).
+ * IRQ 4 for every received byte (tty.c collects them).
  */
 #include "arch/x86_64/arch.h"
 #include "arch/x86_64/x86.h"

@@ -8,7 +8,8 @@
  *   exception in kernel    -> register dump and panic: a kernel bug
  *
  * This file only translates hardware facts (vector, error code, CR2) into
- * a struct fault for the portable kernel, which never sees x86 numbers.
+ * a struct fault for the portable kernel, which never sees x86 numbers,
+ * and names x86 opcodes for the kill message (trap_privileged_insn).
  */
 #include "kernel.h"
 #include "arch/x86_64/arch.h"
@@ -16,7 +17,7 @@
 #include "arch/x86_64/x86.h"
 #include "fault.h"
 #include "sched.h"
-#include "syscall.h"
+#include "tty.h"
 
 static const char *const exception_names[32] = {
 	[T_DE] = "divide error", [T_DB] = "debug", [T_NMI] = "NMI",
@@ -44,6 +45,20 @@ void trap_dump(const struct trapframe *tf)
 	kprintf("  r8  %016lx r9  %016lx r10 %016lx r11 %016lx\n", tf->r8, tf->r9, tf->r10, tf->r11);
 	kprintf("  r12 %016lx r13 %016lx r14 %016lx r15 %016lx\n", tf->r12, tf->r13, tf->r14, tf->r15);
 	kprintf("  cr2 %016lx cr3 %016lx\n", read_cr2(), read_cr3());
+}
+
+/* The name of a privileged instruction starting with this opcode byte
+ * (the usual ones a user program may try), or NULL. */
+const char *trap_privileged_insn(uint8_t opcode)
+{
+	switch (opcode) {
+	case 0xf4: return "hlt";
+	case 0xfa: return "cli";
+	case 0xfb: return "sti";
+	case 0xe4: case 0xe5: case 0xec: case 0xed: return "in";
+	case 0xe6: case 0xe7: case 0xee: case 0xef: return "out";
+	default: return NULL;
+	}
 }
 
 /* Describe a user-mode exception in portable terms. */
@@ -92,7 +107,7 @@ void trap(struct trapframe *tf)
 		return;
 	}
 	if (tf->trapno == T_IRQ0 + IRQ_SERIAL) {
-		console_input_irq();
+		tty_input_irq();
 		irq_eoi(IRQ_SERIAL);
 		return;
 	}

@@ -6,10 +6,12 @@
  *   result in rax: >= 0 on success, -ERR_x (pagoda/error.h) on failure.
  *   rcx and r11 are clobbered (the CPU uses them); every other register,
  *   including the FPU/SSE state, is preserved.
- * Every pointer argument is checked against the caller's page tables
- * before anything happens: an unmapped, kernel or read-only (for output)
- * buffer gets -ERR_FAULT and no partial effect. An unknown number gets
- * -ERR_NOSYS.
+ * Every pointer argument is checked over its whole length before
+ * anything happens: a page of it that is not there yet (or read-only, for
+ * output) is first asked of the memory server, as a page fault would be
+ * (MM_FAULT with MM_FAULT_COPY, pagoda/mm.h); a kernel address, or one the
+ * server refuses, gets -ERR_FAULT and no partial effect. An unknown
+ * number gets -ERR_NOSYS.
  */
 #ifndef PAGODA_SYSCALL_H
 #define PAGODA_SYSCALL_H
@@ -36,8 +38,10 @@ enum pagoda_syscall {
 	/* SYS_UPTIME(): timer ticks since boot (PAGODA_TICK_HZ per second). */
 	SYS_UPTIME  = 5,
 	/* SYS_READ(void *buf, size_t len): reads console input; blocks until at
-	 * least one byte is there. Returns the count. ERR_FAULT, ERR_INVAL
-	 * (len 0 or > PAGODA_WRITE_MAX), ERR_BUSY (another thread is reading). */
+	 * least one byte is there. Returns the count. ERR_FAULT (also when buf
+	 * stopped being writable while the call waited: then no input is
+	 * consumed), ERR_INVAL (len 0 or > PAGODA_WRITE_MAX), ERR_BUSY
+	 * (another thread is reading). */
 	SYS_READ    = 6,
 	/* SYS_POWEROFF(int code): powers the machine off; code 0 is a clean
 	 * shutdown, anything else a failure (QEMU exits 33 or 35). Only
@@ -46,7 +50,7 @@ enum pagoda_syscall {
 
 	/* IPC: see pagoda/ipc.h for the message registers and the rules. */
 	SYS_SEND       = 8,   /* (dst pid, msg): blocks until received */
-	SYS_RECV       = 9,   /* (src pid or IPC_ANY): blocks until a message arrives */
+	SYS_RECV       = 9,   /* (src pid, IPC_ANY or PID_KERNEL): blocks until a message arrives */
 	SYS_CALL       = 10,  /* (dst pid, msg): send, then wait for dst's reply */
 	SYS_REPLY      = 11,  /* (reply handle, msg): answer a caller; never blocks */
 	SYS_NOTIFY     = 12,  /* (dst pid, bits): OR bits into dst's pending word */
@@ -99,9 +103,10 @@ enum pagoda_syscall {
 	SYS_MM_PROC_DESTROY = 28,
 	/* (pid, target pid) -> 0: let pid send to target (IPC permission). */
 	SYS_MM_IPC_ALLOW    = 29,
-	/* (pid, va) -> pa | MM_PTE_* bits of the page mapped at va, changing
-	 * nothing (the accessed and dirty bits stay as they are). ERR_NOENT if
-	 * nothing is mapped there. For the memory server's checkers and,
+	/* (pid, va) -> pa | MM_PTE_* bits of the page mapped at va (page
+	 * aligned, like SYS_MM_UNMAP's), changing nothing (the accessed and
+	 * dirty bits stay as they are). ERR_NOENT if nothing is mapped there,
+	 * ERR_INVAL for a bad va. For the memory server's checkers and,
 	 * later, its replacement policy. */
 	SYS_MM_LOOKUP       = 30,
 	/* (pid, va, len, uint64_t *out, max) -> n: unlink every page-table
@@ -109,8 +114,11 @@ enum pagoda_syscall {
 	 * [va, va + len), write their physical addresses to out[0..n) (in the
 	 * memory server's own memory), at most max (1..MM_PRUNE_MAX) of them.
 	 * The frames are the server's again: the kernel keeps no reference.
-	 * n == max: call again, there may be more. ERR_INVAL, ERR_FAULT
-	 * (out not writable), ERR_SRCH. */
+	 * Bottom up: a PD whose only PT is pruned is pruned in the same call.
+	 * The root is never pruned. n == max: call again, there may be more.
+	 * ERR_INVAL (len 0, range not user, max out of range), ERR_FAULT (out
+	 * not writable for max entries: checked before anything changes),
+	 * ERR_SRCH (no such process, or the memory server itself). */
 	SYS_MM_PRUNE        = 31,
 	SYS__COUNT
 };

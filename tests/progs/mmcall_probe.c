@@ -1,0 +1,132 @@
+/*
+ * mmcall_probe - stands in for the memory server (the test boots it as
+ * the module named "mm") to drive SYS_MM_LOOKUP and SYS_MM_PRUNE end to
+ * end, arguments checks included, through the real system calls.
+ *
+ * It takes a handful of free frames from the boot information (the top
+ * of the highest usable range, outside every reserved range), creates a
+ * process with no threads, maps one page with three spare tables, and
+ * checks: LOOKUP reports the frame and the rights and refuses bad
+ * arguments; PRUNE refuses bad arguments and an output buffer it cannot
+ * write (read-only boot info) without changing anything, prunes nothing
+ * while the page is mapped, and after UNMAP hands back all three tables,
+ * PT first, so that mapping there again needs three spares. It prints one
+ * line per check and powers off: code 0 (and "mmcall_probe: PASS") if all
+ * passed, 1 otherwise. It uses no C library (nobody serves its heap).
+ */
+#include <stdint.h>
+#include <pagoda/sys.h>
+#include <pagoda/mmboot.h>
+#include <pagoda/layout.h>
+#include <pagoda/types.h>
+
+#define VA 0x400000ULL
+#define NFRAMES 8
+
+static int failures;
+static uint64_t out[MM_PRUNE_MAX];
+
+static void say(const char *s)
+{
+	size_t n = 0;
+	while (s[n])
+		n++;
+	sys_write(s, n);
+}
+
+static void check(const char *what, int ok)
+{
+	say("mmcall_probe: ");
+	say(what);
+	say(ok ? "\n" : "  UNEXPECTED\n");
+	if (!ok)
+		failures++;
+}
+
+static int reserved(const struct mm_boot_info *bi, uint64_t pa)
+{
+	for (uint32_t i = 0; i < bi->nreserved; i++)
+		if (pa + 4096 > bi->reserved[i].base && pa < bi->reserved[i].base + bi->reserved[i].len)
+			return 1;
+	return 0;
+}
+
+/* NFRAMES free frames from the top of the highest usable range. */
+static int take_frames(uint64_t *f)
+{
+	const struct mm_boot_info *bi = (const void *)MM_BOOT_INFO_VA;
+	const struct mm_boot_range *top = 0;
+	for (uint32_t i = 0; i < bi->nranges; i++)
+		if (bi->ranges[i].type == MM_RANGE_USABLE && (!top || bi->ranges[i].base > top->base))
+			top = &bi->ranges[i];
+	int n = 0;
+	for (uint64_t pa = top ? top->base + top->len - 4096 : 0; top && n < NFRAMES && pa >= top->base;
+	     pa -= 4096)
+		if (!reserved(bi, pa))
+			f[n++] = pa;
+	return n == NFRAMES;
+}
+
+static int64_t lookup(uint64_t pid, uint64_t va)
+{
+	return sys_call6(SYS_MM_LOOKUP, pid, va, 0, 0, 0, 0);
+}
+
+static int64_t prune(uint64_t pid, uint64_t va, uint64_t len, const void *buf, uint64_t max)
+{
+	return sys_call6(SYS_MM_PRUNE, pid, va, len, (uint64_t)(uintptr_t)buf, max, 0);
+}
+
+static int64_t map(uint64_t pid, uint64_t pa, const uint64_t *sp)
+{
+	return sys_call7(SYS_MM_MAP, pid, VA, pa, MM_RIGHT_READ | MM_RIGHT_WRITE, sp[0], sp[1], sp[2]);
+}
+
+static void probe(uint64_t pid, const uint64_t *f)
+{
+	const uint64_t *spares = f + 2, leaf = f[1];
+	check("map one page with three spare tables", map(pid, leaf, spares) == 3);
+	check("lookup: frame | MM_PTE_WRITE", lookup(pid, VA) == (int64_t)(leaf | MM_PTE_WRITE));
+	check("lookup again: unchanged", lookup(pid, VA) == (int64_t)(leaf | MM_PTE_WRITE));
+	check("lookup of an unmapped page: ERR_NOENT", lookup(pid, VA + 4096) == -ERR_NOENT);
+	check("lookup of an unaligned va: ERR_INVAL", lookup(pid, VA + 1) == -ERR_INVAL);
+	check("lookup of a kernel va: ERR_INVAL", lookup(pid, 0xffff800000000000ULL) == -ERR_INVAL);
+	check("lookup in the server itself: ERR_SRCH", lookup(MM_PID, VA) == -ERR_SRCH);
+	check("lookup in no process: ERR_SRCH", lookup(99999, VA) == -ERR_SRCH);
+	check("prune with max 0: ERR_INVAL", prune(pid, VA, 4096, out, 0) == -ERR_INVAL);
+	check("prune with max 65: ERR_INVAL", prune(pid, VA, 4096, out, MM_PRUNE_MAX + 1) == -ERR_INVAL);
+	check("prune of length 0: ERR_INVAL", prune(pid, VA, 0, out, 1) == -ERR_INVAL);
+	check("prune past the user half: ERR_INVAL", prune(pid, VA, 1ULL << 47, out, 1) == -ERR_INVAL);
+	check("prune in the server itself: ERR_SRCH", prune(MM_PID, VA, 4096, out, 1) == -ERR_SRCH);
+	check("prune while the page is mapped: 0", prune(pid, 4096, USER_TOP - 4096, out, 64) == 0);
+	int64_t old = sys_call6(SYS_MM_UNMAP, pid, VA, 0, 0, 0, 0);
+	check("unmap the page", old >= 0 && (uint64_t)old == leaf);
+	check("prune into read-only memory: ERR_FAULT",
+	      prune(pid, VA, 4096, (const void *)MM_BOOT_INFO_VA, 3) == -ERR_FAULT);
+	check("... which unlinked nothing", map(pid, leaf, (uint64_t[]){ PADDR_NONE, PADDR_NONE,
+								  PADDR_NONE }) == 0);
+	check("unmap it again", sys_call6(SYS_MM_UNMAP, pid, VA, 0, 0, 0, 0) >= 0);
+	check("prune: three tables", prune(pid, VA, 4096, out, MM_PRUNE_MAX) == 3);
+	check("bottom up: PT, PD, PDPT (the spares in reverse)",
+	      out[0] == spares[2] && out[1] == spares[1] && out[2] == spares[0]);
+	check("prune again: nothing left", prune(pid, VA, 4096, out, MM_PRUNE_MAX) == 0);
+	check("mapping there again needs three spares",
+	      map(pid, leaf, (uint64_t[]){ spares[0], spares[1], PADDR_NONE }) == -ERR_NOMEM);
+}
+
+int main(void)
+{
+	uint64_t f[NFRAMES];
+	static const char name[32] = "probe_target";
+	if (!take_frames(f)) {
+		say("mmcall_probe: FAIL: no free frames\n");
+		sys_poweroff(1);
+	}
+	int64_t pid = sys_call6(SYS_MM_PROC_CREATE, (uint64_t)(uintptr_t)name, f[0], 0, 0, 0, 0);
+	check("create a process", pid > 0);
+	if (pid > 0)
+		probe((uint64_t)pid, f);
+	say(failures ? "mmcall_probe: FAIL\n" : "mmcall_probe: PASS\n");
+	sys_poweroff(failures ? 1 : 0);
+	return 0;
+}
