@@ -72,7 +72,7 @@ MM_POLICY_SRCS := servers/mm/proc.c servers/mm/region.c servers/mm/fault.c \
                   servers/mm/check.c lib/elf.c lib/ustack.c \
                   servers/mm/slab.c servers/mm/slab_debug.c servers/mm/kmalloc.c \
                   tests/host/kcall_stub.c tests/host/mm_fixture.c $(MM_CORE_SRCS)
-MM_POLICY_TESTS := kcall_stub region fault proc requests shm
+MM_POLICY_TESTS := kcall_stub region fault proc requests shm spawn
 $(foreach t,$(MM_POLICY_TESTS),$(eval HOST_TEST_SRCS_$(t) := tests/host/test_$(t).c $(MM_POLICY_SRCS)))
 HOST_TESTS += $(MM_POLICY_TESTS)
 $(foreach t,$(MM_POLICY_TESTS),$(eval $(call HOST_TEST_RULE,$(t))))
