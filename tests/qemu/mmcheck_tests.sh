@@ -32,3 +32,19 @@ t_mm_reports_an_unknown_option_on_its_module_line_and_runs_on() {
 	expect '^hello, world'
 	init_finished
 }
+
+# Random bad system calls and requests (tests/progs/hostile.c), threads and
+# faults that kill: every refusal must leave the books as they were.
+t_mm_checks_hold_under_hostile_requests_threads_and_kills() {
+	TIMEOUT=${MMCHECK_TIMEOUT:-120} boot mm:check \
+		"init:hostile threads stack_overflow fault_write_code spawn_untouched" \
+		hostile threads stack_overflow fault_write_code spawn_untouched hello
+	expect '^mm: debug: check \(every invariant after every message\)$'
+	expect '^hostile: PASS$'
+	expect_not 'hostile: FAIL'
+	expect '^threads: PASS$'
+	killed_for stack_overflow '(read|write)' '0x[0-9a-f]+' 'stack overflow into the guard page'
+	killed_for fault_write_code write '0x[0-9a-f]+' 'page is read-only'
+	expect '^spawn_untouched: child exited with status 0$'
+	init_finished
+}
