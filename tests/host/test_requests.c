@@ -546,6 +546,102 @@ static void procinfo_reports_by_index_or_self_and_srch_past_the_end(void **state
 	assert_refused(999, MM_PROCINFO, MM_PROCINFO_SELF, 0, 0, 0, -ERR_SRCH);
 }
 
+/* ---- randomised: any words at all -------------------------------------- */
+
+static uint64_t rng_state;
+
+static uint64_t rng(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
+/* Values near every boundary the handlers check, or anything at all. */
+static uint64_t random_word(int pid)
+{
+	struct mm_proc *p = proc(pid);
+	const struct mm_region *r = p->regions;
+	for (uint64_t k = rng() % 8; r && r->next && k > 0; k--)
+		r = r->next;
+	const uint64_t pick[] = {
+		0, 1, 2, 3, 4, 7, 8, PAGE_SIZE - 1, PAGE_SIZE, PAGE_SIZE + 1, 3 * PAGE_SIZE,
+		1ULL << 30, (1ULL << 30) + 1, MM_HEAP_MAX, (uint64_t)-1, (uint64_t)-PAGE_SIZE,
+		(uint64_t)INT64_MIN, USER_TOP, USER_MMAP_BASE, MM_PROCINFO_SELF, 0x5eed,
+		r ? r->start : 0, r ? r->end - r->start : 0, r ? r->start + PAGE_SIZE : 0,
+	};
+	return rng() % 8 == 0 ? rng() : pick[rng() % (sizeof pick / sizeof pick[0])];
+}
+
+/* Half the time, words that pass decoding, so that requests also succeed. */
+static void bias(int pid, int64_t tag, uint64_t w[4])
+{
+	if (rng() % 2)
+		return;
+	const struct mm_region *mine = NULL;
+	for (const struct mm_region *r = proc(pid)->regions; r; r = r->next)
+		if ((r->kind == REGION_ANON || r->kind == REGION_SHARED) && (!mine || rng() % 2))
+			mine = r;
+	if (tag == MM_SBRK) {
+		w[0] = (rng() % (16 * PAGE_SIZE)) - 6 * PAGE_SIZE;
+	} else if (tag == MM_MMAP) {
+		w[0] = 1 + rng() % (8 * PAGE_SIZE);
+		w[1] = rng() % 4 ? rng() % 8 : 8u << rng() % 8;
+		w[2] = rng() % 4 ? rng() % 2 : 4u << rng() % 8;
+		w[3] = rng() % 3;                   /* few keys: sizes collide */
+	} else if ((tag == MM_MUNMAP || tag == MM_MPROTECT) && mine) {
+		w[0] = mine->start;
+		w[1] = mine->end - mine->start - rng() % (PAGE_SIZE + 1);
+		w[2] = rng() % 4 ? rng() % 8 : 8u << rng() % 8;     /* sometimes a bad prot */
+	}
+}
+
+/* 3000 requests with random words (MM_SBRK, MM_MMAP, MM_MUNMAP,
+ * MM_MPROTECT, MM_STAT, MM_PROCINFO) from two processes that also touch
+ * their memory: each one either succeeds or is refused and changes
+ * nothing; the checkers and the model agree after every one. (MM_SPAWN
+ * and MM_WAIT are left out: a refused spawn may legitimately have faulted
+ * in the line's pages, and a wait may be deferred.) */
+static void random_requests_either_succeed_or_change_nothing(void **state)
+{
+	(void)state;
+	static const int64_t tags[] = { MM_SBRK, MM_MMAP, MM_MUNMAP, MM_MPROTECT, MM_STAT, MM_PROCINFO };
+	int pids[2] = { spawn("prog")->pid, spawn("prog")->pid };
+	unsigned refused = 0;
+	rng_state = 0x0123456789abcdefull;
+	for (int op = 0; op < 3000; op++) {
+		int pid = pids[rng() % 2];
+		int64_t tag = tags[rng() % (sizeof tags / sizeof tags[0])];
+		uint64_t w[4];
+		for (int i = 0; i < 4; i++)
+			w[i] = random_word(pid);
+		bias(pid, tag, w);
+		struct snapshot before;
+		take(&before, pid);
+		int64_t result = request(pid, tag, w[0], w[1], w[2], w[3], NULL, NULL);
+		if (result < 0) {
+			refused++;
+			assert_unchanged(&before, pid);
+		} else {
+			assert_mm_consistent();
+		}
+		struct mm_region *r = proc(pid)->regions;
+		for (uint64_t k = rng() % 6; r && r->next && k > 0; k--)
+			r = r->next;
+		if (r && r->kind != REGION_STACK && (r->prot & MM_PROT_WRITE) && rng() % 3 == 0) {
+			vaddr_t va = r->start + (rng() % ((r->end - r->start) / PAGE_SIZE)) * PAGE_SIZE;
+			assert_int_equal(touch(pid, va, MM_FAULT_WRITE), MM_FAULT_RESUME);
+			assert_mm_consistent();
+		}
+	}
+	assert_true(refused > 500 && refused < 2900);  /* both kinds happened */
+	exit_proc(pids[0], 0);
+	exit_proc(pids[1], 0);
+	assert_int_equal(free_at_rest(), baseline);
+	assert_mm_consistent();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -576,6 +672,7 @@ int main(void)
 		MM_TEST(mprotect_changes_present_pages_and_later_faults_follow_it),
 		MM_TEST(stat_reports_free_pages_per_zone_the_total_and_the_processes),
 		MM_TEST(procinfo_reports_by_index_or_self_and_srch_past_the_end),
+		MM_TEST(random_requests_either_succeed_or_change_nothing),
 	};
 	return MM_RUN(tests);
 }
