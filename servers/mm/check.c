@@ -233,8 +233,8 @@ static unsigned check_shared(struct mm_proc *p, const struct mm_region *r)
 		if (!pg || pg->state != PAGE_ALLOCATED || pg->use != PAGE_USE_USER ||
 		    pg->owner != PAGE_OWNER_MM || pg->index != index ||
 		    pg->object != (uint64_t)(uintptr_t)r->shm) {
-			mm_bug("mm_proc_check: pid %d shared page %#lx: pfn %#lx does not name object %p index %lu",
-			       p->pid, (unsigned long)va, (unsigned long)pfn, (void *)r->shm,
+			mm_bug("mm_proc_check: pid %d shared page %#lx: pfn %#lx "
+			       "does not name object %p index %lu", p->pid, (unsigned long)va, (unsigned long)pfn, (void *)r->shm,
 			       (unsigned long)index);
 			bad++;
 			continue;
@@ -259,8 +259,8 @@ unsigned mm_proc_check(struct mm_proc *p)
 	if (c.endless)
 		return bad;
 	if (c.user != p->resident || c.tables != p->pagetables) {
-		mm_bug("mm_proc_check: pid %d counts %lu resident and %lu page tables, its list holds %lu and %lu",
-		       p->pid, (unsigned long)p->resident, (unsigned long)p->pagetables,
+		mm_bug("mm_proc_check: pid %d counts %lu resident and %lu page tables, "
+		       "its list holds %lu and %lu", p->pid, (unsigned long)p->resident, (unsigned long)p->pagetables,
 		       (unsigned long)c.user, (unsigned long)c.tables);
 		bad++;
 	}
