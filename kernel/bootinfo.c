@@ -231,6 +231,11 @@ static bool inside_usable(const struct boot_info *bi, paddr_t b, paddr_t e)
 	return false;
 }
 
+bool bootinfo_usable(const struct boot_info *bi, paddr_t start, paddr_t end)
+{
+	return inside_usable(bi, page_round_down(start), end);
+}
+
 static void module_name(struct boot_module *m, int index)
 {
 	const char *s = m->args, *base = s;

@@ -53,6 +53,9 @@ struct boot_info {
  * NULL when that range cannot be read. */
 typedef const void *(*bootinfo_reader)(paddr_t pa, size_t len);
 
+/* [start, end) lies inside one usable range of the cleaned map. */
+bool bootinfo_usable(const struct boot_info *bi, paddr_t start, paddr_t end);
+
 int bootinfo_parse(uint32_t magic, paddr_t mbi, bootinfo_reader read, struct boot_info *out);
 
 #endif

@@ -217,6 +217,8 @@ int64_t ipc_recv(struct thread *t, int src)
 
 int64_t ipc_reply(struct thread *t, uint64_t handle, const struct ipc_msg *m)
 {
+	if (handle == IPC_NO_REPLY)
+		return -ERR_INVAL;              /* the message expected no answer */
 	struct thread *c = thread_at(handle_slot(handle));
 	if (!c || thread_handle(c) != handle || c->state != THREAD_BLOCKED || c->ipc != IPC_CALLING || c->peer != t->proc->pid)
 		return -ERR_INVAL;

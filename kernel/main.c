@@ -3,7 +3,7 @@
  *
  * Boot order: serial console; copy and check the boot information (while
  * the boot identity map still covers it); parse boot options; print the
- * banner; CPU tables (GDT, TSS, IDT), FPU/SSE, the syscall MSRs; the
+ * banner; stop cleanly if the kernel image itself does not fit in RAM; CPU tables (GDT, TSS, IDT), FPU/SSE, the syscall MSRs; the
  * kernel's final page tables; then the memory server, the one process the
  * kernel builds (frames from the boot-only allocator, sealed afterwards),
  * the timer, and the scheduler, which never returns. The memory server
@@ -56,6 +56,20 @@ static void print_banner(const struct boot_info *bi, const struct boot_options *
 			bi->ranges[i].type == MEM_USABLE ? "usable" : "reserved");
 }
 
+/* The loader put the image at 1 MiB whatever the RAM, and its .bss (the
+ * thread stacks above all) may run past the end: say so and stop, before
+ * anything touches it. */
+static void check_image_fits(const struct boot_info *bi)
+{
+	paddr_t start = (paddr_t)(uintptr_t)_kernel_phys_start, end = (paddr_t)(uintptr_t)_kernel_phys_end;
+	if (bootinfo_usable(bi, start, end))
+		return;
+	kprintf("boot: not enough memory: the kernel image needs RAM up to %#lx (%lu KiB); "
+		"usable RAM ends at %#lx (%lu KiB usable)\n", end, end >> 10, bi->top_of_ram,
+		bi->usable_bytes >> 10);
+	arch_poweroff(POWER_FAIL);
+}
+
 void kmain(uint32_t magic, uint32_t mbi);
 void kmain(uint32_t magic, uint32_t mbi)
 {
@@ -64,6 +78,7 @@ void kmain(uint32_t magic, uint32_t mbi)
 		panic("cannot continue without the boot information");
 	bootopt_parse(boot_info.cmdline, &boot_options);
 	print_banner(&boot_info, &boot_options);
+	check_image_fits(&boot_info);
 	gdt_init();
 	idt_init();
 	fpu_init();

@@ -108,3 +108,10 @@ t_mm_lookup_and_prune_check_their_arguments_and_hand_back_empty_tables_bottom_up
 	expect_not 'UNEXPECTED'
 	expect_clean
 }
+
+t_ram_smaller_than_the_kernel_image_fails_cleanly_naming_the_need() {
+	boot --mem 3M mm "init:hello" hello
+	expect '^boot: not enough memory: the kernel image needs RAM up to 0x[0-9a-f]+ \([0-9]+ KiB\); usable RAM ends at'
+	expect_not 'PANIC|kernel exception'
+	expect_status 35
+}
