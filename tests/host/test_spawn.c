@@ -122,6 +122,19 @@ static void no_page_tables_for_the_argv_page_kills_the_child_and_frees_everythin
 	assert_int_equal(free_at_rest(), baseline);
 }
 
+/* The kernel refusing to kill a process mm just created is a broken
+ * invariant (mm_bug), not an error for the parent to see. */
+static void a_kill_the_kernel_refuses_while_unwinding_is_reported_as_a_bug(void **state)
+{
+	(void)state;
+	stub_fail(STUB_THREAD_START, 0, -ERR_NOSPC);
+	stub_fail(STUB_KILL, 0, -ERR_SRCH);
+	assert_int_equal(mm_spawn_program("prog", 0, 0), -ERR_NOSPC);
+	assert_int_equal(stub_bug_count, 1);
+	assert_non_null(strstr(stub_bug_last, "mm_spawn_program: the kernel cannot kill pid 2 it just created"));
+	stub_bug_reset();
+}
+
 static void a_child_of_a_parent_is_recorded_with_it(void **state)
 {
 	(void)state;
@@ -146,6 +159,7 @@ int main(void)
 		MM_TEST(a_line_naming_no_module_mm_itself_or_nothing_is_refused_and_leaves_nothing),
 		MM_TEST(a_failed_ipc_permission_kills_the_child_and_its_exit_frees_everything),
 		MM_TEST(no_page_tables_for_the_argv_page_kills_the_child_and_frees_everything),
+		MM_TEST(a_kill_the_kernel_refuses_while_unwinding_is_reported_as_a_bug),
 		MM_TEST(a_child_of_a_parent_is_recorded_with_it),
 	};
 	return MM_RUN(tests);
