@@ -63,15 +63,14 @@ bench-host: $(BENCH_BINS)
 	@bench/run.sh $(B)/bench
 
 # ---- the memory server's policy code on the host --------------------------
-# The real proc, region, fault, requests, shm, spawn and check code over the
-# real allocators, with tests/host/kcall_stub.c standing in for the kernel
-# (every SYS_MM_* call goes through servers/mm/kcall.h) and
-# tests/host/mm_fixture.c booting it with a fake boot image.
-MM_POLICY_SRCS := servers/mm/proc.c servers/mm/region.c servers/mm/fault.c \
-                  servers/mm/requests.c servers/mm/shm.c servers/mm/spawn.c \
-                  servers/mm/check.c lib/elf.c lib/ustack.c \
-                  servers/mm/slab.c servers/mm/slab_debug.c servers/mm/kmalloc.c \
-                  tests/host/kcall_stub.c tests/host/mm_fixture.c $(MM_CORE_SRCS)
+# Every file of the server (MM_SRCS, mk/sources.mk: proc, region, fault,
+# requests, shm, spawn, check and whatever joins them, over the real
+# allocators) but the three that meet the real world: main.c (the request
+# loop), env.c (newlib, the console) and kcall.c (the system calls). The
+# fixture, mm_stubs.c and kcall_stub.c (a model of the kernel behind every
+# SYS_MM_* call of servers/mm/kcall.h) stand in for them.
+MM_POLICY_SRCS := $(filter-out servers/mm/main.c servers/mm/env.c servers/mm/kcall.c,$(MM_SRCS)) \
+                  tests/host/kcall_stub.c tests/host/mm_fixture.c tests/host/mm_stubs.c
 MM_POLICY_TESTS := kcall_stub region fault proc requests shm spawn
 $(foreach t,$(MM_POLICY_TESTS),$(eval HOST_TEST_SRCS_$(t) := tests/host/test_$(t).c $(MM_POLICY_SRCS)))
 HOST_TESTS += $(MM_POLICY_TESTS)
