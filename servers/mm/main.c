@@ -46,11 +46,24 @@ static const ipc_handler handlers[MM__REQUESTS] = {
 };
 
 /* MM_DEBUG_CHECK: every message is followed by every checker (check.c);
- * a finding is an mm_bug, which stops the machine. */
+ * a finding is an mm_bug, which stops the machine. Every CHECK_REPORT
+ * messages the console hears that the checks ran and held. */
+#define CHECK_REPORT 256
+
+static void check_after_message(void)
+{
+	static unsigned long checked;
+	mm_check_all();
+	if (++checked % CHECK_REPORT == 0) {
+		printf("mm: check: %lu messages checked, every invariant held\n", checked);
+		fflush(stdout);
+	}
+}
+
 static int checked_request(const struct ipc_msg *m, const struct ipc_from *from, struct ipc_msg *reply)
 {
 	int answer = handlers[m->tag](m, from, reply);
-	mm_check_all();
+	check_after_message();
 	return answer;
 }
 
@@ -58,7 +71,7 @@ static int checked_kernel_message(const struct ipc_msg *m, const struct ipc_from
 				  struct ipc_msg *reply)
 {
 	int answer = kernel_message(m, from, reply);
-	mm_check_all();
+	check_after_message();
 	return answer;
 }
 
