@@ -8,7 +8,7 @@
 MM_CORE_SRCS := servers/mm/zone.c servers/mm/buddy.c tests/host/mm_stubs.c
 MM_SLAB_SRCS := servers/mm/slab.c servers/mm/slab_debug.c servers/mm/kmalloc.c \
                 tests/host/slab_fixture.c $(MM_CORE_SRCS)
-MM_HOST_TESTS := zone buddy slab slab_debug backend
+MM_HOST_TESTS := zone buddy slab slab_debug backend options
 
 HOST_TEST_SRCS_zone       := tests/host/test_zone.c $(MM_CORE_SRCS)
 HOST_TEST_SRCS_buddy      := tests/host/test_buddy.c $(MM_CORE_SRCS)
@@ -20,6 +20,7 @@ HOST_TEST_SRCS_backend    := tests/host/test_backend.c servers/mm/backend_anon.c
                              servers/mm/backend_elf.c servers/mm/backend_shm.c servers/mm/region.c \
                              servers/mm/fault.c servers/mm/proc.c servers/mm/shm.c lib/elf.c \
                              $(MM_SLAB_SRCS)
+HOST_TEST_SRCS_options    := tests/host/test_options.c servers/mm/options.c tests/host/mm_stubs.c
 
 # mk/host.mk expanded its build rules before this file was read, so the
 # rules for these suites are instantiated here from the same template.
@@ -30,7 +31,7 @@ $(MM_HOST_TESTS:%=$(B)/host/test_%): $(wildcard servers/mm/*.h)
 .PHONY: test-mm
 test-mm:
 	@mkdir -p $(B)/results
-	@for t in $(MM_HOST_TESTS); do \
+	@for t in $(MM_HOST_TESTS) $(MM_POLICY_TESTS); do \
 	  $(MAKE) --no-print-directory $(B)/host/test_$$t || exit 1; \
 	  tests/run-host-test.sh $(B)/host/test_$$t $(B)/results/host-$$t.tap; \
 	  printf '  %-16s %s passed, %s failed\n' $$t \
@@ -66,3 +67,18 @@ $(B)/bench/bench_mimalloc: bench/bench_alloc.c | deps-check
 .PHONY: bench-host
 bench-host: $(BENCH_BINS)
 	@bench/run.sh $(B)/bench
+
+# ---- the memory server's policy code on the host --------------------------
+# Every file of the server (MM_SRCS, mk/sources.mk: proc, region, fault,
+# requests, shm, spawn, check and whatever joins them, over the real
+# allocators) but the three that meet the real world: main.c (the request
+# loop), env.c (newlib, the console) and kcall.c (the system calls). The
+# fixture, mm_stubs.c and kcall_stub.c (a model of the kernel behind every
+# SYS_MM_* call of servers/mm/kcall.h) stand in for them.
+MM_POLICY_SRCS := $(filter-out servers/mm/main.c servers/mm/env.c servers/mm/kcall.c,$(MM_SRCS)) \
+                  tests/host/kcall_stub.c tests/host/mm_fixture.c tests/host/mm_stubs.c
+MM_POLICY_TESTS := kcall_stub region fault proc requests shm spawn
+$(foreach t,$(MM_POLICY_TESTS),$(eval HOST_TEST_SRCS_$(t) := tests/host/test_$(t).c $(MM_POLICY_SRCS)))
+HOST_TESTS += $(MM_POLICY_TESTS)
+$(foreach t,$(MM_POLICY_TESTS),$(eval $(call HOST_TEST_RULE,$(t))))
+$(MM_POLICY_TESTS:%=$(B)/host/test_%): $(wildcard servers/mm/*.h)

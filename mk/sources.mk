@@ -23,7 +23,8 @@ MM_SRCS     := servers/mm/main.c servers/mm/env.c servers/mm/proc.c servers/mm/r
                servers/mm/fault.c servers/mm/spawn.c servers/mm/requests.c servers/mm/shm.c \
                servers/mm/backend_anon.c servers/mm/backend_elf.c servers/mm/backend_shm.c \
                servers/mm/zone.c servers/mm/buddy.c servers/mm/slab.c servers/mm/slab_debug.c \
-               servers/mm/kmalloc.c servers/mm/kcall.c lib/elf.c lib/ustack.c
+               servers/mm/kmalloc.c servers/mm/kcall.c servers/mm/check.c servers/mm/options.c \
+               lib/elf.c lib/ustack.c
 
 # User programs: one .c each under user/ (or tests/progs/ for test programs).
 USER_PROGS  := init hello sh memstat touch

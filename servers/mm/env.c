@@ -1,23 +1,27 @@
 /*
  * env.c - what the allocators expect from their environment (mm_env.h),
  * for the real memory server: the window onto physical memory the kernel
- * mapped for us, bug reports on the console, and the heap newlib uses for
- * the server's own stdio buffers (a fixed area: the server cannot ask
- * itself for memory).
+ * mapped for us, bug reports on the console (a bug stops the machine),
+ * and the heap newlib uses for the server's own stdio buffers (a fixed
+ * area: the server cannot ask itself for memory).
  */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdint.h>
+#include <pagoda/sys.h>
 #include "mm_env.h"
 
 #define MM_OWN_HEAP (256u << 10)
+#define MM_BUG_POWEROFF 2       /* any non-zero code: a failed run */
 
 uint8_t *mm_phys_window;
 paddr_t mm_phys_limit;
 unsigned mm_debug;
 unsigned long mm_bugs;
 
+/* A broken invariant stops the machine (the rule is in mm_env.h). The
+ * kernel logs the power-off request and QEMU exits with a failure. */
 void mm_bug(const char *fmt, ...)
 {
 	va_list ap;
@@ -26,8 +30,11 @@ void mm_bug(const char *fmt, ...)
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);
-	printf("\n");
+	printf("\nmm: stopping the machine: the memory server's books are wrong\n");
 	fflush(stdout);
+	sys_poweroff(MM_BUG_POWEROFF);
+	for (;;)                        /* not reached: mm may always power off */
+		sys_exit(MM_BUG_POWEROFF);
 }
 
 void mm_print(const char *fmt, ...)

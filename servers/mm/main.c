@@ -9,6 +9,8 @@
  * module line. From then on the server only answers messages:
  * ipc_serve() dispatches client requests by tag (requests.c) and the
  * kernel's messages (page faults, exit reports) to kernel_message().
+ * Booted with `check` on its module line (options.c), the server runs
+ * every invariant checker after every message.
  */
 #include <stdio.h>
 #include <string.h>
@@ -19,6 +21,7 @@
 #include "slab.h"
 #include "kmalloc.h"
 #include "mm_env.h"
+#include "check.h"
 
 static const struct mm_boot_info *const boot = (const struct mm_boot_info *)MM_BOOT_INFO_VA;
 
@@ -42,6 +45,59 @@ static const ipc_handler handlers[MM__REQUESTS] = {
 	[MM_PROCINFO] = mm_handle_procinfo,
 };
 
+/* MM_DEBUG_CHECK: every message is followed by every checker (check.c);
+ * a finding is an mm_bug, which stops the machine. Every CHECK_REPORT
+ * messages the console hears that the checks ran and held. */
+#define CHECK_REPORT 256
+
+static void check_after_message(void)
+{
+	static unsigned long checked;
+	mm_check_all();
+	if (++checked % CHECK_REPORT == 0) {
+		printf("mm: check: %lu messages checked, every invariant held\n", checked);
+		fflush(stdout);
+	}
+}
+
+static int checked_request(const struct ipc_msg *m, const struct ipc_from *from, struct ipc_msg *reply)
+{
+	int answer = handlers[m->tag](m, from, reply);
+	check_after_message();
+	return answer;
+}
+
+static int checked_kernel_message(const struct ipc_msg *m, const struct ipc_from *from,
+				  struct ipc_msg *reply)
+{
+	int answer = kernel_message(m, from, reply);
+	check_after_message();
+	return answer;
+}
+
+__attribute__((noreturn)) static void serve(void)
+{
+	static ipc_handler checked[MM__REQUESTS];
+	for (int i = 0; i < MM__REQUESTS; i++)
+		checked[i] = handlers[i] ? checked_request : NULL;
+	if (mm_debug & MM_DEBUG_CHECK)
+		ipc_serve(checked, MM__REQUESTS, checked_kernel_message);
+	ipc_serve(handlers, MM__REQUESTS, kernel_message);
+}
+
+/* The debug switches on mm's own module line (options.c). */
+static void read_options(void)
+{
+	for (uint32_t i = 0; i < boot->nmodules; i++)
+		if (!strcmp(boot->modules[i].name, "mm"))
+			mm_debug = mm_debug_parse(boot->modules[i].args);
+	if (mm_debug)
+		printf("mm: debug:%s%s%s\n",
+		       (mm_debug & MM_DEBUG_CHECK) ? " check (every invariant after every message)" : "",
+		       (mm_debug & MM_DEBUG_SLAB) ? " slab" : "",
+		       (mm_debug & MM_DEBUG_PAGES) ? " pages" : "");
+}
+
 static int init_memory(void)
 {
 	static struct mm_range map[MM_BOOT_RANGES], reserved[MM_BOOT_RESERVED];
@@ -52,6 +108,7 @@ static int init_memory(void)
 						 MM_RANGE_RESERVED };
 	mm_phys_window = (uint8_t *)MM_PHYS_WINDOW;
 	mm_phys_limit = boot->phys_window_size;
+	read_options();
 	int err = zone_init(map, boot->nranges, reserved, boot->nreserved);
 	if (err < 0)
 		return err;
@@ -104,5 +161,5 @@ int main(void)
 		sys_poweroff(1);
 	}
 	fflush(stdout);
-	ipc_serve(handlers, MM__REQUESTS, kernel_message);
+	serve();
 }

@@ -7,8 +7,9 @@
  * run in two places:
  *
  *   the memory server   mm has all of RAM mapped at one fixed window, so
- *                       mm_phys_to_virt(pa) is window + pa; mm_bug logs loudly
- *                       on the serial console; mm_print is printf.
+ *                       mm_phys_to_virt(pa) is window + pa; mm_bug reports
+ *                       on the serial console and stops the machine;
+ *                       mm_print is printf.
  *   host tests, bench   tests/host/mm_stubs.c backs "physical memory" with a
  *                       sparse host mapping in which holes and boot-reserved
  *                       ranges are PROT_NONE (touching one crashes the test);
@@ -43,9 +44,26 @@ static inline paddr_t mm_virt_to_phys(const void *va)
 	return off < mm_phys_limit ? off : PADDR_NONE;   /* outside: no frame */
 }
 
-/* An internal invariant is broken (double free, wrong order, red zone
- * overwritten...). The message names the function and the frame or object.
- * mm_bug returns: the caller refuses the operation and leaves state alone. */
+/*
+ * An internal invariant is broken (double free, wrong order, red zone
+ * overwritten, a checker's finding...). The message names the function and
+ * the frame or object. The rule, in two places:
+ *
+ *   the memory server   a bug stops the machine. mm_bug prints
+ *                       "mm: BUG: <message>" and powers off with a failure
+ *                       (QEMU exits 35): a memory server whose books are
+ *                       wrong cannot be trusted with another request, and a
+ *                       stopped machine is impossible to miss (STYLE.md,
+ *                       tier one: the kernel's panic, in user space).
+ *   host tests          mm_bug records the message and returns, so a test
+ *                       can assert that the bug was caught and named.
+ *
+ * So code after mm_bug runs only on the host, and is written for it: the
+ * caller refuses the operation (-ERR_BUG) and leaves state alone, so the
+ * test sees the refusal and the structures stay checkable. A client's bad
+ * input is never an mm_bug: that is an error code (tier two), and so is a
+ * target process that died meanwhile (the kernel's ERR_SRCH).
+ */
 void mm_bug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Output for the *_dump() tables (buddyinfo, slabinfo, zoneinfo). */
@@ -62,13 +80,21 @@ void mm_print(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  *                   an allocated frame (without MM_ZERO) is then filled
  *                   with MM_PAGE_ALLOC_POISON, so a reader of memory it
  *                   never initialised sees that pattern, not stale data.
+ *   MM_DEBUG_CHECK  the server's request loop runs every checker
+ *                   (check.h) after every message it handles.
  * Set them before zone_init() / slab_init() (the kmalloc caches too).
  * Defined by the environment, like the window variables.
  */
 #define MM_DEBUG_SLAB  0x1u
 #define MM_DEBUG_PAGES 0x2u
+#define MM_DEBUG_CHECK 0x4u     /* the server runs mm_check_all() after every message */
 #define MM_PAGE_POISON       0x6b   /* a free frame (Linux slab's POISON_FREE) */
 #define MM_PAGE_ALLOC_POISON 0x5a   /* a frame just handed out (POISON_INUSE) */
 extern unsigned mm_debug;
+
+/* The switches named on mm's module line ("mm.elf check pages"): the words
+ * after the first; unknown words are reported with mm_print and ignored
+ * (options.c). */
+unsigned mm_debug_parse(const char *line);
 
 #endif

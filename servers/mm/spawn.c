@@ -140,8 +140,8 @@ int mm_spawn_program(const char *argv_line, int parent, unsigned flags)
 	int pid = kcall_proc_create(m->name, pfn_to_pa(root), kflags);
 	struct mm_proc *p = pid > 0 ? mm_proc_new(pid, parent, m->name) : NULL;
 	if (!p) {
-		if (pid > 0)
-			kcall_kill(pid, -1);
+		if (pid > 0 && kcall_kill(pid, -1) < 0)
+			mm_bug("mm_spawn_program: the kernel cannot kill pid %d it just created", pid);
 		buddy_free(root, 0);
 		return pid < 0 ? pid : -ERR_NOMEM;
 	}
@@ -151,7 +151,8 @@ int mm_spawn_program(const char *argv_line, int parent, unsigned flags)
 	int err = populate(p, m, &img, argv_line, flags);
 	if (err < 0) {
 		p->parent = 0;          /* nobody waits for it: its exit frees it all */
-		kcall_kill(pid, -1);
+		if (kcall_kill(pid, -1) < 0)
+			mm_bug("mm_spawn_program: the kernel cannot kill pid %d it just created", pid);
 		return err;
 	}
 	return pid;
