@@ -38,11 +38,13 @@ int backend_private_unmap(struct mm_proc *p, struct mm_region *r, vaddr_t va, pf
 	int64_t old = kcall_unmap(p->pid, va);
 	if (old == -ERR_SRCH)
 		return -ERR_SRCH;       /* exiting: its exit report frees the frame */
-	if (old < 0)
+	if (old < 0) {
 		mm_bug("backend_private_unmap: pid %d page %#lx is on its frame list but not mapped: %s",
 		       p->pid, (unsigned long)va, pagoda_strerror((int)-old));
-	mm_proc_disown(p, pfn);
-	buddy_free(pfn, 0);
+		return -ERR_BUG;
+	}
+	if (mm_proc_disown(p, pfn) == 0)
+		buddy_free(pfn, 0);
 	return 0;
 }
 

@@ -52,9 +52,10 @@ static int elf_evict(struct mm_proc *p, struct mm_region *r, vaddr_t va, pfn_t p
 		return (int)old;
 	if (old & MM_PTE_DIRTY)
 		return elf_keep(p, r, va, pfn);
-	mm_proc_disown(p, pfn);
-	buddy_free(pfn, 0);
-	return 0;
+	int err = mm_proc_disown(p, pfn);
+	if (err == 0)
+		buddy_free(pfn, 0);
+	return err;
 }
 
 const struct mm_backend backend_elf = {

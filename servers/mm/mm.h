@@ -88,7 +88,7 @@ struct mm_proc *mm_proc_nth(int index);
 int mm_proc_count(void);
 void mm_proc_free(struct mm_proc *p);
 void mm_proc_own(struct mm_proc *p, pfn_t pfn, enum page_use use, vaddr_t va);
-void mm_proc_disown(struct mm_proc *p, pfn_t pfn);
+int mm_proc_disown(struct mm_proc *p, pfn_t pfn);
 void mm_proc_release(struct mm_proc *p);
 int mm_proc_map(struct mm_proc *p, vaddr_t va, pfn_t pfn, unsigned prot);
 int mm_proc_prune(struct mm_proc *p, vaddr_t from, vaddr_t to);

@@ -87,8 +87,11 @@ void mm_proc_free(struct mm_proc *p)
 	struct mm_proc **link = &procs;
 	while (*link && *link != p)
 		link = &(*link)->next;
-	if (*link)
-		*link = p->next;
+	if (!*link) {
+		mm_bug("mm_proc_free: pid %d is not on the process list", p->pid);
+		return;
+	}
+	*link = p->next;
 	slab_free(proc_cache, p);
 }
 
@@ -109,11 +112,15 @@ void mm_proc_own(struct mm_proc *p, pfn_t pfn, enum page_use use, vaddr_t va)
 		p->resident++;
 }
 
-void mm_proc_disown(struct mm_proc *p, pfn_t pfn)
+/* Take pfn off p's frame list: 0, or -ERR_BUG (reported, nothing
+ * changed) if the frame is not p's. */
+int mm_proc_disown(struct mm_proc *p, pfn_t pfn)
 {
 	struct page *pg = pfn_to_page(pfn);
-	if (pg->owner != (uint32_t)p->pid)
+	if (pg->owner != (uint32_t)p->pid) {
 		mm_bug("mm_proc_disown: pfn %lu belongs to pid %u, not %d", pfn, pg->owner, p->pid);
+		return -ERR_BUG;
+	}
 	if (pg->own.prev != PAGE_LINK_NONE)
 		pfn_to_page(pg->own.prev)->own.next = pg->own.next;
 	else
@@ -127,6 +134,7 @@ void mm_proc_disown(struct mm_proc *p, pfn_t pfn)
 		p->resident--;
 	pg->owner = PAGE_OWNER_MM;
 	pg->use = PAGE_USE_ANY;
+	return 0;
 }
 
 /* Free every frame the process owns (after the kernel has forgotten it). */
@@ -134,7 +142,8 @@ void mm_proc_release(struct mm_proc *p)
 {
 	while (p->frames != PAGE_LINK_NONE) {
 		pfn_t pfn = p->frames;
-		mm_proc_disown(p, pfn);
+		if (mm_proc_disown(p, pfn) < 0)
+			return;         /* reported: the list is not p's any more */
 		buddy_free(pfn, 0);
 	}
 }

@@ -173,8 +173,12 @@ void region_remove(struct mm_proc *p, struct mm_region *r)
 	struct mm_region **link = &p->regions;
 	while (*link && *link != r)
 		link = &(*link)->next;
-	if (*link)
-		*link = r->next;
+	if (!*link) {
+		mm_bug("region_remove: region %#lx of pid %d is not on its list",
+		       (unsigned long)r->start, p->pid);
+		return;
+	}
+	*link = r->next;
 	r->backend->detach(p, r);
 	slab_free(region_cache, r);
 }

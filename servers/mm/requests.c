@@ -260,8 +260,11 @@ static void notify_parent(struct mm_proc *child)
 void mm_handle_exit(int pid, int status)
 {
 	int err = kcall_proc_destroy(pid);
-	if (err < 0)
+	if (err < 0) {
+		/* The kernel may still use its page tables: free nothing. */
 		mm_bug("mm_handle_exit: kernel refused to destroy pid %d: %s", pid, pagoda_strerror(err));
+		return;
+	}
 	struct mm_proc *p = mm_proc_find(pid);
 	if (!p)
 		return;
