@@ -22,6 +22,7 @@
 #include <pagoda/error.h>
 #include "bootinfo_fixture.h"
 #include "kstubs.h"
+#include "rng.h"
 
 /* --- the memory map -------------------------------------------------- */
 
@@ -329,16 +330,6 @@ static void bootinfo_full_table_still_cuts_reserved_out_of_usable(void **state)
 
 /* --- randomised, against a model ------------------------------------- */
 
-static uint64_t rng_state = 0x2545f4914f6cdd1dULL;
-
-static uint64_t rng(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
-
 #define MODEL_PAGES 64         /* entries start below this page */
 
 struct entry { uint64_t base, len; uint32_t type; };
@@ -373,8 +364,8 @@ static bool parsed_page_usable(uint64_t page)
 /* An address below pages * PAGE_SIZE, page-aligned half of the time. */
 static uint64_t random_addr(uint64_t pages)
 {
-	uint64_t a = (rng() % pages) * PAGE_SIZE;
-	return rng() % 2 ? a : a + rng() % PAGE_SIZE;
+	uint64_t a = (rng64() % pages) * PAGE_SIZE;
+	return rng64() % 2 ? a : a + rng64() % PAGE_SIZE;
 }
 
 /* Random maps (usable, reserved and other types, overlapping any way,
@@ -382,12 +373,13 @@ static uint64_t random_addr(uint64_t pages)
 static void bootinfo_random_maps_match_page_model(void **state)
 {
 	int checked = 0;
+	rng_state = 0x2545f4914f6cdd1dULL;
 	for (int round = 0; round < 3000; round++) {
 		setup(state);
 		struct entry e[12];
-		int n = 1 + (int)(rng() % 12);
+		int n = 1 + (int)(rng64() % 12);
 		for (int i = 0; i < n; i++) {
-			e[i].type = rng() % 2 ? MEM_USABLE : (uint32_t)(2 + rng() % 3);
+			e[i].type = rng64() % 2 ? MEM_USABLE : (uint32_t)(2 + rng64() % 3);
 			e[i].base = random_addr(MODEL_PAGES);
 			e[i].len = random_addr(e[i].type == MEM_USABLE ? 24 : 6);
 			map_add(e[i].base, e[i].len, e[i].type);

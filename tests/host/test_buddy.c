@@ -18,6 +18,7 @@
 #include "buddy.h"
 #include "mm_stubs.h"
 #include "mm_maps.h"
+#include "rng.h"
 
 static void boot(const struct mm_range *map, size_t n,
                  const struct mm_range *res, size_t nres)
@@ -449,16 +450,6 @@ static void buddy_dump_prints_free_blocks_per_order_per_zone(void **state)
 /* ---- randomised run against a model -------------------------------------- */
 
 struct live { pfn_t pfn; unsigned order; };
-
-static uint64_t rng_state;
-
-static uint32_t rng(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return (uint32_t)(rng_state >> 16);
-}
 
 static unsigned random_order(void)
 {

@@ -19,6 +19,7 @@
 #include <cmocka.h>
 #include <pagoda/error.h>
 #include "elf.h"
+#include "rng.h"
 
 struct t_ehdr {
 	uint8_t ident[16];
@@ -507,16 +508,6 @@ static void elf_copy_page_copies_only_the_file_bytes_inside_the_page(void **stat
 
 /* --- randomised ------------------------------------------------------ */
 
-static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
-
-static uint64_t rng(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
-
 /* What elf.h promises about any image it accepts. */
 static void assert_accepted_image_is_safe(size_t size)
 {
@@ -541,16 +532,17 @@ static void assert_accepted_image_is_safe(size_t size)
 static void elf_random_header_mutations_never_accept_unsafe_images(void **state)
 {
 	int accepted = 0, rejected = 0;
+	rng_state = 0x9e3779b97f4a7c15ULL;
 	for (int round = 0; round < 20000; round++) {
 		build_valid();
-		int nflips = 1 + (int)(rng() % 4);
+		int nflips = 1 + (int)(rng64() % 4);
 		for (int k = 0; k < nflips; k++) {
 			/* Mostly the headers, where the checks are. */
-			size_t at = rng() % (64 + 2 * 56);
-			uint8_t v = (uint8_t)rng();
-			img.bytes[at] = (rng() & 1) ? v : (uint8_t)(img.bytes[at] ^ (1u << (v & 7)));
+			size_t at = rng64() % (64 + 2 * 56);
+			uint8_t v = (uint8_t)rng64();
+			img.bytes[at] = (rng64() & 1) ? v : (uint8_t)(img.bytes[at] ^ (1u << (v & 7)));
 		}
-		size_t size = img_size - (rng() % 8 == 0 ? rng() % img_size : 0);
+		size_t size = img_size - (rng64() % 8 == 0 ? rng64() % img_size : 0);
 		if (parse_size(size) == 0) {
 			assert_null(why);
 			assert_accepted_image_is_safe(size);

@@ -22,6 +22,7 @@
 #include "check.h"
 #include "mm_stubs.h"
 #include "mm_fixture.h"
+#include "rng.h"
 
 #define RW (MM_PROT_READ | MM_PROT_WRITE)
 
@@ -346,16 +347,6 @@ struct model_proc {
 	struct model_map maps[NMAP];
 	unsigned nmaps;
 };
-
-static uint64_t rng_state;
-
-static uint32_t rng(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return (uint32_t)(rng_state >> 16);
-}
 
 static void model_spawn(struct model_proc *m)
 {

@@ -19,6 +19,7 @@
 #include "check.h"
 #include "mm_stubs.h"
 #include "mm_fixture.h"
+#include "rng.h"
 
 #define RW (MM_PROT_READ | MM_PROT_WRITE)
 #define PG(n) ((vaddr_t)(n) * PAGE_SIZE)
@@ -238,16 +239,6 @@ static void region_check_catches_a_list_that_does_not_end(void **state)
 /* ---- randomised: region_add / region_remove against a model --------------- */
 
 #define WINDOW 256      /* pages, from PG(16) */
-
-static uint64_t rng_state;
-
-static uint32_t rng(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return (uint32_t)(rng_state >> 16);
-}
 
 /* The model: which pages of the window are covered, and by which region
  * number (0: none). */

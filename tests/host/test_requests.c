@@ -19,6 +19,7 @@
 #include "mm_stubs.h"
 #include "mm_maps.h"
 #include "mm_fixture.h"
+#include "rng.h"
 
 #define ARGV_PAGE  (USER_STACK_TOP - PAGE_SIZE)
 #define LINE_VA    (ARGV_PAGE + 0x100)      /* present from spawn on */
@@ -548,22 +549,12 @@ static void procinfo_reports_by_index_or_self_and_srch_past_the_end(void **state
 
 /* ---- randomised: any words at all -------------------------------------- */
 
-static uint64_t rng_state;
-
-static uint64_t rng(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
-
 /* Values near every boundary the handlers check, or anything at all. */
 static uint64_t random_word(int pid)
 {
 	struct mm_proc *p = proc(pid);
 	const struct mm_region *r = p->regions;
-	for (uint64_t k = rng() % 8; r && r->next && k > 0; k--)
+	for (uint64_t k = rng64() % 8; r && r->next && k > 0; k--)
 		r = r->next;
 	const uint64_t pick[] = {
 		0, 1, 2, 3, 4, 7, 8, PAGE_SIZE - 1, PAGE_SIZE, PAGE_SIZE + 1, 3 * PAGE_SIZE,
@@ -571,29 +562,29 @@ static uint64_t random_word(int pid)
 		(uint64_t)INT64_MIN, USER_TOP, USER_MMAP_BASE, MM_PROCINFO_SELF, 0x5eed,
 		r ? r->start : 0, r ? r->end - r->start : 0, r ? r->start + PAGE_SIZE : 0,
 	};
-	return rng() % 8 == 0 ? rng() : pick[rng() % (sizeof pick / sizeof pick[0])];
+	return rng64() % 8 == 0 ? rng64() : pick[rng64() % (sizeof pick / sizeof pick[0])];
 }
 
 /* Half the time, words that pass decoding, so that requests also succeed. */
 static void bias(int pid, int64_t tag, uint64_t w[4])
 {
-	if (rng() % 2)
+	if (rng64() % 2)
 		return;
 	const struct mm_region *mine = NULL;
 	for (const struct mm_region *r = proc(pid)->regions; r; r = r->next)
-		if ((r->kind == REGION_ANON || r->kind == REGION_SHARED) && (!mine || rng() % 2))
+		if ((r->kind == REGION_ANON || r->kind == REGION_SHARED) && (!mine || rng64() % 2))
 			mine = r;
 	if (tag == MM_SBRK) {
-		w[0] = (rng() % (16 * PAGE_SIZE)) - 6 * PAGE_SIZE;
+		w[0] = (rng64() % (16 * PAGE_SIZE)) - 6 * PAGE_SIZE;
 	} else if (tag == MM_MMAP) {
-		w[0] = 1 + rng() % (8 * PAGE_SIZE);
-		w[1] = rng() % 4 ? rng() % 8 : 8u << rng() % 8;
-		w[2] = rng() % 4 ? rng() % 2 : 4u << rng() % 8;
-		w[3] = rng() % 3;                   /* few keys: sizes collide */
+		w[0] = 1 + rng64() % (8 * PAGE_SIZE);
+		w[1] = rng64() % 4 ? rng64() % 8 : 8u << rng64() % 8;
+		w[2] = rng64() % 4 ? rng64() % 2 : 4u << rng64() % 8;
+		w[3] = rng64() % 3;                   /* few keys: sizes collide */
 	} else if ((tag == MM_MUNMAP || tag == MM_MPROTECT) && mine) {
 		w[0] = mine->start;
-		w[1] = mine->end - mine->start - rng() % (PAGE_SIZE + 1);
-		w[2] = rng() % 4 ? rng() % 8 : 8u << rng() % 8;     /* sometimes a bad prot */
+		w[1] = mine->end - mine->start - rng64() % (PAGE_SIZE + 1);
+		w[2] = rng64() % 4 ? rng64() % 8 : 8u << rng64() % 8;     /* sometimes a bad prot */
 	}
 }
 
@@ -611,8 +602,8 @@ static void random_requests_either_succeed_or_change_nothing(void **state)
 	unsigned refused = 0;
 	rng_state = 0x0123456789abcdefull;
 	for (int op = 0; op < 3000; op++) {
-		int pid = pids[rng() % 2];
-		int64_t tag = tags[rng() % (sizeof tags / sizeof tags[0])];
+		int pid = pids[rng64() % 2];
+		int64_t tag = tags[rng64() % (sizeof tags / sizeof tags[0])];
 		uint64_t w[4];
 		for (int i = 0; i < 4; i++)
 			w[i] = random_word(pid);
@@ -627,10 +618,10 @@ static void random_requests_either_succeed_or_change_nothing(void **state)
 			assert_mm_consistent();
 		}
 		struct mm_region *r = proc(pid)->regions;
-		for (uint64_t k = rng() % 6; r && r->next && k > 0; k--)
+		for (uint64_t k = rng64() % 6; r && r->next && k > 0; k--)
 			r = r->next;
-		if (r && r->kind != REGION_STACK && (r->prot & MM_PROT_WRITE) && rng() % 3 == 0) {
-			vaddr_t va = r->start + (rng() % ((r->end - r->start) / PAGE_SIZE)) * PAGE_SIZE;
+		if (r && r->kind != REGION_STACK && (r->prot & MM_PROT_WRITE) && rng64() % 3 == 0) {
+			vaddr_t va = r->start + (rng64() % ((r->end - r->start) / PAGE_SIZE)) * PAGE_SIZE;
 			assert_int_equal(touch(pid, va, MM_FAULT_WRITE), MM_FAULT_RESUME);
 			assert_mm_consistent();
 		}

@@ -25,6 +25,7 @@
 #include "mm_stubs.h"
 #include "mm_maps.h"
 #include "slab_fixture.h"
+#include "rng.h"
 
 static size_t page_offset(const void *p)
 {
@@ -392,16 +393,6 @@ static void kmalloc_zero_flag_returns_zeroed_memory(void **state)
 }
 
 /* ---- randomised run against a model -------------------------------------- */
-
-static uint64_t rng_state;
-
-static uint32_t rng(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return (uint32_t)(rng_state >> 16);
-}
 
 struct live_obj { int cache; uint8_t *p; uint8_t fill; };
 
