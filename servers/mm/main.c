@@ -7,8 +7,9 @@
  * Start-up builds the page descriptors, zones and buddy allocator from
  * them, the slab caches, and then spawns `init` with the arguments of its
  * module line. From then on the server only answers messages:
- * ipc_serve() dispatches client requests by tag (requests.c) and the
- * kernel's messages (page faults, exit reports) to kernel_message().
+ * ipc_serve() dispatches client requests by tag through mm_handlers
+ * (requests.c) and the kernel's messages (page faults, exit reports) to
+ * kernel_message().
  * Booted with `check` on its module line (options.c), the server runs
  * every invariant checker after every message.
  */
@@ -34,17 +35,6 @@ static int kernel_message(const struct ipc_msg *m, const struct ipc_from *from, 
 	return 0;
 }
 
-static const ipc_handler handlers[MM__REQUESTS] = {
-	[MM_SPAWN]    = mm_handle_spawn,
-	[MM_WAIT]     = mm_handle_wait,
-	[MM_SBRK]     = mm_handle_sbrk,
-	[MM_MMAP]     = mm_handle_mmap,
-	[MM_MUNMAP]   = mm_handle_munmap,
-	[MM_MPROTECT] = mm_handle_mprotect,
-	[MM_STAT]     = mm_handle_stat,
-	[MM_PROCINFO] = mm_handle_procinfo,
-};
-
 /* MM_DEBUG_CHECK: every message is followed by every checker (check.c);
  * a finding is an mm_bug, which stops the machine. Every CHECK_REPORT
  * messages the console hears that the checks ran and held. */
@@ -62,7 +52,7 @@ static void check_after_message(void)
 
 static int checked_request(const struct ipc_msg *m, const struct ipc_from *from, struct ipc_msg *reply)
 {
-	int answer = handlers[m->tag](m, from, reply);
+	int answer = mm_handlers[m->tag](m, from, reply);
 	check_after_message();
 	return answer;
 }
@@ -79,10 +69,10 @@ __attribute__((noreturn)) static void serve(void)
 {
 	static ipc_handler checked[MM__REQUESTS];
 	for (int i = 0; i < MM__REQUESTS; i++)
-		checked[i] = handlers[i] ? checked_request : NULL;
+		checked[i] = mm_handlers[i] ? checked_request : NULL;
 	if (mm_debug & MM_DEBUG_CHECK)
 		ipc_serve(checked, MM__REQUESTS, checked_kernel_message);
-	ipc_serve(handlers, MM__REQUESTS, kernel_message);
+	ipc_serve(mm_handlers, MM__REQUESTS, kernel_message);
 }
 
 /* The debug switches on mm's own module line (options.c). */

@@ -139,6 +139,8 @@ int mm_handle_munmap(const struct ipc_msg *req, const struct ipc_from *from, str
 int mm_handle_mprotect(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply);
 int mm_handle_stat(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply);
 int mm_handle_procinfo(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply);
+/* Each request's handler by tag (NULL: no such request), for ipc_serve. */
+extern const ipc_handler mm_handlers[MM__REQUESTS];
 void mm_handle_exit(int pid, int status);
 
 #endif

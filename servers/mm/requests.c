@@ -240,6 +240,19 @@ int mm_handle_procinfo(const struct ipc_msg *req, const struct ipc_from *from, s
 	return reply_with(reply, p->pid);
 }
 
+/* The request loop's table (main.c), by pagoda/mm.h tag; the host tests
+ * dispatch through it too. */
+const ipc_handler mm_handlers[MM__REQUESTS] = {
+	[MM_SPAWN]    = mm_handle_spawn,
+	[MM_WAIT]     = mm_handle_wait,
+	[MM_SBRK]     = mm_handle_sbrk,
+	[MM_MMAP]     = mm_handle_mmap,
+	[MM_MUNMAP]   = mm_handle_munmap,
+	[MM_MPROTECT] = mm_handle_mprotect,
+	[MM_STAT]     = mm_handle_stat,
+	[MM_PROCINFO] = mm_handle_procinfo,
+};
+
 /* A child has gone: wake a parent waiting for it. */
 static void notify_parent(struct mm_proc *child)
 {

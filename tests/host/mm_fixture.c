@@ -220,17 +220,6 @@ struct mm_proc *spawn(const char *line)
 	return proc(pid);
 }
 
-static const ipc_handler handlers[MM__REQUESTS] = {
-	[MM_SPAWN]    = mm_handle_spawn,
-	[MM_WAIT]     = mm_handle_wait,
-	[MM_SBRK]     = mm_handle_sbrk,
-	[MM_MMAP]     = mm_handle_mmap,
-	[MM_MUNMAP]   = mm_handle_munmap,
-	[MM_MPROTECT] = mm_handle_mprotect,
-	[MM_STAT]     = mm_handle_stat,
-	[MM_PROCINFO] = mm_handle_procinfo,
-};
-
 int64_t request(int pid, int64_t tag, uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3,
 		struct ipc_msg *reply, int *answered)
 {
@@ -238,8 +227,8 @@ int64_t request(int pid, int64_t tag, uint64_t w0, uint64_t w1, uint64_t w2, uin
 	struct ipc_msg r = { .tag = -ERR_NOSYS };
 	struct ipc_from from = { .pid = pid, .handle = 1000 + ++requests_made };
 	int a = 1;
-	if (tag >= 0 && tag < MM__REQUESTS && handlers[tag])
-		a = handlers[tag](&req, &from, &r);
+	if (tag >= 0 && tag < MM__REQUESTS && mm_handlers[tag])
+		a = mm_handlers[tag](&req, &from, &r);
 	if (answered)
 		*answered = a;
 	if (reply)
