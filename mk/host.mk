@@ -19,7 +19,7 @@ BOOTINFO_SRCS := kernel/bootinfo.c lib/format.c tests/host/kstubs.c tests/host/b
 HOST_TEST_SRCS_bootinfo_map     := tests/host/test_bootinfo_map.c $(BOOTINFO_SRCS)
 HOST_TEST_SRCS_bootinfo_modules := tests/host/test_bootinfo_modules.c $(BOOTINFO_SRCS)
 HOST_TEST_SRCS_bootopt  := tests/host/test_bootopt.c kernel/bootopt.c lib/format.c tests/host/kstubs.c
-HOST_TEST_SRCS_elf      := tests/host/test_elf.c lib/elf.c
+HOST_TEST_SRCS_elf      := tests/host/test_elf.c tests/host/elf_builder.c lib/elf.c
 HOST_TEST_SRCS_ustack   := tests/host/test_ustack.c lib/ustack.c
 # pagetable.c is #included by its test (x86.h's privileged instructions replaced)
 HOST_TESTS += pagetable

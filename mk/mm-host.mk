@@ -76,7 +76,8 @@ bench-host: $(BENCH_BINS)
 # fixture, mm_stubs.c and kcall_stub.c (a model of the kernel behind every
 # SYS_MM_* call of servers/mm/kcall.h) stand in for them.
 MM_POLICY_SRCS := $(filter-out servers/mm/main.c servers/mm/env.c servers/mm/kcall.c,$(MM_SRCS)) \
-                  tests/host/kcall_stub.c tests/host/mm_fixture.c tests/host/mm_stubs.c
+                  tests/host/kcall_stub.c tests/host/mm_fixture.c tests/host/mm_stubs.c \
+                  tests/host/elf_builder.c
 MM_POLICY_TESTS := kcall_stub region fault proc requests shm spawn
 $(foreach t,$(MM_POLICY_TESTS),$(eval HOST_TEST_SRCS_$(t) := tests/host/test_$(t).c $(MM_POLICY_SRCS)))
 HOST_TESTS += $(MM_POLICY_TESTS)

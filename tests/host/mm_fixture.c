@@ -20,6 +20,7 @@
 #include "check.h"
 #include "mm_stubs.h"
 #include "mm_maps.h"
+#include "elf_builder.h"
 #include "mm_fixture.h"
 
 static const struct mm_range ram[] = {
@@ -39,58 +40,12 @@ static uint64_t requests_made;
 
 /* ---- the boot image ------------------------------------------------------- */
 
-struct t_ehdr {
-	uint8_t ident[16];
-	uint16_t type, machine;
-	uint32_t version;
-	uint64_t entry, phoff, shoff;
-	uint32_t flags;
-	uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
-
-struct t_phdr {
-	uint32_t type, flags;
-	uint64_t offset, vaddr, paddr, filesz, memsz, align;
-};
-
-_Static_assert(sizeof(struct t_ehdr) == 64, "Elf64_Ehdr");
-_Static_assert(sizeof(struct t_phdr) == 56, "Elf64_Phdr");
-
-#define PF_X 1
-#define PF_W 2
-#define PF_R 4
-
-static void elf_header(uint8_t *file, vaddr_t entry, int nseg)
-{
-	struct t_ehdr *eh = (struct t_ehdr *)file;
-	memcpy(eh->ident, "\177ELF", 4);
-	eh->ident[4] = 2;       /* ELFCLASS64 */
-	eh->ident[5] = 1;       /* little endian */
-	eh->ident[6] = 1;
-	eh->type = 2;           /* ET_EXEC */
-	eh->machine = 62;       /* EM_X86_64 */
-	eh->version = 1;
-	eh->entry = entry;
-	eh->phoff = sizeof *eh;
-	eh->ehsize = sizeof *eh;
-	eh->phentsize = sizeof(struct t_phdr);
-	eh->phnum = (uint16_t)nseg;
-}
-
-static void segment(uint8_t *file, int i, uint32_t flags, uint64_t off, vaddr_t va,
-		    uint64_t filesz, uint64_t memsz)
-{
-	struct t_phdr *ph = (struct t_phdr *)(file + sizeof(struct t_ehdr)) + i;
-	*ph = (struct t_phdr){ .type = 1, .flags = flags, .offset = off, .vaddr = va, .paddr = va,
-			       .filesz = filesz, .memsz = memsz, .align = PAGE_SIZE };
-}
-
 /* prog: see mm_fixture.h. Returns its size. */
 static uint64_t build_prog(uint8_t *file)
 {
-	elf_header(file, PROG_ENTRY, 2);
-	segment(file, 0, PF_R | PF_X, PROG_TEXT_OFF, PROG_TEXT_VA, PROG_TEXT_LEN, PROG_TEXT_LEN);
-	segment(file, 1, PF_R | PF_W, PROG_DATA_OFF, PROG_DATA_VA, PROG_DATA_FILE, PROG_DATA_MEM);
+	elf_build_header(file, PROG_ENTRY, 2);
+	elf_build_load(file, 0, PF_R | PF_X, PROG_TEXT_OFF, PROG_TEXT_VA, PROG_TEXT_LEN, PROG_TEXT_LEN);
+	elf_build_load(file, 1, PF_R | PF_W, PROG_DATA_OFF, PROG_DATA_VA, PROG_DATA_FILE, PROG_DATA_MEM);
 	memset(file + PROG_TEXT_OFF, PROG_TEXT_BYTE, PROG_TEXT_LEN);
 	for (uint64_t i = 0; i < PROG_DATA_FILE; i++)
 		file[PROG_DATA_OFF + i] = PROG_DATA_BYTE(i);
@@ -99,9 +54,9 @@ static uint64_t build_prog(uint8_t *file)
 
 static uint64_t build_overlap(uint8_t *file)
 {
-	elf_header(file, 0x401010, 2);
-	segment(file, 0, PF_R | PF_X, 0x1000, 0x401000, 0x100, 0x100);
-	segment(file, 1, PF_R | PF_W, 0x1800, 0x401800, 0x10, 0x10);
+	elf_build_header(file, 0x401010, 2);
+	elf_build_load(file, 0, PF_R | PF_X, 0x1000, 0x401000, 0x100, 0x100);
+	elf_build_load(file, 1, PF_R | PF_W, 0x1800, 0x401800, 0x10, 0x10);
 	return 0x1810;
 }
 

@@ -3,9 +3,9 @@
  *
  * Each test starts from a minimal valid executable built in memory by
  * build_valid() (an ELF header, two program headers, a text and a data
- * segment), changes one field, and asserts the exact reason elf_parse()
- * gives. The header layouts here are written from the System V ABI, not
- * copied from elf.c, so a wrong offset in either shows up. Images are
+ * segment, through elf_builder.h, whose header layouts are written from
+ * the System V ABI and not copied from elf.c), changes one field, and
+ * asserts the exact reason elf_parse() gives. Images are
  * parsed from heap blocks of exactly their size, so ASan catches any read
  * past the end; a randomised test mutates bytes and checks that whatever
  * is accepted satisfies the documented guarantees.
@@ -19,37 +19,8 @@
 #include <cmocka.h>
 #include <pagoda/error.h>
 #include "elf.h"
+#include "elf_builder.h"
 #include "rng.h"
-
-struct t_ehdr {
-	uint8_t ident[16];
-	uint16_t type, machine;
-	uint32_t version;
-	uint64_t entry, phoff, shoff;
-	uint32_t flags;
-	uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
-
-struct t_phdr {
-	uint32_t type, flags;
-	uint64_t offset, vaddr, paddr, filesz, memsz, align;
-};
-
-_Static_assert(sizeof(struct t_ehdr) == 64, "Elf64_Ehdr");
-_Static_assert(sizeof(struct t_phdr) == 56, "Elf64_Phdr");
-_Static_assert(offsetof(struct t_ehdr, phoff) == 32, "e_phoff");
-_Static_assert(offsetof(struct t_ehdr, phnum) == 56, "e_phnum");
-_Static_assert(offsetof(struct t_phdr, memsz) == 40, "p_memsz");
-
-#define PT_NULL     0
-#define PT_LOAD     1
-#define PT_DYNAMIC  2
-#define PT_INTERP   3
-#define PT_NOTE     4
-#define PT_GNU_STACK 0x6474e551u
-#define PF_X 1
-#define PF_W 2
-#define PF_R 4
 
 /* The kernel's user window: [USER_LO, USER_HI). */
 #define USER_LO 0x1000ULL
@@ -79,24 +50,9 @@ static struct t_phdr *ph(int i)
 static void build_valid(void)
 {
 	memset(&img, 0, sizeof img);
-	memcpy(img.eh.ident, "\177ELF", 4);
-	img.eh.ident[4] = 2;    /* ELFCLASS64 */
-	img.eh.ident[5] = 1;    /* ELFDATA2LSB */
-	img.eh.ident[6] = 1;    /* EV_CURRENT */
-	img.eh.type = 2;        /* ET_EXEC */
-	img.eh.machine = 62;    /* EM_X86_64 */
-	img.eh.version = 1;
-	img.eh.entry = TEXT_VA + 0x10;
-	img.eh.phoff = sizeof(struct t_ehdr);
-	img.eh.ehsize = sizeof(struct t_ehdr);
-	img.eh.phentsize = sizeof(struct t_phdr);
-	img.eh.phnum = 2;
-	*ph(0) = (struct t_phdr){ .type = PT_LOAD, .flags = PF_R | PF_X, .offset = TEXT_OFF,
-		.vaddr = TEXT_VA, .paddr = TEXT_VA, .filesz = TEXT_SIZE, .memsz = TEXT_SIZE,
-		.align = 0x1000 };
-	*ph(1) = (struct t_phdr){ .type = PT_LOAD, .flags = PF_R | PF_W, .offset = DATA_OFF,
-		.vaddr = DATA_VA, .paddr = DATA_VA, .filesz = DATA_FILE, .memsz = DATA_MEM,
-		.align = 0x1000 };
+	elf_build_header(img.bytes, TEXT_VA + 0x10, 2);
+	elf_build_load(img.bytes, 0, PF_R | PF_X, TEXT_OFF, TEXT_VA, TEXT_SIZE, TEXT_SIZE);
+	elf_build_load(img.bytes, 1, PF_R | PF_W, DATA_OFF, DATA_VA, DATA_FILE, DATA_MEM);
 	memset(img.bytes + TEXT_OFF, 0x90, TEXT_SIZE);
 	memset(img.bytes + DATA_OFF, 0x5a, DATA_FILE);
 	img_size = DATA_OFF + DATA_FILE;
