@@ -8,18 +8,12 @@
 MM_CORE_SRCS := servers/mm/zone.c servers/mm/buddy.c tests/host/mm_stubs.c
 MM_SLAB_SRCS := servers/mm/slab.c servers/mm/slab_debug.c servers/mm/kmalloc.c \
                 tests/host/slab_fixture.c $(MM_CORE_SRCS)
-MM_HOST_TESTS := zone buddy slab slab_debug backend options
+MM_HOST_TESTS := zone buddy slab slab_debug options
 
 HOST_TEST_SRCS_zone       := tests/host/test_zone.c $(MM_CORE_SRCS)
 HOST_TEST_SRCS_buddy      := tests/host/test_buddy.c $(MM_CORE_SRCS)
 HOST_TEST_SRCS_slab       := tests/host/test_slab.c $(MM_SLAB_SRCS)
 HOST_TEST_SRCS_slab_debug := tests/host/test_slab_debug.c $(MM_SLAB_SRCS)
-# The backends with the region, fault, proc and shm code that drive them;
-# the kernel is a small model inside the test file.
-HOST_TEST_SRCS_backend    := tests/host/test_backend.c servers/mm/backend_anon.c \
-                             servers/mm/backend_elf.c servers/mm/backend_shm.c servers/mm/region.c \
-                             servers/mm/fault.c servers/mm/proc.c servers/mm/shm.c lib/elf.c \
-                             $(MM_SLAB_SRCS)
 HOST_TEST_SRCS_options    := tests/host/test_options.c servers/mm/options.c tests/host/mm_stubs.c
 
 # mk/host.mk expanded its build rules before this file was read, so the
@@ -78,7 +72,7 @@ bench-host: $(BENCH_BINS)
 MM_POLICY_SRCS := $(filter-out servers/mm/main.c servers/mm/env.c servers/mm/kcall.c,$(MM_SRCS)) \
                   tests/host/kcall_stub.c tests/host/mm_fixture.c tests/host/mm_stubs.c \
                   tests/host/elf_builder.c
-MM_POLICY_TESTS := kcall_stub region fault proc requests shm spawn
+MM_POLICY_TESTS := kcall_stub region fault proc requests shm spawn backend
 $(foreach t,$(MM_POLICY_TESTS),$(eval HOST_TEST_SRCS_$(t) := tests/host/test_$(t).c $(MM_POLICY_SRCS)))
 HOST_TESTS += $(MM_POLICY_TESTS)
 $(foreach t,$(MM_POLICY_TESTS),$(eval $(call HOST_TEST_RULE,$(t))))
