@@ -3,7 +3,8 @@
  * ordinary memory (see kcall_stub.h). Argument checks follow
  * kernel/mmcall.c: target first (ERR_SRCH), then every argument
  * (ERR_INVAL), then the state (ERR_BUSY, ERR_NOENT, ERR_NOMEM); a call
- * that fails changes nothing.
+ * that fails changes nothing. enter_target() and enter_page() are the
+ * steps most calls share (count, forced failure, target, page address).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -143,6 +144,34 @@ static bool page_va_ok(vaddr_t va)
 	return user_va(va) && !(va & ~PAGE_MASK);
 }
 
+/* MM_RIGHT_READ | _WRITE | _EXEC and nothing else. */
+static bool rights_ok(uint64_t rights)
+{
+	return !(rights & ~(uint64_t)(MM_RIGHT_READ | MM_RIGHT_WRITE | MM_RIGHT_EXEC));
+}
+
+/* How every call on a process starts, in the kernel's order: count the
+ * call, then a forced failure, then ERR_SRCH unless pid is a live process
+ * other than mm. 0 with *pp = its record. */
+static int enter_target(enum stub_call call, int pid, struct sproc **pp)
+{
+	int err = enter(call);
+	if (err)
+		return err;
+	*pp = target(pid);
+	return *pp ? 0 : -ERR_SRCH;
+}
+
+/* The same for a call on one page of pid: ERR_INVAL unless va is a
+ * page-aligned user address. */
+static int enter_page(enum stub_call call, int pid, vaddr_t va, struct sproc **pp)
+{
+	int err = enter_target(call, pid, pp);
+	if (err)
+		return err;
+	return page_va_ok(va) ? 0 : -ERR_INVAL;
+}
+
 int kcall_proc_create(const char *name, paddr_t root, unsigned flags)
 {
 	int err = enter(STUB_PROC_CREATE);
@@ -166,12 +195,10 @@ int kcall_proc_create(const char *name, paddr_t root, unsigned flags)
 
 int kcall_thread_start(int pid, vaddr_t entry, vaddr_t rsp, uint64_t arg)
 {
-	int err = enter(STUB_THREAD_START);
-	struct sproc *p = target(pid);
+	struct sproc *p;
+	int err = enter_target(STUB_THREAD_START, pid, &p);
 	if (err)
 		return err;
-	if (!p)
-		return -ERR_SRCH;
 	if (!user_va(entry) || !user_va(rsp))
 		return -ERR_INVAL;
 	if (p->threads++ == 0) {
@@ -192,12 +219,10 @@ static void die(struct sproc *p, int status)
 
 int kcall_kill(int pid, int status)
 {
-	int err = enter(STUB_KILL);
-	struct sproc *p = target(pid);
+	struct sproc *p;
+	int err = enter_target(STUB_KILL, pid, &p);
 	if (err)
 		return err;
-	if (!p)
-		return -ERR_SRCH;
 	die(p, status);
 	return 0;
 }
@@ -227,11 +252,11 @@ int kcall_proc_destroy(int pid)
 
 int kcall_ipc_allow(int pid, int target_pid)
 {
-	int err = enter(STUB_IPC_ALLOW);
-	struct sproc *p = target(pid);
+	struct sproc *p;
+	int err = enter_target(STUB_IPC_ALLOW, pid, &p);
 	if (err)
 		return err;
-	if (!p || !alive(target_pid))
+	if (!alive(target_pid))
 		return -ERR_SRCH;
 	for (unsigned i = 0; i < p->nallow; i++)
 		if (p->allow[i] == target_pid)
@@ -337,17 +362,15 @@ static bool gather_spares(const paddr_t *spares, paddr_t *out, unsigned *n)
 
 int kcall_map(int pid, vaddr_t va, paddr_t pa, uint64_t rights, const paddr_t *spares)
 {
-	int err = enter(STUB_MAP);
-	struct sproc *p = target(pid);
+	struct sproc *p;
 	paddr_t s[MM_MAP_SPARES];
 	unsigned ns;
 	bool spares_ok = gather_spares(spares, s, &ns);
 	spares_held = spares_ok ? ns : 0;
+	int err = enter_page(STUB_MAP, pid, va, &p);
 	if (err)
 		return err;
-	if (!p)
-		return -ERR_SRCH;
-	if (!page_va_ok(va) || !frame_ok(pa) || (rights & ~(uint64_t)7) || !spares_ok)
+	if (!frame_ok(pa) || !rights_ok(rights) || !spares_ok)
 		return -ERR_INVAL;
 	if (pte_find(p, va))
 		return -ERR_BUSY;
@@ -380,14 +403,10 @@ static int64_t pte_word(const struct pte *e, bool with_rights)
 
 int64_t kcall_unmap(int pid, vaddr_t va)
 {
-	int err = enter(STUB_UNMAP);
-	struct sproc *p = target(pid);
+	struct sproc *p;
+	int err = enter_page(STUB_UNMAP, pid, va, &p);
 	if (err)
 		return err;
-	if (!p)
-		return -ERR_SRCH;
-	if (!page_va_ok(va))
-		return -ERR_INVAL;
 	struct pte *e = pte_find(p, va);
 	if (!e)
 		return -ERR_NOENT;
@@ -398,13 +417,11 @@ int64_t kcall_unmap(int pid, vaddr_t va)
 
 int kcall_protect(int pid, vaddr_t va, uint64_t rights)
 {
-	int err = enter(STUB_PROTECT);
-	struct sproc *p = target(pid);
+	struct sproc *p;
+	int err = enter_page(STUB_PROTECT, pid, va, &p);
 	if (err)
 		return err;
-	if (!p)
-		return -ERR_SRCH;
-	if (!page_va_ok(va) || (rights & ~(uint64_t)7))
+	if (!rights_ok(rights))
 		return -ERR_INVAL;
 	struct pte *e = pte_find(p, va);
 	if (!e)
@@ -415,13 +432,11 @@ int kcall_protect(int pid, vaddr_t va, uint64_t rights)
 
 int64_t kcall_accessed(int pid, vaddr_t va, unsigned n)
 {
-	int err = enter(STUB_ACCESSED);
-	struct sproc *p = target(pid);
+	struct sproc *p;
+	int err = enter_page(STUB_ACCESSED, pid, va, &p);
 	if (err)
 		return err;
-	if (!p)
-		return -ERR_SRCH;
-	if (!page_va_ok(va) || n == 0 || n > ACCESSED_MAX || !user_va(va + (n - 1) * PAGE_SIZE))
+	if (n == 0 || n > ACCESSED_MAX || !user_va(va + (n - 1) * PAGE_SIZE))
 		return -ERR_INVAL;
 	int64_t bits = 0;
 	for (unsigned i = 0; i < n; i++) {
@@ -436,14 +451,10 @@ int64_t kcall_accessed(int pid, vaddr_t va, unsigned n)
 
 int64_t kcall_lookup(int pid, vaddr_t va)
 {
-	int err = enter(STUB_LOOKUP);
-	struct sproc *p = target(pid);
+	struct sproc *p;
+	int err = enter_page(STUB_LOOKUP, pid, va, &p);
 	if (err)
 		return err;
-	if (!p)
-		return -ERR_SRCH;
-	if (!page_va_ok(va))
-		return -ERR_INVAL;
 	struct pte *e = pte_find(p, va);
 	return e ? pte_word(e, true) : -ERR_NOENT;
 }
@@ -464,12 +475,10 @@ static bool table_in_use(const struct sproc *p, const struct table *t)
 /* Bottom up, so that a PD whose only PT goes is pruned in the same call. */
 int kcall_prune(int pid, vaddr_t va, uint64_t len, paddr_t *out, unsigned max)
 {
-	int err = enter(STUB_PRUNE);
-	struct sproc *p = target(pid);
+	struct sproc *p;
+	int err = enter_target(STUB_PRUNE, pid, &p);
 	if (err)
 		return err;
-	if (!p)
-		return -ERR_SRCH;
 	if (len == 0 || va + len < va || !user_va(va) || !user_va(va + len - 1) ||
 	    max == 0 || max > MM_PRUNE_MAX)
 		return -ERR_INVAL;
