@@ -8,6 +8,26 @@
  * bootmem_seal() ends it; any later call is a kernel bug and panics.
  * It builds exactly one process, the memory server, and then reports the
  * runs of frames it used so the server treats them as taken.
+ *
+ * Physical memory at boot (QEMU `pc`, -m 128M), as this file, the linker
+ * script (boot/kernel.ld) and the loader leave it:
+ *
+ *   0x00000000  +---------------------------+
+ *               | real-mode IVT, BIOS data  |  usable: mm manages it (zone DMA)
+ *   0x0009fc00  | EBDA, VGA, option ROMs,   |  reserved (firmware)
+ *               | BIOS                      |
+ *   0x00100000  +---------------------------+  LOW_MEMORY_END: never handed out here
+ *               | kernel image: .boot .text |  [1 MiB, _kernel_phys_end); .bss holds
+ *               | .rodata .data .bss        |  the process/thread tables, kernel stacks
+ *   end of image+---------------------------+
+ *               | boot modules (programs)   |  placed by the loader, page aligned
+ *               +---------------------------+
+ *               | frames for the memory     |  this allocator, bottom up
+ *               | server (image, stack,     |
+ *               | page tables, boot info)   |
+ *               |  free: managed by mm      |  (zones: servers/mm/zone.h)
+ *   top of RAM  +---------------------------+
+ *   0xfffc0000  | BIOS ROM                  |  reserved
  */
 #include "kernel.h"
 #include "bootmem.h"

@@ -1,32 +1,25 @@
 /*
  * mmu.h - x86_64 paging constants and the kernel's virtual memory map.
  *
- * Virtual memory map (4-level paging, 48-bit addresses):
+ * Virtual memory map (4-level paging, 48-bit addresses). The user half
+ * is drawn in full next to the constants that define it, in
+ * libsys/include/pagoda/layout.h; the kernel half is defined here:
  *
  *   0x0000000000000000  +------------------------------+
- *                       | page 0: never mapped (NULL)  |
- *   0x0000000000400000  | user program (ELF, 4 KiB     |
- *                       |   aligned segments)          |
- *                       |            ...               |
- *   USER_STACK_TOP-size | user stack (grows down), one |
- *                       |   unmapped guard page below  |
- *   0x00007ffffff00000  +-- USER_STACK_TOP             |
- *   0x00007ffffffff000  | top user page: never mapped  |
+ *                       | user half: pagoda/layout.h   |
  *   0x0000800000000000  +-- non-canonical hole --------+
- *   0xffff800000000000  | physmap: all RAM (and the low|
- *                       |   4 GiB of MMIO) at +offset, |
- *                       |   2 MiB pages, no-execute    |
- *   0xffffffff80000000  | kernel image: physical 0..1G |
- *                       |   mapped at KERNEL_VMA + pa  |
+ *   0xffff800000000000  | physmap (PHYSMAP_BASE): all  |
+ *                       |   RAM (and the low 4 GiB of  |
+ *                       |   MMIO) at +offset, 2 MiB    |
+ *                       |   pages, no-execute          |
+ *   0xffffffff80000000  | kernel image (KERNEL_VMA):   |
+ *                       |   physical 0..1G mapped at   |
+ *                       |   KERNEL_VMA + pa            |
  *   0xffffffffffffffff  +------------------------------+
  *
  * The user half (PML4 slots 0..255) differs per address space; the kernel
  * half (slots 256..511) is the same static tables in every address space,
  * built once at boot, never changed afterwards.
- *
- * The top user page is never mappable: `syscall` saves the address of the
- * next instruction in rcx, and `sysret` to a non-canonical rcx would fault
- * in ring 0. Keeping user code below USER_TOP rules that out.
  */
 #ifndef ARCH_MMU_H
 #define ARCH_MMU_H
