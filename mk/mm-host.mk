@@ -19,7 +19,9 @@ HOST_TEST_SRCS_slab_debug := tests/host/test_slab_debug.c $(MM_SLAB_SRCS)
 HOST_TEST_SRCS_backend    := tests/host/test_backend.c servers/mm/backend_anon.c \
                              servers/mm/backend_elf.c servers/mm/backend_shm.c servers/mm/region.c \
                              servers/mm/fault.c servers/mm/proc.c servers/mm/shm.c lib/elf.c \
-                             $(MM_SLAB_SRCS)
+                             servers/mm/budget.c servers/mm/stat.c servers/mm/event.c \
+                             servers/mm/policy.c servers/mm/policy_fifo.c servers/mm/policy_clock.c \
+                             servers/mm/policy_env.c $(MM_SLAB_SRCS)
 # The policies alone, as the simulator compiles them: policy.h and page.h,
 # no other mm file; the machine is a model inside the test file.
 HOST_TEST_SRCS_policy     := tests/host/test_policy.c servers/mm/policy.c servers/mm/policy_fifo.c \

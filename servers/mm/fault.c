@@ -35,6 +35,7 @@
 #include "buddy.h"
 #include "mm_env.h"
 #include "kcall.h"
+#include "vmstat.h"
 
 static const char *access_name(uint64_t bits)
 {
@@ -73,6 +74,8 @@ static const char *illegal(struct mm_proc *p, const struct mm_region *r, vaddr_t
 static int map_filled(struct mm_proc *p, struct mm_region *r, vaddr_t va, pfn_t pfn)
 {
 	int err = mm_proc_map(p, va, pfn, r->prot);
+	if (err == 0)
+		mm_event(MM_EV_FAULT_MINOR, p->pid, va, pfn, MM_EVENT_NO_SLOT);
 	if (r->backend->private_frames) {
 		if (err < 0)
 			buddy_free(pfn, 0);
@@ -132,6 +135,7 @@ int mm_handle_fault(const struct ipc_msg *req, const struct ipc_from *from, stru
 	if (err < 0)
 		return kill(p, addr, bits, "out of memory", ip, reply);
 	p->faults++;
+	mm_vmstat.minor_faults++;
 	reply->tag = MM_FAULT_RESUME;
 	return 1;
 }

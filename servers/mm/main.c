@@ -43,6 +43,9 @@ static const ipc_handler handlers[MM__REQUESTS] = {
 	[MM_MPROTECT] = mm_handle_mprotect,
 	[MM_STAT]     = mm_handle_stat,
 	[MM_PROCINFO] = mm_handle_procinfo,
+	[MM_VMSTAT]   = mm_handle_vmstat,
+	[MM_EVENTS]   = mm_handle_events,
+	[MM_POLICY]   = mm_handle_policy,
 };
 
 /* MM_DEBUG_CHECK: every message is followed by every checker (check.c);

@@ -38,6 +38,8 @@ enum region_kind {
 struct shm_obj;
 struct mm_backend;
 struct mm_proc;
+struct budget;
+struct policy_pool;
 
 struct mm_region {
 	vaddr_t start, end;         /* [start, end), page aligned */
@@ -53,6 +55,7 @@ struct mm_region {
 	uint64_t file_len;          /* REGION_ELF: how many */
 	struct shm_obj *shm;        /* REGION_SHARED: set by shm_attach */
 	struct mm_region *shm_next; /* REGION_SHARED: next mapping of the same object */
+	struct budget *budget;      /* MM_MAP_BUDGET: the mapping's own (budget.c) */
 	struct mm_region *next;     /* sorted by start */
 };
 
@@ -72,6 +75,10 @@ struct mm_proc {
 	uint32_t frames;            /* head of the frame list (pfn, PAGE_LINK_NONE) */
 	uint64_t resident;          /* private pages mapped */
 	uint64_t faults;            /* minor faults served */
+	uint64_t major_faults;      /* faults served from swap */
+	uint64_t swapped;           /* its pages in swap now */
+	struct budget *budget;      /* MM_SPAWN_BUDGET: heap and anonymous
+				       mappings without their own (budget.c) */
 	uint64_t pagetables;        /* page-table frames, the root included */
 	bool waiting;               /* blocked in MM_WAIT */
 	int wait_pid;               /* ... for this child, or -1 */
@@ -129,6 +136,25 @@ int shm_rmap_walk(pfn_t pfn, shm_rmap_fn fn, void *arg);
 /* spawn.c */
 void spawn_init(const void *boot_info);
 int mm_spawn_program(const char *argv_line, int parent, unsigned flags);
+
+/* budget.c: frame budgets (local replacement) */
+int budget_valid(uint64_t frames);
+int budget_attach_region(struct mm_proc *p, struct mm_region *r, uint64_t frames);
+int budget_attach_proc(struct mm_proc *p, uint64_t frames);
+struct policy_pool *budget_pool_of(const struct mm_region *r);
+const struct policy_pool *budget_proc_pool(const struct mm_proc *p);
+int budget_make_room(struct mm_region *r);
+void budget_region_gone(struct mm_proc *p, struct mm_region *r);
+void budget_proc_gone(struct mm_proc *p);
+
+/* stat.c: MM_VMSTAT, MM_POLICY, MM_PROCINFO's paging words */
+int mm_copy_to(struct mm_proc *p, vaddr_t dst, const void *buf, size_t len);
+int mm_handle_vmstat(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply);
+int mm_handle_policy(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply);
+void stat_procinfo_paging(const struct mm_proc *p, struct ipc_msg *reply);
+
+/* event.c: the paging-event ring (vmstat.h's mm_event) */
+int mm_handle_events(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply);
 
 /* requests.c: handlers of pagoda/mm.h requests */
 int mm_handle_spawn(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply);

@@ -79,6 +79,7 @@ enum page_use {
 #define PG_REFERENCED 0x01u
 #define PG_DIRTY      0x02u
 #define PG_PINNED     0x04u
+#define PG_POOLED     0x08u     /* on a replacement pool's list (policy.c) */
 
 #define PAGE_LINK_NONE UINT32_MAX
 #define PAGE_OWNER_MM  0u       /* owner of mm's own frames and of shared pages */

@@ -11,7 +11,10 @@
  *       every frame on the way valid, and prev is next's inverse;
  *   P3  the counts of the lists add up to pages;
  *   P4  a budget is kept: pages <= limit when limit is not 0;
- *   P5  the hand is PAGE_LINK_NONE or a frame on one of the pool's lists.
+ *   P5  the hand is PAGE_LINK_NONE or a frame on one of the pool's lists;
+ *   P6  every frame on a list is marked PG_POOLED (policy_admit sets it,
+ *       policy_remove clears it: mm asks the flag whether a frame it
+ *       frees must first leave its pool).
  * (That a frame is on at most one list of one pool follows from P2 over
  * every pool, since next/prev can hold one place only.)
  * The helpers never move a policy's hand: a policy with a hand moves it
@@ -87,6 +90,11 @@ static int check_list(const struct policy_pool *pool, int l)
 			return -ERR_BUG;
 		}
 		const struct page *pg = pfn_to_page(at);
+		if (!(pg->flags & PG_POOLED)) {
+			mm_bug("policy_pool_check: pool %s list %d: frame %#x is not marked PG_POOLED",
+			       pool->name, l, at);
+			return -ERR_BUG;
+		}
 		if (!pfn_valid(pg->next) || pfn_to_page(pg->next)->prev != at) {
 			mm_bug("policy_pool_check: pool %s list %d: frame %#x's next %#x does not point back",
 			       pool->name, l, at, pg->next);
@@ -230,12 +238,14 @@ struct policy_pool *policy_pool_first(void)
 
 void policy_admit(struct policy_pool *pool, pfn_t pfn)
 {
+	pfn_to_page(pfn)->flags |= PG_POOLED;
 	active->admit(pool, pfn);
 }
 
 void policy_remove(struct policy_pool *pool, pfn_t pfn)
 {
 	active->remove(pool, pfn);
+	pfn_to_page(pfn)->flags &= (uint8_t)~PG_POOLED;
 }
 
 pfn_t policy_victim(struct policy_pool *pool)

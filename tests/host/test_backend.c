@@ -80,6 +80,18 @@ int kcall_protect(int pid, vaddr_t va, uint64_t rights)
 	return pid == dead_pid ? -ERR_SRCH : pte(pid, va) ? 0 : -ERR_NOENT;
 }
 
+/* policy_env.c's: no page is ever referenced or clean in this model */
+int64_t kcall_accessed(int pid, vaddr_t va, unsigned n)
+{
+	return pid == dead_pid ? -ERR_SRCH : 0;
+}
+
+int64_t kcall_lookup(int pid, vaddr_t va)
+{
+	struct model_pte *e = pid == dead_pid ? NULL : pte(pid, va);
+	return e ? (int64_t)(e->pa | (e->dirty ? MM_PTE_DIRTY : 0)) : -ERR_NOENT;
+}
+
 int kcall_prune(int pid, vaddr_t va, uint64_t len, paddr_t *out, unsigned max)
 {
 	return pid == dead_pid ? -ERR_SRCH : 0;

@@ -340,6 +340,10 @@ static void the_pool_checker_catches_broken_lists_counts_budgets_and_hands(void 
 	assert_int_equal(policy_pool_check(&pool), -ERR_BUG);
 	assert_non_null(strstr(bug_last, "the hand"));
 	pool.hand = pool.head[0];
+	frames[second].flags &= (uint8_t)~PG_POOLED;   /* P6 */
+	assert_int_equal(policy_pool_check(&pool), -ERR_BUG);
+	assert_non_null(strstr(bug_last, "not marked PG_POOLED"));
+	frames[second].flags |= PG_POOLED;
 	assert_int_equal(policy_pool_check(&pool), 0);
 	assert_int_equal(policy_pool_fini(&pool), -ERR_BUG);   /* not empty */
 	assert_non_null(strstr(bug_last, "still holds 4 frames"));
