@@ -24,6 +24,8 @@ MM_SRCS     := servers/mm/main.c servers/mm/env.c servers/mm/policy.c servers/mm
                servers/mm/backend_anon.c servers/mm/backend_elf.c servers/mm/backend_shm.c \
                servers/mm/zone.c servers/mm/buddy.c servers/mm/slab.c servers/mm/slab_debug.c \
                servers/mm/kmalloc.c servers/mm/kcall.c servers/mm/check.c servers/mm/options.c \
+               servers/mm/swap.c servers/mm/swap_slot.c servers/mm/swap_cache.c servers/mm/reclaim.c \
+               servers/mm/oom.c \
                lib/elf.c lib/ustack.c
 
 # User programs: one .c each under user/ (or tests/progs/ for test programs).

@@ -36,6 +36,7 @@ enum region_kind {
 };
 
 struct shm_obj;
+struct swap_ent;
 struct mm_backend;
 struct mm_proc;
 
@@ -53,6 +54,7 @@ struct mm_region {
 	uint64_t file_len;          /* REGION_ELF: how many */
 	struct shm_obj *shm;        /* REGION_SHARED: set by shm_attach */
 	struct mm_region *shm_next; /* REGION_SHARED: next mapping of the same object */
+	struct swap_ent *swapped;   /* private: its pages with a swap slot (swap.c) */
 	struct mm_region *next;     /* sorted by start */
 };
 
@@ -71,7 +73,10 @@ struct mm_proc {
 				       the last segment's */
 	uint32_t frames;            /* head of the frame list (pfn, PAGE_LINK_NONE) */
 	uint64_t resident;          /* private pages mapped */
-	uint64_t faults;            /* minor faults served */
+	uint64_t faults;            /* minor faults served (filled without swap) */
+	uint64_t major_faults;      /* faults served by reading the swap device */
+	uint64_t swapped;           /* private pages only on the swap device */
+	bool oom_killed;            /* killed by the OOM killer, exit report awaited */
 	uint64_t pagetables;        /* page-table frames, the root included */
 	bool waiting;               /* blocked in MM_WAIT */
 	int wait_pid;               /* ... for this child, or -1 */
@@ -120,11 +125,14 @@ void shm_init(void);
 struct shm_obj *shm_get(uint64_t key, uint64_t npages);
 pfn_t shm_page(struct shm_obj *o, uint64_t index);
 pfn_t shm_page_fill(struct shm_obj *o, uint64_t index);
+pfn_t shm_page_fill_by(struct shm_obj *o, uint64_t index, struct mm_proc *p);
 void shm_put(struct shm_obj *o);
 void shm_attach(struct shm_obj *o, struct mm_region *r);
 void shm_detach(struct mm_region *r);
 typedef int (*shm_rmap_fn)(struct mm_proc *p, struct mm_region *r, vaddr_t va, void *arg);
 int shm_rmap_walk(pfn_t pfn, shm_rmap_fn fn, void *arg);
+struct swap_ent **shm_swapped(struct shm_obj *o);
+int shm_evict_page(pfn_t pfn);
 
 /* spawn.c */
 void spawn_init(const void *boot_info);
