@@ -19,9 +19,10 @@ HOST_TEST_SRCS_slab_debug := tests/host/test_slab_debug.c $(MM_SLAB_SRCS)
 HOST_TEST_SRCS_backend    := tests/host/test_backend.c servers/mm/backend_anon.c \
                              servers/mm/backend_elf.c servers/mm/backend_shm.c servers/mm/region.c \
                              servers/mm/fault.c servers/mm/proc.c servers/mm/shm.c lib/elf.c \
+                             servers/mm/swap.c servers/mm/swap_slot.c servers/mm/swap_cache.c \
+                             servers/mm/reclaim.c servers/mm/oom.c servers/mm/policy.c \
                              servers/mm/budget.c servers/mm/stat.c servers/mm/event.c \
-                             servers/mm/policy.c servers/mm/policy_fifo.c servers/mm/policy_clock.c \
-                             servers/mm/policy_env.c $(MM_SLAB_SRCS)
+                             servers/mm/policy_fifo.c servers/mm/policy_clock.c $(MM_SLAB_SRCS)
 # The policies alone, as the simulator compiles them: policy.h and page.h,
 # no other mm file; the machine is a model inside the test file.
 HOST_TEST_SRCS_policy     := tests/host/test_policy.c servers/mm/policy.c servers/mm/policy_fifo.c \
@@ -81,10 +82,14 @@ bench-host: $(BENCH_BINS)
 # loop), env.c (newlib, the console) and kcall.c (the system calls). The
 # fixture, mm_stubs.c and kcall_stub.c (a model of the kernel behind every
 # SYS_MM_* call of servers/mm/kcall.h) stand in for them.
-MM_POLICY_SRCS := $(filter-out servers/mm/main.c servers/mm/env.c servers/mm/kcall.c,$(MM_SRCS)) \
+MM_POLICY_SRCS := $(filter-out servers/mm/main.c servers/mm/env.c servers/mm/kcall.c servers/mm/swapdev.c,$(MM_SRCS)) \
                   tests/host/kcall_stub.c tests/host/mm_fixture.c tests/host/mm_stubs.c
 MM_POLICY_TESTS := kcall_stub region fault proc requests shm spawn
 $(foreach t,$(MM_POLICY_TESTS),$(eval HOST_TEST_SRCS_$(t) := tests/host/test_$(t).c $(MM_POLICY_SRCS)))
+# The swap core (swap*.c, reclaim.c, oom.c) also gets an in-memory swap
+# device in place of the ramdisk (swapdev_stub.c).
+MM_POLICY_TESTS += swap
+HOST_TEST_SRCS_swap := tests/host/test_swap.c $(MM_POLICY_SRCS) tests/host/swapdev_stub.c
 HOST_TESTS += $(MM_POLICY_TESTS)
 $(foreach t,$(MM_POLICY_TESTS),$(eval $(call HOST_TEST_RULE,$(t))))
 $(MM_POLICY_TESTS:%=$(B)/host/test_%): $(wildcard servers/mm/*.h)

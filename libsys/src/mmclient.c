@@ -57,7 +57,7 @@ int mm_stat(struct mm_stat *out)
 	int64_t r = mm_call(&m);
 	if (r < 0)
 		return (int)r;
-	*out = (struct mm_stat){ { m.w[0], m.w[1], m.w[2] }, m.w[3], m.w[4] };
+	*out = (struct mm_stat){ { m.w[0], m.w[1], m.w[2] }, m.w[3], m.w[4], m.w[5], m.w[6] };
 	return 0;
 }
 

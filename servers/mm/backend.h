@@ -77,5 +77,10 @@ int backend_private_for_each(struct mm_proc *p, struct mm_region *r, vaddr_t fro
 			     backend_page_fn fn, uint64_t arg);
 int backend_private_unmap(struct mm_proc *p, struct mm_region *r, vaddr_t va, pfn_t pfn);
 void backend_private_detach(struct mm_proc *p, struct mm_region *r);
+/* Swap for private pages (swap.h): evict (refillable: a clean page
+ * without a slot may just be dropped) and the fill's first step. */
+int backend_private_evict(struct mm_proc *p, struct mm_region *r, vaddr_t va, pfn_t pfn,
+			  bool refillable);
+pfn_t backend_private_swapin(struct mm_proc *p, struct mm_region *r, vaddr_t va, int *err);
 
 #endif

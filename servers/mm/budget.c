@@ -19,19 +19,20 @@
  * A budget of 0 frames, or of more than the managed memory, is refused
  * with ERR_INVAL before anything changes.
  *
- * Which pool a frame is in: budget_pool_of(its region). While a frame
- * is on a pool's list its descriptor has PG_POOLED (policy.c). A region
- * that goes away (MM_MUNMAP, heap shrink to nothing, exit) first takes its
- * frames out of its budget (budget_region_gone), so a frame still marked
- * PG_POOLED whose region is gone is in the global pool.
+ * Pools are reclaim.c's (reclaim_pool_add: a budget is run by the policy
+ * active when it is made, and follows later switches). A page is mapped
+ * into the global pool like any other (mm_proc_own -> reclaim_admit);
+ * the fault path then moves it into its region's budget (budget_admit).
+ * A budget that goes away (MM_MUNMAP, exit) gives the frames still in it
+ * to the global pool (reclaim_pool_del) before they are freed.
  *
- * Eviction inside a budget (budget_make_room, called by the fault path
- * before it fills a new page of a region): victims come from the pool's
- * policy, and each is given up through its region's backend
- * (region_evict_page: written to swap, or dropped if clean). A victim the
- * backend keeps (-ERR_BUSY, -ERR_NOSYS) is offered back to the policy,
- * which moves on; after one round of refusals the fault fails with
- * ERR_NOMEM.
+ * Eviction inside a budget: before the fault path fills a new page of a
+ * region whose budget is full, budget_make_room evicts one frame of that
+ * budget through reclaim_evict_from (its policy picks; the backend writes
+ * the page to swap or drops a clean one). If none can go (no swap device,
+ * swap full, all refused) the new page still comes in, over the budget:
+ * a budget limits replacement, it does not make faults fail - memstat
+ * then shows more frames than the budget.
  *
  * Not supported: changing a budget after creation; budgets on shared
  * mappings (their frames are the object's); nested budgets.
@@ -42,6 +43,7 @@
 #include "kmalloc.h"
 #include "zone.h"
 #include "backend.h"
+#include "reclaim.h"
 
 struct budget {
 	struct policy_pool pool;
@@ -67,14 +69,18 @@ static struct budget *budget_new(uint64_t frames, const char *what, int pid, vad
 		snprintf(b->name, sizeof b->name, "%s %d.%u", what, pid % 100000, ++serial % 10000);
 	else
 		snprintf(b->name, sizeof b->name, "%s %d", what, pid);
-	policy_pool_init(&b->pool, b->name, frames);
+	reclaim_pool_init(&b->pool, b->name, frames);
+	if (reclaim_pool_add(&b->pool, reclaim_policy) < 0) {
+		kfree(b);
+		return NULL;
+	}
 	return b;
 }
 
 static void budget_free(struct budget *b)
 {
-	if (policy_pool_fini(&b->pool) == 0)
-		kfree(b);
+	reclaim_pool_del(&b->pool);     /* frames still in it go to the global pool */
+	kfree(b);
 }
 
 int budget_attach_region(struct mm_proc *p, struct mm_region *r, uint64_t frames)
@@ -99,7 +105,7 @@ struct policy_pool *budget_pool_of(const struct mm_region *r)
 		return &r->budget->pool;
 	if (r->proc && r->proc->budget && (r->kind == REGION_HEAP || r->kind == REGION_ANON))
 		return &r->proc->budget->pool;
-	return &policy_global;
+	return &reclaim_global;
 }
 
 const struct policy_pool *budget_proc_pool(const struct mm_proc *p)
@@ -107,54 +113,23 @@ const struct policy_pool *budget_proc_pool(const struct mm_proc *p)
 	return p->budget ? &p->budget->pool : NULL;
 }
 
-/* The region that maps a private frame of the pool, or NULL. */
-static struct mm_region *region_of_frame(pfn_t pfn, struct mm_proc **pp)
-{
-	const struct page *pg = pfn_to_page(pfn);
-	*pp = pg->owner == PAGE_OWNER_MM ? NULL : mm_proc_find((int)pg->owner);
-	return *pp ? region_find(*pp, pg->index) : NULL;
-}
-
-/* One victim of pool given up; 0, or -ERR_NOMEM after every frame refused. */
-static int evict_one(struct policy_pool *pool)
-{
-	for (uint64_t tries = 0; tries < pool->pages; tries++) {
-		pfn_t pfn = policy_victim(pool);
-		struct mm_proc *p;
-		struct mm_region *r = pfn == PFN_NONE ? NULL : region_of_frame(pfn, &p);
-		if (!r)
-			return -ERR_NOMEM;
-		vaddr_t va = pfn_to_page(pfn)->index;
-		if (pfn_to_page(pfn)->flags & PG_POOLED)
-			policy_remove(pool, pfn);       /* the backend frees it if it agrees */
-		int err = region_evict_page(p, r, va);
-		if (err == 0)
-			return 0;
-		policy_admit(pool, pfn);                /* kept: back in, the policy moves on */
-	}
-	return -ERR_NOMEM;
-}
-
 int budget_make_room(struct mm_region *r)
 {
 	struct policy_pool *pool = budget_pool_of(r);
 	if (!pool->limit || pool->pages < pool->limit)
 		return 0;
-	return evict_one(pool);
+	return reclaim_evict_from(pool, 1) == 1 ? 0 : -ERR_NOMEM;
 }
 
-static int leave_pool(struct mm_proc *p, struct mm_region *r, vaddr_t va, pfn_t pfn, uint64_t arg)
+void budget_admit(struct mm_region *r, pfn_t pfn)
 {
-	if (pfn_to_page(pfn)->flags & PG_POOLED)
-		policy_remove((struct policy_pool *)(uintptr_t)arg, pfn);
-	return 0;
+	struct policy_pool *pool = budget_pool_of(r);
+	if (pool != &reclaim_global)
+		reclaim_set_pool(pfn, pool);
 }
 
 void budget_region_gone(struct mm_proc *p, struct mm_region *r)
 {
-	struct policy_pool *pool = budget_pool_of(r);
-	if (pool != &policy_global && r->backend->private_frames)
-		r->backend->for_each_present(p, r, r->start, r->end, leave_pool, (uint64_t)(uintptr_t)pool);
 	if (r->budget) {
 		budget_free(r->budget);
 		r->budget = NULL;

@@ -2,28 +2,28 @@
  * policy.c - what every replacement policy shares: the frame lists of a
  * pool (policy.h), circular and doubly linked through the descriptors'
  * next/prev words, with pool->head[list] as the oldest frame; the table
- * of policies and the active one; the global pool and the list of every
- * pool.
+ * of policies (policy_find by name), the hand-over of a pool from one
+ * policy to another, and the pool checker. Which pools exist, which
+ * policy runs them and which pool a frame is in is reclaim.c's business.
  *
  * Invariants, checked by policy_pool_check():
  *   P1  head[l] is PAGE_LINK_NONE exactly when count[l] is 0;
  *   P2  following next from head[l] count[l] times comes back to head[l],
  *       every frame on the way valid, and prev is next's inverse;
  *   P3  the counts of the lists add up to pages;
- *   P4  a budget is kept: pages <= limit when limit is not 0;
- *   P5  the hand is PAGE_LINK_NONE or a frame on one of the pool's lists;
- *   P6  every frame on a list is marked PG_POOLED (policy_admit sets it,
- *       policy_remove clears it: mm asks the flag whether a frame it
- *       frees must first leave its pool).
+ *   P4  the hand is PAGE_LINK_NONE or a frame on one of the pool's lists.
+ * (A budget's pages may exceed its limit for a while: when none of its
+ * frames can be evicted - no swap device, swap full - a new page still
+ * comes in, see budget.c.)
  * (That a frame is on at most one list of one pool follows from P2 over
  * every pool, since next/prev can hold one place only.)
  * The helpers never move a policy's hand: a policy with a hand moves it
  * off a frame before deleting that frame.
  *
- * Switching policy (policy_select) empties every pool through the old
+ * Switching policy (policy_hand_over) empties a pool through the old
  * policy's remove, oldest frame of list 0 first, and admits each frame to
  * the new one in that order: the new policy starts with the residency
- * order and no history (reference bits are left as they are). The pools'
+ * order and no history (reference bits are left as they are). The pool's
  * counters go on counting.
  */
 #include <string.h>
@@ -32,14 +32,6 @@
 
 const struct mm_policy *const policy_table[] = { &policy_fifo, &policy_clock };
 const unsigned policy_count = sizeof policy_table / sizeof policy_table[0];
-
-static const struct mm_policy *active = &policy_clock;
-
-struct policy_pool policy_global = {
-	.name = "global",
-	.head = { PAGE_LINK_NONE, PAGE_LINK_NONE, PAGE_LINK_NONE, PAGE_LINK_NONE },
-	.hand = PAGE_LINK_NONE,
-};
 
 static uint32_t link_of(pfn_t pfn)
 {
@@ -90,11 +82,6 @@ static int check_list(const struct policy_pool *pool, int l)
 			return -ERR_BUG;
 		}
 		const struct page *pg = pfn_to_page(at);
-		if (!(pg->flags & PG_POOLED)) {
-			mm_bug("policy_pool_check: pool %s list %d: frame %#x is not marked PG_POOLED",
-			       pool->name, l, at);
-			return -ERR_BUG;
-		}
 		if (!pfn_valid(pg->next) || pfn_to_page(pg->next)->prev != at) {
 			mm_bug("policy_pool_check: pool %s list %d: frame %#x's next %#x does not point back",
 			       pool->name, l, at, pg->next);
@@ -139,11 +126,6 @@ int policy_pool_check(const struct policy_pool *pool)
 		       pool->name, (unsigned long)total, (unsigned long)pool->pages);
 		return -ERR_BUG;
 	}
-	if (pool->limit && pool->pages > pool->limit) {
-		mm_bug("policy_pool_check: pool %s holds %lu frames over its budget of %lu",
-		       pool->name, (unsigned long)pool->pages, (unsigned long)pool->limit);
-		return -ERR_BUG;
-	}
 	if (!hand_found) {
 		mm_bug("policy_pool_check: pool %s: the hand %#x is on none of its lists",
 		       pool->name, pool->hand);
@@ -152,14 +134,9 @@ int policy_pool_check(const struct policy_pool *pool)
 	return 0;
 }
 
-const struct mm_policy *policy_active(void)
-{
-	return active;
-}
-
 /* Hand every frame of pool from policy `from` to policy `to`, oldest of
  * the lowest list first. */
-static void hand_over(struct policy_pool *pool, const struct mm_policy *from,
+void policy_hand_over(struct policy_pool *pool, const struct mm_policy *from,
 		      const struct mm_policy *to)
 {
 	uint32_t order = PAGE_LINK_NONE, last = PAGE_LINK_NONE;
@@ -186,69 +163,10 @@ static void hand_over(struct policy_pool *pool, const struct mm_policy *from,
 	}
 }
 
-int policy_select(const char *name)
+const struct mm_policy *policy_find(const char *name)
 {
-	const struct mm_policy *want = NULL;
 	for (unsigned i = 0; i < policy_count; i++)
 		if (!strcmp(policy_table[i]->name, name))
-			want = policy_table[i];
-	if (!want)
-		return -ERR_INVAL;
-	if (want == active)
-		return 0;
-	for (struct policy_pool *pool = &policy_global; pool; pool = pool->next)
-		hand_over(pool, active, want);
-	active = want;
-	return 0;
-}
-
-void policy_pool_init(struct policy_pool *pool, const char *name, uint64_t limit)
-{
-	*pool = (struct policy_pool){
-		.name = name,
-		.head = { PAGE_LINK_NONE, PAGE_LINK_NONE, PAGE_LINK_NONE, PAGE_LINK_NONE },
-		.hand = PAGE_LINK_NONE,
-		.limit = limit,
-		.next = policy_global.next,
-	};
-	policy_global.next = pool;
-}
-
-int policy_pool_fini(struct policy_pool *pool)
-{
-	if (pool->pages) {
-		mm_bug("policy_pool_fini: pool %s still holds %lu frames", pool->name,
-		       (unsigned long)pool->pages);
-		return -ERR_BUG;
-	}
-	for (struct policy_pool **link = &policy_global.next; *link; link = &(*link)->next) {
-		if (*link == pool) {
-			*link = pool->next;
-			return 0;
-		}
-	}
-	mm_bug("policy_pool_fini: pool %s is not registered", pool->name);
-	return -ERR_BUG;
-}
-
-struct policy_pool *policy_pool_first(void)
-{
-	return &policy_global;
-}
-
-void policy_admit(struct policy_pool *pool, pfn_t pfn)
-{
-	pfn_to_page(pfn)->flags |= PG_POOLED;
-	active->admit(pool, pfn);
-}
-
-void policy_remove(struct policy_pool *pool, pfn_t pfn)
-{
-	active->remove(pool, pfn);
-	pfn_to_page(pfn)->flags &= (uint8_t)~PG_POOLED;
-}
-
-pfn_t policy_victim(struct policy_pool *pool)
-{
-	return active->victim(pool);
+			return policy_table[i];
+	return NULL;
 }

@@ -25,10 +25,10 @@
  * reference string, their own mm_pages[] and mm_bug(). A policy file
  * includes this header and nothing else of mm.
  *
- * Policy.c keeps the table of policies (policy_select by name), the
- * active one, the global pool, and every pool's registration, so that a
- * switch of policy at run time moves each pool's frames to the new one
- * (oldest first) and memstat can list the pools.
+ * policy.c keeps the table of policies (policy_find by name) and the
+ * hand-over of a pool's frames from one policy to another (a switch at
+ * run time); reclaim.c keeps the pools, the policy that runs them and
+ * which pool each frame is in.
  */
 #ifndef MM_POLICY_H
 #define MM_POLICY_H
@@ -57,7 +57,6 @@ struct policy_pool {
 	uint64_t limit;             /* budget in frames; 0: none (the global pool) */
 	uint64_t words[POLICY_WORDS];
 	struct policy_stats stats;
-	struct policy_pool *next;   /* policy.c's list of every pool */
 };
 
 struct mm_policy {
@@ -73,8 +72,8 @@ struct mm_policy {
 	pfn_t (*victim)(struct policy_pool *pool);
 };
 
-/* The environment's side (mm: policy_env.c, from the page tables'
- * accessed and dirty bits; the tests and the simulator: their model). */
+/* The environment's side (mm: reclaim.c, from the page tables' accessed
+ * and dirty bits; the tests and the simulator: their model). */
 bool policy_referenced(pfn_t pfn);  /* accessed since last asked? clears the bit */
 bool policy_dirty(pfn_t pfn);       /* written since its contents were last saved? */
 
@@ -83,9 +82,8 @@ bool policy_dirty(pfn_t pfn);       /* written since its contents were last save
 void policy_list_add_tail(struct policy_pool *pool, int list, pfn_t pfn);
 void policy_list_del(struct policy_pool *pool, int list, pfn_t pfn);
 
-/* Walk every list of pool and check the invariants of policy.c (and
- * pages <= limit for a budget): 0, or -ERR_BUG after an mm_bug naming
- * the pool and the frame. */
+/* Walk every list of pool and check the invariants P1-P4 of policy.c:
+ * 0, or -ERR_BUG after an mm_bug naming the pool and the frame. */
 int policy_pool_check(const struct policy_pool *pool);
 
 /* The table (policy.c). */
@@ -94,26 +92,11 @@ extern const struct mm_policy policy_clock;
 extern const struct mm_policy *const policy_table[];
 extern const unsigned policy_count;
 
-/* The global pool: every evictable frame that is not under a budget. */
-extern struct policy_pool policy_global;
-
-/* The policy every pool uses (default: clock). */
-const struct mm_policy *policy_active(void);
-/* Make the policy called name active; every pool's frames are handed
- * over to it, oldest first. -ERR_INVAL for an unknown name (nothing
- * changes). */
-int policy_select(const char *name);
-/* An empty pool named name (kept, not copied) with budget limit (0: none),
- * registered on the list of pools; policy_pool_fini takes it off (it
- * must be empty by then: -ERR_BUG otherwise, and it stays). */
-void policy_pool_init(struct policy_pool *pool, const char *name, uint64_t limit);
-int policy_pool_fini(struct policy_pool *pool);
-/* The registered pools, the global one first (NULL after the last). */
-struct policy_pool *policy_pool_first(void);
-
-/* The active policy's operations on pool (what mm calls). */
-void policy_admit(struct policy_pool *pool, pfn_t pfn);
-void policy_remove(struct policy_pool *pool, pfn_t pfn);
-pfn_t policy_victim(struct policy_pool *pool);
+/* The policy called name, or NULL. */
+const struct mm_policy *policy_find(const char *name);
+/* Move every frame of pool from policy `from` to policy `to`, oldest of
+ * the lowest list first; the policy's private words and hand restart. */
+void policy_hand_over(struct policy_pool *pool, const struct mm_policy *from,
+		      const struct mm_policy *to);
 
 #endif

@@ -20,6 +20,7 @@
 #include "zone.h"
 #include "mm_env.h"
 #include "kcall.h"
+#include "swap.h"
 
 #define MMAP_MAX (1ULL << 30)      /* longest MM_MMAP region */
 /* MM_MMAP regions lie in [USER_MMAP_BASE, MMAP_TOP): up to the main
@@ -250,6 +251,9 @@ int mm_handle_stat(const struct ipc_msg *req, const struct ipc_from *from, struc
 	mm_proc_count_spares(&reply->w[0]);     /* free too: nobody's yet */
 	reply->w[3] = managed;
 	reply->w[4] = (uint64_t)mm_proc_count();
+	struct mm_proc *p = caller(from);   /* its own pages on swap are not counted */
+	reply->w[5] = swap_slots_used() - (p && p->swapped <= swap_slots_used() ? p->swapped : 0);
+	reply->w[6] = swap_slots_total();
 	return reply_with(reply, 0);
 }
 

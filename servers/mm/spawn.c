@@ -84,6 +84,7 @@ static int add_stack(struct mm_proc *p, const char *line, vaddr_t *rsp)
 	if (pfn == PFN_NONE)
 		return -ERR_NOMEM;
 	*rsp = ustack_init(mm_phys_to_virt(pfn_to_pa(pfn)), USER_STACK_TOP - PAGE_SIZE, line);
+	pfn_to_page(pfn)->flags |= PG_DIRTY;    /* written by us: no dirty bit says so */
 	err = mm_proc_map(p, USER_STACK_TOP - PAGE_SIZE, pfn, MM_PROT_READ | MM_PROT_WRITE);
 	if (err < 0) {
 		buddy_free(pfn, 0);

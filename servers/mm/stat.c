@@ -19,8 +19,8 @@
 #include "policy.h"
 #include "vmstat.h"
 #include "kcall.h"
-
-struct mm_vmstat mm_vmstat;
+#include "reclaim.h"
+#include "swap.h"
 
 static int reply_with(struct ipc_msg *reply, int64_t tag)
 {
@@ -51,12 +51,10 @@ int mm_copy_to(struct mm_proc *p, vaddr_t dst, const void *buf, size_t len)
 
 static struct policy_pool *pool_nth(uint64_t index, uint64_t *count)
 {
-	struct policy_pool *found = NULL;
 	*count = 0;
-	for (struct policy_pool *pool = policy_pool_first(); pool; pool = pool->next)
-		if ((*count)++ == index)
-			found = pool;
-	return found;
+	while (reclaim_pool_nth((unsigned)*count))
+		(*count)++;
+	return index < *count ? reclaim_pool_nth((unsigned)index) : NULL;
 }
 
 static void fill_vmstat(struct mm_vmstat_info *v, const struct policy_pool *pool, uint64_t pools)
@@ -73,8 +71,9 @@ static void fill_vmstat(struct mm_vmstat_info *v, const struct policy_pool *pool
 		.scanned = pool->stats.scanned, .referenced = pool->stats.referenced,
 		.moves = pool->stats.moves,
 	};
-	/* swap_total / swap_used: the swap device and its slots (swap.c) */
-	strncpy(v->policy, policy_active()->name, sizeof v->policy - 1);
+	v->swap_total = swap_slots_total();
+	v->swap_used = swap_slots_used();
+	strncpy(v->policy, reclaim_policy->name, sizeof v->policy - 1);
 	strncpy(v->pool_name, pool->name, sizeof v->pool_name - 1);
 }
 
@@ -107,14 +106,23 @@ int mm_handle_policy(const struct ipc_msg *req, const struct ipc_from *from, str
 	if (mm_copy_from(p, req->w[0], name, len) < 0)
 		return reply_with(reply, -ERR_FAULT);
 	name[len] = '\0';
-	return reply_with(reply, policy_select(name));
+	return reply_with(reply, stat_policy_select(name));
+}
+
+int stat_policy_select(const char *name)
+{
+	const struct mm_policy *policy = policy_find(name);
+	if (!policy)
+		return -ERR_INVAL;
+	reclaim_set_policy(policy);
+	return 0;
 }
 
 void stat_procinfo_paging(const struct mm_proc *p, struct ipc_msg *reply)
 {
 	reply->w[0] = p->major_faults;
 	reply->w[1] = p->faults;
-	reply->w[2] = p->swapped;
+	reply->w[2] = p->swapped;  /* kept by swap.c */
 	const struct policy_pool *pool = budget_proc_pool(p);
 	reply->w[3] = pool ? pool->limit : 0;
 	reply->w[4] = pool ? pool->pages : 0;

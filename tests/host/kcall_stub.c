@@ -550,6 +550,8 @@ int kcall_copy(int src_pid, vaddr_t src, int dst_pid, vaddr_t dst, size_t len)
 	if (!range_ok(src_pid, src, len, false) || !range_ok(dst_pid, dst, len, true))
 		return -ERR_FAULT;
 	copy_bytes(src_pid, src, dst_pid, dst, len, false);
+	for (vaddr_t a = page_round_down(dst); dst_pid != MM_PID && a < dst + len; a += PAGE_SIZE)
+		translate(dst_pid, a < dst ? dst : a, true, true);  /* the kernel marks what it wrote */
 	return 0;
 }
 

@@ -18,6 +18,7 @@
 #include "slab.h"
 #include "kmalloc.h"
 #include "check.h"
+#include "reclaim.h"
 #include "mm_stubs.h"
 #include "mm_maps.h"
 #include "mm_fixture.h"
@@ -141,6 +142,7 @@ int mm_fixture_boot(void **state)
 	mm_proc_init();
 	region_init();
 	shm_init();
+	reclaim_init();
 	memset(&boot_info, 0, sizeof boot_info);
 	boot_info.magic = MM_BOOT_MAGIC;
 	add_module("prog", build_prog);

@@ -80,18 +80,6 @@ int kcall_protect(int pid, vaddr_t va, uint64_t rights)
 	return pid == dead_pid ? -ERR_SRCH : pte(pid, va) ? 0 : -ERR_NOENT;
 }
 
-/* policy_env.c's: no page is ever referenced or clean in this model */
-int64_t kcall_accessed(int pid, vaddr_t va, unsigned n)
-{
-	return pid == dead_pid ? -ERR_SRCH : 0;
-}
-
-int64_t kcall_lookup(int pid, vaddr_t va)
-{
-	struct model_pte *e = pid == dead_pid ? NULL : pte(pid, va);
-	return e ? (int64_t)(e->pa | (e->dirty ? MM_PTE_DIRTY : 0)) : -ERR_NOENT;
-}
-
 int kcall_prune(int pid, vaddr_t va, uint64_t len, paddr_t *out, unsigned max)
 {
 	return pid == dead_pid ? -ERR_SRCH : 0;
@@ -100,6 +88,23 @@ int kcall_prune(int pid, vaddr_t va, uint64_t len, paddr_t *out, unsigned max)
 int kcall_copy(int src_pid, vaddr_t src, int dst_pid, vaddr_t dst, size_t len)
 {
 	return -ERR_FAULT;
+}
+
+/* What swap and reclaim also ask (this suite runs without a swap device). */
+int64_t kcall_lookup(int pid, vaddr_t va)
+{
+	struct model_pte *e = pid == dead_pid ? NULL : pte(pid, va);
+	return e ? (int64_t)(e->pa | (e->dirty ? MM_PTE_DIRTY : 0)) : -ERR_NOENT;
+}
+
+int64_t kcall_accessed(int pid, vaddr_t va, unsigned n)
+{
+	return pid == dead_pid ? -ERR_SRCH : 0;
+}
+
+int kcall_kill(int pid, int status)
+{
+	return -ERR_SRCH;
 }
 
 /* ---- fixture ------------------------------------------------------------ */
@@ -221,6 +226,7 @@ static void anonymous_page_is_not_given_up_without_swap(void **state)
 				    MM_PROT_READ | MM_PROT_WRITE, REGION_ANON, &r), 0);
 	assert_ptr_equal(r->backend, &backend_anon);
 	assert_int_equal(mm_fill_page(p, r, USER_MMAP_BASE), 0);
+	pte(5, USER_MMAP_BASE)->dirty = true;   /* written: its data exists only here */
 	assert_int_equal(region_evict_page(p, r, USER_MMAP_BASE), -ERR_NOSYS);
 	assert_non_null(pte(5, USER_MMAP_BASE));
 	assert_int_equal(p->resident, 1);

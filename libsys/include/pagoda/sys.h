@@ -92,6 +92,8 @@ struct mm_stat {
 	uint64_t free_pages[3];     /* DMA, DMA32, NORMAL */
 	uint64_t managed_pages;
 	uint64_t nprocs;
+	uint64_t swap_used;         /* swap slots in use, the caller's own not counted */
+	uint64_t swap_total;        /* swap slots (0: no swap device) */
 };
 
 struct mm_procinfo {
