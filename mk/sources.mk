@@ -24,6 +24,7 @@ MM_SRCS     := servers/mm/main.c servers/mm/env.c servers/mm/policy.c servers/mm
                servers/mm/backend_anon.c servers/mm/backend_elf.c servers/mm/backend_shm.c \
                servers/mm/zone.c servers/mm/buddy.c servers/mm/slab.c servers/mm/slab_debug.c \
                servers/mm/kmalloc.c servers/mm/kcall.c servers/mm/check.c servers/mm/options.c \
+               servers/mm/lend.c servers/mm/swapdev.c servers/mm/swapdev_selftest.c \
                lib/elf.c lib/ustack.c
 
 # User programs: one .c each under user/ (or tests/progs/ for test programs).

@@ -127,8 +127,13 @@ typedef int (*shm_rmap_fn)(struct mm_proc *p, struct mm_region *r, vaddr_t va, v
 int shm_rmap_walk(pfn_t pfn, shm_rmap_fn fn, void *arg);
 
 /* spawn.c */
+#define MM_SPAWN_RESIDENT 0x100     /* mm-internal (not a client's MM_SPAWN_*):
+				       every page present and pinned first */
+#define MM_RESIDENT_STACK_PAGES 4   /* a resident server's fixed stack */
+typedef int (*mm_spawn_setup_fn)(struct mm_proc *p, void *arg);
 void spawn_init(const void *boot_info);
 int mm_spawn_program(const char *argv_line, int parent, unsigned flags);
+int mm_spawn_resident(const char *argv_line, mm_spawn_setup_fn setup, void *arg);
 
 /* requests.c: handlers of pagoda/mm.h requests */
 int mm_handle_spawn(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply);

@@ -41,6 +41,14 @@ enum stub_call {
 	STUB_IPC_ALLOW, STUB_REPLY, STUB__CALLS
 };
 
+/* kcall_call (a CALL to a server, the swap device) goes to fn, which
+ * plays the server: it may read and write the frames the caller lent
+ * (stub_pte finds them) and fills m with the reply. Without one (and
+ * after stub_kernel_reset) a CALL fails with ERR_DEAD, as to a server
+ * that has died. */
+typedef int (*stub_server_fn)(int pid, struct ipc_msg *m);
+void stub_set_server(stub_server_fn fn);
+
 /* Forget every process, mapping, forced failure, queued exit and
  * recorded reply; pids start again at 2. (The spares mm holds stay
  * counted: they are mm's, not the kernel's.) */
