@@ -79,6 +79,9 @@ MM_POLICY_SRCS := $(filter-out servers/mm/main.c servers/mm/env.c servers/mm/kca
                   tests/host/kcall_stub.c tests/host/mm_fixture.c tests/host/mm_stubs.c
 MM_POLICY_TESTS := kcall_stub region fault proc requests shm spawn
 $(foreach t,$(MM_POLICY_TESTS),$(eval HOST_TEST_SRCS_$(t) := tests/host/test_$(t).c $(MM_POLICY_SRCS)))
+# The swap device's mm side, with the real ramdisk handler as the device.
+HOST_TEST_SRCS_swapdev := tests/host/test_swapdev.c $(MM_POLICY_SRCS) servers/ramdisk/ramdisk.c
+MM_POLICY_TESTS += swapdev
 HOST_TESTS += $(MM_POLICY_TESTS)
 $(foreach t,$(MM_POLICY_TESTS),$(eval $(call HOST_TEST_RULE,$(t))))
 $(MM_POLICY_TESTS:%=$(B)/host/test_%): $(wildcard servers/mm/*.h)

@@ -82,8 +82,9 @@ typedef void (*stub_map_fn)(vaddr_t va, paddr_t pa, uint64_t rights, bool access
 void stub_for_each_mapping(int pid, stub_map_fn fn, void *arg);
 /* The entry at va: pa | MM_PTE_*, or -ERR_NOENT (kcall_lookup, uncounted). */
 int64_t stub_pte(int pid, vaddr_t va);
-/* Spares mm passed in the last SYS_MM_MAP that the kernel did not use
- * (mm keeps them for the next one). */
+/* Spares mm passed in the last SYS_MM_MAP that passed any, that the
+ * kernel did not use (mm keeps them for the next one). A map with none (a
+ * frame lent to a server, lend.c) leaves the count alone. */
 unsigned stub_spares_held(void);
 
 /* A user access by pid at va (MM_FAULT_WRITE / _EXEC bits, or

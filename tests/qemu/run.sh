@@ -188,5 +188,6 @@ t_grub_iso_boots_to_the_shell_which_runs_programs() {
 . tests/qemu/user_tests.sh
 . tests/qemu/mmcheck_tests.sh
 . tests/qemu/kernel_tests.sh
+. tests/qemu/ramdisk_tests.sh
 
 run_tests "$1" "${2:-}"
