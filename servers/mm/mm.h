@@ -140,8 +140,13 @@ struct swap_ent **shm_swapped(struct shm_obj *o);
 int shm_evict_page(pfn_t pfn);
 
 /* spawn.c */
+#define MM_SPAWN_RESIDENT 0x100     /* mm-internal (not a client's MM_SPAWN_*):
+				       every page present and pinned first */
+#define MM_RESIDENT_STACK_PAGES 4   /* a resident server's fixed stack */
+typedef int (*mm_spawn_setup_fn)(struct mm_proc *p, void *arg);
 void spawn_init(const void *boot_info);
 int mm_spawn_program(const char *argv_line, int parent, unsigned flags);
+int mm_spawn_resident(const char *argv_line, mm_spawn_setup_fn setup, void *arg);
 
 /* budget.c: frame budgets (local replacement) */
 int budget_valid(uint64_t frames);

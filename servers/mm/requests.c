@@ -21,6 +21,7 @@
 #include "mm_env.h"
 #include "kcall.h"
 #include "swap.h"
+#include "swapdev.h"
 
 #define MMAP_MAX (1ULL << 30)      /* longest MM_MMAP region */
 /* MM_MMAP regions lie in [USER_MMAP_BASE, MMAP_TOP): up to the main
@@ -302,6 +303,10 @@ void mm_handle_exit(int pid, int status)
 		/* The kernel may still use its page tables: free nothing. */
 		mm_bug("mm_handle_exit: kernel refused to destroy pid %d: %s", pid, pagoda_strerror(err));
 		return;
+	}
+	if (pid == swapdev_pid()) {
+		swapdev_lost();
+		swap_device_lost();
 	}
 	struct mm_proc *p = mm_proc_find(pid);
 	if (!p)
