@@ -29,6 +29,7 @@
 #include "reclaim.h"
 #include "config.h"
 #include "swapdev.h"
+#include "swap.h"
 
 #define SWAPTEST_PAGES 64       /* pages the `swaptest` option sends through the device */
 
@@ -149,6 +150,7 @@ static void configure(uint64_t managed)
 	}
 	if (mm_debug & MM_DEBUG_SWAPTEST)
 		swapdev_selftest(SWAPTEST_PAGES);
+	swap_slots_setup();     /* the slot maps now, not at the first swap-out */
 }
 
 static int init_memory(void)
