@@ -2,7 +2,7 @@
  * belady FRAMES | refuse | policy - budgets (MM_MAP_BUDGET) and policy
  * selection (MM_POLICY) from a program.
  *
- *   belady N     selects FIFO, maps 5 pages with a budget of N frames,
+ *   belady N [POLICY]  selects POLICY (default fifo), maps 5 pages with a budget of N frames,
  *                touches Belady's string 1 2 3 4 1 2 5 1 2 3 4 5 on them
  *                (a write each) and prints
  *                  belady: budget N: F faults (major M, minor m), data ok|BAD
@@ -31,11 +31,11 @@ static uint64_t faults(void)
 	return pp.major_faults + pp.minor_faults;
 }
 
-static int run(uint64_t frames)
+static int run(uint64_t frames, const char *policy)
 {
 	static const int s[] = { 1, 2, 3, 4, 1, 2, 5, 1, 2, 3, 4, 5 };
-	if (mm_policy("fifo") < 0) {
-		printf("belady: cannot select fifo\n");
+	if (mm_policy(policy) < 0) {
+		printf("belady: cannot select %s\n", policy);
 		return 1;
 	}
 	volatile uint64_t *p = mm_mmap_budget(5 * PAGE, MM_PROT_READ | MM_PROT_WRITE, frames);
@@ -117,8 +117,8 @@ int main(int argc, char **argv)
 		return refuse();
 	if (argc == 2 && !strcmp(argv[1], "policy"))
 		return policy();
-	if (argc == 2 && atoi(argv[1]) > 0)
-		return run((uint64_t)atoi(argv[1]));
-	printf("usage: belady FRAMES | refuse | policy\n");
+	if ((argc == 2 || argc == 3) && atoi(argv[1]) > 0)
+		return run((uint64_t)atoi(argv[1]), argc == 3 ? argv[2] : "fifo");
+	printf("usage: belady FRAMES [POLICY] | refuse | policy\n");
 	return 2;
 }

@@ -114,3 +114,43 @@ t_belady_anomaly_under_fifo_with_budgets_of_3_and_4_frames() {
 	exited_with 'belady 4' 0
 	init_finished
 }
+
+# Clock in the OS: the restarted access sets the accessed bit of every page
+# it faults in, so by the time the hand comes all are referenced and Clock
+# goes round clearing - FIFO's order: 9 and 10 faults again (computed by
+# hand in tests/host/test_policy.c, clock_whose_new_pages_are_referenced_...).
+t_clock_in_the_os_replaces_as_fifo_when_every_page_was_referenced() {
+	boot mm:swap=16 ramdisk "init:belady+3+clock belady+4+clock memstat+-k" belady memstat
+	expect '^belady: budget 3: 9 faults \(major 4, minor [0-9]+\), data ok$'
+	expect '^belady: budget 4: 10 faults \(major 5, minor [0-9]+\), data ok$'
+	expect '^policy clock$'
+	init_finished
+}
+
+# The shell's budget with swap: fill's heap of 1000 pages through 64
+# frames, every page read back from swap intact.
+t_shell_limit_64_fill_1000_swaps_and_verifies_every_page() {
+	boot mm:swap=16 ramdisk init sh fill --input 'limit 64 fill 1000 3\npoweroff\n'
+	expect '^fill: 1000 pages verified, 0 mismatches$'
+	expect '^fill: (9[0-9][0-9]|[1-9][0-9]{3}) major faults, [0-9]+ minor faults$'
+	expect '\[exit status 0\]'
+	expect_clean
+}
+
+# The event ring with swap: a budget of 3 on Belady's string gives dirty
+# evictions with their slot, and major faults with the swap-in beside them.
+t_event_ring_records_evictions_and_swap_ins_with_their_slots() {
+	boot mm:swap=16 ramdisk "init:events+run+belady+3" events belady
+	expect '^belady: budget 3: 9 faults'
+	local pid
+	pid=$(sed -nE "s/^events: 'belady 3' \(pid ([0-9]+)\) exited with status 0$/\1/p" "$LOG")
+	[ -n "$pid" ] || fail "no 'events: belady 3 (pid N) exited' line"
+	[ "$(grep -cE "^event [0-9]+ evict-dirty pid $pid va 0x100000[0-4]000 pfn 0x[0-9a-f]+ slot [0-9]+$" "$LOG")" -ge 6 ] ||
+		fail "expected at least 6 dirty evictions of the mapping's pages, with a slot"
+	[ "$(grep -cE "^event [0-9]+ fault-major pid $pid va 0x100000[0-4]000 pfn 0x[0-9a-f]+ slot [0-9]+$" "$LOG")" = 4 ] ||
+		fail "expected 4 major faults in the mapping"
+	[ "$(grep -cE "^event [0-9]+ swap-in pid $pid va 0x100000[0-4]000 " "$LOG")" = 4 ] ||
+		fail "expected 4 swap-ins in the mapping"
+	expect '^events: [1-9][0-9]* shown, 0 lost$'
+	init_finished
+}
