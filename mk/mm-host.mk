@@ -77,14 +77,18 @@ bench-host: $(BENCH_BINS)
 # loop), env.c (newlib, the console) and kcall.c (the system calls). The
 # fixture, mm_stubs.c and kcall_stub.c (a model of the kernel behind every
 # SYS_MM_* call of servers/mm/kcall.h) stand in for them.
-MM_POLICY_SRCS := $(filter-out servers/mm/main.c servers/mm/env.c servers/mm/kcall.c servers/mm/swapdev.c,$(MM_SRCS)) \
+MM_POLICY_SRCS := $(filter-out servers/mm/main.c servers/mm/env.c servers/mm/kcall.c,$(MM_SRCS)) \
                   tests/host/kcall_stub.c tests/host/mm_fixture.c tests/host/mm_stubs.c
 MM_POLICY_TESTS := kcall_stub region fault proc requests shm spawn
 $(foreach t,$(MM_POLICY_TESTS),$(eval HOST_TEST_SRCS_$(t) := tests/host/test_$(t).c $(MM_POLICY_SRCS)))
 # The swap core (swap*.c, reclaim.c, oom.c) also gets an in-memory swap
 # device in place of the ramdisk (swapdev_stub.c).
 MM_POLICY_TESTS += swap
-HOST_TEST_SRCS_swap := tests/host/test_swap.c $(MM_POLICY_SRCS) tests/host/swapdev_stub.c
+HOST_TEST_SRCS_swap := tests/host/test_swap.c tests/host/swapdev_stub.c \
+                       $(filter-out servers/mm/swapdev.c servers/mm/swapdev_selftest.c,$(MM_POLICY_SRCS))
+# The swap device's mm side, with the real ramdisk handler as the device.
+HOST_TEST_SRCS_swapdev := tests/host/test_swapdev.c $(MM_POLICY_SRCS) servers/ramdisk/ramdisk.c
+MM_POLICY_TESTS += swapdev
 HOST_TESTS += $(MM_POLICY_TESTS)
 $(foreach t,$(MM_POLICY_TESTS),$(eval $(call HOST_TEST_RULE,$(t))))
 $(MM_POLICY_TESTS:%=$(B)/host/test_%): $(wildcard servers/mm/*.h)

@@ -26,6 +26,7 @@ MM_SRCS     := servers/mm/main.c servers/mm/env.c servers/mm/policy.c servers/mm
                servers/mm/kmalloc.c servers/mm/kcall.c servers/mm/check.c servers/mm/options.c \
                servers/mm/swap.c servers/mm/swap_slot.c servers/mm/swap_cache.c servers/mm/reclaim.c \
                servers/mm/oom.c \
+               servers/mm/lend.c servers/mm/swapdev.c servers/mm/swapdev_selftest.c \
                lib/elf.c lib/ustack.c
 
 # User programs: one .c each under user/ (or tests/progs/ for test programs).
@@ -36,4 +37,5 @@ TEST_PROGS  := fault_null fault_write_code fault_hlt fault_cli fault_kernel_jump
                hostile bench bench_echo spawn_untouched \
                mmap_churn stat_spares mmap_stack munmap_exit heap_start wait_send heap_shrink \
                copy_untouched recv_refused ipc_handles read_blocked mmcall_probe \
-               exit_with printf_c99 spawn_orphan malloc_threads thread_reap thread_overflow
+               exit_with printf_c99 spawn_orphan malloc_threads thread_reap thread_overflow \
+               blk_probe swap_pattern swap_shared

@@ -42,6 +42,7 @@
 #include "mm_env.h"
 #include "kcall.h"
 #include "oom.h"
+#include "reclaim.h"
 #include "swap.h"
 #include "vmstat.h"
 
@@ -102,7 +103,10 @@ int mm_fill_page(struct mm_proc *p, struct mm_region *r, vaddr_t va)
 	pfn_t pfn = r->backend->fill(p, r, va);
 	if (pfn == PFN_NONE)
 		return swap_take_error() ? -ERR_DEAD : -ERR_NOMEM;
-	return map_filled(p, r, va, pfn);
+	int err = map_filled(p, r, va, pfn);
+	if (!err && r->backend->private_frames)
+		reclaim_note_fill(p, pfn);
+	return err;
 }
 
 static int kill(struct mm_proc *p, uint64_t addr, uint64_t bits, const char *why, uint64_t ip,

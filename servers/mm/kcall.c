@@ -72,6 +72,11 @@ int kcall_ipc_allow(int pid, int target_pid)
 	return (int)sys_call6(SYS_MM_IPC_ALLOW, (uint64_t)pid, (uint64_t)target_pid, 0, 0, 0, 0);
 }
 
+int kcall_call(int pid, struct ipc_msg *m)
+{
+	return ipc_call(pid, m);
+}
+
 int kcall_reply(uint64_t handle, const struct ipc_msg *m)
 {
 	return ipc_reply(handle, m);

@@ -1,8 +1,8 @@
 /*
  * kcall.h - the memory server's calls into the kernel, in one place.
  *
- * Every SYS_MM_* system call (libsys/include/pagoda/syscall.h) and the
- * deferred IPC reply the server makes go through these functions, and
+ * Every SYS_MM_* system call (libsys/include/pagoda/syscall.h), the
+ * deferred IPC reply and the CALLs to servers mm makes go through these functions, and
  * only servers/mm/kcall.c makes them. That is what lets the host tests
  * link the real region.c, fault.c, proc.c, requests.c, shm.c and spawn.c
  * against tests/host/kcall_stub.c, a model of the kernel's page tables
@@ -37,6 +37,9 @@ int kcall_copy(int src_pid, vaddr_t src, int dst_pid, vaddr_t dst, size_t len);
 int kcall_kill(int pid, int status);
 int kcall_proc_destroy(int pid);
 int kcall_ipc_allow(int pid, int target_pid);
+/* CALL a server (the swap device): m is replaced by the reply. The
+ * CALL's own status: 0, or -ERR_x (ERR_DEAD: it died first). */
+int kcall_call(int pid, struct ipc_msg *m);
 /* Answer a request whose reply was deferred (MM_WAIT). */
 int kcall_reply(uint64_t handle, const struct ipc_msg *m);
 

@@ -6,7 +6,9 @@
  * information: the memory map, the reserved ranges, the program modules.
  * Start-up builds the page descriptors, zones and buddy allocator from
  * them, the slab caches, and then spawns `init` with the arguments of its
- * module line. From then on the server only answers messages:
+ * module line - after the swap device, when `swap=MiB` asks for one
+ * (swapdev.c: the ramdisk is then pid 2 and init pid 3). From then on the
+ * server only answers messages:
  * ipc_serve() dispatches client requests by tag (requests.c) and the
  * kernel's messages (page faults, exit reports) to kernel_message().
  * After every message the background reclaimer gets its turn (reclaim.c:
@@ -25,6 +27,10 @@
 #include "mm_env.h"
 #include "check.h"
 #include "reclaim.h"
+#include "config.h"
+#include "swapdev.h"
+
+#define SWAPTEST_PAGES 64       /* pages the `swaptest` option sends through the device */
 
 static const struct mm_boot_info *const boot = (const struct mm_boot_info *)MM_BOOT_INFO_VA;
 
@@ -90,17 +96,42 @@ __attribute__((noreturn)) static void serve(void)
 	ipc_serve(wrapped, MM__REQUESTS, kernel_message_then);
 }
 
-/* The debug switches on mm's own module line (options.c). */
-static void read_options(void)
+/* mm's own module line: its options (options.c). */
+static const char *own_line(void)
 {
 	for (uint32_t i = 0; i < boot->nmodules; i++)
 		if (!strcmp(boot->modules[i].name, "mm"))
-			mm_debug = mm_debug_parse(boot->modules[i].args);
+			return boot->modules[i].args;
+	return "";
+}
+
+/* The debug switches, before the allocators start. */
+static void read_options(void)
+{
+	mm_debug = mm_debug_parse(own_line());
 	if (mm_debug)
-		printf("mm: debug:%s%s%s\n",
+		printf("mm: debug:%s%s%s%s\n",
 		       (mm_debug & MM_DEBUG_CHECK) ? " check (every invariant after every message)" : "",
 		       (mm_debug & MM_DEBUG_SLAB) ? " slab" : "",
-		       (mm_debug & MM_DEBUG_PAGES) ? " pages" : "");
+		       (mm_debug & MM_DEBUG_PAGES) ? " pages" : "",
+		       (mm_debug & MM_DEBUG_SWAPTEST) ? " swaptest" : "");
+}
+
+/* The settings (swap=, usermem=, policy=), and the swap device. */
+static void configure(uint64_t managed)
+{
+	mm_config_parse(own_line(), managed, &mm_config);
+	if (mm_config.swap_pages == 0)
+		return;
+	int err = swapdev_start(mm_config.swap_pages);
+	if (err < 0) {
+		printf("mm: cannot start the swap device: %s; running without swap\n",
+		       pagoda_strerror(err));
+		mm_config.swap_pages = 0;
+		return;
+	}
+	if (mm_debug & MM_DEBUG_SWAPTEST)
+		swapdev_selftest(SWAPTEST_PAGES);
 }
 
 static int init_memory(void)
@@ -161,6 +192,7 @@ int main(void)
 	       (unsigned long)(managed >> 8), (unsigned long)mm_zones[ZONE_DMA].free_pages,
 	       (unsigned long)mm_zones[ZONE_DMA32].free_pages,
 	       (unsigned long)mm_zones[ZONE_NORMAL].free_pages);
+	configure(managed);
 	err = start_init();
 	if (err < 0) {
 		printf("mm: cannot start init: %s\n", pagoda_strerror(err));

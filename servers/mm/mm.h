@@ -58,6 +58,8 @@ struct mm_region {
 	struct mm_region *next;     /* sorted by start */
 };
 
+#define MM_RECENT_FILLS 4
+
 struct mm_proc {
 	int pid;
 	int parent;                 /* 0: none (spawned by the server) */
@@ -77,6 +79,8 @@ struct mm_proc {
 	uint64_t major_faults;      /* faults served by reading the swap device */
 	uint64_t swapped;           /* private pages only on the swap device */
 	bool oom_killed;            /* killed by the OOM killer, exit report awaited */
+	pfn_t recent[MM_RECENT_FILLS]; /* its last private fills: not evicted (reclaim.c) */
+	unsigned recent_next;
 	uint64_t pagetables;        /* page-table frames, the root included */
 	bool waiting;               /* blocked in MM_WAIT */
 	int wait_pid;               /* ... for this child, or -1 */
@@ -135,8 +139,13 @@ struct swap_ent **shm_swapped(struct shm_obj *o);
 int shm_evict_page(pfn_t pfn);
 
 /* spawn.c */
+#define MM_SPAWN_RESIDENT 0x100     /* mm-internal (not a client's MM_SPAWN_*):
+				       every page present and pinned first */
+#define MM_RESIDENT_STACK_PAGES 4   /* a resident server's fixed stack */
+typedef int (*mm_spawn_setup_fn)(struct mm_proc *p, void *arg);
 void spawn_init(const void *boot_info);
 int mm_spawn_program(const char *argv_line, int parent, unsigned flags);
+int mm_spawn_resident(const char *argv_line, mm_spawn_setup_fn setup, void *arg);
 
 /* requests.c: handlers of pagoda/mm.h requests */
 int mm_handle_spawn(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply);

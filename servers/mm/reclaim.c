@@ -268,6 +268,20 @@ bool policy_dirty(pfn_t pfn)
 
 /* ---- eviction --------------------------------------------------------------- */
 
+void reclaim_note_fill(struct mm_proc *p, pfn_t pfn)
+{
+	p->recent[p->recent_next] = pfn;
+	p->recent_next = (p->recent_next + 1) % MM_RECENT_FILLS;
+}
+
+static bool recent(const struct mm_proc *p, pfn_t pfn)
+{
+	for (int i = 0; i < MM_RECENT_FILLS; i++)
+		if (p->recent[i] == pfn)
+			return true;
+	return false;
+}
+
 /* Give frame pfn up: 0 (it is free now), or why not (it stays). */
 static int evict_frame(pfn_t pfn)
 {
@@ -282,6 +296,8 @@ static int evict_frame(pfn_t pfn)
 	struct mm_region *r = p && p->alive ? region_find(p, pg->index) : NULL;
 	if (!r)
 		return -ERR_SRCH;       /* exiting: its exit report frees it */
+	if (recent(p, pfn))
+		return -ERR_BUSY;       /* the fault that needed it may not have run yet */
 	return r->backend->evict(p, r, pg->index, pfn);
 }
 

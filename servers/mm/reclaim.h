@@ -10,6 +10,7 @@
 #include <pagoda/types.h>
 #include "policy.h"
 #include "mm_flags.h"
+#include "mm.h"
 
 #define RECLAIM_POOLS 64            /* pools that may exist at once, the global one included */
 #define RECLAIM_BATCH SWAP_BATCH    /* pages one direct reclaim frees at most */
@@ -40,6 +41,12 @@ void reclaim_set_pool(pfn_t pfn, struct policy_pool *pool);
  * frames (PG_PINNED) and the swap device's are never admitted. */
 void reclaim_admit(pfn_t pfn);
 void reclaim_forget(pfn_t pfn);
+
+/* p's fault just got frame pfn: it is not evicted until p has had
+ * MM_RECENT_FILLS more, so an instruction whose pages do not all fit
+ * cannot evict one of them to fill another for ever (it ends in the
+ * OOM killer instead). */
+void reclaim_note_fill(struct mm_proc *p, pfn_t pfn);
 
 /* Evict up to n frames of pool, chosen by its policy: how many went. */
 unsigned reclaim_evict_from(struct policy_pool *pool, unsigned n);

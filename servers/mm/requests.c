@@ -21,6 +21,7 @@
 #include "mm_env.h"
 #include "kcall.h"
 #include "swap.h"
+#include "swapdev.h"
 
 #define MMAP_MAX (1ULL << 30)      /* longest MM_MMAP region */
 /* MM_MMAP regions lie in [USER_MMAP_BASE, MMAP_TOP): up to the main
@@ -223,9 +224,10 @@ int mm_handle_stat(const struct ipc_msg *req, const struct ipc_from *from, struc
 	mm_proc_count_spares(&reply->w[0]);     /* free too: nobody's yet */
 	reply->w[3] = managed;
 	reply->w[4] = (uint64_t)mm_proc_count();
-	struct mm_proc *p = caller(from);   /* its own pages on swap are not counted */
-	reply->w[5] = swap_slots_used() - (p && p->swapped <= swap_slots_used() ? p->swapped : 0);
-	reply->w[6] = swap_slots_total();
+	struct mm_proc *p = caller(from);   /* the slots of its own pages are not counted */
+	uint64_t mine = p ? swap_slots_of(p) : 0;
+	reply->w[5] = swap_slots_used() - (mine <= swap_slots_used() ? mine : 0);
+	reply->w[6] = p ? p->swapped : 0;
 	return reply_with(reply, 0);
 }
 
@@ -268,6 +270,10 @@ void mm_handle_exit(int pid, int status)
 		/* The kernel may still use its page tables: free nothing. */
 		mm_bug("mm_handle_exit: kernel refused to destroy pid %d: %s", pid, pagoda_strerror(err));
 		return;
+	}
+	if (pid == swapdev_pid()) {
+		swapdev_lost();
+		swap_device_lost();
 	}
 	struct mm_proc *p = mm_proc_find(pid);
 	if (!p)

@@ -65,8 +65,21 @@ static unsigned calls[STUB__CALLS];
 static struct { bool armed; unsigned skip; int err; } fails[STUB__CALLS];
 static unsigned spares_held;
 
+static stub_server_fn server;
+
+void stub_set_server(stub_server_fn fn)
+{
+	server = fn;
+}
+
+int kcall_call(int pid, struct ipc_msg *m)
+{
+	return server ? server(pid, m) : -ERR_DEAD;
+}
+
 void stub_kernel_reset(void)
 {
+	server = NULL;
 	for (int i = 0; i < STUB_PROCS; i++) {
 		free(procs[i].ptes);
 		free(procs[i].tables);
@@ -342,7 +355,8 @@ int kcall_map(int pid, vaddr_t va, paddr_t pa, uint64_t rights, const paddr_t *s
 	paddr_t s[MM_MAP_SPARES];
 	unsigned ns;
 	bool spares_ok = gather_spares(spares, s, &ns);
-	spares_held = spares_ok ? ns : 0;
+	if (!spares_ok || ns > 0)       /* a map with none (a lent frame) leaves mm's as they were */
+		spares_held = spares_ok ? ns : 0;
 	if (err)
 		return err;
 	if (!p)
@@ -365,7 +379,8 @@ int kcall_map(int pid, vaddr_t va, paddr_t pa, uint64_t rights, const paddr_t *s
 	}
 	p->ptes = grow(p->ptes, &p->cap, p->nptes + 1, sizeof *p->ptes);
 	p->ptes[p->nptes++] = (struct pte){ .va = va, .pa = pa, .rights = rights | MM_RIGHT_READ };
-	spares_held = ns - used;
+	if (ns > 0)
+		spares_held = ns - used;
 	return (int)used;
 }
 

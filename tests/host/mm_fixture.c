@@ -149,6 +149,7 @@ int mm_fixture_boot(void **state)
 	add_module("overlap", build_overlap);
 	add_module("junk", NULL);
 	add_module("mm", build_prog);
+	add_module("ramdisk", build_prog);
 	spawn_init(&boot_info);
 	stub_kernel_reset();
 	return 0;
