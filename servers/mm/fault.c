@@ -135,7 +135,7 @@ static int out_of_memory(struct mm_proc *p, uint64_t addr, uint64_t bits, uint64
 {
 	enum oom_result res = oom_kill(p);
 	if (res == OOM_KILLED_SELF)
-		return kill(p, addr, bits, "out of memory", ip, reply);    /* oom: said why it */
+		return kill(p, addr, bits, "out of memory", ip, reply);    /* oom.c logged the choice */
 	if (res == OOM_NOBODY)
 		return kill(p, addr, bits, "out of memory", ip, reply);
 	reply->tag = MM_FAULT_RESUME;   /* no page yet: it faults again after the victim's exit */

@@ -47,8 +47,8 @@
  * path. If nothing can be evicted (all pinned, swap full) the fault goes
  * to the OOM killer (oom.c), which frees a whole process.
  *
- * Invariants (reclaim_check): Q1 a frame in a pool is an allocated, not
- * pinned user page; Q2 each pool's pages = the frames that name it; Q3 a
+ * Invariants (reclaim_check): Q1 a frame in a pool is an allocated user
+ * page (one pinned since it was admitted leaves when it is next offered); Q2 each pool's pages = the frames that name it; Q3 a
  * pool's list counts add up to its pages.
  *
  * Not supported: per-zone reclaim (all user pages come from the zones
