@@ -8,7 +8,7 @@
 MM_CORE_SRCS := servers/mm/zone.c servers/mm/buddy.c tests/host/mm_stubs.c
 MM_SLAB_SRCS := servers/mm/slab.c servers/mm/slab_debug.c servers/mm/kmalloc.c \
                 tests/host/slab_fixture.c $(MM_CORE_SRCS)
-MM_HOST_TESTS := zone buddy slab slab_debug backend options
+MM_HOST_TESTS := zone buddy slab slab_debug backend options policy
 
 HOST_TEST_SRCS_zone       := tests/host/test_zone.c $(MM_CORE_SRCS)
 HOST_TEST_SRCS_buddy      := tests/host/test_buddy.c $(MM_CORE_SRCS)
@@ -21,7 +21,12 @@ HOST_TEST_SRCS_backend    := tests/host/test_backend.c servers/mm/backend_anon.c
                              servers/mm/fault.c servers/mm/proc.c servers/mm/shm.c lib/elf.c \
                              servers/mm/swap.c servers/mm/swap_slot.c servers/mm/swap_cache.c \
                              servers/mm/reclaim.c servers/mm/oom.c servers/mm/policy.c \
-                             servers/mm/policy_fifo.c $(MM_SLAB_SRCS)
+                             servers/mm/budget.c servers/mm/stat.c servers/mm/event.c \
+                             servers/mm/policy_fifo.c servers/mm/policy_clock.c $(MM_SLAB_SRCS)
+# The policies alone, as the simulator compiles them: policy.h and page.h,
+# no other mm file; the machine is a model inside the test file.
+HOST_TEST_SRCS_policy     := tests/host/test_policy.c servers/mm/policy.c servers/mm/policy_fifo.c \
+                             servers/mm/policy_clock.c
 HOST_TEST_SRCS_options    := tests/host/test_options.c servers/mm/options.c tests/host/mm_stubs.c
 
 # mk/host.mk expanded its build rules before this file was read, so the

@@ -86,6 +86,8 @@ static int map_filled(struct mm_proc *p, struct mm_region *r, vaddr_t va, pfn_t 
 	if (r->backend->private_frames && pg->use == PAGE_USE_USER)
 		return 0;               /* already p's page (from the swap cache): mapped */
 	int err = mm_proc_map(p, va, pfn, r->prot);
+	if (err == 0 && !(pg->flags & PG_SWAPCACHE))   /* swap.c records major faults */
+		mm_event(MM_EV_FAULT_MINOR, p->pid, va, pfn, MM_EVENT_NO_SLOT);
 	if (r->backend->private_frames) {
 		if (err < 0 && (pg->flags & PG_SWAPCACHE))
 			swap_load_undo(r, va >> PAGE_SHIFT, pfn);
@@ -100,12 +102,15 @@ static int map_filled(struct mm_proc *p, struct mm_region *r, vaddr_t va, pfn_t 
 /* Map the page at va of region r in p; 0 or -ERR_x. */
 int mm_fill_page(struct mm_proc *p, struct mm_region *r, vaddr_t va)
 {
+	budget_make_room(r);            /* a full budget replaces one of its own (budget.c) */
 	pfn_t pfn = r->backend->fill(p, r, va);
 	if (pfn == PFN_NONE)
 		return swap_take_error() ? -ERR_DEAD : -ERR_NOMEM;
 	int err = map_filled(p, r, va, pfn);
-	if (!err && r->backend->private_frames)
+	if (!err && r->backend->private_frames) {
 		reclaim_note_fill(p, pfn);
+		budget_admit(r, pfn);
+	}
 	return err;
 }
 

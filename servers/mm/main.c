@@ -52,6 +52,9 @@ static const ipc_handler handlers[MM__REQUESTS] = {
 	[MM_MPROTECT] = mm_handle_mprotect,
 	[MM_STAT]     = mm_handle_stat,
 	[MM_PROCINFO] = mm_handle_procinfo,
+	[MM_VMSTAT]   = mm_handle_vmstat,
+	[MM_EVENTS]   = mm_handle_events,
+	[MM_POLICY]   = mm_handle_policy,
 };
 
 /* After every message: background reclaim, and under MM_DEBUG_CHECK every
@@ -117,10 +120,24 @@ static void read_options(void)
 		       (mm_debug & MM_DEBUG_SWAPTEST) ? " swaptest" : "");
 }
 
+/* policy= (config.h; options.c parsed it), or the default. Policies
+ * with parameters are not there yet: an unknown name or a parameter is
+ * reported and the default kept (a boot option never stops the boot). */
+#define POLICY_DEFAULT "clock"
+static void select_policy(void)
+{
+	const char *want = mm_config.policy[0] ? mm_config.policy : POLICY_DEFAULT;
+	if (stat_policy_select(want) < 0) {
+		printf("mm: policy '%s' is unknown (known: fifo clock); using %s\n", want, POLICY_DEFAULT);
+		stat_policy_select(POLICY_DEFAULT);
+	}
+}
+
 /* The settings (swap=, usermem=, policy=), and the swap device. */
 static void configure(uint64_t managed)
 {
 	mm_config_parse(own_line(), managed, &mm_config);
+	select_policy();
 	if (mm_config.swap_pages == 0)
 		return;
 	int err = swapdev_start(mm_config.swap_pages);

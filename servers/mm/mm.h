@@ -39,6 +39,8 @@ struct shm_obj;
 struct swap_ent;
 struct mm_backend;
 struct mm_proc;
+struct budget;
+struct policy_pool;
 
 struct mm_region {
 	vaddr_t start, end;         /* [start, end), page aligned */
@@ -55,6 +57,7 @@ struct mm_region {
 	struct shm_obj *shm;        /* REGION_SHARED: set by shm_attach */
 	struct mm_region *shm_next; /* REGION_SHARED: next mapping of the same object */
 	struct swap_ent *swapped;   /* private: its pages with a swap slot (swap.c) */
+	struct budget *budget;      /* MM_MAP_BUDGET: the mapping's own (budget.c) */
 	struct mm_region *next;     /* sorted by start */
 };
 
@@ -81,6 +84,8 @@ struct mm_proc {
 	bool oom_killed;            /* killed by the OOM killer, exit report awaited */
 	pfn_t recent[MM_RECENT_FILLS]; /* its last private fills: not evicted (reclaim.c) */
 	unsigned recent_next;
+	struct budget *budget;      /* MM_SPAWN_BUDGET: heap and anonymous
+				       mappings without their own (budget.c) */
 	uint64_t pagetables;        /* page-table frames, the root included */
 	bool waiting;               /* blocked in MM_WAIT */
 	int wait_pid;               /* ... for this child, or -1 */
@@ -146,6 +151,29 @@ typedef int (*mm_spawn_setup_fn)(struct mm_proc *p, void *arg);
 void spawn_init(const void *boot_info);
 int mm_spawn_program(const char *argv_line, int parent, unsigned flags);
 int mm_spawn_resident(const char *argv_line, mm_spawn_setup_fn setup, void *arg);
+
+/* budget.c: frame budgets (local replacement) */
+int budget_valid(uint64_t frames);
+int budget_attach_region(struct mm_proc *p, struct mm_region *r, uint64_t frames);
+int budget_attach_proc(struct mm_proc *p, uint64_t frames);
+struct policy_pool *budget_pool_of(const struct mm_region *r);
+const struct policy_pool *budget_proc_pool(const struct mm_proc *p);
+int budget_make_room(struct mm_region *r);
+void budget_admit(struct mm_region *r, pfn_t pfn);
+void budget_region_gone(struct mm_proc *p, struct mm_region *r);
+void budget_proc_gone(struct mm_proc *p);
+
+/* stat.c: MM_VMSTAT, MM_POLICY, MM_PROCINFO's paging words */
+int mm_copy_to(struct mm_proc *p, vaddr_t dst, const void *buf, size_t len);
+int mm_handle_vmstat(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply);
+int mm_handle_policy(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply);
+void stat_procinfo_paging(const struct mm_proc *p, struct ipc_msg *reply);
+/* Make the policy called name run every pool: 0, or -ERR_INVAL (unknown;
+ * nothing changes). MM_POLICY and the boot option policy= use it. */
+int stat_policy_select(const char *name);
+
+/* event.c: the paging-event ring (vmstat.h's mm_event) */
+int mm_handle_events(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply);
 
 /* requests.c: handlers of pagoda/mm.h requests */
 int mm_handle_spawn(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply);

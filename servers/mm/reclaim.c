@@ -194,6 +194,28 @@ void reclaim_admit(pfn_t pfn)
 	join(pfn, 1);
 }
 
+/* Run every pool by policy from now on, handing each pool's frames over
+ * (policy_hand_over); new pools get it too. */
+void reclaim_set_policy(const struct mm_policy *policy)
+{
+	for (int id = 1; id < RECLAIM_POOLS; id++) {
+		if (!pools[id].pool || pools[id].policy == policy)
+			continue;
+		policy_hand_over(pools[id].pool, pools[id].policy, policy);
+		pools[id].policy = policy;
+	}
+	reclaim_policy = policy;
+}
+
+/* The index-th pool in use (0: the global one), or NULL past the last. */
+struct policy_pool *reclaim_pool_nth(unsigned index)
+{
+	for (int id = 1; id < RECLAIM_POOLS; id++)
+		if (pools[id].pool && index-- == 0)
+			return pools[id].pool;
+	return NULL;
+}
+
 uint64_t reclaim_user_pages(void)
 {
 	uint64_t n = 0;
@@ -274,8 +296,14 @@ void reclaim_note_fill(struct mm_proc *p, pfn_t pfn)
 	p->recent_next = (p->recent_next + 1) % MM_RECENT_FILLS;
 }
 
+/* Set while memory pressure (not a budget) evicts: only then are the
+ * last fills kept, since only then could a fault wait for ever. */
+static bool protect_recent;
+
 static bool recent(const struct mm_proc *p, pfn_t pfn)
 {
+	if (!protect_recent)
+		return false;
 	for (int i = 0; i < MM_RECENT_FILLS; i++)
 		if (p->recent[i] == pfn)
 			return true;
@@ -322,9 +350,11 @@ unsigned reclaim_evict_from(struct policy_pool *pool, unsigned n)
 static unsigned reclaim_any(unsigned n)
 {
 	unsigned freed = 0;
+	protect_recent = true;
 	for (int id = 1; id < RECLAIM_POOLS && freed < n; id++)
 		if (pools[id].pool)
 			freed += reclaim_evict_from(pools[id].pool, n - freed);
+	protect_recent = false;
 	return freed;
 }
 

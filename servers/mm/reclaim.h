@@ -42,11 +42,16 @@ void reclaim_set_pool(pfn_t pfn, struct policy_pool *pool);
 void reclaim_admit(pfn_t pfn);
 void reclaim_forget(pfn_t pfn);
 
-/* p's fault just got frame pfn: it is not evicted until p has had
- * MM_RECENT_FILLS more, so an instruction whose pages do not all fit
+/* p's fault just got frame pfn: memory pressure (direct and background
+ * reclaim, not a budget's own replacement) does not evict it until p has
+ * had MM_RECENT_FILLS more, so an instruction whose pages do not all fit
  * cannot evict one of them to fill another for ever (it ends in the
  * OOM killer instead). */
 void reclaim_note_fill(struct mm_proc *p, pfn_t pfn);
+/* Switch every pool, and the new ones, to policy (policy.c's hand-over). */
+void reclaim_set_policy(const struct mm_policy *policy);
+/* The index-th pool in use (0: the global one), or NULL past the last. */
+struct policy_pool *reclaim_pool_nth(unsigned index);
 
 /* Evict up to n frames of pool, chosen by its policy: how many went. */
 unsigned reclaim_evict_from(struct policy_pool *pool, unsigned n);

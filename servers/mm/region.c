@@ -183,6 +183,7 @@ void region_remove(struct mm_proc *p, struct mm_region *r)
 		return;
 	}
 	*link = r->next;
+	budget_region_gone(p, r);
 	r->backend->detach(p, r);
 	slab_free(region_cache, r);
 }

@@ -218,7 +218,9 @@ static void the_device_exiting_leaves_no_device_and_gives_every_frame_back(void 
 	char said[512];
 	capture_stdout(stop, &pid, said, sizeof said);
 	assert_non_null(strstr(said, "swapdev: the swap device (pid 2, 64 pages) has died"));
-	assert_non_null(strstr(said, "swap: the swap device is gone"));
+	/* swap.c's swap_device_lost then ends the processes with pages there:
+	 * none here, so it says nothing (the weak stand-in said "gone") */
+	assert_null(strstr(said, "kill: pid"));
 	assert_int_equal(swapdev_pid(), 0);
 	assert_int_equal(swapdev_pages(), 0);
 	pfn_t f = patterned(2);

@@ -1,0 +1,124 @@
+/*
+ * belady FRAMES | refuse | policy - budgets (MM_MAP_BUDGET) and policy
+ * selection (MM_POLICY) from a program.
+ *
+ *   belady N     selects FIFO, maps 5 pages with a budget of N frames,
+ *                touches Belady's string 1 2 3 4 1 2 5 1 2 3 4 5 on them
+ *                (a write each) and prints
+ *                  belady: budget N: F faults (major M, minor m), data ok|BAD
+ *                where F counts the references that faulted, from its own
+ *                major + minor fault counters (MM_PROCINFO_PAGING) around
+ *                each reference. FIFO: 9 faults with 3 frames, 10 with 4
+ *                (the anomaly); the pages' contents must survive their
+ *                trips to swap.
+ *   belady refuse  prints the answer to each malformed budget request:
+ *                  belady: <case>: <error>
+ *   belady policy  MM_POLICY with a known and unknown names, printing each
+ *                answer; leaves "fifo" active.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <pagoda/sys.h>
+
+#define PAGE 4096UL
+
+static uint64_t faults(void)
+{
+	struct mm_procpaging pp;
+	if (mm_procpaging((int)MM_PROCINFO_SELF, &pp) < 0)
+		return 0;
+	return pp.major_faults + pp.minor_faults;
+}
+
+static int run(uint64_t frames)
+{
+	static const int s[] = { 1, 2, 3, 4, 1, 2, 5, 1, 2, 3, 4, 5 };
+	if (mm_policy("fifo") < 0) {
+		printf("belady: cannot select fifo\n");
+		return 1;
+	}
+	volatile uint64_t *p = mm_mmap_budget(5 * PAGE, MM_PROT_READ | MM_PROT_WRITE, frames);
+	if (!p) {
+		printf("belady: cannot map 5 pages with a budget of %llu\n", (unsigned long long)frames);
+		return 1;
+	}
+	unsigned f = 0, bad = 0;
+	uint64_t written[5] = { 0 };
+	for (unsigned i = 0; i < sizeof s / sizeof s[0]; i++) {
+		volatile uint64_t *w = p + (s[i] - 1) * (PAGE / 8);
+		uint64_t before = faults();
+		if (*w != written[s[i] - 1])
+			bad++;
+		*w = written[s[i] - 1] = 0x1000 * (i + 1) + s[i];
+		f += faults() != before;
+	}
+	struct mm_procpaging pp;
+	mm_procpaging((int)MM_PROCINFO_SELF, &pp);
+	printf("belady: budget %llu: %u faults (major %llu, minor %llu), data %s\n",
+	       (unsigned long long)frames, f, (unsigned long long)pp.major_faults,
+	       (unsigned long long)pp.minor_faults, bad ? "BAD" : "ok");
+	return bad != 0;
+}
+
+static void try_mmap(const char *what, uint64_t len, uint64_t flags, uint64_t budget)
+{
+	struct ipc_msg m = { .tag = MM_MMAP, .w = { len, MM_PROT_READ | MM_PROT_WRITE, flags, 7, budget } };
+	int err = ipc_call(MM_PID, &m);
+	printf("belady: %s: %s\n", what, pagoda_strerror(err < 0 ? err : (int)m.tag));
+}
+
+static void try_spawn(const char *what, uint64_t flags, uint64_t budget)
+{
+	static const char line[] = "hello budget";
+	struct ipc_msg m = { .tag = MM_SPAWN, .w = { (uint64_t)(uintptr_t)line, strlen(line), flags, budget } };
+	int err = ipc_call(MM_PID, &m);
+	if (err == 0 && m.tag > 0) {
+		int status;
+		mm_wait((int)m.tag, &status);
+		printf("belady: %s: started, status %d\n", what, status);
+		return;
+	}
+	printf("belady: %s: %s\n", what, pagoda_strerror(err < 0 ? err : (int)m.tag));
+}
+
+static int refuse(void)
+{
+	try_mmap("mmap budget 0", PAGE, MM_MAP_BUDGET, 0);
+	try_mmap("mmap budget above memory", PAGE, MM_MAP_BUDGET, 1ULL << 40);
+	try_mmap("mmap shared with a budget", PAGE, MM_MAP_SHARED | MM_MAP_BUDGET, 3);
+	try_mmap("mmap w4 without the flag", PAGE, MM_MAP_ANON, 3);
+	try_mmap("mmap budget 3", PAGE, MM_MAP_BUDGET, 3);
+	try_spawn("spawn budget 0", MM_SPAWN_BUDGET, 0);
+	try_spawn("spawn budget above memory", MM_SPAWN_BUDGET, 1ULL << 40);
+	try_spawn("spawn w3 without the flag", 0, 5);
+	try_spawn("spawn budget 64", MM_SPAWN_BUDGET, 64);
+	return 0;
+}
+
+static int policy(void)
+{
+	static const char *const names[] = { "lru", "", "clockwork", "fifo", "clock", "fifo" };
+	for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++) {
+		int err = names[i][0] ? mm_policy(names[i]) : 0;
+		if (!names[i][0]) {
+			struct ipc_msg m = { .tag = MM_POLICY, .w = { 0, 0 } };
+			err = ipc_call(MM_PID, &m);
+			err = err < 0 ? err : (int)m.tag;
+		}
+		printf("belady: policy '%s': %s\n", names[i], pagoda_strerror(err));
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 2 && !strcmp(argv[1], "refuse"))
+		return refuse();
+	if (argc == 2 && !strcmp(argv[1], "policy"))
+		return policy();
+	if (argc == 2 && atoi(argv[1]) > 0)
+		return run((uint64_t)atoi(argv[1]));
+	printf("usage: belady FRAMES | refuse | policy\n");
+	return 2;
+}
