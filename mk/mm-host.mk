@@ -89,7 +89,8 @@ $(foreach t,$(MM_POLICY_TESTS),$(eval HOST_TEST_SRCS_$(t) := tests/host/test_$(t
 # The swap core (swap*.c, reclaim.c, oom.c) also gets an in-memory swap
 # device in place of the ramdisk (swapdev_stub.c).
 MM_POLICY_TESTS += swap
-HOST_TEST_SRCS_swap := tests/host/test_swap.c $(filter-out servers/mm/swapdev.c,$(MM_POLICY_SRCS)) tests/host/swapdev_stub.c
+HOST_TEST_SRCS_swap := tests/host/test_swap.c tests/host/swapdev_stub.c \
+                       $(filter-out servers/mm/swapdev.c servers/mm/swapdev_selftest.c,$(MM_POLICY_SRCS))
 # The swap device's mm side, with the real ramdisk handler as the device.
 HOST_TEST_SRCS_swapdev := tests/host/test_swapdev.c $(MM_POLICY_SRCS) servers/ramdisk/ramdisk.c
 MM_POLICY_TESTS += swapdev

@@ -90,8 +90,16 @@ int backend_private_evict(struct mm_proc *p, struct mm_region *r, vaddr_t va, pf
 	if (pg->flags & PG_PINNED)
 		return -ERR_BUSY;
 	bool has_slot = pg->flags & PG_SWAPCACHE;
-	if (!has_slot && (!refillable || (pg->flags & PG_DIRTY)) && !swap_slots_setup())
-		return -ERR_NOSYS;      /* no device: the data exists only here */
+	if (!has_slot && !swap_room()) {        /* it could only be dropped: is it clean? */
+		int err = swap_slots_total() ? -ERR_NOSPC : -ERR_NOSYS;
+		if (!refillable || (pg->flags & PG_DIRTY))
+			return err;
+		int64_t e = kcall_lookup(p->pid, va);
+		if (e >= 0 && (e & MM_PTE_DIRTY)) {
+			pg->flags |= PG_DIRTY;  /* known from now on, without asking */
+			return err;
+		}
+	}
 	int64_t old = kcall_unmap(p->pid, va);
 	if (old < 0)
 		return old == -ERR_SRCH ? -ERR_SRCH : (int)old;

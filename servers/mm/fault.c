@@ -42,6 +42,7 @@
 #include "mm_env.h"
 #include "kcall.h"
 #include "oom.h"
+#include "reclaim.h"
 #include "swap.h"
 #include "vmstat.h"
 
@@ -106,8 +107,10 @@ int mm_fill_page(struct mm_proc *p, struct mm_region *r, vaddr_t va)
 	if (pfn == PFN_NONE)
 		return swap_take_error() ? -ERR_DEAD : -ERR_NOMEM;
 	int err = map_filled(p, r, va, pfn);
-	if (err == 0 && r->backend->private_frames)
+	if (!err && r->backend->private_frames) {
+		reclaim_note_fill(p, pfn);
 		budget_admit(r, pfn);
+	}
 	return err;
 }
 
@@ -137,7 +140,7 @@ static int out_of_memory(struct mm_proc *p, uint64_t addr, uint64_t bits, uint64
 {
 	enum oom_result res = oom_kill(p);
 	if (res == OOM_KILLED_SELF)
-		return kill(p, addr, bits, "out of memory", ip, reply);    /* oom: said why it */
+		return kill(p, addr, bits, "out of memory", ip, reply);    /* oom.c logged the choice */
 	if (res == OOM_NOBODY)
 		return kill(p, addr, bits, "out of memory", ip, reply);
 	reply->tag = MM_FAULT_RESUME;   /* no page yet: it faults again after the victim's exit */

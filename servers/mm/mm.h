@@ -61,6 +61,8 @@ struct mm_region {
 	struct mm_region *next;     /* sorted by start */
 };
 
+#define MM_RECENT_FILLS 4
+
 struct mm_proc {
 	int pid;
 	int parent;                 /* 0: none (spawned by the server) */
@@ -80,6 +82,8 @@ struct mm_proc {
 	uint64_t major_faults;      /* faults served by reading the swap device */
 	uint64_t swapped;           /* private pages only on the swap device */
 	bool oom_killed;            /* killed by the OOM killer, exit report awaited */
+	pfn_t recent[MM_RECENT_FILLS]; /* its last private fills: not evicted (reclaim.c) */
+	unsigned recent_next;
 	struct budget *budget;      /* MM_SPAWN_BUDGET: heap and anonymous
 				       mappings without their own (budget.c) */
 	uint64_t pagetables;        /* page-table frames, the root included */

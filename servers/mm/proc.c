@@ -45,6 +45,8 @@ struct mm_proc *mm_proc_new(int pid, int parent, const char *name)
 		return NULL;
 	*p = (struct mm_proc){ .pid = pid, .parent = parent, .alive = true,
 			       .root = PFN_NONE, .frames = PAGE_LINK_NONE };
+	for (int i = 0; i < MM_RECENT_FILLS; i++)
+		p->recent[i] = PFN_NONE;
 	snprintf(p->name, sizeof p->name, "%s", name);
 	p->next = procs;
 	procs = p;

@@ -47,8 +47,8 @@
  * path. If nothing can be evicted (all pinned, swap full) the fault goes
  * to the OOM killer (oom.c), which frees a whole process.
  *
- * Invariants (reclaim_check): Q1 a frame in a pool is an allocated, not
- * pinned user page; Q2 each pool's pages = the frames that name it; Q3 a
+ * Invariants (reclaim_check): Q1 a frame in a pool is an allocated user
+ * page (one pinned since it was admitted leaves when it is next offered); Q2 each pool's pages = the frames that name it; Q3 a
  * pool's list counts add up to its pages.
  *
  * Not supported: per-zone reclaim (all user pages come from the zones
@@ -290,6 +290,26 @@ bool policy_dirty(pfn_t pfn)
 
 /* ---- eviction --------------------------------------------------------------- */
 
+void reclaim_note_fill(struct mm_proc *p, pfn_t pfn)
+{
+	p->recent[p->recent_next] = pfn;
+	p->recent_next = (p->recent_next + 1) % MM_RECENT_FILLS;
+}
+
+/* Set while memory pressure (not a budget) evicts: only then are the
+ * last fills kept, since only then could a fault wait for ever. */
+static bool protect_recent;
+
+static bool recent(const struct mm_proc *p, pfn_t pfn)
+{
+	if (!protect_recent)
+		return false;
+	for (int i = 0; i < MM_RECENT_FILLS; i++)
+		if (p->recent[i] == pfn)
+			return true;
+	return false;
+}
+
 /* Give frame pfn up: 0 (it is free now), or why not (it stays). */
 static int evict_frame(pfn_t pfn)
 {
@@ -304,6 +324,8 @@ static int evict_frame(pfn_t pfn)
 	struct mm_region *r = p && p->alive ? region_find(p, pg->index) : NULL;
 	if (!r)
 		return -ERR_SRCH;       /* exiting: its exit report frees it */
+	if (recent(p, pfn))
+		return -ERR_BUSY;       /* the fault that needed it may not have run yet */
 	return r->backend->evict(p, r, pg->index, pfn);
 }
 
@@ -328,9 +350,11 @@ unsigned reclaim_evict_from(struct policy_pool *pool, unsigned n)
 static unsigned reclaim_any(unsigned n)
 {
 	unsigned freed = 0;
+	protect_recent = true;
 	for (int id = 1; id < RECLAIM_POOLS && freed < n; id++)
 		if (pools[id].pool)
 			freed += reclaim_evict_from(pools[id].pool, n - freed);
+	protect_recent = false;
 	return freed;
 }
 

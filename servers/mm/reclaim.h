@@ -10,6 +10,7 @@
 #include <pagoda/types.h>
 #include "policy.h"
 #include "mm_flags.h"
+#include "mm.h"
 
 #define RECLAIM_POOLS 64            /* pools that may exist at once, the global one included */
 #define RECLAIM_BATCH SWAP_BATCH    /* pages one direct reclaim frees at most */
@@ -41,6 +42,12 @@ void reclaim_set_pool(pfn_t pfn, struct policy_pool *pool);
 void reclaim_admit(pfn_t pfn);
 void reclaim_forget(pfn_t pfn);
 
+/* p's fault just got frame pfn: memory pressure (direct and background
+ * reclaim, not a budget's own replacement) does not evict it until p has
+ * had MM_RECENT_FILLS more, so an instruction whose pages do not all fit
+ * cannot evict one of them to fill another for ever (it ends in the
+ * OOM killer instead). */
+void reclaim_note_fill(struct mm_proc *p, pfn_t pfn);
 /* Switch every pool, and the new ones, to policy (policy.c's hand-over). */
 void reclaim_set_policy(const struct mm_policy *policy);
 /* The index-th pool in use (0: the global one), or NULL past the last. */

@@ -252,9 +252,10 @@ int mm_handle_stat(const struct ipc_msg *req, const struct ipc_from *from, struc
 	mm_proc_count_spares(&reply->w[0]);     /* free too: nobody's yet */
 	reply->w[3] = managed;
 	reply->w[4] = (uint64_t)mm_proc_count();
-	struct mm_proc *p = caller(from);   /* its own pages on swap are not counted */
-	reply->w[5] = swap_slots_used() - (p && p->swapped <= swap_slots_used() ? p->swapped : 0);
-	reply->w[6] = swap_slots_total();
+	struct mm_proc *p = caller(from);   /* the slots of its own pages are not counted */
+	uint64_t mine = p ? swap_slots_of(p) : 0;
+	reply->w[5] = swap_slots_used() - (mine <= swap_slots_used() ? mine : 0);
+	reply->w[6] = p ? p->swapped : 0;
 	return reply_with(reply, 0);
 }
 

@@ -149,8 +149,8 @@ int shm_evict_page(pfn_t pfn)
 	uint64_t index = pg->index;
 	if (pg->flags & PG_PINNED)
 		return -ERR_BUSY;
-	if (!(pg->flags & PG_SWAPCACHE) && !swap_slots_setup())
-		return -ERR_NOSYS;
+	if (!(pg->flags & PG_SWAPCACHE) && !swap_room() && (pg->flags & PG_DIRTY))
+		return swap_slots_total() ? -ERR_NOSPC : -ERR_NOSYS;
 	bool dirty = pg->flags & PG_DIRTY;
 	int err = shm_rmap_walk(pfn, unmap_everywhere, &dirty);
 	if (err < 0)

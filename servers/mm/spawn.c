@@ -29,6 +29,7 @@
 #include <string.h>
 #include <pagoda/mmboot.h>
 #include "mm.h"
+#include "reclaim.h"
 #include "buddy.h"
 #include "mm_env.h"
 #include "kcall.h"
@@ -141,8 +142,10 @@ static int make_resident(struct mm_proc *p)
 			mm_proc_own(p, pfn, PAGE_USE_USER, va);
 		}
 	}
-	for (uint32_t f = p->frames; f != PAGE_LINK_NONE; f = pfn_to_page(f)->own.next)
+	for (uint32_t f = p->frames; f != PAGE_LINK_NONE; f = pfn_to_page(f)->own.next) {
 		pfn_to_page(f)->flags |= PG_PINNED;
+		reclaim_forget(f);      /* never evicted: out of its pool */
+	}
 	return 0;
 }
 

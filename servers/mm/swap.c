@@ -265,6 +265,15 @@ uint64_t swap_pages_of(const struct mm_proc *p)
 	return p->swapped;
 }
 
+uint64_t swap_slots_of(const struct mm_proc *p)
+{
+	uint64_t n = 0;
+	for (const struct mm_region *r = p->regions; r; r = r->next)
+		for (const struct swap_ent *e = r->swapped; e; e = e->onext)
+			n++;
+	return n;
+}
+
 /* ---- swap_check: S1-S4 ---------------------------------------------------- */
 
 static unsigned check_private(const struct swap_ent *e)
@@ -366,13 +375,18 @@ static uint64_t lost_pages(const struct mm_proc *p)
 
 void swap_device_lost(void)
 {
+	unsigned killed = 0;
+	printf("swap: the swap device is gone: %lu slots in use are lost\n",
+	       (unsigned long)swap_slots_used());
 	for (struct mm_proc *p = mm_proc_first(); p; p = p->next) {
 		uint64_t lost = p->alive ? lost_pages(p) : 0;
 		if (!lost || kcall_kill(p->pid, -1) < 0)
 			continue;
+		killed++;
 		printf("kill: pid %d (%s): %lu of its pages were on the swap device, which is gone\n",
 		       p->pid, p->name, (unsigned long)lost);
 	}
+	printf("swap: %u processes killed; swapping is off\n", killed);
 	fflush(stdout);
 	for (unsigned b = 0; b < SWAP_HASH; b++)
 		while (buckets[b])

@@ -36,6 +36,8 @@ void swap_slot_dup(uint64_t slot);
 void swap_slot_put(uint64_t slot);
 unsigned swap_slot_refs(uint64_t slot);
 uint64_t swap_slots_total(void);
+/* A device with a free slot: a page without one could be written now. */
+bool swap_room(void);
 uint64_t swap_slots_used(void);
 /* The device is gone: every slot is free again (the owners were killed). */
 void swap_slots_forget(void);
@@ -61,6 +63,8 @@ void swap_forget_range(struct swap_ent **head, uint64_t from, uint64_t to);
 void swap_forget_all(struct swap_ent **head);
 /* p's private pages that are only on the device (p->swapped). */
 uint64_t swap_pages_of(const struct mm_proc *p);
+/* Slots p's private pages hold, swapped or cached. */
+uint64_t swap_slots_of(const struct mm_proc *p);
 
 /* Make sure the contents of page (owner, index), resident in frame pfn
  * and already unmapped everywhere, are on the device, so the frame can be

@@ -182,6 +182,11 @@ uint64_t swap_slots_used(void)
 	return used;
 }
 
+bool swap_room(void)
+{
+	return swap_slots_setup() && used < nslots;
+}
+
 /* The device is gone: free the maps; a new device sizes them afresh. */
 void swap_slots_forget(void)
 {

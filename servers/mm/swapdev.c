@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <pagoda/blk.h>
 #include "mm.h"
+#include "reclaim.h"
 #include "swapdev.h"
 #include "lend.h"
 #include "buddy.h"
@@ -59,6 +60,7 @@ static int setup_device(struct mm_proc *p, void *arg)
 		}
 		mm_proc_own(p, pfn, PAGE_USE_USER, r->start + i * PAGE_SIZE);
 		pfn_to_page(pfn)->flags |= PG_PINNED;
+		reclaim_forget(pfn);    /* never evicted: out of its pool */
 	}
 	return err ? err : lend_window_init(p, BLK_WINDOW_VA, BLK_WINDOW_PAGES);
 }

@@ -332,6 +332,7 @@ static void shared_and_private_pages_refuse_or_allow_eviction_honestly(void **st
 	struct shm_obj *o = shm_get(0x77, 4);
 	struct mm_region *r = shared_region(a, o, USER_MMAP_BASE);
 	assert_int_equal(mm_fill_page(a, r, r->start), 0);
+	pfn_to_page(shm_page(o, 0))->flags |= PG_DIRTY;    /* written: no swap to keep it in */
 	assert_int_equal(region_evict_page(a, r, r->start), -ERR_NOSYS);
 	assert_non_null(pte(5, r->start));
 	assert_int_equal(region_unmap_pages(a, r, r->start, r->end), 0);

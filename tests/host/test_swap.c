@@ -99,10 +99,14 @@ static void assert_pattern(int pid, vaddr_t va, unsigned pages, uint64_t seed)
 	}
 }
 
-/* Evict pages of the global pool until none is left that can go. */
+/* Evict pages of the global pool until none is left that can go (the
+ * protection of each process's last fills, reclaim_note_fill, lifted). */
 static unsigned evict_all(void)
 {
 	unsigned n = 0, got;
+	for (struct mm_proc *p = mm_proc_first(); p; p = p->next)
+		for (int i = 0; i < MM_RECENT_FILLS; i++)
+			p->recent[i] = PFN_NONE;
 	while ((got = reclaim_evict_from(&reclaim_global, 1)) != 0) {
 		n += got;
 		assert_mm_consistent();
@@ -454,6 +458,30 @@ static void pinned_frames_are_never_evicted(void **state)
 	exit_proc(p->pid, 0);
 }
 
+/* An instruction whose two pages do not both fit in the cap: each fault
+ * must not evict the page the other one just brought in (it would go on
+ * for ever); the recent fill is kept and the OOM killer ends it. */
+static void two_pages_that_do_not_fit_end_in_the_oom_killer_not_a_livelock(void **state)
+{
+	(void)state;
+	struct mm_proc *p = spawn("prog");
+	swap_slots_forget();
+	swapdev_stub_reset(0);                          /* no swap at all */
+	vaddr_t va = map_anon(p->pid, 2 * PAGE_SIZE, MM_PROT_READ | MM_PROT_WRITE);
+	write_pattern(p->pid, va, 1, 16);               /* dirty: it must stay */
+	evict_all();
+	mm_config.usermem_pages = reclaim_user_pages() + 1;
+	assert_int_equal(touch(p->pid, va + PAGE_SIZE, MM_FAULT_READ), MM_FAULT_RESUME);
+	char said[512];
+	int64_t tag = fault(p->pid, PROG_TEXT_VA, MM_FAULT_EXEC, said, sizeof said);
+	assert_int_equal(tag, MM_FAULT_KILL);
+	assert_non_null(strstr(said, "oom: killed pid 2 (prog)"));
+	assert_true(mapped(p->pid, va + PAGE_SIZE));    /* the recent fill was kept */
+	assert_int_equal(stub_deliver_exits(), 1);
+	swapdev_stub_reset(SLOTS);
+	swap_slots_setup();
+}
+
 /* ---- errors ------------------------------------------------------------------ */
 
 static void a_failed_write_keeps_the_page_resident_and_intact(void **state)
@@ -604,6 +632,7 @@ int main(void)
 		T(user_pages_stay_within_the_usermem_cap_and_keep_their_data),
 		T(below_the_low_watermark_the_background_reclaimer_frees_to_high),
 		T(pinned_frames_are_never_evicted),
+		T(two_pages_that_do_not_fit_end_in_the_oom_killer_not_a_livelock),
 		T(a_failed_write_keeps_the_page_resident_and_intact),
 		T(a_failed_read_kills_the_process_that_needed_the_page),
 		T_SMALL(a_full_swap_keeps_pages_resident),

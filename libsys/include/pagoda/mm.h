@@ -41,9 +41,9 @@ enum mm_request {
 	MM_MPROTECT = 6,
 	/* -> tag = 0, w0..w2 = free pages in zones DMA, DMA32, NORMAL (after
 	 * shrinking the slab caches), w3 = total managed pages, w4 = processes,
-	 * w5 = swap slots in use but by the caller's own swapped pages (so two
-	 * readings by one process compare the others' use), w6 = swap slots in
-	 * all (0: no swap). */
+	 * w5 = swap slots in use but by the caller's own pages (so two
+	 * readings by one process compare the others' use), w6 = the caller's
+	 * own pages on swap. */
 	MM_STAT = 7,
 	/* w0 = index (0, 1, ...) into the process list, or MM_PROCINFO_SELF;
 	 * w1 = MM_PROCINFO_BASIC (0) or MM_PROCINFO_PAGING (1).

@@ -93,7 +93,7 @@ struct mm_stat {
 	uint64_t managed_pages;
 	uint64_t nprocs;
 	uint64_t swap_used;         /* swap slots in use, the caller's own not counted */
-	uint64_t swap_total;        /* swap slots (0: no swap device) */
+	uint64_t swap_mine;         /* the caller's own pages on swap */
 };
 
 struct mm_procinfo {
