@@ -82,8 +82,34 @@ static void try_spawn(const char *what, uint64_t flags, uint64_t budget)
 	printf("belady: %s: %s\n", what, pagoda_strerror(err < 0 ? err : (int)m.tag));
 }
 
+static void try_call(const char *what, int64_t tag, uint64_t w0, uint64_t w1, uint64_t w2)
+{
+	struct ipc_msg m = { .tag = tag, .w = { w0, w1, w2 } };
+	int err = ipc_call(MM_PID, &m);
+	printf("belady: %s: %s\n", what, pagoda_strerror(err < 0 ? err : (int)(m.tag < 0 ? m.tag : 0)));
+}
+
+/* The paging requests' own checks (MM_VMSTAT, MM_EVENTS, MM_PROCINFO, MM_POLICY). */
+static void refuse_stat(void)
+{
+	static struct mm_vmstat_info v;
+	static struct mm_event_rec ev[2];
+	uint64_t vp = (uint64_t)(uintptr_t)&v, ep = (uint64_t)(uintptr_t)ev;
+	try_call("vmstat size - 1", MM_VMSTAT, vp, sizeof v - 1, 0);
+	try_call("vmstat pool 99", MM_VMSTAT, vp, sizeof v, 99);
+	try_call("vmstat to address 8", MM_VMSTAT, 8, sizeof v, 0);
+	try_call("vmstat", MM_VMSTAT, vp, sizeof v, 0);
+	try_call("events command 3", MM_EVENTS, 3, 0, 0);
+	try_call("events read 0", MM_EVENTS, MM_EVENTS_READ, ep, 0);
+	try_call("events read 257", MM_EVENTS, MM_EVENTS_READ, ep, MM_EVENT_RING + 1);
+	try_call("procinfo kind 2", MM_PROCINFO, MM_PROCINFO_SELF, 2, 0);
+	try_call("policy length 16", MM_POLICY, (uint64_t)(uintptr_t)"clockclockclockc", 16, 0);
+	try_call("policy at address 8", MM_POLICY, 8, 4, 0);
+}
+
 static int refuse(void)
 {
+	refuse_stat();
 	try_mmap("mmap budget 0", PAGE, MM_MAP_BUDGET, 0);
 	try_mmap("mmap budget above memory", PAGE, MM_MAP_BUDGET, 1ULL << 40);
 	try_mmap("mmap shared with a budget", PAGE, MM_MAP_SHARED | MM_MAP_BUDGET, 3);

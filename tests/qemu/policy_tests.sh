@@ -68,6 +68,16 @@ t_malformed_budgets_and_policy_names_are_refused() {
 	expect '^belady: spawn budget above memory: ERR_INVAL$'
 	expect '^belady: spawn w3 without the flag: ERR_INVAL$'
 	expect '^belady: spawn budget 64: started, status 0$'
+	expect '^belady: vmstat size - 1: ERR_INVAL$'
+	expect '^belady: vmstat pool 99: ERR_NOENT$'
+	expect '^belady: vmstat to address 8: ERR_FAULT$'
+	expect '^belady: vmstat: ERR_OK$'
+	expect '^belady: events command 3: ERR_INVAL$'
+	expect '^belady: events read 0: ERR_INVAL$'
+	expect '^belady: events read 257: ERR_INVAL$'
+	expect '^belady: procinfo kind 2: ERR_INVAL$'
+	expect '^belady: policy length 16: ERR_INVAL$'
+	expect '^belady: policy at address 8: ERR_FAULT$'
 	expect "^belady: policy 'lru': ERR_INVAL$"
 	expect "^belady: policy '': ERR_INVAL$"
 	expect "^belady: policy 'clockwork': ERR_INVAL$"
