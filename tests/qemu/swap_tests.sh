@@ -38,6 +38,14 @@ t_a_shared_mapping_swapped_out_is_read_back_by_both_processes() {
 	init_finished
 }
 
+t_clean_pages_read_back_from_swap_are_not_written_again() {
+	boot mm:"swap=8 usermem=2" "init:swap_clean+1024" swap_clean ramdisk
+	expect '^swap_clean: 1024 pages, two more read passes: [0-9]+ writes, [0-9]+ clean evictions, [1-9][0-9]* swap-ins$'
+	expect '^swap_clean: PASS$'
+	exited_with 'swap_clean 1024' 0
+	init_finished
+}
+
 t_swap_exhaustion_ends_in_an_oom_kill_of_the_largest_process_and_the_next_program_runs() {
 	# 256 slots and 512 frames for user pages: 4096 pages cannot fit.
 	boot mm:"swap=1 usermem=2" "init:&swap_pattern+128+1+hold swap_pattern+4096+2 hello" \
