@@ -27,6 +27,7 @@
 #include "mm_env.h"
 #include "check.h"
 #include "reclaim.h"
+#include "swap.h"
 #include "config.h"
 #include "swapdev.h"
 #include "swap.h"
@@ -150,7 +151,7 @@ static void configure(uint64_t managed)
 	}
 	if (mm_debug & MM_DEBUG_SWAPTEST)
 		swapdev_selftest(SWAPTEST_PAGES);
-	swap_slots_setup();     /* the slot maps now, not at the first swap-out */
+	swap_init();            /* the slot maps, now, while memory is plentiful */
 }
 
 static int init_memory(void)

@@ -106,6 +106,13 @@ uint64_t swap_slot_of(const void *owner, uint64_t index)
 	return e ? e->slot : SWAP_SLOT_NONE;
 }
 
+void swap_init(void)
+{
+	if (!ent_cache)
+		ent_cache = slab_cache_create("mm_swapent", sizeof(struct swap_ent), 8, NULL);
+	swap_slots_setup();
+}
+
 static struct swap_ent *record(struct swap_ent **head, const void *owner, uint64_t index,
 			       struct mm_proc *p, uint64_t slot)
 {

@@ -54,6 +54,10 @@ uint64_t swap_cache_pages(void);
 unsigned swap_cache_check(void);
 
 /* ---- swap.c: pages and their slots ------------------------------------- */
+/* Boot, once the device is there: the record cache and the slot maps
+ * (sized now, while memory is plentiful; later, under pressure, the
+ * lazy sizing could fail for want of the very frames it is to free). */
+void swap_init(void);
 struct swap_ent;
 /* The slot of page (owner, index), or SWAP_SLOT_NONE. */
 uint64_t swap_slot_of(const void *owner, uint64_t index);

@@ -48,6 +48,7 @@ static unsigned refs_order, clusters_order;
 static uint64_t nslots, nclusters, used;
 static uint64_t cursor, cluster_end;    /* [cursor, cluster_end): current cluster's rest */
 static uint64_t next_cluster, next_slot; /* where the searches go on */
+static bool warned;             /* the maps could not be had: said once */
 
 static unsigned order_for(uint64_t bytes)
 {
@@ -74,8 +75,11 @@ uint64_t swap_slots_setup(void)
 	refs = block(want * sizeof *refs, &refs_block, &refs_order);
 	cluster_free = block(nc * sizeof *cluster_free, &clusters_block, &clusters_order);
 	if (!refs || !cluster_free || !swap_cache_setup(want)) {
-		mm_print("mm: swap: no memory for the maps of %lu slots; swapping is off\n",
-			 (unsigned long)want);
+		if (!warned)
+			mm_print("mm: swap: no memory for the maps of %lu slots; swapping is off\n",
+				 (unsigned long)want);
+		warned = true;
+		swap_slots_forget();    /* what was had goes back */
 		return 0;
 	}
 	nslots = want;

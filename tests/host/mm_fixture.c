@@ -19,6 +19,7 @@
 #include "kmalloc.h"
 #include "check.h"
 #include "reclaim.h"
+#include "swap.h"
 #include "mm_stubs.h"
 #include "mm_maps.h"
 #include "mm_fixture.h"
@@ -143,6 +144,7 @@ int mm_fixture_boot(void **state)
 	region_init();
 	shm_init();
 	reclaim_init();
+	swap_init();
 	memset(&boot_info, 0, sizeof boot_info);
 	boot_info.magic = MM_BOOT_MAGIC;
 	add_module("prog", build_prog);

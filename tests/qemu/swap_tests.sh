@@ -46,6 +46,18 @@ t_clean_pages_read_back_from_swap_are_not_written_again() {
 	init_finished
 }
 
+t_below_the_low_watermark_the_background_reclaimer_swaps_without_a_cap() {
+	# No usermem cap: 5000 pages in 32 MiB (about 6700 free) only fit because
+	# the watermarks make mm write pages out before memory runs out.
+	boot --mem 32M mm:"swap=12" "init:swap_pattern+5000+9 memstat+-k" swap_pattern memstat ramdisk
+	expect '^swap_pattern: 5000 pages, seed 9: up to [1-9][0-9]* of them on swap, checksum [0-9a-f]+$'
+	expect '^swap_pattern: PASS$'
+	expect '^reclaim_background [1-9][0-9]*$'
+	expect '^oom_kills 0$'
+	exited_with 'swap_pattern 5000 9' 0
+	init_finished
+}
+
 t_swap_exhaustion_ends_in_an_oom_kill_of_the_largest_process_and_the_next_program_runs() {
 	# 256 slots and 512 frames for user pages: 4096 pages cannot fit.
 	boot mm:"swap=1 usermem=2" "init:&swap_pattern+128+1+hold swap_pattern+4096+2 hello" \
