@@ -25,6 +25,9 @@ int kcall_thread_start(int pid, vaddr_t entry, vaddr_t rsp, uint64_t arg);
 int kcall_map(int pid, vaddr_t va, paddr_t pa, uint64_t rights, const paddr_t *spares);
 /* Unmap va. -> the old pa | MM_PTE_ACCESSED | MM_PTE_DIRTY (>= 0), or -ERR_x. */
 int64_t kcall_unmap(int pid, vaddr_t va);
+/* Map npages contiguous frames from pa at va, inside one 2 MiB span. -> spares used. */
+int kcall_map_run(int pid, vaddr_t va, paddr_t pa, uint64_t npages, uint64_t rights,
+		  const paddr_t *spares);
 int kcall_protect(int pid, vaddr_t va, uint64_t rights);
 /* Read and clear the accessed bits of n <= 63 pages from va (bit i: page i). */
 int64_t kcall_accessed(int pid, vaddr_t va, unsigned n);

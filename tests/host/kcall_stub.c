@@ -393,6 +393,32 @@ static int64_t pte_word(const struct pte *e, bool with_rights)
 	return (int64_t)w;
 }
 
+/* SYS_MM_MAP_RUN: the same checks, then one SYS_MM_MAP per page (the
+ * spares only for the first: the run lies in one leaf table). The spares
+ * are the caller's, not mm's kept ones: the count of those stays. */
+int kcall_map_run(int pid, vaddr_t va, paddr_t pa, uint64_t npages, uint64_t rights,
+		  const paddr_t *spares)
+{
+	static const paddr_t none[MM_MAP_SPARES] = { PADDR_NONE, PADDR_NONE, PADDR_NONE };
+	uint64_t len = npages * PAGE_SIZE;
+	if (npages == 0 || npages > MM_MAP_RUN_MAX || (va & ~PAGE_MASK) || (pa & ~PAGE_MASK) ||
+	    (va >> 21) != ((va + len - 1) >> 21))
+		return -ERR_INVAL;
+	for (uint64_t off = 0; off < len; off += PAGE_SIZE)
+		if (stub_pte(pid, va + off) >= 0)
+			return -ERR_BUSY;
+	unsigned held = spares_held;
+	int used = kcall_map(pid, va, pa, rights, spares);
+	for (uint64_t off = PAGE_SIZE; used >= 0 && off < len; off += PAGE_SIZE)
+		if (kcall_map(pid, va + off, pa + off, rights, none) < 0) {
+			fprintf(stderr, "kcall_map_run: page %#lx refused after the checks\n",
+				(unsigned long)(va + off));
+			abort();
+		}
+	spares_held = held;
+	return used;
+}
+
 int64_t kcall_unmap(int pid, vaddr_t va)
 {
 	int err = enter(STUB_UNMAP);

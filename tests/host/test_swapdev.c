@@ -259,6 +259,40 @@ static void storage_larger_than_memory_fails_and_frees_what_it_took(void **state
 	assert_int_equal(free_at_rest(), baseline);
 }
 
+static void start_large(void *arg)
+{
+	*(int *)arg = swapdev_start(1024);
+}
+
+/* 1024 pages: two whole leaf tables, each one 2 MiB block split into frames. */
+static void a_large_device_gets_split_blocks_that_exit_frees_frame_by_frame(void **state)
+{
+	(void)state;
+	rd = (struct ramdisk){ disk, DEV_PAGES, window, 0 };
+	info_pages = 1024;
+	refuse_with = 0;
+	stub_set_server(device);
+	char said[512];
+	int err;
+	capture_stdout(start_large, &err, said, sizeof said);
+	assert_int_equal(err, 0);
+	int pid = swapdev_pid();
+	struct mm_proc *p = proc(pid);
+	for (vaddr_t va = BLK_STORAGE_VA; va < BLK_STORAGE_VA + 1024 * PAGE_SIZE; va += PAGE_SIZE) {
+		int64_t pte = stub_pte(pid, va);
+		assert_true(pte >= 0);
+		struct page *pg = pfn_to_page(pa_to_pfn((paddr_t)pte & PAGE_MASK));
+		assert_int_equal(pg->state, PAGE_ALLOCATED);
+		assert_int_equal(pg->order, 0);
+		assert_int_equal(pg->index, va);
+		assert_true(pg->flags & PG_PINNED);
+	}
+	assert_true(p->resident >= 1024);
+	assert_mm_consistent();                 /* P2: every frame an order-0 block */
+	capture_stdout(stop, &pid, said, sizeof said);
+	assert_int_equal(free_at_rest(), baseline);
+}
+
 static void programs_cannot_start_the_device(void **state)
 {
 	(void)state;
@@ -279,6 +313,7 @@ int main(void)
 		MM_TEST(the_device_exiting_leaves_no_device_and_gives_every_frame_back),
 		MM_TEST(a_device_reporting_another_size_is_killed_and_not_used),
 		MM_TEST(storage_larger_than_memory_fails_and_frees_what_it_took),
+		MM_TEST(a_large_device_gets_split_blocks_that_exit_frees_frame_by_frame),
 		MM_TEST(programs_cannot_start_the_device),
 	};
 	return MM_RUN(tests);
