@@ -9,7 +9,7 @@
 
 B       := build
 ACCEL   ?= tcg
-MEM     ?= 128M
+MEM     ?= 640M
 V       ?= @
 
 # ---- toolchain -----------------------------------------------------------
@@ -37,6 +37,7 @@ include mk/deps.mk
 include mk/kernel.mk
 include mk/newlib.mk
 include mk/user.mk
+include mk/ramdisk.mk
 include mk/iso.mk
 include mk/host.mk
 include mk/mm-host.mk

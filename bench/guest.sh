@@ -19,7 +19,7 @@ run_pagoda() {      # $1 = 1 for -icount shift=0
 	timeout 300 qemu-system-x86_64 -accel tcg "${icount[@]}" -cpu "$CPU" -m 128M -no-reboot \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 -display none -serial stdio -monitor none \
 		-kernel "$B/kernel32.elf" -append quiet \
-		-initrd "$B/user/mm.elf,$B/user/init.elf bench,$B/user/bench.elf,$B/user/bench_echo.elf" \
+		-initrd "$B/user/mm.elf swap=16,$B/user/ramdisk.elf,$B/user/init.elf bench,$B/user/bench.elf,$B/user/bench_echo.elf" \
 		</dev/null | tr -d '\r' >"$B/bench/pagoda-$name.log"
 	sed -n '/^BEGIN CSV/,/^END CSV/p' "$B/bench/pagoda-$name.log" | sed '1d;$d' >"$B/bench/pagoda-$name.csv"
 	grep -q '^sys_null,' "$B/bench/pagoda-$name.csv"
@@ -37,6 +37,43 @@ ratio() {
 	fi
 }
 
+# Swapping one page, in guest instructions (-icount), medians. Pagoda
+# (booted with swap=16: the ramdisk server): swap_out = swapout_fault -
+# fault (a fresh page's fault that first evicts a one-frame budget's dirty
+# page), major = swap_cycle - swap_out (a fault that evicts one page and
+# reads one back). Linux: madvise(MADV_PAGEOUT) of one page to swap on brd,
+# and the read that brings it back (page-cluster 0). The 4 KiB copy of
+# each direction is reported apart: Pagoda's is the ramdisk's newlib
+# memcpy (memcpy_4k); Linux's brd copy runs in the kernel (memcpy with
+# rep movsb on -cpu max: 4096 counted iterations, not measurable from user
+# space, so Linux's figures are given with and without it).
+swap_table() {
+	local I=$B/bench/pagoda-icount.csv L=$B/bench/linux-icount.csv
+	local f so sc cp lso lmf
+	f=$(median_of "$I" fault); so=$(median_of "$I" swapout_fault); sc=$(median_of "$I" swap_cycle)
+	cp=$(median_of "$I" memcpy_4k)
+	[ $peer = 1 ] && lso=$(median_of "$L" swapout) && lmf=$(median_of "$L" major_fault)
+	if [ -z "$so" ] || [ -z "$sc" ] || [ -z "$f" ]; then
+		echo "swap: Pagoda's swap figures are missing (see $B/bench/pagoda-icount.log)"
+		return
+	fi
+	local out=$((so - f)) major=$((sc - (so - f)))
+	local outx=$((out - cp)) majorx=$((major - cp))
+	printf '\nSwapping one page, -cpu %s, guest instructions (medians):\n' "$CPU"
+	printf '%-28s %10s %10s %8s\n' op pagoda linux ratio
+	printf '%-28s %10s %10s %8s\n' "swap-out (with copy)" "$out" "${lso:--}" "$(ratio "$out" "$lso")"
+	printf '%-28s %10s %10s %8s\n' "major fault (with copy)" "$major" "${lmf:--}" "$(ratio "$major" "$lmf")"
+	printf '%-28s %10s %10s\n' "4 KiB copy, each" "$cp" "4096*"
+	local lsox="" lmfx=""
+	[ -n "$lso" ] && lsox=$((lso - 4096)); [ -n "$lmf" ] && lmfx=$((lmf - 4096))
+	printf '%-28s %10s %10s %8s\n' "swap-out, copy excluded" "$outx" "${lsox:--}" "$(ratio "$outx" "$lsox")"
+	printf '%-28s %10s %10s %8s\n' "major fault, copy excluded" "$majorx" "${lmfx:--}" "$(ratio "$majorx" "$lmfx")"
+	local minor=$((f - $(median_of "$I" memset_4k)))
+	printf 'swap-out + swap-in, copies excluded: %d = %.2f x the minor fault without zeroing (%d); target <= 3x\n' \
+		$((outx + majorx)) "$(awk -v a=$((outx + majorx)) -v b=$minor 'BEGIN { print a / b }')" "$minor"
+	printf '(* Linux: rep movsb of 4 KiB assumed, one per direction; its swap-out includes the madvise call)\n'
+}
+
 run_pagoda 1 || { echo "bench: Pagoda run under -icount failed (see $B/bench/pagoda-icount.log)"; exit 1; }
 run_pagoda 0 || { echo "bench: Pagoda run failed (see $B/bench/pagoda-host.log)"; exit 1; }
 peer=1
@@ -49,7 +86,7 @@ printf '\nGuest costs, -cpu %s, medians. instr = guest instructions (-icount shi
 printf 'ticks following the host clock (this machine, this run). Linux: ipc_call is a pipe\n'
 printf 'round trip, sys_null is getppid. fault includes zeroing the page; memset_4k is the zeroing alone.\n\n'
 printf '%-11s %12s %12s %8s %12s %12s %8s\n' op pagoda-instr linux-instr ratio pagoda-host linux-host ratio
-for op in sys_null ipc_call fault memset_4k spawn_wait; do
+for op in sys_null ipc_call fault memset_4k spawn_wait memcpy_4k; do
 	pi=$(median_of "$B/bench/pagoda-icount.csv" $op); ph=$(median_of "$B/bench/pagoda-host.csv" $op)
 	li=""; lh=""
 	[ $peer = 1 ] && li=$(median_of "$B/bench/linux-icount.csv" $op) && lh=$(median_of "$B/bench/linux-host.csv" $op)
@@ -57,3 +94,4 @@ for op in sys_null ipc_call fault memset_4k spawn_wait; do
 		"${ph:--}" "${lh:--}" "$(ratio "$ph" "$lh")"
 done
 printf '\nratio = Pagoda / Linux (below 1: Pagoda is cheaper). CSVs in %s/bench/.\n' "$B"
+swap_table

@@ -10,6 +10,8 @@
  * were given, an output buffer is writable server memory - and only then
  * changes anything. A refused call changes nothing.
  *
+ * SYS_MM_MAP_RUN maps a run of contiguous frames inside one leaf table in
+ * one call (probing every page first), for big mappings made at once.
  * The kernel allocates nothing here: SYS_MM_MAP is handed MM_MAP_SPARES
  * spare frames and uses them, in order, for page tables it must create,
  * returning how many it used; SYS_MM_PRUNE hands emptied tables back.
@@ -157,6 +159,50 @@ int64_t sys_mm_map(struct trapframe *tf)
 		return -ERR_NOMEM;
 	int err = pt_map(p->root, va, pa, vm_rights(rights), &s);
 	return err < 0 ? err : (int64_t)s.used;
+}
+
+/* A run of frames [pa, pa + len) that are all RAM outside the kernel image. */
+static bool frames_ok(paddr_t pa, uint64_t len)
+{
+	return !(pa & ~PAGE_MASK) && pa < ram_top && len <= ram_top - pa &&
+	       !(pa < kernel_hi && pa + len > kernel_lo);
+}
+
+/* A run of pages [va, va + len) of user addresses inside one 2 MiB span. */
+static bool run_va_ok(vaddr_t va, uint64_t len)
+{
+	return page_va_ok(va) && va_is_user(va + len - 1) && (va >> 21) == ((va + len - 1) >> 21);
+}
+
+/* (pid, run, spare 0..MM_MAP_SPARES-1 in args 2..4) -> spares used */
+int64_t sys_mm_map_run(struct trapframe *tf)
+{
+	struct proc *p = target(sc_arg(tf, 0));
+	uint64_t spares[MM_MAP_SPARES] = { sc_arg(tf, 2), sc_arg(tf, 3), sc_arg(tf, 4) };
+	struct mm_map_run run;
+	struct frame_supply s;
+	if (!p)
+		return -ERR_SRCH;
+	if (vm_copy_in(current_proc()->root, &run, sc_arg(tf, 1), sizeof run) < 0)
+		return -ERR_FAULT;
+	if (run.npages == 0 || run.npages > MM_MAP_RUN_MAX)
+		return -ERR_INVAL;
+	uint64_t len = run.npages * PAGE_SIZE;
+	if (!run_va_ok(run.va, len) || !frames_ok(run.pa, len) || !rights_ok(run.rights) ||
+	    !gather_spares(spares, &s))
+		return -ERR_INVAL;
+	for (uint64_t off = 0; off < len; off += PAGE_SIZE)
+		if (pt_map_probe(p->root, run.va + off) < 0)
+			return -ERR_BUSY;
+	/* One leaf table covers the run: what the first page needs is all. */
+	if ((unsigned)pt_map_probe(p->root, run.va) > s.count)
+		return -ERR_NOMEM;
+	for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
+		int err = pt_map(p->root, run.va + off, run.pa + off, vm_rights(run.rights), &s);
+		if (err < 0)
+			panic("sys_mm_map_run: pt_map failed after its checks: %d", err);
+	}
+	return (int64_t)s.used;
 }
 
 /* A page's frame and state as SYS_MM_UNMAP and SYS_MM_LOOKUP return them. */

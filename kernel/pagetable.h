@@ -65,6 +65,12 @@ int pt_unmap(paddr_t root, vaddr_t va, struct pt_page *old);
 int pt_protect(paddr_t root, vaddr_t va, unsigned rights);
 int pt_protect_add(paddr_t root, vaddr_t va, unsigned rights);
 
+/* The kernel wrote the page at va through its own window (vm_copy_out):
+ * set its accessed and dirty bits as a user store would, so the memory
+ * server, which learns of writes only from those bits, never takes the
+ * page for clean and drops it (swap). Nothing if va is not mapped. */
+void pt_mark_written(paddr_t root, vaddr_t va);
+
 /* Read and clear the accessed bits of n pages from va: bit i for page i. */
 uint64_t pt_accessed(paddr_t root, vaddr_t va, unsigned n);
 

@@ -182,6 +182,7 @@ static const syscall_fn syscalls[SYS__COUNT] = {
 	[SYS_MM_ACCESSED]     = sys_mm_accessed,
 	[SYS_MM_LOOKUP]       = sys_mm_lookup,
 	[SYS_MM_PRUNE]        = sys_mm_prune,
+	[SYS_MM_MAP_RUN]      = sys_mm_map_run,
 	[SYS_MM_COPY]         = sys_mm_copy,
 	[SYS_MM_KILL]         = sys_mm_kill,
 	[SYS_MM_PROC_DESTROY] = sys_mm_proc_destroy,

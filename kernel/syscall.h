@@ -19,6 +19,7 @@ int64_t sys_mm_protect(struct trapframe *tf);
 int64_t sys_mm_accessed(struct trapframe *tf);
 int64_t sys_mm_lookup(struct trapframe *tf);
 int64_t sys_mm_prune(struct trapframe *tf);
+int64_t sys_mm_map_run(struct trapframe *tf);
 int64_t sys_mm_copy(struct trapframe *tf);
 int64_t sys_mm_kill(struct trapframe *tf);
 int64_t sys_mm_proc_destroy(struct trapframe *tf);

@@ -60,10 +60,12 @@ static void copy_pages(paddr_t root, vaddr_t uva, uint8_t *kbuf, size_t len, boo
 		if (chunk > len)
 			chunk = len;
 		uint8_t *u = phys_to_virt(vm_translate(root, uva, 0));
-		if (out)
+		if (out) {
 			memcpy(u, kbuf, chunk);
-		else
+			pt_mark_written(root, uva);     /* as a user store would */
+		} else {
 			memcpy(kbuf, u, chunk);
+		}
 		uva += chunk;
 		kbuf += chunk;
 		len -= chunk;

@@ -8,7 +8,7 @@
 # writes TAP verdicts to $(B)/results/host-name.tap.
 
 HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Wno-missing-prototypes $(INC) \
-               -Ikernel -Ilib -Iservers/mm -Itests/host \
+               -Ikernel -Ilib -Iservers/mm -Iservers/ramdisk -Itests/host \
                -fsanitize=address,undefined -fno-sanitize-recover=undefined \
                -fno-omit-frame-pointer -DPAGODA_HOST_TEST=1
 HOST_LDLIBS := -lcmocka
@@ -21,6 +21,10 @@ HOST_TEST_SRCS_bootinfo_modules := tests/host/test_bootinfo_modules.c $(BOOTINFO
 HOST_TEST_SRCS_bootopt  := tests/host/test_bootopt.c kernel/bootopt.c lib/format.c tests/host/kstubs.c
 HOST_TEST_SRCS_elf      := tests/host/test_elf.c tests/host/elf_builder.c lib/elf.c
 HOST_TEST_SRCS_ustack   := tests/host/test_ustack.c lib/ustack.c
+# The ramdisk's request handler, real, over fake storage and window.
+HOST_TESTS += ramdisk
+HOST_TEST_SRCS_ramdisk  := tests/host/test_ramdisk.c servers/ramdisk/ramdisk.c
+$(B)/host/test_ramdisk: servers/ramdisk/ramdisk.h libsys/include/pagoda/blk.h
 # pagetable.c is #included by its test (x86.h's privileged instructions replaced)
 HOST_TESTS += pagetable
 HOST_TEST_SRCS_pagetable := tests/host/test_pagetable.c

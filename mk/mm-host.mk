@@ -8,12 +8,16 @@
 MM_CORE_SRCS := servers/mm/zone.c servers/mm/buddy.c tests/host/mm_stubs.c
 MM_SLAB_SRCS := servers/mm/slab.c servers/mm/slab_debug.c servers/mm/kmalloc.c \
                 tests/host/slab_fixture.c $(MM_CORE_SRCS)
-MM_HOST_TESTS := zone buddy slab slab_debug options
+MM_HOST_TESTS := zone buddy slab slab_debug options policy
 
 HOST_TEST_SRCS_zone       := tests/host/test_zone.c $(MM_CORE_SRCS)
 HOST_TEST_SRCS_buddy      := tests/host/test_buddy.c $(MM_CORE_SRCS)
 HOST_TEST_SRCS_slab       := tests/host/test_slab.c $(MM_SLAB_SRCS)
 HOST_TEST_SRCS_slab_debug := tests/host/test_slab_debug.c $(MM_SLAB_SRCS)
+# The policies alone, as the simulator compiles them: policy.h and page.h,
+# no other mm file; the machine is a model inside the test file.
+HOST_TEST_SRCS_policy     := tests/host/test_policy.c servers/mm/policy.c servers/mm/policy_fifo.c \
+                             servers/mm/policy_clock.c
 HOST_TEST_SRCS_options    := tests/host/test_options.c servers/mm/options.c tests/host/mm_stubs.c
 
 # mk/host.mk expanded its build rules before this file was read, so the
@@ -74,6 +78,14 @@ MM_POLICY_SRCS := $(filter-out servers/mm/main.c servers/mm/env.c servers/mm/kca
                   tests/host/elf_builder.c
 MM_POLICY_TESTS := kcall_stub region fault proc requests shm spawn backend
 $(foreach t,$(MM_POLICY_TESTS),$(eval HOST_TEST_SRCS_$(t) := tests/host/test_$(t).c $(MM_POLICY_SRCS)))
+# The swap core (swap*.c, reclaim.c, oom.c) also gets an in-memory swap
+# device in place of the ramdisk (swapdev_stub.c).
+MM_POLICY_TESTS += swap
+HOST_TEST_SRCS_swap := tests/host/test_swap.c tests/host/swapdev_stub.c \
+                       $(filter-out servers/mm/swapdev.c servers/mm/swapdev_selftest.c,$(MM_POLICY_SRCS))
+# The swap device's mm side, with the real ramdisk handler as the device.
+HOST_TEST_SRCS_swapdev := tests/host/test_swapdev.c $(MM_POLICY_SRCS) servers/ramdisk/ramdisk.c
+MM_POLICY_TESTS += swapdev
 HOST_TESTS += $(MM_POLICY_TESTS)
 $(foreach t,$(MM_POLICY_TESTS),$(eval $(call HOST_TEST_RULE,$(t))))
 $(MM_POLICY_TESTS:%=$(B)/host/test_%): $(wildcard servers/mm/*.h)

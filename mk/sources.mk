@@ -19,19 +19,23 @@ LIBSYS_SRCS := libsys/src/crt0.S libsys/src/syscall.c libsys/src/newlib_glue.c l
                libsys/src/mmclient.c libsys/src/sbrk.c libsys/src/thread.c libsys/src/rlock.c
 
 # The memory server: its allocators (host-tested too) and its server code.
-MM_SRCS     := servers/mm/main.c servers/mm/env.c servers/mm/policy.c servers/mm/policy_fifo.c servers/mm/proc.c servers/mm/region.c \
+MM_SRCS     := servers/mm/main.c servers/mm/env.c servers/mm/policy.c servers/mm/policy_fifo.c servers/mm/policy_clock.c servers/mm/budget.c servers/mm/stat.c servers/mm/event.c servers/mm/proc.c servers/mm/region.c \
                servers/mm/fault.c servers/mm/spawn.c servers/mm/requests.c servers/mm/shm.c \
                servers/mm/backend_anon.c servers/mm/backend_elf.c servers/mm/backend_shm.c \
                servers/mm/zone.c servers/mm/buddy.c servers/mm/slab.c servers/mm/slab_debug.c \
                servers/mm/kmalloc.c servers/mm/kcall.c servers/mm/check.c servers/mm/options.c \
+               servers/mm/swap.c servers/mm/swap_slot.c servers/mm/swap_cache.c servers/mm/reclaim.c \
+               servers/mm/oom.c \
+               servers/mm/lend.c servers/mm/swapdev.c servers/mm/swapdev_selftest.c \
                lib/elf.c lib/ustack.c
 
 # User programs: one .c each under user/ (or tests/progs/ for test programs).
-USER_PROGS  := init hello sh memstat touch
+USER_PROGS  := init hello sh memstat touch fill events
 TEST_PROGS  := fault_null fault_write_code fault_hlt fault_cli fault_kernel_jump \
                badsys spin fault_unmapped heap_faults stack_grow stack_overflow mmap_anon \
                shm_writer shm_reader ipc_ping ipc_pong ipc_forbidden notify_test threads \
                hostile bench bench_echo spawn_untouched \
                mmap_churn stat_spares mmap_stack munmap_exit heap_start wait_send heap_shrink \
                copy_untouched recv_refused ipc_handles read_blocked mmcall_probe \
-               exit_with printf_c99 spawn_orphan malloc_threads thread_reap thread_overflow
+               exit_with printf_c99 spawn_orphan malloc_threads thread_reap thread_overflow \
+               blk_probe belady swap_pattern swap_shared swap_clean

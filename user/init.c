@@ -18,6 +18,7 @@
  *
  *   init: <command words> exited with status <S>
  *   init: LEAK: '<command words>' kept <N> frames      (only if fewer free)
+ *   init: LEAK: '<command words>' kept <N> swap slots  (only if more in use)
  *   init: '<command words>' left <K> processes running after 3 s   (if so)
  *
  * (the LEAK line then says "(processes it started still run)": their
@@ -77,7 +78,7 @@ static uint64_t free_pages_of(const struct mm_stat *s)
  * it started have ended), for at most TREE_WAIT_TICKS. Returns the free
  * frames then (0 if MM_STAT fails); *left = processes still over the
  * count. Takes no memory: no printf, no malloc. */
-static uint64_t free_pages_when_tree_ended(uint64_t procs, int *left)
+static uint64_t free_pages_when_tree_ended(uint64_t procs, int *left, uint64_t *swap_used)
 {
 	struct mm_stat s;
 	int64_t deadline = sys_uptime() + TREE_WAIT_TICKS;
@@ -89,6 +90,7 @@ static uint64_t free_pages_when_tree_ended(uint64_t procs, int *left)
 		sys_yield();
 	}
 	*left = s.nprocs > procs ? (int)(s.nprocs - procs) : 0;
+	*swap_used = s.swap_used;
 	return free_pages_of(&s);
 }
 
@@ -107,7 +109,8 @@ static void run_foreground(const char *words)
 		printf("init: waiting for '%s' failed: %s\n", words, pagoda_strerror(err));
 		return;
 	}
-	uint64_t after = nbg == 0 ? free_pages_when_tree_ended(before.nprocs, &left) : 0;
+	uint64_t slots = 0;
+	uint64_t after = nbg == 0 ? free_pages_when_tree_ended(before.nprocs, &left, &slots) : 0;
 	printf("init: %s exited with status %d\n", words, status);
 	if (nbg > 0)
 		printf("init: (free-frame check for '%s' skipped: %d background programs)\n",
@@ -115,6 +118,10 @@ static void run_foreground(const char *words)
 	else if (after < free_pages_of(&before))
 		printf("init: LEAK: '%s' kept %llu frames%s\n", words,
 		       (unsigned long long)(free_pages_of(&before) - after),
+		       left ? " (processes it started still run)" : "");
+	if (nbg == 0 && slots > before.swap_used)
+		printf("init: LEAK: '%s' kept %llu swap slots%s\n", words,
+		       (unsigned long long)(slots - before.swap_used),
 		       left ? " (processes it started still run)" : "");
 	if (left)
 		printf("init: '%s' left %d processes running after %d s\n", words, left,

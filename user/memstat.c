@@ -1,61 +1,194 @@
 /*
- * memstat - prints what the memory server knows about memory: free pages
- * per zone (DMA < 16 MiB, DMA32 < 4 GiB, NORMAL) in pages and KiB, the
- * total it manages, and one line per process with its resident pages,
- * minor faults and page-table pages. Uses MM_STAT and MM_PROCINFO
- * (index 0, 1, ... until the server answers ERR_SRCH).
+ * memstat [-k] - prints what the memory server knows about memory:
+ *
+ *   zones      free pages per zone (DMA < 16 MiB, DMA32 < 4 GiB, NORMAL)
+ *              in pages and KiB, and the total it manages (MM_STAT);
+ *   swap       the swap device's size and use (pages and KiB), swap-ins
+ *              and swap-outs, clean and dirty evictions, pages reclaimed in
+ *              the background and by direct reclaim, OOM kills, major and
+ *              minor faults since boot (MM_VMSTAT);
+ *   policy     the active replacement policy, and per pool (the global
+ *              one and each budget) its frames, budget and counters:
+ *              admitted, victims, scanned, referenced, hand moves;
+ *   processes  per process: resident pages, minor and major faults,
+ *              pages in swap, page tables, and its budget if it has one
+ *              (MM_PROCINFO, both its BASIC and PAGING answers).
+ *
+ * With -k the same figures come as `key value` lines, one per figure, for
+ * scripts and tests; the keys are listed in docs/memstat.md.
  */
 #include <stdio.h>
+#include <string.h>
 #include <pagoda/sys.h>
 
 #define KIB_PER_PAGE 4ULL
 
+typedef unsigned long long ull;
+
+static int keys;                /* -k */
+
+static void kv(const char *key, ull v)
+{
+	printf("%s %llu\n", key, v);
+}
+
 static int print_zones(void)
 {
 	static const char *const zone[3] = { "DMA", "DMA32", "NORMAL" };
+	static const char *const zone_key[3] = { "free_dma", "free_dma32", "free_normal" };
 	struct mm_stat st;
 	int err = mm_stat(&st);
 	if (err < 0) {
 		printf("memstat: MM_STAT failed: %s\n", pagoda_strerror(err));
 		return -1;
 	}
-	unsigned long long total_free = 0;
-	printf("%-8s %10s %12s\n", "zone", "free pages", "free KiB");
-	for (int z = 0; z < 3; z++) {
-		printf("%-8s %10llu %12llu\n", zone[z], (unsigned long long)st.free_pages[z],
-		       (unsigned long long)st.free_pages[z] * KIB_PER_PAGE);
-		total_free += st.free_pages[z];
+	ull total_free = st.free_pages[0] + st.free_pages[1] + st.free_pages[2];
+	if (keys) {
+		for (int z = 0; z < 3; z++)
+			kv(zone_key[z], st.free_pages[z]);
+		kv("free", total_free);
+		kv("managed", st.managed_pages);
+		kv("processes", st.nprocs);
+		return 0;
 	}
+	printf("%-8s %10s %12s\n", "zone", "free pages", "free KiB");
+	for (int z = 0; z < 3; z++)
+		printf("%-8s %10llu %12llu\n", zone[z], (ull)st.free_pages[z],
+		       (ull)st.free_pages[z] * KIB_PER_PAGE);
 	printf("%-8s %10llu %12llu\n", "free", total_free, total_free * KIB_PER_PAGE);
-	printf("%-8s %10llu %12llu\n", "managed", (unsigned long long)st.managed_pages,
-	       (unsigned long long)st.managed_pages * KIB_PER_PAGE);
-	printf("processes: %llu\n\n", (unsigned long long)st.nprocs);
+	printf("%-8s %10llu %12llu\n", "managed", (ull)st.managed_pages,
+	       (ull)st.managed_pages * KIB_PER_PAGE);
+	printf("processes: %llu\n\n", (ull)st.nprocs);
 	return 0;
+}
+
+static void print_swap(const struct mm_vmstat_info *v)
+{
+	if (keys) {
+		kv("swap_total_pages", v->swap_total);
+		kv("swap_total_kib", v->swap_total * KIB_PER_PAGE);
+		kv("swap_used_pages", v->swap_used);
+		kv("swap_used_kib", v->swap_used * KIB_PER_PAGE);
+		kv("swapins", v->swapins);
+		kv("swapouts", v->swapouts);
+		kv("evict_clean", v->evict_clean);
+		kv("evict_dirty", v->evict_dirty);
+		kv("reclaim_background", v->reclaim_background);
+		kv("reclaim_direct", v->reclaim_direct);
+		kv("oom_kills", v->oom_kills);
+		kv("major_faults", v->major_faults);
+		kv("minor_faults", v->minor_faults);
+		printf("policy %s\n", v->policy);
+		kv("pools", v->pools);
+		return;
+	}
+	printf("%-8s %10s %12s\n", "swap", "pages", "KiB");
+	printf("%-8s %10llu %12llu\n", "total", (ull)v->swap_total, (ull)v->swap_total * KIB_PER_PAGE);
+	printf("%-8s %10llu %12llu\n", "used", (ull)v->swap_used, (ull)v->swap_used * KIB_PER_PAGE);
+	printf("swap-ins %llu, swap-outs %llu; evicted clean %llu, dirty %llu\n", (ull)v->swapins,
+	       (ull)v->swapouts, (ull)v->evict_clean, (ull)v->evict_dirty);
+	printf("reclaimed: background %llu, direct %llu; OOM kills %llu\n",
+	       (ull)v->reclaim_background, (ull)v->reclaim_direct, (ull)v->oom_kills);
+	printf("faults since boot: major %llu, minor %llu\n\n", (ull)v->major_faults,
+	       (ull)v->minor_faults);
+	printf("policy: %s\n", v->policy);
+	printf("%-12s %8s %8s %9s %8s %8s %10s %8s\n", "pool", "frames", "budget", "admitted",
+	       "victims", "scanned", "referenced", "moves");
+}
+
+static void print_pool(unsigned i, const struct mm_vmstat_info *v)
+{
+	if (keys) {
+		printf("pool.%u.name %s\n", i, v->pool_name);
+		printf("pool.%u.frames %llu\n", i, (ull)v->pool_pages);
+		printf("pool.%u.budget %llu\n", i, (ull)v->pool_limit);
+		printf("pool.%u.admitted %llu\n", i, (ull)v->admitted);
+		printf("pool.%u.victims %llu\n", i, (ull)v->victims);
+		printf("pool.%u.scanned %llu\n", i, (ull)v->scanned);
+		printf("pool.%u.referenced %llu\n", i, (ull)v->referenced);
+		printf("pool.%u.moves %llu\n", i, (ull)v->moves);
+		return;
+	}
+	char budget[24] = "-";
+	if (v->pool_limit)
+		snprintf(budget, sizeof budget, "%llu", (ull)v->pool_limit);
+	printf("%-12s %8llu %8s %9llu %8llu %8llu %10llu %8llu\n", v->pool_name, (ull)v->pool_pages,
+	       budget, (ull)v->admitted, (ull)v->victims, (ull)v->scanned, (ull)v->referenced,
+	       (ull)v->moves);
+}
+
+static int print_paging(void)
+{
+	struct mm_vmstat_info v;
+	int err = mm_vmstat_get(0, &v);
+	if (err < 0) {
+		printf("memstat: MM_VMSTAT failed: %s\n", pagoda_strerror(err));
+		return -1;
+	}
+	print_swap(&v);
+	for (unsigned i = 0; i < v.pools; i++) {
+		if (mm_vmstat_get(i, &v) < 0)
+			break;          /* a budget went away meanwhile */
+		print_pool(i, &v);
+	}
+	if (!keys)
+		printf("\n");
+	return 0;
+}
+
+static void print_proc(const struct mm_procinfo *pi, const struct mm_procpaging *pp)
+{
+	if (keys) {
+		printf("proc.%d.name %s\n", pi->pid, pi->name);
+		printf("proc.%d.resident %llu\n", pi->pid, (ull)pi->resident);
+		printf("proc.%d.minor_faults %llu\n", pi->pid, (ull)pi->faults);
+		printf("proc.%d.major_faults %llu\n", pi->pid, (ull)pp->major_faults);
+		printf("proc.%d.swapped %llu\n", pi->pid, (ull)pp->swapped);
+		printf("proc.%d.pagetables %llu\n", pi->pid, (ull)pi->pagetables);
+		printf("proc.%d.budget %llu\n", pi->pid, (ull)pp->budget);
+		printf("proc.%d.budget_frames %llu\n", pi->pid, (ull)pp->budget_pages);
+		return;
+	}
+	char budget[40] = "-";
+	if (pp->budget)
+		snprintf(budget, sizeof budget, "%llu/%llu", (ull)pp->budget_pages, (ull)pp->budget);
+	printf("%5d %-16s %9llu %8llu %8llu %8llu %6llu %10s\n", pi->pid, pi->name,
+	       (ull)pi->resident, (ull)pi->faults, (ull)pp->major_faults, (ull)pp->swapped,
+	       (ull)pi->pagetables, budget);
 }
 
 static int print_procs(void)
 {
-	printf("%5s %-16s %10s %12s %10s\n", "pid", "name", "resident", "minor-faults",
-	       "pagetables");
+	if (!keys)
+		printf("%5s %-16s %9s %8s %8s %8s %6s %10s\n", "pid", "name", "resident", "minor",
+		       "major", "swapped", "tables", "budget");
 	for (int i = 0; i < 4096; i++) {
 		struct mm_procinfo pi;
+		struct mm_procpaging pp;
 		int r = mm_procinfo(i, &pi);
 		if (r == -ERR_SRCH)
 			return 0;
+		if (r >= 0)
+			r = mm_procpaging(i, &pp);
+		if (r == -ERR_SRCH)
+			return 0;       /* it was the last, and it has just exited */
 		if (r < 0) {
 			printf("memstat: MM_PROCINFO %d failed: %s\n", i, pagoda_strerror(r));
 			return -1;
 		}
-		printf("%5d %-16s %10llu %12llu %10llu\n", pi.pid, pi.name,
-		       (unsigned long long)pi.resident, (unsigned long long)pi.faults,
-		       (unsigned long long)pi.pagetables);
+		print_proc(&pi, &pp);
 	}
 	return 0;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	if (print_zones() < 0 || print_procs() < 0)
+	if (argc > 2 || (argc == 2 && strcmp(argv[1], "-k"))) {
+		printf("usage: memstat [-k]   (-k: key value lines)\n");
+		return 2;
+	}
+	keys = argc == 2;
+	if (print_zones() < 0 || print_paging() < 0 || print_procs() < 0)
 		return 1;
 	return 0;
 }

@@ -10,12 +10,17 @@
  *   exit        ends the shell (init then powers off)
  *   PROG ARGS   asks the memory server to spawn the boot module PROG with
  *               ARGS, waits for it and prints "[exit status S]"
+ *   limit N PROG ARGS
+ *               the same, with a budget of N frames for PROG's heap and
+ *               anonymous mappings (MM_SPAWN_BUDGET): once they hold N
+ *               frames, its new pages replace its own old ones
  *
  * Lines longer than LINE_MAX characters are cut there (with a message);
  * the rest of the line is read and thrown away. Control characters other
  * than the ones above are ignored.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <pagoda/sys.h>
 
@@ -102,14 +107,16 @@ static void help(void)
 	       "  help       this text\n"
 	       "  poweroff   power the machine off\n"
 	       "  exit       leave the shell\n"
+	       "  limit N PROGRAM ARGS...   run with a budget of N frames\n"
 	       "Anything else runs a program from the boot image: PROGRAM ARGS...\n"
-	       "  e.g. hello a b, memstat, touch 256 1 w\n");
+	       "  e.g. hello a b, memstat, touch 256 1 w, limit 64 fill 1000\n");
 }
 
-static void run(const char *line)
+/* frames > 0: with that budget. */
+static void run(const char *line, uint64_t frames)
 {
 	int status = 0;
-	int pid = mm_spawn(line, 0);
+	int pid = frames ? mm_spawn_budget(line, 0, frames) : mm_spawn(line, 0);
 	if (pid < 0) {
 		printf("sh: cannot run '%s': %s\n", line, pagoda_strerror(pid));
 		return;
@@ -119,6 +126,23 @@ static void run(const char *line)
 		printf("sh: waiting for pid %d failed: %s\n", pid, pagoda_strerror(err));
 	else
 		printf("[exit status %d]\n", status);
+}
+
+/* "limit N PROG ARGS": N a decimal number of frames, then a command. */
+static void run_limited(const char *line)
+{
+	char *end;
+	const char *n = line + strlen("limit");
+	unsigned long long frames = strtoull(n, &end, 10);
+	if (end == n || *end != ' ' || end[1] == '\0') {
+		printf("sh: usage: limit FRAMES PROGRAM ARGS...\n");
+		return;
+	}
+	if (frames == 0) {
+		printf("sh: limit: a budget of 0 frames is refused\n");
+		return;
+	}
+	run(end + 1, frames);
 }
 
 int main(void)
@@ -142,7 +166,9 @@ int main(void)
 		else if (strcmp(line, "poweroff") == 0) {
 			int64_t err = sys_poweroff(0);
 			printf("sh: poweroff: %s\n", pagoda_strerror((int)err));
-		} else
-			run(line);
+		} else if (strncmp(line, "limit ", 6) == 0 || strcmp(line, "limit") == 0)
+			run_limited(line);
+		else
+			run(line, 0);
 	}
 }

@@ -18,8 +18,15 @@ if [ ! -f "$P/vmlinuz" ]; then
 	cp "$P"/x/boot/vmlinuz-* "$P/vmlinuz"
 	rm -rf "$P/x"
 fi
+# brd (the RAM block device the swap benchmark swaps to) from the same
+# package; kept as a file of the initramfs, loaded by lbench.
+if [ ! -f "$P/brd.ko" ]; then
+	rm -rf "$P/x" && dpkg-deb -x "$P"/linux-image-*.deb "$P/x"
+	find "$P/x" -name brd.ko -exec cp {} "$P/brd.ko" \;
+	rm -rf "$P/x"
+fi
 gcc -O2 -static -o "$P/init" bench/linux/lbench.c
-(cd "$P" && echo init | cpio -o -H newc --quiet >initramfs.cpio)
+(cd "$P" && printf 'init\nbrd.ko\n' | cpio -o -H newc --quiet >initramfs.cpio)
 icount=()
 name=host
 if [ "$ICOUNT" = 1 ]; then icount=(-icount shift=0); name=icount; fi

@@ -57,7 +57,7 @@ int mm_stat(struct mm_stat *out)
 	int64_t r = mm_call(&m);
 	if (r < 0)
 		return (int)r;
-	*out = (struct mm_stat){ { m.w[0], m.w[1], m.w[2] }, m.w[3], m.w[4] };
+	*out = (struct mm_stat){ { m.w[0], m.w[1], m.w[2] }, m.w[3], m.w[4], m.w[5], m.w[6] };
 	return 0;
 }
 
@@ -82,4 +82,51 @@ uint64_t mm_free_pages(void)
 	if (mm_stat(&s) < 0)
 		return 0;
 	return s.free_pages[0] + s.free_pages[1] + s.free_pages[2];
+}
+
+int mm_spawn_budget(const char *cmdline, unsigned flags, uint64_t frames)
+{
+	struct ipc_msg m = { .tag = MM_SPAWN,
+		.w = { (uint64_t)(uintptr_t)cmdline, strlen(cmdline), flags | MM_SPAWN_BUDGET, frames } };
+	return (int)mm_call(&m);
+}
+
+void *mm_mmap_budget(size_t len, unsigned prot, uint64_t frames)
+{
+	struct ipc_msg m = { .tag = MM_MMAP, .w = { len, prot, MM_MAP_BUDGET, 0, frames } };
+	return mm_call(&m) < 0 ? NULL : (void *)(uintptr_t)m.w[0];
+}
+
+int mm_procpaging(int index, struct mm_procpaging *out)
+{
+	struct ipc_msg m = { .tag = MM_PROCINFO, .w = { (uint64_t)index, MM_PROCINFO_PAGING } };
+	int64_t r = mm_call(&m);
+	if (r < 0)
+		return (int)r;
+	*out = (struct mm_procpaging){ (int)r, m.w[0], m.w[1], m.w[2], m.w[3], m.w[4] };
+	return (int)r;
+}
+
+int mm_vmstat_get(unsigned pool, struct mm_vmstat_info *out)
+{
+	struct ipc_msg m = { .tag = MM_VMSTAT,
+		.w = { (uint64_t)(uintptr_t)out, sizeof *out, pool } };
+	return (int)mm_call(&m);
+}
+
+/* cmd = MM_EVENTS_*; READ moves up to max events into buf. -> events
+ * read (READ) or 0; *lost (if not NULL) = events overwritten since START. */
+int mm_events(unsigned cmd, struct mm_event_rec *buf, unsigned max, uint64_t *lost)
+{
+	struct ipc_msg m = { .tag = MM_EVENTS, .w = { cmd, (uint64_t)(uintptr_t)buf, max } };
+	int64_t r = mm_call(&m);
+	if (r >= 0 && lost)
+		*lost = m.w[0];
+	return (int)r;
+}
+
+int mm_policy(const char *name)
+{
+	struct ipc_msg m = { .tag = MM_POLICY, .w = { (uint64_t)(uintptr_t)name, strlen(name) } };
+	return (int)mm_call(&m);
 }

@@ -6,8 +6,8 @@
  * chosen from the region's kind when the region is made. The fault path
  * (fault.c) asks the backend for a frame holding the page and maps it; an
  * unmap (MM_MUNMAP, heap shrink) asks it to find the region's present
- * pages and give each back; reclaim, when there is one, will ask it to
- * give a page up. Today there are three:
+ * pages and give each back; reclaim (reclaim.c) asks it to give a page
+ * up. Today there are three:
  *
  *   backend_anon  (backend_anon.c) heap, stack, MM_MMAP anonymous: a zeroed
  *                 frame on first touch; the frame is the process's.
@@ -17,9 +17,10 @@
  *   backend_shm   (backend_shm.c) MM_MAP_SHARED: the shared object's frame
  *                 (shm.c); the frame is the object's, not the process's.
  *
- * Coming next, as two more tables: swap-backed anonymous memory (evict
- * writes the page out; fill reads it back, a major fault) and
- * physical/DMA memory (fill maps a fixed frame; nothing is ever evicted).
+ * All three are swap-backed (swap.h, docs/swap.md): evict writes a page
+ * that was written to a swap slot (or drops a clean one), fill reads it
+ * back first, a major fault. Coming next: physical/DMA memory (fill maps
+ * a fixed frame; nothing is ever evicted).
  *
  * The two private-frame backends share their bookkeeping: their frames are
  * on the process's frame list (page.h: own.next/own.prev, index = virtual
@@ -77,5 +78,10 @@ int backend_private_for_each(struct mm_proc *p, struct mm_region *r, vaddr_t fro
 			     backend_page_fn fn, uint64_t arg);
 int backend_private_unmap(struct mm_proc *p, struct mm_region *r, vaddr_t va, pfn_t pfn);
 void backend_private_detach(struct mm_proc *p, struct mm_region *r);
+/* Swap for private pages (swap.h): evict (refillable: a clean page
+ * without a slot may just be dropped) and the fill's first step. */
+int backend_private_evict(struct mm_proc *p, struct mm_region *r, vaddr_t va, pfn_t pfn,
+			  bool refillable);
+pfn_t backend_private_swapin(struct mm_proc *p, struct mm_region *r, vaddr_t va, int *err);
 
 #endif

@@ -8,13 +8,23 @@
  * is how the present pages of a range are found and how exit frees them.
  * Those helpers (backend_private_*) serve backend_elf.c too.
  *
- * Eviction is refused: an anonymous page that was touched holds data that
- * exists nowhere else, and there is no swap yet to write it to
- * (ERR_NOSYS). The swap-backed backend will be this one plus a swap slot.
+ * Swap-backed (swap.h): eviction unmaps the page and gives it up without
+ * a write when it has a valid copy on the swap device and was not written
+ * since (or was never written at all: it is zeros, and the next touch
+ * zeroes a frame again); otherwise it writes it to a slot. A fill asks
+ * swap_load first: a page with a slot comes back from the swap cache or
+ * the device (a major fault), byte for byte. A page that cannot be
+ * written (no device: ERR_NOSYS; swap full: ERR_NOSPC; the device failed)
+ * is mapped back and stays. The swapping helpers (backend_private_evict,
+ * backend_private_swapin) serve backend_elf.c too: a written ELF page is
+ * anonymous memory from then on.
  */
 #include "backend.h"
 #include "buddy.h"
 #include "kcall.h"
+#include "reclaim.h"
+#include "swap.h"
+#include "vmstat.h"
 
 /* Private frames of p mapped in [from, to): found on p's frame list. */
 int backend_private_for_each(struct mm_proc *p, struct mm_region *r, vaddr_t from, vaddr_t to,
@@ -43,24 +53,92 @@ int backend_private_unmap(struct mm_proc *p, struct mm_region *r, vaddr_t va, pf
 		       p->pid, (unsigned long)va, pagoda_strerror((int)-old));
 		return -ERR_BUG;
 	}
+	if (pfn_to_page(pfn)->flags & PG_SWAPCACHE)     /* its slot goes with it */
+		swap_forget_range(&r->swapped, va >> PAGE_SHIFT, (va >> PAGE_SHIFT) + 1);
 	if (mm_proc_disown(p, pfn) == 0)
 		buddy_free(pfn, 0);
 	return 0;
 }
 
-/* Nothing to drop: the region's frames are on the process's list. */
+/* The region's frames are on the process's list; its slots go here. */
 void backend_private_detach(struct mm_proc *p, struct mm_region *r)
 {
+	swap_forget_all(&r->swapped);
+}
+
+/* Map back a page that could not be evicted, remembering it was written
+ * (the new mapping's dirty bit starts clear). The leaf page table is
+ * still there (nothing pruned it meanwhile), so the kernel needs no spare. */
+static void keep(struct mm_proc *p, struct mm_region *r, vaddr_t va, pfn_t pfn, bool dirty)
+{
+	static const paddr_t no_spares[MM_MAP_SPARES] = { PADDR_NONE, PADDR_NONE, PADDR_NONE };
+	if (dirty)
+		pfn_to_page(pfn)->flags |= PG_DIRTY;
+	int err = kcall_map(p->pid, va, pfn_to_pa(pfn), mm_rights(r->prot), no_spares);
+	if (err < 0 && err != -ERR_SRCH)
+		mm_bug("backend_private_evict: cannot map pid %d page %#lx back: %s", p->pid,
+		       (unsigned long)va, pagoda_strerror(-err));
+}
+
+/* Evict private page va: refillable is true when a clean page without a
+ * slot can simply be dropped (its contents come back from the backend). */
+int backend_private_evict(struct mm_proc *p, struct mm_region *r, vaddr_t va, pfn_t pfn,
+			  bool refillable)
+{
+	struct page *pg = pfn_to_page(pfn);
+	uint64_t vpn = va >> PAGE_SHIFT;
+	if (pg->flags & PG_PINNED)
+		return -ERR_BUSY;
+	bool has_slot = pg->flags & PG_SWAPCACHE;
+	if (!has_slot && !swap_room()) {        /* it could only be dropped: is it clean? */
+		int err = swap_slots_total() ? -ERR_NOSPC : -ERR_NOSYS;
+		if (!refillable || (pg->flags & PG_DIRTY))
+			return err;
+		int64_t e = kcall_lookup(p->pid, va);
+		if (e >= 0 && (e & MM_PTE_DIRTY)) {
+			pg->flags |= PG_DIRTY;  /* known from now on, without asking */
+			return err;
+		}
+	}
+	int64_t old = kcall_unmap(p->pid, va);
+	if (old < 0)
+		return old == -ERR_SRCH ? -ERR_SRCH : (int)old;
+	bool dirty = (old & MM_PTE_DIRTY) || (pg->flags & PG_DIRTY);
+	if (dirty || has_slot) {
+		int err = swap_save(&r->swapped, r, vpn, p, pfn, dirty, va);
+		if (err < 0) {
+			keep(p, r, va, pfn, dirty);
+			return err;
+		}
+	} else {
+		mm_vmstat.evict_clean++;        /* zeros, or the module's bytes */
+		mm_event(MM_EV_EVICT_CLEAN, p->pid, va, pfn, ~0ULL);
+	}
+	pg->flags &= (uint8_t)~PG_DIRTY;
+	if (mm_proc_disown(p, pfn) == 0)
+		buddy_free(pfn, 0);
+	return 0;
+}
+
+/* The page's frame from swap if it has a slot; PFN_NONE with *err = 0 if
+ * it has none (the caller fills it as new). */
+pfn_t backend_private_swapin(struct mm_proc *p, struct mm_region *r, vaddr_t va, int *err)
+{
+	return r->swapped ? swap_load(r, va >> PAGE_SHIFT, p, va, err) : (*err = 0, PFN_NONE);
 }
 
 static pfn_t anon_fill(struct mm_proc *p, struct mm_region *r, vaddr_t va)
 {
-	return buddy_alloc(0, MM_ZERO);
+	int err;
+	pfn_t pfn = backend_private_swapin(p, r, va, &err);
+	if (pfn != PFN_NONE || err)
+		return pfn;
+	return reclaim_alloc_user(MM_ZERO);
 }
 
 static int anon_evict(struct mm_proc *p, struct mm_region *r, vaddr_t va, pfn_t pfn)
 {
-	return -ERR_NOSYS;      /* no swap: the page's data exists only here */
+	return backend_private_evict(p, r, va, pfn, true);
 }
 
 const struct mm_backend backend_anon = {

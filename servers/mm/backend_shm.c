@@ -15,8 +15,10 @@
  * touched, so unmapping visits some pages the process never mapped (the
  * kernel answers ERR_NOENT; nothing to do).
  *
- * Eviction is not supported yet: it needs swap, and the reverse map to
- * unmap the frame from every process first (shm_rmap_walk).
+ * Eviction (shm_evict_page, shm.c) unmaps the frame from every process
+ * through the reverse map and writes it to swap; each process faults it
+ * back on its own. An unmap here keeps the page's dirty bit (PG_DIRTY),
+ * since the other mappers' copy is the same page.
  */
 #include "backend.h"
 #include "kcall.h"
@@ -28,7 +30,7 @@ static uint64_t page_index(const struct mm_region *r, vaddr_t va)
 
 static pfn_t shm_fill(struct mm_proc *p, struct mm_region *r, vaddr_t va)
 {
-	return shm_page_fill(r->shm, page_index(r, va));
+	return shm_page_fill_by(r->shm, page_index(r, va), p);
 }
 
 static int shm_for_each(struct mm_proc *p, struct mm_region *r, vaddr_t from, vaddr_t to,
@@ -46,12 +48,14 @@ static int shm_for_each(struct mm_proc *p, struct mm_region *r, vaddr_t from, va
 static int shm_unmap(struct mm_proc *p, struct mm_region *r, vaddr_t va, pfn_t pfn)
 {
 	int64_t old = kcall_unmap(p->pid, va);
+	if (old >= 0 && (old & MM_PTE_DIRTY))
+		pfn_to_page(pfn)->flags |= PG_DIRTY;   /* the others' copy must be saved */
 	return old == -ERR_SRCH ? -ERR_SRCH : 0;    /* ERR_NOENT: never touched here */
 }
 
 static int shm_evict(struct mm_proc *p, struct mm_region *r, vaddr_t va, pfn_t pfn)
 {
-	return -ERR_NOSYS;
+	return shm_evict_page(pfn);     /* from every process at once */
 }
 
 static void shm_region_detach(struct mm_proc *p, struct mm_region *r)

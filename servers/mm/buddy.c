@@ -231,6 +231,27 @@ pfn_t buddy_alloc(unsigned order, mm_flags_t flags)
 	return PFN_NONE;
 }
 
+int buddy_split(pfn_t pfn, unsigned order)
+{
+	struct page *head = pfn_valid(pfn) ? pfn_to_page(pfn) : NULL;
+	if (!head || head->state != PAGE_ALLOCATED || head->order != order) {
+		mm_bug("buddy_split: pfn 0x%lx is not the head of an allocated order-%u block",
+		       (unsigned long)pfn, order);
+		return -ERR_BUG;
+	}
+	for (pfn_t i = 1; i < ((pfn_t)1 << order); i++) {
+		struct page *pg = pfn_to_page(pfn + i);
+		set_head(pfn + i, PAGE_ALLOCATED, 0);
+		pg->use = head->use;
+		pg->flags = head->flags;
+		pg->owner = head->owner;
+		pg->index = 0;
+		pg->private = 0;
+	}
+	head->order = 0;
+	return 0;
+}
+
 /* Decode-then-act: every reason to refuse a free is found before any change. */
 static bool free_is_valid(pfn_t pfn, unsigned order)
 {

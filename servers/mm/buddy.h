@@ -28,6 +28,17 @@ pfn_t buddy_alloc(unsigned order, mm_flags_t flags);
  */
 int buddy_free(pfn_t pfn, unsigned order);
 
+/*
+ * Turn the allocated block of 2^order frames at pfn (as buddy_alloc
+ * returned it) into 2^order allocated order-0 blocks, each then freed on
+ * its own with buddy_free(pfn + i, 0) - Linux's split_page(). One call
+ * where 2^order buddy_alloc(0) would do: for a big allocation made at
+ * once (the swap device's storage). Each frame gets the head's use and
+ * owner. -ERR_BUG (reported, nothing changed) if pfn is not the head of
+ * an allocated block of that order.
+ */
+int buddy_split(pfn_t pfn, unsigned order);
+
 /* zone_init() only: latch the debug switches (mm_debug), then give the
  * frames [first, end) to the allocator. */
 void buddy_init(void);

@@ -28,7 +28,8 @@ unsigned mm_proc_check(struct mm_proc *p);
  * to a process the server knows and is on that process's frame list. */
 unsigned mm_frames_check(void);
 
-/* buddy_check, slab_check, then the three above over every process. */
+/* buddy_check, slab_check, swap_check (slots, swap cache, records),
+ * reclaim_check (the pools), then the three above over every process. */
 unsigned mm_check_all(void);
 
 #endif

@@ -22,6 +22,11 @@ struct mm_config {
 	char policy[MM_POLICY_ARG_MAX]; /* policy=, "" for the default */
 };
 
-extern struct mm_config mm_config;
+extern struct mm_config mm_config;     /* options.c */
+
+/* Read the KEY=VALUE words of mm's module line into cfg (defaults first;
+ * a bad value is reported and the default kept). managed_pages bounds
+ * swap= (at most half of it) and usermem= (at most all of it). */
+void mm_config_parse(const char *line, uint64_t managed_pages, struct mm_config *cfg);
 
 #endif

@@ -25,8 +25,14 @@
  * call fails with ERR_FAULT and the process lives on, as a bad pointer
  * passed to a system call must not kill.
  *
- * Every fill counts as one minor fault of the process (there is no swap
- * yet, so there are no major faults).
+ * A fill that reads the page back from swap is a major fault (swap.c
+ * counts it, in the process and in mm_vmstat); every other fill is a
+ * minor one. A fill finds memory through reclaim_alloc_user, which
+ * evicts first when memory is short (reclaim.c). When even that finds
+ * none, the OOM killer ends the process with the highest score (oom.c)
+ * and the fault is answered RESUME without a page: the thread faults
+ * again once the victim's exit report has freed its memory. A page whose
+ * swap copy cannot be read kills the process that needs it.
  */
 #include <stdio.h>
 #include <string.h>
@@ -35,6 +41,10 @@
 #include "buddy.h"
 #include "mm_env.h"
 #include "kcall.h"
+#include "oom.h"
+#include "reclaim.h"
+#include "swap.h"
+#include "vmstat.h"
 
 static const char *access_name(uint64_t bits)
 {
@@ -72,8 +82,15 @@ static const char *illegal(struct mm_proc *p, const struct mm_region *r, vaddr_t
  * first (ERR_BUSY) is success. */
 static int map_filled(struct mm_proc *p, struct mm_region *r, vaddr_t va, pfn_t pfn)
 {
+	struct page *pg = pfn_to_page(pfn);
+	if (r->backend->private_frames && pg->use == PAGE_USE_USER)
+		return 0;               /* already p's page (from the swap cache): mapped */
 	int err = mm_proc_map(p, va, pfn, r->prot);
+	if (err == 0 && !(pg->flags & PG_SWAPCACHE))   /* swap.c records major faults */
+		mm_event(MM_EV_FAULT_MINOR, p->pid, va, pfn, MM_EVENT_NO_SLOT);
 	if (r->backend->private_frames) {
+		if (err < 0 && (pg->flags & PG_SWAPCACHE))
+			swap_load_undo(r, va >> PAGE_SHIFT, pfn);
 		if (err < 0)
 			buddy_free(pfn, 0);
 		else
@@ -85,10 +102,16 @@ static int map_filled(struct mm_proc *p, struct mm_region *r, vaddr_t va, pfn_t 
 /* Map the page at va of region r in p; 0 or -ERR_x. */
 int mm_fill_page(struct mm_proc *p, struct mm_region *r, vaddr_t va)
 {
+	budget_make_room(r);            /* a full budget replaces one of its own (budget.c) */
 	pfn_t pfn = r->backend->fill(p, r, va);
 	if (pfn == PFN_NONE)
-		return -ERR_NOMEM;
-	return map_filled(p, r, va, pfn);
+		return swap_take_error() ? -ERR_DEAD : -ERR_NOMEM;
+	int err = map_filled(p, r, va, pfn);
+	if (!err && r->backend->private_frames) {
+		reclaim_note_fill(p, pfn);
+		budget_admit(r, pfn);
+	}
+	return err;
 }
 
 static int kill(struct mm_proc *p, uint64_t addr, uint64_t bits, const char *why, uint64_t ip,
@@ -111,6 +134,19 @@ static int deny(struct mm_proc *p, uint64_t addr, uint64_t bits, const char *why
 	return 1;
 }
 
+/* No frame even after reclaim: the OOM killer's turn. */
+static int out_of_memory(struct mm_proc *p, uint64_t addr, uint64_t bits, uint64_t ip,
+			 struct ipc_msg *reply)
+{
+	enum oom_result res = oom_kill(p);
+	if (res == OOM_KILLED_SELF)
+		return kill(p, addr, bits, "out of memory", ip, reply);    /* oom.c logged the choice */
+	if (res == OOM_NOBODY)
+		return kill(p, addr, bits, "out of memory", ip, reply);
+	reply->tag = MM_FAULT_RESUME;   /* no page yet: it faults again after the victim's exit */
+	return 1;
+}
+
 int mm_handle_fault(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply)
 {
 	vaddr_t addr = req->w[0];
@@ -124,14 +160,20 @@ int mm_handle_fault(const struct ipc_msg *req, const struct ipc_from *from, stru
 	const char *why = illegal(p, r, addr, bits);
 	if (why)
 		return deny(p, addr, bits, why, ip, reply);
+	uint64_t major = p->major_faults;
 	int err = mm_fill_page(p, r, page_round_down(addr));
 	if (err == -ERR_SRCH) {         /* it died meanwhile (another thread exited it) */
 		reply->tag = MM_FAULT_KILL;
 		return 1;
 	}
+	if (err == -ERR_DEAD)
+		return kill(p, addr, bits, "its page could not be read back from swap", ip, reply);
 	if (err < 0)
-		return kill(p, addr, bits, "out of memory", ip, reply);
-	p->faults++;
+		return out_of_memory(p, addr, bits, ip, reply);
+	if (p->major_faults == major) {
+		p->faults++;
+		mm_vmstat.minor_faults++;
+	}
 	reply->tag = MM_FAULT_RESUME;
 	return 1;
 }

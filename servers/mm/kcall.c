@@ -27,6 +27,14 @@ int kcall_map(int pid, vaddr_t va, paddr_t pa, uint64_t rights, const paddr_t *s
 			      spares[0], spares[1], spares[2]);
 }
 
+int kcall_map_run(int pid, vaddr_t va, paddr_t pa, uint64_t npages, uint64_t rights,
+		  const paddr_t *spares)
+{
+	struct mm_map_run run = { va, pa, npages, rights };
+	return (int)sys_call6(SYS_MM_MAP_RUN, (uint64_t)pid, (uint64_t)(uintptr_t)&run,
+			      spares[0], spares[1], spares[2], 0);
+}
+
 int64_t kcall_unmap(int pid, vaddr_t va)
 {
 	return sys_call6(SYS_MM_UNMAP, (uint64_t)pid, va, 0, 0, 0, 0);
@@ -70,6 +78,11 @@ int kcall_proc_destroy(int pid)
 int kcall_ipc_allow(int pid, int target_pid)
 {
 	return (int)sys_call6(SYS_MM_IPC_ALLOW, (uint64_t)pid, (uint64_t)target_pid, 0, 0, 0, 0);
+}
+
+int kcall_call(int pid, struct ipc_msg *m)
+{
+	return ipc_call(pid, m);
 }
 
 int kcall_reply(uint64_t handle, const struct ipc_msg *m)

@@ -1,8 +1,8 @@
 /*
  * kcall.h - the memory server's calls into the kernel, in one place.
  *
- * Every SYS_MM_* system call (libsys/include/pagoda/syscall.h) and the
- * deferred IPC reply the server makes go through these functions, and
+ * Every SYS_MM_* system call (libsys/include/pagoda/syscall.h), the
+ * deferred IPC reply and the CALLs to servers mm makes go through these functions, and
  * only servers/mm/kcall.c makes them. That is what lets the host tests
  * link the real region.c, fault.c, proc.c, requests.c, shm.c and spawn.c
  * against tests/host/kcall_stub.c, a model of the kernel's page tables
@@ -25,6 +25,9 @@ int kcall_thread_start(int pid, vaddr_t entry, vaddr_t rsp, uint64_t arg);
 int kcall_map(int pid, vaddr_t va, paddr_t pa, uint64_t rights, const paddr_t *spares);
 /* Unmap va. -> the old pa | MM_PTE_ACCESSED | MM_PTE_DIRTY (>= 0), or -ERR_x. */
 int64_t kcall_unmap(int pid, vaddr_t va);
+/* Map npages contiguous frames from pa at va, inside one 2 MiB span. -> spares used. */
+int kcall_map_run(int pid, vaddr_t va, paddr_t pa, uint64_t npages, uint64_t rights,
+		  const paddr_t *spares);
 int kcall_protect(int pid, vaddr_t va, uint64_t rights);
 /* Read and clear the accessed bits of n <= 63 pages from va (bit i: page i). */
 int64_t kcall_accessed(int pid, vaddr_t va, unsigned n);
@@ -37,6 +40,9 @@ int kcall_copy(int src_pid, vaddr_t src, int dst_pid, vaddr_t dst, size_t len);
 int kcall_kill(int pid, int status);
 int kcall_proc_destroy(int pid);
 int kcall_ipc_allow(int pid, int target_pid);
+/* CALL a server (the swap device): m is replaced by the reply. The
+ * CALL's own status: 0, or -ERR_x (ERR_DEAD: it died first). */
+int kcall_call(int pid, struct ipc_msg *m);
 /* Answer a request whose reply was deferred (MM_WAIT). */
 int kcall_reply(uint64_t handle, const struct ipc_msg *m);
 

@@ -6,12 +6,16 @@
  * information: the memory map, the reserved ranges, the program modules.
  * Start-up builds the page descriptors, zones and buddy allocator from
  * them, the slab caches, and then spawns `init` with the arguments of its
- * module line. From then on the server only answers messages:
+ * module line - after the swap device, when `swap=MiB` asks for one
+ * (swapdev.c: the ramdisk is then pid 2 and init pid 3). From then on the
+ * server only answers messages:
  * ipc_serve() dispatches client requests by tag through mm_handlers
- * (requests.c) and the kernel's messages (page faults, exit reports) to
- * kernel_message().
- * Booted with `check` on its module line (options.c), the server runs
- * every invariant checker after every message.
+ * (requests.c) and the
+ * kernel's messages (page faults, exit reports) to kernel_message().
+ * After every message the background reclaimer gets its turn (reclaim.c:
+ * it works only below the low watermark), which keeps the loop one thread
+ * and deterministic. Booted with `check` on its module line (options.c),
+ * the server also runs every invariant checker after every message.
  */
 #include <stdio.h>
 #include <string.h>
@@ -23,6 +27,13 @@
 #include "kmalloc.h"
 #include "mm_env.h"
 #include "check.h"
+#include "reclaim.h"
+#include "swap.h"
+#include "config.h"
+#include "swapdev.h"
+#include "swap.h"
+
+#define SWAPTEST_PAGES 64       /* pages the `swaptest` option sends through the device */
 
 static const struct mm_boot_info *const boot = (const struct mm_boot_info *)MM_BOOT_INFO_VA;
 
@@ -35,14 +46,18 @@ static int kernel_message(const struct ipc_msg *m, const struct ipc_from *from, 
 	return 0;
 }
 
-/* MM_DEBUG_CHECK: every message is followed by every checker (check.c);
- * a finding is an mm_bug, which stops the machine. Every CHECK_REPORT
- * messages the console hears that the checks ran and held. */
+/* After every message: background reclaim, and under MM_DEBUG_CHECK every
+ * checker (check.c; a finding is an mm_bug, which stops the machine).
+ * Every CHECK_REPORT messages the console hears that the checks ran and
+ * held. */
 #define CHECK_REPORT 256
 
-static void check_after_message(void)
+static void after_message(void)
 {
 	static unsigned long checked;
+	reclaim_background();
+	if (!(mm_debug & MM_DEBUG_CHECK))
+		return;
 	mm_check_all();
 	if (++checked % CHECK_REPORT == 0) {
 		printf("mm: check: %lu messages checked, every invariant held\n", checked);
@@ -50,42 +65,80 @@ static void check_after_message(void)
 	}
 }
 
-static int checked_request(const struct ipc_msg *m, const struct ipc_from *from, struct ipc_msg *reply)
+static int request_then(const struct ipc_msg *m, const struct ipc_from *from, struct ipc_msg *reply)
 {
 	int answer = mm_handlers[m->tag](m, from, reply);
-	check_after_message();
+	after_message();
 	return answer;
 }
 
-static int checked_kernel_message(const struct ipc_msg *m, const struct ipc_from *from,
-				  struct ipc_msg *reply)
+static int kernel_message_then(const struct ipc_msg *m, const struct ipc_from *from,
+			       struct ipc_msg *reply)
 {
 	int answer = kernel_message(m, from, reply);
-	check_after_message();
+	after_message();
 	return answer;
 }
 
 __attribute__((noreturn)) static void serve(void)
 {
-	static ipc_handler checked[MM__REQUESTS];
+	static ipc_handler wrapped[MM__REQUESTS];
 	for (int i = 0; i < MM__REQUESTS; i++)
-		checked[i] = mm_handlers[i] ? checked_request : NULL;
-	if (mm_debug & MM_DEBUG_CHECK)
-		ipc_serve(checked, MM__REQUESTS, checked_kernel_message);
-	ipc_serve(mm_handlers, MM__REQUESTS, kernel_message);
+		wrapped[i] = mm_handlers[i] ? request_then : NULL;
+	ipc_serve(wrapped, MM__REQUESTS, kernel_message_then);
 }
 
-/* The debug switches on mm's own module line (options.c). */
-static void read_options(void)
+/* mm's own module line: its options (options.c). */
+static const char *own_line(void)
 {
 	for (uint32_t i = 0; i < boot->nmodules; i++)
 		if (!strcmp(boot->modules[i].name, "mm"))
-			mm_debug = mm_debug_parse(boot->modules[i].args);
+			return boot->modules[i].args;
+	return "";
+}
+
+/* The debug switches, before the allocators start. */
+static void read_options(void)
+{
+	mm_debug = mm_debug_parse(own_line());
 	if (mm_debug)
-		printf("mm: debug:%s%s%s\n",
+		printf("mm: debug:%s%s%s%s\n",
 		       (mm_debug & MM_DEBUG_CHECK) ? " check (every invariant after every message)" : "",
 		       (mm_debug & MM_DEBUG_SLAB) ? " slab" : "",
-		       (mm_debug & MM_DEBUG_PAGES) ? " pages" : "");
+		       (mm_debug & MM_DEBUG_PAGES) ? " pages" : "",
+		       (mm_debug & MM_DEBUG_SWAPTEST) ? " swaptest" : "");
+}
+
+/* policy= (config.h; options.c parsed it), or the default. Policies
+ * with parameters are not there yet: an unknown name or a parameter is
+ * reported and the default kept (a boot option never stops the boot). */
+#define POLICY_DEFAULT "clock"
+static void select_policy(void)
+{
+	const char *want = mm_config.policy[0] ? mm_config.policy : POLICY_DEFAULT;
+	if (stat_policy_select(want) < 0) {
+		printf("mm: policy '%s' is unknown (known: fifo clock); using %s\n", want, POLICY_DEFAULT);
+		stat_policy_select(POLICY_DEFAULT);
+	}
+}
+
+/* The settings (swap=, usermem=, policy=), and the swap device. */
+static void configure(uint64_t managed)
+{
+	mm_config_parse(own_line(), managed, &mm_config);
+	select_policy();
+	if (mm_config.swap_pages == 0)
+		return;
+	int err = swapdev_start(mm_config.swap_pages);
+	if (err < 0) {
+		printf("mm: cannot start the swap device: %s; running without swap\n",
+		       pagoda_strerror(err));
+		mm_config.swap_pages = 0;
+		return;
+	}
+	if (mm_debug & MM_DEBUG_SWAPTEST)
+		swapdev_selftest(SWAPTEST_PAGES);
+	swap_init();            /* the slot maps, now, while memory is plentiful */
 }
 
 static int init_memory(void)
@@ -109,6 +162,7 @@ static int init_memory(void)
 	mm_proc_init();
 	region_init();
 	shm_init();
+	reclaim_init();
 	spawn_init(boot);
 	return 0;
 }
@@ -145,6 +199,7 @@ int main(void)
 	       (unsigned long)(managed >> 8), (unsigned long)mm_zones[ZONE_DMA].free_pages,
 	       (unsigned long)mm_zones[ZONE_DMA32].free_pages,
 	       (unsigned long)mm_zones[ZONE_NORMAL].free_pages);
+	configure(managed);
 	err = start_init();
 	if (err < 0) {
 		printf("mm: cannot start init: %s\n", pagoda_strerror(err));

@@ -36,8 +36,11 @@ enum region_kind {
 };
 
 struct shm_obj;
+struct swap_ent;
 struct mm_backend;
 struct mm_proc;
+struct budget;
+struct policy_pool;
 
 struct mm_region {
 	vaddr_t start, end;         /* [start, end), page aligned */
@@ -53,8 +56,12 @@ struct mm_region {
 	uint64_t file_len;          /* REGION_ELF: how many */
 	struct shm_obj *shm;        /* REGION_SHARED: set by shm_attach */
 	struct mm_region *shm_next; /* REGION_SHARED: next mapping of the same object */
+	struct swap_ent *swapped;   /* private: its pages with a swap slot (swap.c) */
+	struct budget *budget;      /* MM_MAP_BUDGET: the mapping's own (budget.c) */
 	struct mm_region *next;     /* sorted by start */
 };
+
+#define MM_RECENT_FILLS 4
 
 struct mm_proc {
 	int pid;
@@ -71,7 +78,14 @@ struct mm_proc {
 				       the last segment's */
 	uint32_t frames;            /* head of the frame list (pfn, PAGE_LINK_NONE) */
 	uint64_t resident;          /* private pages mapped */
-	uint64_t faults;            /* minor faults served */
+	uint64_t faults;            /* minor faults served (filled without swap) */
+	uint64_t major_faults;      /* faults served by reading the swap device */
+	uint64_t swapped;           /* private pages only on the swap device */
+	bool oom_killed;            /* killed by the OOM killer, exit report awaited */
+	pfn_t recent[MM_RECENT_FILLS]; /* its last private fills: not evicted (reclaim.c) */
+	unsigned recent_next;
+	struct budget *budget;      /* MM_SPAWN_BUDGET: heap and anonymous
+				       mappings without their own (budget.c) */
 	uint64_t pagetables;        /* page-table frames, the root included */
 	bool waiting;               /* blocked in MM_WAIT */
 	int wait_pid;               /* ... for this child, or -1 */
@@ -120,15 +134,46 @@ void shm_init(void);
 struct shm_obj *shm_get(uint64_t key, uint64_t npages);
 pfn_t shm_page(struct shm_obj *o, uint64_t index);
 pfn_t shm_page_fill(struct shm_obj *o, uint64_t index);
+pfn_t shm_page_fill_by(struct shm_obj *o, uint64_t index, struct mm_proc *p);
 void shm_put(struct shm_obj *o);
 void shm_attach(struct shm_obj *o, struct mm_region *r);
 void shm_detach(struct mm_region *r);
 typedef int (*shm_rmap_fn)(struct mm_proc *p, struct mm_region *r, vaddr_t va, void *arg);
 int shm_rmap_walk(pfn_t pfn, shm_rmap_fn fn, void *arg);
+struct swap_ent **shm_swapped(struct shm_obj *o);
+int shm_evict_page(pfn_t pfn);
 
 /* spawn.c */
+#define MM_SPAWN_RESIDENT 0x100     /* mm-internal (not a client's MM_SPAWN_*):
+				       every page present and pinned first */
+#define MM_RESIDENT_STACK_PAGES 4   /* a resident server's fixed stack */
+typedef int (*mm_spawn_setup_fn)(struct mm_proc *p, void *arg);
 void spawn_init(const void *boot_info);
 int mm_spawn_program(const char *argv_line, int parent, unsigned flags);
+int mm_spawn_resident(const char *argv_line, mm_spawn_setup_fn setup, void *arg);
+
+/* budget.c: frame budgets (local replacement) */
+int budget_valid(uint64_t frames);
+int budget_attach_region(struct mm_proc *p, struct mm_region *r, uint64_t frames);
+int budget_attach_proc(struct mm_proc *p, uint64_t frames);
+struct policy_pool *budget_pool_of(const struct mm_region *r);
+const struct policy_pool *budget_proc_pool(const struct mm_proc *p);
+int budget_make_room(struct mm_region *r);
+void budget_admit(struct mm_region *r, pfn_t pfn);
+void budget_region_gone(struct mm_proc *p, struct mm_region *r);
+void budget_proc_gone(struct mm_proc *p);
+
+/* stat.c: MM_VMSTAT, MM_POLICY, MM_PROCINFO's paging words */
+int mm_copy_to(struct mm_proc *p, vaddr_t dst, const void *buf, size_t len);
+int mm_handle_vmstat(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply);
+int mm_handle_policy(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply);
+void stat_procinfo_paging(const struct mm_proc *p, struct ipc_msg *reply);
+/* Make the policy called name run every pool: 0, or -ERR_INVAL (unknown;
+ * nothing changes). MM_POLICY and the boot option policy= use it. */
+int stat_policy_select(const char *name);
+
+/* event.c: the paging-event ring (vmstat.h's mm_event) */
+int mm_handle_events(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply);
 
 /* requests.c: handlers of pagoda/mm.h requests */
 int mm_handle_spawn(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply);

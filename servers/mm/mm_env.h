@@ -88,13 +88,14 @@ void mm_print(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #define MM_DEBUG_SLAB  0x1u
 #define MM_DEBUG_PAGES 0x2u
 #define MM_DEBUG_CHECK 0x4u     /* the server runs mm_check_all() after every message */
+#define MM_DEBUG_SWAPTEST 0x8u  /* the server tests the swap device at start-up (swapdev.h) */
 #define MM_PAGE_POISON       0x6b   /* a free frame (Linux slab's POISON_FREE) */
 #define MM_PAGE_ALLOC_POISON 0x5a   /* a frame just handed out (POISON_INUSE) */
 extern unsigned mm_debug;
 
 /* The switches named on mm's module line ("mm.elf check pages"): the words
  * after the first; unknown words are reported with mm_print and ignored
- * (options.c). */
+ * (options.c; the KEY=VALUE settings there are config.h's). */
 unsigned mm_debug_parse(const char *line);
 
 #endif

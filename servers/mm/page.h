@@ -75,10 +75,14 @@ enum page_use {
 	PAGE_USE__COUNT
 };
 
-/* flags: for the replacement policy and pinning; the allocators ignore them. */
+/* flags: for the replacement policy, pinning and swap; the allocators
+ * ignore them (buddy_alloc clears them). PG_DIRTY: written since its
+ * contents were last saved, when no page-table bit can say so any more
+ * (mm wrote it, or it was mapped again after an eviction failed). */
 #define PG_REFERENCED 0x01u
 #define PG_DIRTY      0x02u
 #define PG_PINNED     0x04u
+#define PG_SWAPCACHE  0x08u   /* has a valid copy in a swap slot (swap_cache.c) */
 
 #define PAGE_LINK_NONE UINT32_MAX
 #define PAGE_OWNER_MM  0u       /* owner of mm's own frames and of shared pages */

@@ -1,15 +1,37 @@
 /*
  * policy.c - what every replacement policy shares: the frame lists of a
  * pool (policy.h), circular and doubly linked through the descriptors'
- * next/prev words, with pool->head[list] as the oldest frame.
+ * next/prev words, with pool->head[list] as the oldest frame; the table
+ * of policies (policy_find by name), the hand-over of a pool from one
+ * policy to another, and the pool checker. Which pools exist, which
+ * policy runs them and which pool a frame is in is reclaim.c's business.
  *
- * Invariants: a frame is on at most one list of one pool; head[l] is
- * PAGE_LINK_NONE exactly when count[l] is 0; following next from head[l]
- * count[l] times comes back to head[l], and prev is next's inverse.
+ * Invariants, checked by policy_pool_check():
+ *   P1  head[l] is PAGE_LINK_NONE exactly when count[l] is 0;
+ *   P2  following next from head[l] count[l] times comes back to head[l],
+ *       every frame on the way valid, and prev is next's inverse;
+ *   P3  the counts of the lists add up to pages;
+ *   P4  the hand is PAGE_LINK_NONE or a frame on one of the pool's lists.
+ * (A budget's pages may exceed its limit for a while: when none of its
+ * frames can be evicted - no swap device, swap full - a new page still
+ * comes in, see budget.c.)
+ * (That a frame is on at most one list of one pool follows from P2 over
+ * every pool, since next/prev can hold one place only.)
  * The helpers never move a policy's hand: a policy with a hand moves it
  * off a frame before deleting that frame.
+ *
+ * Switching policy (policy_hand_over) empties a pool through the old
+ * policy's remove, oldest frame of list 0 first, and admits each frame to
+ * the new one in that order: the new policy starts with the residency
+ * order and no history (reference bits are left as they are). The pool's
+ * counters go on counting.
  */
+#include <string.h>
+#include <pagoda/error.h>
 #include "policy.h"
+
+const struct mm_policy *const policy_table[] = { &policy_fifo, &policy_clock };
+const unsigned policy_count = sizeof policy_table / sizeof policy_table[0];
 
 static uint32_t link_of(pfn_t pfn)
 {
@@ -47,4 +69,104 @@ void policy_list_del(struct policy_pool *pool, int list, pfn_t pfn)
 	}
 	pg->next = pg->prev = PAGE_LINK_NONE;
 	pool->count[list]--;
+}
+
+/* P2 for one list: -ERR_BUG (after mm_bug) at the first broken link. */
+static int check_list(const struct policy_pool *pool, int l)
+{
+	uint32_t at = pool->head[l];
+	for (uint64_t i = 0; i < pool->count[l]; i++) {
+		if (at == PAGE_LINK_NONE || !pfn_valid(at)) {
+			mm_bug("policy_pool_check: pool %s list %d: link %lu of %lu is frame %#x",
+			       pool->name, l, (unsigned long)i, (unsigned long)pool->count[l], at);
+			return -ERR_BUG;
+		}
+		const struct page *pg = pfn_to_page(at);
+		if (!pfn_valid(pg->next) || pfn_to_page(pg->next)->prev != at) {
+			mm_bug("policy_pool_check: pool %s list %d: frame %#x's next %#x does not point back",
+			       pool->name, l, at, pg->next);
+			return -ERR_BUG;
+		}
+		at = pg->next;
+	}
+	if (at != pool->head[l]) {
+		mm_bug("policy_pool_check: pool %s list %d: %lu frames do not come back to the head %#x",
+		       pool->name, l, (unsigned long)pool->count[l], pool->head[l]);
+		return -ERR_BUG;
+	}
+	return 0;
+}
+
+static bool on_list(const struct policy_pool *pool, int l, uint32_t link)
+{
+	uint32_t at = pool->head[l];
+	for (uint64_t i = 0; i < pool->count[l]; i++, at = pfn_to_page(at)->next)
+		if (at == link)
+			return true;
+	return false;
+}
+
+int policy_pool_check(const struct policy_pool *pool)
+{
+	uint64_t total = 0;
+	bool hand_found = pool->hand == PAGE_LINK_NONE;
+	for (int l = 0; l < POLICY_LISTS; l++) {
+		if ((pool->head[l] == PAGE_LINK_NONE) != (pool->count[l] == 0)) {
+			mm_bug("policy_pool_check: pool %s list %d: head %#x with %lu frames",
+			       pool->name, l, pool->head[l], (unsigned long)pool->count[l]);
+			return -ERR_BUG;
+		}
+		if (check_list(pool, l) < 0)
+			return -ERR_BUG;
+		total += pool->count[l];
+		hand_found = hand_found || on_list(pool, l, pool->hand);
+	}
+	if (total != pool->pages) {
+		mm_bug("policy_pool_check: pool %s: lists hold %lu frames, pages says %lu",
+		       pool->name, (unsigned long)total, (unsigned long)pool->pages);
+		return -ERR_BUG;
+	}
+	if (!hand_found) {
+		mm_bug("policy_pool_check: pool %s: the hand %#x is on none of its lists",
+		       pool->name, pool->hand);
+		return -ERR_BUG;
+	}
+	return 0;
+}
+
+/* Hand every frame of pool from policy `from` to policy `to`, oldest of
+ * the lowest list first. */
+void policy_hand_over(struct policy_pool *pool, const struct mm_policy *from,
+		      const struct mm_policy *to)
+{
+	uint32_t order = PAGE_LINK_NONE, last = PAGE_LINK_NONE;
+	for (int l = 0; l < POLICY_LISTS; l++) {
+		while (pool->head[l] != PAGE_LINK_NONE) {
+			uint32_t pfn = pool->head[l];
+			from->remove(pool, pfn);
+			/* a temporary singly linked chain through next */
+			pfn_to_page(pfn)->next = PAGE_LINK_NONE;
+			if (last == PAGE_LINK_NONE)
+				order = pfn;
+			else
+				pfn_to_page(last)->next = pfn;
+			last = pfn;
+		}
+	}
+	memset(pool->words, 0, sizeof pool->words);
+	pool->hand = PAGE_LINK_NONE;
+	while (order != PAGE_LINK_NONE) {
+		uint32_t next = pfn_to_page(order)->next;
+		pfn_to_page(order)->next = PAGE_LINK_NONE;
+		to->admit(pool, order);
+		order = next;
+	}
+}
+
+const struct mm_policy *policy_find(const char *name)
+{
+	for (unsigned i = 0; i < policy_count; i++)
+		if (!strcmp(policy_table[i]->name, name))
+			return policy_table[i];
+	return NULL;
 }

@@ -20,8 +20,15 @@
  * a few words), so one policy serves any number of pools.
  *
  * The same policy files compile unchanged into the memory server and
- * into the host simulator (a later tool), which supplies its own
- * policy_referenced()/policy_dirty() from a reference string.
+ * into the host simulator (a later tool) and tests/host/test_policy.c,
+ * which supply their own policy_referenced()/policy_dirty() from a
+ * reference string, their own mm_pages[] and mm_bug(). A policy file
+ * includes this header and nothing else of mm.
+ *
+ * policy.c keeps the table of policies (policy_find by name) and the
+ * hand-over of a pool's frames from one policy to another (a switch at
+ * run time); reclaim.c keeps the pools, the policy that runs them and
+ * which pool each frame is in.
  */
 #ifndef MM_POLICY_H
 #define MM_POLICY_H
@@ -65,7 +72,8 @@ struct mm_policy {
 	pfn_t (*victim)(struct policy_pool *pool);
 };
 
-/* The environment's side (mm: policy.c; the simulator: its model). */
+/* The environment's side (mm: reclaim.c, from the page tables' accessed
+ * and dirty bits; the tests and the simulator: their model). */
 bool policy_referenced(pfn_t pfn);  /* accessed since last asked? clears the bit */
 bool policy_dirty(pfn_t pfn);       /* written since its contents were last saved? */
 
@@ -74,6 +82,21 @@ bool policy_dirty(pfn_t pfn);       /* written since its contents were last save
 void policy_list_add_tail(struct policy_pool *pool, int list, pfn_t pfn);
 void policy_list_del(struct policy_pool *pool, int list, pfn_t pfn);
 
+/* Walk every list of pool and check the invariants P1-P4 of policy.c:
+ * 0, or -ERR_BUG after an mm_bug naming the pool and the frame. */
+int policy_pool_check(const struct policy_pool *pool);
+
+/* The table (policy.c). */
 extern const struct mm_policy policy_fifo;
+extern const struct mm_policy policy_clock;
+extern const struct mm_policy *const policy_table[];
+extern const unsigned policy_count;
+
+/* The policy called name, or NULL. */
+const struct mm_policy *policy_find(const char *name);
+/* Move every frame of pool from policy `from` to policy `to`, oldest of
+ * the lowest list first; the policy's private words and hand restart. */
+void policy_hand_over(struct policy_pool *pool, const struct mm_policy *from,
+		      const struct mm_policy *to);
 
 #endif

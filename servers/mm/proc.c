@@ -27,6 +27,7 @@
 #include "mm_env.h"
 #include "kcall.h"
 #include "zone.h"
+#include "reclaim.h"
 
 static struct slab_cache *proc_cache;
 static struct mm_proc *procs;
@@ -44,6 +45,8 @@ struct mm_proc *mm_proc_new(int pid, int parent, const char *name)
 		return NULL;
 	*p = (struct mm_proc){ .pid = pid, .parent = parent, .alive = true,
 			       .root = PFN_NONE, .frames = PAGE_LINK_NONE };
+	for (int i = 0; i < MM_RECENT_FILLS; i++)
+		p->recent[i] = PFN_NONE;
 	snprintf(p->name, sizeof p->name, "%s", name);
 	p->next = procs;
 	procs = p;
@@ -106,10 +109,12 @@ void mm_proc_own(struct mm_proc *p, pfn_t pfn, enum page_use use, vaddr_t va)
 	if (p->frames != PAGE_LINK_NONE)
 		pfn_to_page(p->frames)->own.prev = (uint32_t)pfn;
 	p->frames = (uint32_t)pfn;
-	if (use == PAGE_USE_PAGETABLE)
+	if (use == PAGE_USE_PAGETABLE) {
 		p->pagetables++;
-	else
+	} else {
 		p->resident++;
+		reclaim_admit(pfn);     /* evictable from now on */
+	}
 }
 
 /* Take pfn off p's frame list: 0, or -ERR_BUG (reported, nothing
@@ -121,6 +126,8 @@ int mm_proc_disown(struct mm_proc *p, pfn_t pfn)
 		mm_bug("mm_proc_disown: pfn %lu belongs to pid %u, not %d", pfn, pg->owner, p->pid);
 		return -ERR_BUG;
 	}
+	if (pg->use == PAGE_USE_USER)
+		reclaim_forget(pfn);
 	if (pg->own.prev != PAGE_LINK_NONE)
 		pfn_to_page(pg->own.prev)->own.next = pg->own.next;
 	else
@@ -161,7 +168,7 @@ static bool refill_spares(void)
 {
 	for (int i = 0; i < MM_MAP_SPARES; i++) {
 		if (spares[i] == PFN_NONE)
-			spares[i] = buddy_alloc(0, 0);
+			spares[i] = buddy_alloc(0, MM_HIGH);  /* the pager's reserve: reclaim.c */
 		if (spares[i] == PFN_NONE)
 			return false;
 	}

@@ -26,6 +26,7 @@
 #include "slab.h"
 #include "mm_env.h"
 #include "kcall.h"
+#include "swap.h"
 
 static struct slab_cache *region_cache;
 
@@ -148,7 +149,10 @@ int region_unmap_pages(struct mm_proc *p, struct mm_region *r, vaddr_t from, vad
 	if (from >= to)
 		return 0;
 	int err = r->backend->for_each_present(p, r, from, to, unmap_one, 0);
-	return err < 0 ? err : mm_proc_prune(p, from, to);
+	if (err < 0)
+		return err;
+	swap_forget_range(&r->swapped, from >> PAGE_SHIFT, to >> PAGE_SHIFT);  /* pages on swap */
+	return mm_proc_prune(p, from, to);
 }
 
 /* Give r the rights of prot, and every page of it already present.
@@ -179,6 +183,7 @@ void region_remove(struct mm_proc *p, struct mm_region *r)
 		return;
 	}
 	*link = r->next;
+	budget_region_gone(p, r);
 	r->backend->detach(p, r);
 	slab_free(region_cache, r);
 }

@@ -20,6 +20,8 @@
 #include "zone.h"
 #include "mm_env.h"
 #include "kcall.h"
+#include "swap.h"
+#include "swapdev.h"
 
 #define MMAP_MAX (1ULL << 30)      /* longest MM_MMAP region */
 /* MM_MMAP regions lie in [USER_MMAP_BASE, MMAP_TOP): up to the main
@@ -39,6 +41,20 @@ static struct mm_proc *caller(const struct ipc_from *from)
 	return p && p->alive ? p : NULL;
 }
 
+/* The child has not run yet (its first fault waits behind this request):
+ * give it its budget, or kill it, unwinding through its exit report. */
+static int give_budget(int pid, uint64_t frames)
+{
+	struct mm_proc *c = mm_proc_find(pid);
+	if (c && budget_attach_proc(c, frames) == 0)
+		return pid;
+	if (c)
+		c->parent = 0;          /* nobody waits for it: its exit frees it all */
+	if (kcall_kill(pid, -1) < 0)
+		mm_bug("mm_handle_spawn: the kernel cannot kill pid %d it just created", pid);
+	return -ERR_NOMEM;
+}
+
 int mm_handle_spawn(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply)
 {
 	struct mm_proc *p = caller(from);
@@ -46,14 +62,20 @@ int mm_handle_spawn(const struct ipc_msg *req, const struct ipc_from *from, stru
 	char line[MM_ARGV_MAX];
 	if (!p)
 		return reply_with(reply, -ERR_SRCH);
-	if (len == 0 || len >= MM_ARGV_MAX || (flags & ~(uint64_t)(MM_SPAWN_IPC_PARENT | MM_SPAWN_POWER)))
+	const uint64_t known = MM_SPAWN_IPC_PARENT | MM_SPAWN_POWER | MM_SPAWN_BUDGET;
+	if (len == 0 || len >= MM_ARGV_MAX || (flags & ~known))
+		return reply_with(reply, -ERR_INVAL);
+	if ((flags & MM_SPAWN_BUDGET) ? budget_valid(req->w[3]) < 0 : req->w[3] != 0)
 		return reply_with(reply, -ERR_INVAL);
 	if ((flags & MM_SPAWN_POWER) && !(p->flags & PROC_FLAG_POWER))
 		return reply_with(reply, -ERR_PERM);
 	if (mm_copy_from(p, req->w[0], line, len) < 0)
 		return reply_with(reply, -ERR_FAULT);
 	line[len] = '\0';
-	return reply_with(reply, mm_spawn_program(line, p->pid, (unsigned)flags));
+	int pid = mm_spawn_program(line, p->pid, (unsigned)(flags & ~(uint64_t)MM_SPAWN_BUDGET));
+	if (pid > 0 && (flags & MM_SPAWN_BUDGET))
+		pid = give_budget(pid, req->w[3]);
+	return reply_with(reply, pid);
 }
 
 /* A child of parent that matches want (-1: any) and has exited. */
@@ -133,12 +155,16 @@ int mm_handle_sbrk(const struct ipc_msg *req, const struct ipc_from *from, struc
 	return reply_with(reply, 0);
 }
 
-/* MM_MMAP's words make sense (a stack is never shared). */
-static bool mmap_args_ok(uint64_t len, uint64_t prot, uint64_t flags)
+/* MM_MMAP's words make sense (a stack is never shared, nor a budget;
+ * a budget is 1 .. managed pages, and w4 is 0 without one). */
+static bool mmap_args_ok(uint64_t len, uint64_t prot, uint64_t flags, uint64_t budget)
 {
-	const uint64_t known = MM_MAP_SHARED | MM_MAP_STACK;
-	return len > 0 && len <= MMAP_MAX && !(prot & ~(uint64_t)MM_PROT_ALL) &&
-	       !(flags & ~known) && (flags & known) != known;
+	const uint64_t known = MM_MAP_SHARED | MM_MAP_STACK | MM_MAP_BUDGET;
+	if ((flags & MM_MAP_SHARED) && (flags & (MM_MAP_STACK | MM_MAP_BUDGET)))
+		return false;
+	if ((flags & MM_MAP_BUDGET) ? budget_valid(budget) < 0 : budget != 0)
+		return false;
+	return len > 0 && len <= MMAP_MAX && !(prot & ~(uint64_t)MM_PROT_ALL) && !(flags & ~known);
 }
 
 int mm_handle_mmap(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply)
@@ -147,7 +173,7 @@ int mm_handle_mmap(const struct ipc_msg *req, const struct ipc_from *from, struc
 	uint64_t len = req->w[0], prot = req->w[1], flags = req->w[2], key = req->w[3];
 	if (!p)
 		return reply_with(reply, -ERR_SRCH);
-	if (!mmap_args_ok(len, prot, flags))
+	if (!mmap_args_ok(len, prot, flags, req->w[4]))
 		return reply_with(reply, -ERR_INVAL);
 	vaddr_t start = region_find_gap(p, page_round_up(len), USER_MMAP_BASE, MMAP_TOP);
 	vaddr_t end = start + page_round_up(len);
@@ -165,6 +191,10 @@ int mm_handle_mmap(const struct ipc_msg *req, const struct ipc_from *from, struc
 		if (shm)
 			shm_put(shm);
 		return reply_with(reply, err);
+	}
+	if ((flags & MM_MAP_BUDGET) && budget_attach_region(p, r, req->w[4]) < 0) {
+		region_remove(p, r);
+		return reply_with(reply, -ERR_NOMEM);
 	}
 	if (shm)
 		shm_attach(shm, r);
@@ -222,6 +252,10 @@ int mm_handle_stat(const struct ipc_msg *req, const struct ipc_from *from, struc
 	mm_proc_count_spares(&reply->w[0]);     /* free too: nobody's yet */
 	reply->w[3] = managed;
 	reply->w[4] = (uint64_t)mm_proc_count();
+	struct mm_proc *p = caller(from);   /* the slots of its own pages are not counted */
+	uint64_t mine = p ? swap_slots_of(p) : 0;
+	reply->w[5] = swap_slots_used() - (mine <= swap_slots_used() ? mine : 0);
+	reply->w[6] = p ? p->swapped : 0;
 	return reply_with(reply, 0);
 }
 
@@ -231,6 +265,12 @@ int mm_handle_procinfo(const struct ipc_msg *req, const struct ipc_from *from, s
 			  : req->w[0] < MM_PROCINFO_INDEX_MAX ? mm_proc_nth((int)req->w[0]) : NULL;
 	if (!p)
 		return reply_with(reply, -ERR_SRCH);
+	if (req->w[1] != MM_PROCINFO_BASIC && req->w[1] != MM_PROCINFO_PAGING)
+		return reply_with(reply, -ERR_INVAL);
+	if (req->w[1] == MM_PROCINFO_PAGING) {
+		stat_procinfo_paging(p, reply);
+		return reply_with(reply, p->pid);
+	}
 	reply->w[0] = p->resident;
 	reply->w[1] = p->faults;
 	reply->w[2] = p->pagetables;
@@ -251,6 +291,9 @@ const ipc_handler mm_handlers[MM__REQUESTS] = {
 	[MM_MPROTECT] = mm_handle_mprotect,
 	[MM_STAT]     = mm_handle_stat,
 	[MM_PROCINFO] = mm_handle_procinfo,
+	[MM_VMSTAT]   = mm_handle_vmstat,
+	[MM_EVENTS]   = mm_handle_events,
+	[MM_POLICY]   = mm_handle_policy,
 };
 
 /* A child has gone: wake a parent waiting for it. */
@@ -278,10 +321,15 @@ void mm_handle_exit(int pid, int status)
 		mm_bug("mm_handle_exit: kernel refused to destroy pid %d: %s", pid, pagoda_strerror(err));
 		return;
 	}
+	if (pid == swapdev_pid()) {
+		swapdev_lost();
+		swap_device_lost();
+	}
 	struct mm_proc *p = mm_proc_find(pid);
 	if (!p)
 		return;
 	region_remove_all(p);
+	budget_proc_gone(p);
 	mm_proc_release(p);
 	p->alive = false;
 	p->status = status;

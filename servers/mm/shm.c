@@ -18,16 +18,28 @@
  * Today it checks teardown: a frame about to be freed must be mapped by
  * no region any more.
  *
+ * Swap. A shared page is swappable like a private one (swap.h), with one
+ * record for the object, not one per process: shm_evict_page unmaps the
+ * frame from every mapping the reverse map finds, ORs their dirty bits,
+ * and writes the page to a slot (or drops it, clean with a valid copy);
+ * each process faults it back on its own, and the first one reads it
+ * (shm_page_fill_by), the others find the frame in the object. A mapping
+ * that goes away without unmapping (its process's exit) takes its dirty
+ * bits with it, so detaching marks the object's pages PG_DIRTY.
+ *
  * Invariants: pages[i] != PFN_NONE has use PAGE_USE_USER, owner
  * PAGE_OWNER_MM, object = this object, index = i; every region on
  * mappings has shm = this object; refs >= the number of mappings.
- * Not supported: resizing, sharing with a different size, swapping.
+ * Not supported: resizing, sharing with a different size.
  */
 #include "mm.h"
 #include "buddy.h"
 #include "slab.h"
 #include "kmalloc.h"
 #include "mm_env.h"
+#include "kcall.h"
+#include "reclaim.h"
+#include "swap.h"
 
 #define SHM_MAX_PAGES 16384     /* 64 MiB: the page array fits kmalloc's 128 KiB */
 
@@ -37,6 +49,7 @@ struct shm_obj {
 	int refs;
 	pfn_t *pages;               /* npages entries, PFN_NONE until touched */
 	struct mm_region *mappings; /* regions mapping it, through shm_next */
+	struct swap_ent *swapped;   /* its pages with a swap slot (swap.c) */
 	struct shm_obj *next;
 };
 
@@ -86,20 +99,82 @@ pfn_t shm_page(struct shm_obj *o, uint64_t index)
 /* Page index of o, allocated (zeroed) on first use. */
 pfn_t shm_page_fill(struct shm_obj *o, uint64_t index)
 {
+	return shm_page_fill_by(o, index, NULL);
+}
+
+/* The same for a fault of p: a page on swap is read back (p's major fault). */
+pfn_t shm_page_fill_by(struct shm_obj *o, uint64_t index, struct mm_proc *p)
+{
 	if (index >= o->npages)
 		return PFN_NONE;
 	if (o->pages[index] == PFN_NONE) {
-		pfn_t pfn = buddy_alloc(0, MM_ZERO);
-		if (pfn != PFN_NONE) {
-			struct page *pg = pfn_to_page(pfn);
-			pg->use = PAGE_USE_USER;
-			pg->owner = PAGE_OWNER_MM;
-			pg->index = index;
-			pg->object = (uint64_t)(uintptr_t)o;
-		}
+		int err = 0;
+		pfn_t pfn = o->swapped ? swap_load(o, index, p, 0, &err) : PFN_NONE;
+		if (pfn == PFN_NONE && !err)
+			pfn = reclaim_alloc_user(MM_ZERO);
+		if (pfn == PFN_NONE)
+			return PFN_NONE;
+		struct page *pg = pfn_to_page(pfn);
+		pg->use = PAGE_USE_USER;
+		pg->owner = PAGE_OWNER_MM;
+		pg->index = index;
+		pg->object = (uint64_t)(uintptr_t)o;
 		o->pages[index] = pfn;
+		reclaim_admit(pfn);
 	}
 	return o->pages[index];
+}
+
+struct swap_ent **shm_swapped(struct shm_obj *o)
+{
+	return &o->swapped;
+}
+
+static int unmap_everywhere(struct mm_proc *p, struct mm_region *r, vaddr_t va, void *arg)
+{
+	int64_t old = kcall_unmap(p->pid, va);     /* ERR_NOENT: not touched there */
+	if (old >= 0 && (old & MM_PTE_DIRTY))
+		*(bool *)arg = true;
+	return 0;
+}
+
+/* Reclaim wants shared frame pfn back: unmapped from every process, then
+ * saved to swap (or dropped: clean with a valid copy, or never written)
+ * and freed. 0, or why not (the frame stays in the object; the processes
+ * fault it back in without I/O). */
+int shm_evict_page(pfn_t pfn)
+{
+	struct page *pg = pfn_to_page(pfn);
+	struct shm_obj *o = (struct shm_obj *)(uintptr_t)pg->object;
+	uint64_t index = pg->index;
+	if (pg->flags & PG_PINNED)
+		return -ERR_BUSY;
+	if (!(pg->flags & PG_SWAPCACHE) && !swap_room() && (pg->flags & PG_DIRTY))
+		return swap_slots_total() ? -ERR_NOSPC : -ERR_NOSYS;
+	bool dirty = pg->flags & PG_DIRTY;
+	int err = shm_rmap_walk(pfn, unmap_everywhere, &dirty);
+	if (err < 0)
+		return err;
+	if (dirty || (pg->flags & PG_SWAPCACHE))
+		err = swap_save(&o->swapped, o, index, NULL, pfn, dirty, 0);
+	if (err < 0) {
+		pg->flags |= dirty ? PG_DIRTY : 0;
+		return err;
+	}
+	pg->flags &= (uint8_t)~PG_DIRTY;
+	o->pages[index] = PFN_NONE;
+	reclaim_forget(pfn);
+	buddy_free(pfn, 0);
+	return 0;
+}
+
+/* A mapping went without its dirty bits (exit) or with them: from now on
+ * every page it may have written counts as written. */
+static void mark_written(struct shm_obj *o)
+{
+	for (uint64_t i = 0; i < o->npages; i++)
+		if (o->pages[i] != PFN_NONE)
+			pfn_to_page(o->pages[i])->flags |= PG_DIRTY;
 }
 
 /* Region r maps o (r->shm is set here); the reference is the caller's,
@@ -125,6 +200,7 @@ void shm_detach(struct mm_region *r)
 		       (unsigned long)r->start, r->proc ? r->proc->pid : -1, (unsigned long)o->key);
 	r->shm = NULL;
 	r->shm_next = NULL;
+	mark_written(o);
 	shm_put(o);
 }
 
@@ -167,6 +243,7 @@ static void free_page(struct shm_obj *o, uint64_t index)
 	else if (shm_rmap_walk(pfn, count_mapping, &mapped) == 0 && mapped)
 		mm_bug("shm_put: pfn %lu of key %#lx is freed while %d regions map it",
 		       (unsigned long)pfn, (unsigned long)o->key, mapped);
+	reclaim_forget(pfn);
 	buddy_free(pfn, 0);
 }
 
@@ -174,6 +251,7 @@ void shm_put(struct shm_obj *o)
 {
 	if (--o->refs > 0)
 		return;
+	swap_forget_all(&o->swapped);
 	for (uint64_t i = 0; i < o->npages; i++)
 		if (o->pages[i] != PFN_NONE)
 			free_page(o, i);

@@ -14,16 +14,29 @@
  *   5. IPC permissions the parent asked for; SYS_MM_THREAD_START.
  * A failure after step 2 kills the new process, and the normal exit path
  * (mm_handle_exit) frees whatever it had: one unwind path.
+ *
+ * A resident spawn (mm_spawn_resident: the swap device, servers/mm/
+ * swapdev.c) is for a server mm will CALL and wait for, which must never
+ * fault (a fault is a message to mm, which is not receiving: a deadlock).
+ * It differs in three ways: its stack is MM_RESIDENT_STACK_PAGES, fixed;
+ * before its thread starts, every page of every region is filled and
+ * mapped (not through the fault path: these frames never enter a
+ * replacement policy) and every frame is marked PG_PINNED; and a setup
+ * hook maps what else it needs (the device's storage). Its module cannot
+ * be started by MM_SPAWN.
  */
 #include <stdio.h>
 #include <string.h>
 #include <pagoda/mmboot.h>
 #include "mm.h"
+#include "reclaim.h"
 #include "buddy.h"
 #include "mm_env.h"
 #include "kcall.h"
 #include "elf.h"
 #include "ustack.h"
+#include "swapdev.h"
+#include "backend.h"
 
 static const struct mm_boot_info *boot;
 
@@ -32,10 +45,13 @@ void spawn_init(const void *boot_info)
 	boot = boot_info;
 }
 
-static const struct mm_boot_module *find_module(const char *name)
+/* mm itself never runs twice; the swap device only resident, by mm. */
+static const struct mm_boot_module *find_module(const char *name, unsigned flags)
 {
+	if (!strcmp(name, "mm") || (!(flags & MM_SPAWN_RESIDENT) && !strcmp(name, SWAPDEV_MODULE)))
+		return NULL;
 	for (uint32_t i = 0; i < boot->nmodules; i++)
-		if (!strcmp(boot->modules[i].name, name) && strcmp(name, "mm"))
+		if (!strcmp(boot->modules[i].name, name))
 			return &boot->modules[i];
 	return NULL;
 }
@@ -72,10 +88,10 @@ static int add_segments(struct mm_proc *p, const struct mm_boot_module *m, const
 	return 0;
 }
 
-static int add_stack(struct mm_proc *p, const char *line, vaddr_t *rsp)
+static int add_stack(struct mm_proc *p, const char *line, uint64_t size, vaddr_t *rsp)
 {
 	struct mm_region *stack;
-	int err = region_add(p, USER_STACK_TOP - MM_STACK_MAX, USER_STACK_TOP,
+	int err = region_add(p, USER_STACK_TOP - size, USER_STACK_TOP,
 			     MM_PROT_READ | MM_PROT_WRITE, REGION_STACK, &stack);
 	if (err < 0)
 		return err;
@@ -84,6 +100,7 @@ static int add_stack(struct mm_proc *p, const char *line, vaddr_t *rsp)
 	if (pfn == PFN_NONE)
 		return -ERR_NOMEM;
 	*rsp = ustack_init(mm_phys_to_virt(pfn_to_pa(pfn)), USER_STACK_TOP - PAGE_SIZE, line);
+	pfn_to_page(pfn)->flags |= PG_DIRTY;    /* written by us: no dirty bit says so */
 	err = mm_proc_map(p, USER_STACK_TOP - PAGE_SIZE, pfn, MM_PROT_READ | MM_PROT_WRITE);
 	if (err < 0) {
 		buddy_free(pfn, 0);
@@ -101,14 +118,50 @@ static int allow_parent(int child, int parent)
 	return err;
 }
 
+struct spawn_setup {
+	mm_spawn_setup_fn fn;
+	void *arg;
+};
+
+/* Resident: every page of every region present now, and every frame
+ * pinned. The stack's top page (argv) is there already (ERR_BUSY). */
+static int make_resident(struct mm_proc *p)
+{
+	for (struct mm_region *r = p->regions; r; r = r->next) {
+		for (vaddr_t va = r->start; va < r->end; va += PAGE_SIZE) {
+			pfn_t pfn = r->backend->fill(p, r, va);
+			if (pfn == PFN_NONE)
+				return -ERR_NOMEM;
+			int err = mm_proc_map(p, va, pfn, r->prot);
+			if (err < 0)
+				buddy_free(pfn, 0);
+			if (err == -ERR_BUSY)
+				continue;
+			if (err < 0)
+				return err;
+			mm_proc_own(p, pfn, PAGE_USE_USER, va);
+		}
+	}
+	for (uint32_t f = p->frames; f != PAGE_LINK_NONE; f = pfn_to_page(f)->own.next) {
+		pfn_to_page(f)->flags |= PG_PINNED;
+		reclaim_forget(f);      /* never evicted: out of its pool */
+	}
+	return 0;
+}
+
 /* Steps 3-5 for a created process; on failure the caller kills it. */
 static int populate(struct mm_proc *p, const struct mm_boot_module *m, const struct elf_image *img,
-		    const char *line, unsigned flags)
+		    const char *line, unsigned flags, const struct spawn_setup *setup)
 {
 	vaddr_t rsp;
+	bool resident = flags & MM_SPAWN_RESIDENT;
 	int err = add_segments(p, m, img);
 	if (!err)
-		err = add_stack(p, line, &rsp);
+		err = add_stack(p, line, resident ? MM_RESIDENT_STACK_PAGES * PAGE_SIZE : MM_STACK_MAX, &rsp);
+	if (!err && resident)
+		err = make_resident(p);
+	if (!err && setup)
+		err = setup->fn(p, setup->arg);
 	if (!err && (flags & MM_SPAWN_IPC_PARENT) && p->parent > 0)
 		err = allow_parent(p->pid, p->parent);
 	if (!err) {
@@ -118,12 +171,11 @@ static int populate(struct mm_proc *p, const struct mm_boot_module *m, const str
 	return err;
 }
 
-/* Start the program named by the first word of argv_line. Returns the pid. */
-int mm_spawn_program(const char *argv_line, int parent, unsigned flags)
+static int spawn(const char *argv_line, int parent, unsigned flags, const struct spawn_setup *setup)
 {
 	char name[sizeof ((struct mm_boot_module *)0)->name];
 	first_word(argv_line, name, sizeof name);
-	const struct mm_boot_module *m = name[0] ? find_module(name) : NULL;
+	const struct mm_boot_module *m = name[0] ? find_module(name, flags) : NULL;
 	if (!m)
 		return name[0] ? -ERR_NOENT : -ERR_INVAL;
 	struct elf_image img;
@@ -148,7 +200,7 @@ int mm_spawn_program(const char *argv_line, int parent, unsigned flags)
 	p->flags = kflags;
 	p->root = root;
 	mm_proc_own(p, root, PAGE_USE_PAGETABLE, 0);
-	int err = populate(p, m, &img, argv_line, flags);
+	int err = populate(p, m, &img, argv_line, flags, setup);
 	if (err < 0) {
 		p->parent = 0;          /* nobody waits for it: its exit frees it all */
 		if (kcall_kill(pid, -1) < 0)
@@ -156,4 +208,18 @@ int mm_spawn_program(const char *argv_line, int parent, unsigned flags)
 		return err;
 	}
 	return pid;
+}
+
+/* Start the program named by the first word of argv_line. Returns the pid. */
+int mm_spawn_program(const char *argv_line, int parent, unsigned flags)
+{
+	return spawn(argv_line, parent, flags & ~MM_SPAWN_RESIDENT, NULL);
+}
+
+/* A server mm calls synchronously: resident and pinned (see the top of
+ * this file), no parent; setup(p, arg) runs before its thread starts. */
+int mm_spawn_resident(const char *argv_line, mm_spawn_setup_fn setup, void *arg)
+{
+	struct spawn_setup s = { setup, arg };
+	return spawn(argv_line, 0, MM_SPAWN_RESIDENT, setup ? &s : NULL);
 }

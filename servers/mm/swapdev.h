@@ -16,6 +16,8 @@
 
 #include <pagoda/types.h>
 
+#define SWAPDEV_MODULE "ramdisk"    /* the boot module mm starts as the device */
+
 /* Spawn the ramdisk with `pages` pages of storage (resident and pinned). */
 int swapdev_start(uint64_t pages);
 /* Pages the device holds; 0 when there is none (not configured, or gone). */
@@ -28,5 +30,14 @@ int swapdev_read(uint64_t slot, pfn_t pfn);
 int swapdev_write(uint64_t slot, pfn_t pfn);
 /* Its process has died: from now on there is no device. */
 void swapdev_lost(void);
+/* mm_handle_exit calls this right after swapdev_lost(): swap.c ends every
+ * process that had pages on the device, each with a logged reason.
+ * swapdev.c has a weak default that only logs, for builds without swap.c. */
+void swap_device_lost(void);
+/* The `swaptest` boot option: write `pages` patterned pages through the
+ * device, read them back into other frames, compare; a write past the end
+ * must fail and leave its frame as it was. Logs "swapdev: N pages
+ * verified", or what went wrong. 0 or -ERR_x. */
+int swapdev_selftest(unsigned pages);
 
 #endif

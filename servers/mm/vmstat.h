@@ -8,7 +8,7 @@
  *
  * Events: when recording is on, every paging event is appended to a ring
  * of MM_EVENT_RING entries (the oldest are overwritten) which a program
- * reads with MM_EVENTS; the text format is in docs/swap.md.
+ * reads with MM_EVENTS; the text format is in docs/events.md.
  */
 #ifndef MM_VMSTAT_H
 #define MM_VMSTAT_H

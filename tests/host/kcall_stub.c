@@ -66,8 +66,21 @@ static unsigned calls[STUB__CALLS];
 static struct { bool armed; unsigned skip; int err; } fails[STUB__CALLS];
 static unsigned spares_held;
 
+static stub_server_fn server;
+
+void stub_set_server(stub_server_fn fn)
+{
+	server = fn;
+}
+
+int kcall_call(int pid, struct ipc_msg *m)
+{
+	return server ? server(pid, m) : -ERR_DEAD;
+}
+
 void stub_kernel_reset(void)
 {
+	server = NULL;
 	for (int i = 0; i < STUB_PROCS; i++) {
 		free(procs[i].ptes);
 		free(procs[i].tables);
@@ -366,7 +379,8 @@ int kcall_map(int pid, vaddr_t va, paddr_t pa, uint64_t rights, const paddr_t *s
 	paddr_t s[MM_MAP_SPARES];
 	unsigned ns;
 	bool spares_ok = gather_spares(spares, s, &ns);
-	spares_held = spares_ok ? ns : 0;
+	if (!spares_ok || ns > 0)       /* a map with none (a lent frame) leaves mm's as they were */
+		spares_held = spares_ok ? ns : 0;
 	int err = enter_page(STUB_MAP, pid, va, &p);
 	if (err)
 		return err;
@@ -388,7 +402,8 @@ int kcall_map(int pid, vaddr_t va, paddr_t pa, uint64_t rights, const paddr_t *s
 	}
 	p->ptes = grow(p->ptes, &p->cap, p->nptes + 1, sizeof *p->ptes);
 	p->ptes[p->nptes++] = (struct pte){ .va = va, .pa = pa, .rights = rights | MM_RIGHT_READ };
-	spares_held = ns - used;
+	if (ns > 0)
+		spares_held = ns - used;
 	return (int)used;
 }
 
@@ -399,6 +414,32 @@ static int64_t pte_word(const struct pte *e, bool with_rights)
 		w |= ((e->rights & MM_RIGHT_WRITE) ? MM_PTE_WRITE : 0) |
 		     ((e->rights & MM_RIGHT_EXEC) ? MM_PTE_EXEC : 0);
 	return (int64_t)w;
+}
+
+/* SYS_MM_MAP_RUN: the same checks, then one SYS_MM_MAP per page (the
+ * spares only for the first: the run lies in one leaf table). The spares
+ * are the caller's, not mm's kept ones: the count of those stays. */
+int kcall_map_run(int pid, vaddr_t va, paddr_t pa, uint64_t npages, uint64_t rights,
+		  const paddr_t *spares)
+{
+	static const paddr_t none[MM_MAP_SPARES] = { PADDR_NONE, PADDR_NONE, PADDR_NONE };
+	uint64_t len = npages * PAGE_SIZE;
+	if (npages == 0 || npages > MM_MAP_RUN_MAX || (va & ~PAGE_MASK) || (pa & ~PAGE_MASK) ||
+	    (va >> 21) != ((va + len - 1) >> 21))
+		return -ERR_INVAL;
+	for (uint64_t off = 0; off < len; off += PAGE_SIZE)
+		if (stub_pte(pid, va + off) >= 0)
+			return -ERR_BUSY;
+	unsigned held = spares_held;
+	int used = kcall_map(pid, va, pa, rights, spares);
+	for (uint64_t off = PAGE_SIZE; used >= 0 && off < len; off += PAGE_SIZE)
+		if (kcall_map(pid, va + off, pa + off, rights, none) < 0) {
+			fprintf(stderr, "kcall_map_run: page %#lx refused after the checks\n",
+				(unsigned long)(va + off));
+			abort();
+		}
+	spares_held = held;
+	return used;
 }
 
 int64_t kcall_unmap(int pid, vaddr_t va)
@@ -559,6 +600,8 @@ int kcall_copy(int src_pid, vaddr_t src, int dst_pid, vaddr_t dst, size_t len)
 	if (!range_ok(src_pid, src, len, false) || !range_ok(dst_pid, dst, len, true))
 		return -ERR_FAULT;
 	copy_bytes(src_pid, src, dst_pid, dst, len, false);
+	for (vaddr_t a = page_round_down(dst); dst_pid != MM_PID && a < dst + len; a += PAGE_SIZE)
+		translate(dst_pid, a < dst ? dst : a, true, true);  /* the kernel marks what it wrote */
 	return 0;
 }
 

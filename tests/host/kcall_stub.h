@@ -41,6 +41,14 @@ enum stub_call {
 	STUB_IPC_ALLOW, STUB_REPLY, STUB__CALLS
 };
 
+/* kcall_call (a CALL to a server, the swap device) goes to fn, which
+ * plays the server: it may read and write the frames the caller lent
+ * (stub_pte finds them) and fills m with the reply. Without one (and
+ * after stub_kernel_reset) a CALL fails with ERR_DEAD, as to a server
+ * that has died. */
+typedef int (*stub_server_fn)(int pid, struct ipc_msg *m);
+void stub_set_server(stub_server_fn fn);
+
 /* Forget every process, mapping, forced failure, queued exit and
  * recorded reply; pids start again at 2. (The spares mm holds stay
  * counted: they are mm's, not the kernel's.) */
@@ -74,8 +82,9 @@ typedef void (*stub_map_fn)(vaddr_t va, paddr_t pa, uint64_t rights, bool access
 void stub_for_each_mapping(int pid, stub_map_fn fn, void *arg);
 /* The entry at va: pa | MM_PTE_*, or -ERR_NOENT (kcall_lookup, uncounted). */
 int64_t stub_pte(int pid, vaddr_t va);
-/* Spares mm passed in the last SYS_MM_MAP that the kernel did not use
- * (mm keeps them for the next one). */
+/* Spares mm passed in the last SYS_MM_MAP that passed any, that the
+ * kernel did not use (mm keeps them for the next one). A map with none (a
+ * frame lent to a server, lend.c) leaves the count alone. */
 unsigned stub_spares_held(void);
 
 /* A user access by pid at va (MM_FAULT_WRITE / _EXEC bits, or

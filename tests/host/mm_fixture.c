@@ -18,6 +18,8 @@
 #include "slab.h"
 #include "kmalloc.h"
 #include "check.h"
+#include "reclaim.h"
+#include "swap.h"
 #include "mm_stubs.h"
 #include "mm_maps.h"
 #include "elf_builder.h"
@@ -96,12 +98,15 @@ int mm_fixture_boot(void **state)
 	mm_proc_init();
 	region_init();
 	shm_init();
+	reclaim_init();
+	swap_init();
 	memset(&boot_info, 0, sizeof boot_info);
 	boot_info.magic = MM_BOOT_MAGIC;
 	add_module("prog", build_prog);
 	add_module("overlap", build_overlap);
 	add_module("junk", NULL);
 	add_module("mm", build_prog);
+	add_module("ramdisk", build_prog);
 	spawn_init(&boot_info);
 	stub_kernel_reset();
 	return 0;

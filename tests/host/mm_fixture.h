@@ -5,7 +5,7 @@
  * kernel (kcall_stub.c).
  *
  * A suite boots once (mm_fixture_boot as group setup): 64 MiB of RAM, the
- * allocators, the server's caches, and a boot image with four modules:
+ * allocators, the server's caches, and a boot image with five modules:
  *
  *   prog     a valid ELF: text [0x401000, 0x401800) r-x from file offset
  *            0x1000, data [0x402100, 0x403200) rw- from offset 0x2100
@@ -14,6 +14,7 @@
  *   overlap  an ELF whose two segments share the page 0x401000
  *   junk     not an ELF
  *   mm       a copy of prog (the server itself: never spawnable)
+ *   ramdisk  a copy of prog (the swap device: only swapdev_start runs it)
  *
  * Each test (MM_TEST) starts with no processes and the kernel model reset,
  * and ends by exiting whatever is left. Pids therefore start at 2 in every

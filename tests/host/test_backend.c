@@ -26,6 +26,23 @@
 #include "mm_stubs.h"
 #include "mm_fixture.h"
 
+/* What swap and reclaim also ask (this suite runs without a swap device). */
+int64_t kcall_lookup(int pid, vaddr_t va)
+{
+	struct model_pte *e = pid == dead_pid ? NULL : pte(pid, va);
+	return e ? (int64_t)(e->pa | (e->dirty ? MM_PTE_DIRTY : 0)) : -ERR_NOENT;
+}
+
+int64_t kcall_accessed(int pid, vaddr_t va, unsigned n)
+{
+	return pid == dead_pid ? -ERR_SRCH : 0;
+}
+
+int kcall_kill(int pid, int status)
+{
+	return -ERR_SRCH;
+}
+
 /* ---- fixture ------------------------------------------------------------ */
 
 #define ELF_VA    0x400000UL
@@ -158,6 +175,7 @@ static void anonymous_page_is_not_given_up_without_swap(void **state)
 				    MM_PROT_READ | MM_PROT_WRITE, REGION_ANON, &r), 0);
 	assert_ptr_equal(r->backend, &backend_anon);
 	assert_int_equal(mm_fill_page(p, r, USER_MMAP_BASE), 0);
+	pte(5, USER_MMAP_BASE)->dirty = true;   /* written: its data exists only here */
 	assert_int_equal(region_evict_page(p, r, USER_MMAP_BASE), -ERR_NOSYS);
 	assert_true(is_mapped(p->pid, USER_MMAP_BASE));
 	assert_int_equal(p->resident, 1);
@@ -264,6 +282,7 @@ static void shared_and_private_pages_refuse_or_allow_eviction_honestly(void **st
 	struct shm_obj *o = shm_get(0x77, 4);
 	struct mm_region *r = shared_region(a, o, USER_MMAP_BASE);
 	assert_int_equal(mm_fill_page(a, r, r->start), 0);
+	pfn_to_page(shm_page(o, 0))->flags |= PG_DIRTY;    /* written: no swap to keep it in */
 	assert_int_equal(region_evict_page(a, r, r->start), -ERR_NOSYS);
 	assert_true(is_mapped(a->pid, r->start));
 	assert_int_equal(region_unmap_pages(a, r, r->start, r->end), 0);

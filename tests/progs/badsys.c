@@ -37,6 +37,7 @@ int main(void)
 	expect("SYS_MM_LOOKUP from a non-server", sys_call6(SYS_MM_LOOKUP, 1, 0x400000, 0, 0, 0, 0), -ERR_PERM);
 	expect("SYS_MM_PRUNE from a non-server", sys_call6(SYS_MM_PRUNE, 1, 0x1000, 4096,
 			(uint64_t)(uintptr_t)mapped_page, 1, 0), -ERR_PERM);
+	expect("SYS_MM_MAP_RUN from a non-server", sys_call6(SYS_MM_MAP_RUN, 1, 0, 0, 0, 0, 0), -ERR_PERM);
 	expect("null system call", sys_null(), 0);
 	if (failures) {
 		printf("badsys: FAIL (%d unexpected results)\n", failures);

@@ -14,6 +14,17 @@
  *   memset_4k    memset of a 4 KiB page already mapped: subtract it from
  *                "fault" for the service cost without the zeroing
  *   spawn_wait   mm_spawn of a program that exits at once, and mm_wait
+ *   swapout_fault  first write to a fresh page of a mapping whose budget
+ *                (MM_MAP_BUDGET) of one frame is full: the resident page
+ *                is written to swap (dirty), then the fault is served as
+ *                "fault" (zeroing included). Minus "fault": one swap-out.
+ *   swap_cycle   write to the other page of a two-page mapping with a
+ *                one-frame budget: one swap-out (dirty) + one swap-in
+ *                (a major fault). Minus the swap-out: one major fault.
+ *   memcpy_4k    memcpy of 4 KiB (newlib, as the ramdisk copies a page
+ *                each way): the copy inside each swap-out and swap-in
+ * (the swap ops need mm booted with swap=MiB and the ramdisk module;
+ * without swap they are skipped, and reported as such).
  * Output: one "bench: NAME min A median B instructions" line each, then a
  * CSV block between "BEGIN CSV" and "END CSV" (op,min,median,iterations).
  * The CPU's brand string is printed first: the -cpu model matters.
@@ -31,7 +42,7 @@
 #define FAULT_PAGES (ITER + WARMUP)
 #define PAGE        4096UL
 #define ECHO_STOP   0x5709
-#define MAX_OPS     8
+#define MAX_OPS     12
 
 struct result {
 	const char *name;
@@ -153,6 +164,58 @@ static int bench_fault(void)
 	return 0;
 }
 
+static int bench_swap(void)
+{
+	static char src[PAGE] __attribute__((aligned(64))), dst[PAGE] __attribute__((aligned(64)));
+	for (int i = -WARMUP; i < ITER; i++) {
+		uint64_t t0 = rdtsc();
+		__asm__ volatile("" :: "r"(dst), "r"(src) : "memory");
+		memcpy(dst, src, PAGE);
+		__asm__ volatile("" :: "r"(dst), "r"(src) : "memory");
+		uint64_t t1 = rdtsc();
+		if (i >= 0)
+			samples[i] = t1 - t0;
+	}
+	report("memcpy_4k", ITER);
+	struct mm_vmstat_info v;
+	if (mm_vmstat_get(0, &v) < 0 || v.swap_total == 0) {
+		printf("bench: no swap device: swapout_fault and swap_cycle skipped\n");
+		return 0;
+	}
+	volatile unsigned char *p = mm_mmap_budget((FAULT_PAGES + 1) * PAGE, MM_PROT_READ | MM_PROT_WRITE, 1);
+	if (!p) {
+		printf("bench: cannot map %d pages with a budget\n", FAULT_PAGES);
+		return -1;
+	}
+	p[0] = 1;                       /* the budget's one frame is now used */
+	for (int i = -WARMUP; i < ITER; i++) {
+		volatile unsigned char *page = p + (size_t)(i + WARMUP + 1) * PAGE;
+		uint64_t t0 = rdtsc();
+		page[0] = 1;
+		uint64_t t1 = rdtsc();
+		if (i >= 0)
+			samples[i] = t1 - t0;
+	}
+	report("swapout_fault", ITER);
+	mm_munmap((void *)p, (FAULT_PAGES + 1) * PAGE);
+	p = mm_mmap_budget(2 * PAGE, MM_PROT_READ | MM_PROT_WRITE, 1);
+	if (!p)
+		return -1;
+	p[0] = 1;
+	p[PAGE] = 1;
+	for (int i = -WARMUP; i < ITER; i++) {
+		volatile unsigned char *page = p + (size_t)(i & 1) * PAGE;
+		uint64_t t0 = rdtsc();
+		page[0] = (unsigned char)i;
+		uint64_t t1 = rdtsc();
+		if (i >= 0)
+			samples[i] = t1 - t0;
+	}
+	report("swap_cycle", ITER);
+	mm_munmap((void *)p, 2 * PAGE);
+	return 0;
+}
+
 static int bench_spawn(void)
 {
 	for (int i = -SPAWN_WARM; i < SPAWN_ITER; i++) {
@@ -206,6 +269,7 @@ int main(void)
 	int failed = bench_ipc() < 0;
 	failed |= bench_fault() < 0;
 	failed |= bench_spawn() < 0;
+	failed |= bench_swap() < 0;
 	printf("BEGIN CSV\nop,min,median,iterations\n");
 	for (int i = 0; i < nresults; i++)
 		printf("%s,%llu,%llu,%d\n", results[i].name, (unsigned long long)results[i].min,

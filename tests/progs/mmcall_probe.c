@@ -10,7 +10,11 @@
  * arguments; PRUNE refuses bad arguments and an output buffer it cannot
  * write (read-only boot info) without changing anything, prunes nothing
  * while the page is mapped, and after UNMAP hands back all three tables,
- * PT first, so that mapping there again needs three spares. It prints one
+ * PT first, so that mapping there again needs three spares. Then
+ * SYS_MM_MAP_RUN: bad runs are refused (unreadable, empty, too long,
+ * across a leaf table, beyond RAM, too few spares) and a run of three
+ * contiguous frames is mapped in one call, which a second call finds
+ * busy. It prints one
  * line per check and powers off: code 0 (and "mmcall_probe: PASS") if all
  * passed, 1 otherwise. It uses no C library (nobody serves its heap).
  */
@@ -114,6 +118,45 @@ static void probe(uint64_t pid, const uint64_t *f)
 	      map(pid, leaf, (uint64_t[]){ spares[0], spares[1], PADDR_NONE }) == -ERR_NOMEM);
 }
 
+static int64_t map_run(uint64_t pid, const struct mm_map_run *run, const uint64_t *sp)
+{
+	return sys_call6(SYS_MM_MAP_RUN, pid, (uint64_t)(uintptr_t)run, sp[0], sp[1], sp[2], 0);
+}
+
+#define RUN_VA 0x600000ULL          /* a leaf table's span of its own */
+
+static void probe_run(uint64_t pid, const uint64_t *f)
+{
+	const uint64_t *spares = f + 2, none[3] = { PADDR_NONE, PADDR_NONE, PADDR_NONE };
+	uint64_t pa = f[7];             /* f[7], f[6], f[5]: three frames going up */
+	if (f[6] != pa + 4096 || f[5] != pa + 8192) {
+		check("map_run: three contiguous free frames", 0);
+		return;
+	}
+	struct mm_map_run run = { RUN_VA, pa, 3, MM_RIGHT_READ | MM_RIGHT_WRITE };
+	check("map_run from unreadable memory: ERR_FAULT",
+	      map_run(pid, (const struct mm_map_run *)0x10, spares) == -ERR_FAULT);
+	run.npages = 0;
+	check("map_run of 0 pages: ERR_INVAL", map_run(pid, &run, spares) == -ERR_INVAL);
+	run.npages = MM_MAP_RUN_MAX + 1;
+	check("map_run of 513 pages: ERR_INVAL", map_run(pid, &run, spares) == -ERR_INVAL);
+	run = (struct mm_map_run){ RUN_VA - 4096, pa, 2, MM_RIGHT_READ };
+	check("map_run across two leaf tables: ERR_INVAL", map_run(pid, &run, spares) == -ERR_INVAL);
+	run = (struct mm_map_run){ RUN_VA, 1ULL << 45, 3, MM_RIGHT_READ };
+	check("map_run of frames beyond RAM: ERR_INVAL", map_run(pid, &run, spares) == -ERR_INVAL);
+	run = (struct mm_map_run){ RUN_VA, pa, 3, MM_RIGHT_READ | MM_RIGHT_WRITE };
+	check("map_run without the spares it needs: ERR_NOMEM", map_run(pid, &run, none) == -ERR_NOMEM);
+	check("... which mapped nothing", lookup(pid, RUN_VA) == -ERR_NOENT);
+	check("map_run of three frames: three spares used", map_run(pid, &run, spares) == 3);
+	check("map_run: each page maps its frame",
+	      lookup(pid, RUN_VA) == (int64_t)(pa | MM_PTE_WRITE) &&
+	      lookup(pid, RUN_VA + 4096) == (int64_t)((pa + 4096) | MM_PTE_WRITE) &&
+	      lookup(pid, RUN_VA + 8192) == (int64_t)((pa + 8192) | MM_PTE_WRITE) &&
+	      lookup(pid, RUN_VA + 12288) == -ERR_NOENT);
+	run.va = RUN_VA + 8192;
+	check("map_run over a mapped page: ERR_BUSY", map_run(pid, &run, none) == -ERR_BUSY);
+}
+
 int main(void)
 {
 	uint64_t f[NFRAMES];
@@ -124,8 +167,10 @@ int main(void)
 	}
 	int64_t pid = sys_call6(SYS_MM_PROC_CREATE, (uint64_t)(uintptr_t)name, f[0], 0, 0, 0, 0);
 	check("create a process", pid > 0);
-	if (pid > 0)
+	if (pid > 0) {
 		probe((uint64_t)pid, f);
+		probe_run((uint64_t)pid, f);
+	}
 	say(failures ? "mmcall_probe: FAIL\n" : "mmcall_probe: PASS\n");
 	sys_poweroff(failures ? 1 : 0);
 	return 0;

@@ -104,6 +104,8 @@ t_mm_lookup_and_prune_check_their_arguments_and_hand_back_empty_tables_bottom_up
 	expect '^mmcall_probe: lookup: frame \| MM_PTE_WRITE$'
 	expect '^mmcall_probe: prune into read-only memory: ERR_FAULT$'
 	expect '^mmcall_probe: bottom up: PT, PD, PDPT \(the spares in reverse\)$'
+	expect '^mmcall_probe: map_run of three frames: three spares used$'
+	expect '^mmcall_probe: map_run over a mapped page: ERR_BUSY$'
 	expect '^mmcall_probe: PASS$'
 	expect_not 'UNEXPECTED'
 	expect_clean

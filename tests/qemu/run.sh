@@ -174,7 +174,7 @@ t_no_modules_reports_the_missing_memory_server() {
 }
 
 t_grub_iso_boots_to_the_shell_which_runs_programs() {
-	boot --iso "$B/pagoda.iso" --input 'hello from GRUB\nmemstat\nnosuch\npoweroff\n'
+	boot --mem 640M --iso "$B/pagoda.iso" --input 'hello from GRUB\nmemstat\nnosuch\npoweroff\n'
 	expect '^Pagoda [0-9.]+ \(x86_64\)'
 	expect '^init: Pagoda user space is up'
 	expect "hello: argv\[2\] = 'GRUB'$"
@@ -188,5 +188,8 @@ t_grub_iso_boots_to_the_shell_which_runs_programs() {
 . tests/qemu/user_tests.sh
 . tests/qemu/mmcheck_tests.sh
 . tests/qemu/kernel_tests.sh
+. tests/qemu/ramdisk_tests.sh
+. tests/qemu/swap_tests.sh
+. tests/qemu/policy_tests.sh
 
 run_tests "$1" "${2:-}"

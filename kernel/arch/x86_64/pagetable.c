@@ -112,6 +112,13 @@ static void describe(uint64_t pte, struct pt_page *out)
 	out->dirty = (pte & PTE_D) != 0;
 }
 
+void pt_mark_written(paddr_t root, vaddr_t va)
+{
+	uint64_t *pte = present_pte(root, va);
+	if (pte)
+		*pte |= PTE_A | PTE_D;
+}
+
 int pt_map(paddr_t root, vaddr_t va, paddr_t pa, unsigned rights, struct frame_supply *s)
 {
 	if (!va_is_user(va) || (va & ~PAGE_MASK) || (pa & ~PAGE_MASK))

@@ -18,7 +18,9 @@
 
 enum mm_request {
 	/* w0 = argv string (words separated by spaces), w1 = its length
-	 * (< MM_ARGV_MAX), w2 = MM_SPAWN_* flags.
+	 * (< MM_ARGV_MAX), w2 = MM_SPAWN_* flags, w3 = frame budget of the
+	 * child's heap and anonymous mappings (with MM_SPAWN_BUDGET only:
+	 * 1 .. managed pages).
 	 * -> tag = pid of the child. ERR_NOENT (no such program), ERR_INVAL,
 	 * ERR_FAULT, ERR_NOMEM, ERR_NOSPC. */
 	MM_SPAWN = 1,
@@ -28,7 +30,8 @@ enum mm_request {
 	/* w0 = increment in bytes (signed). -> tag = 0, w0 = old break.
 	 * ERR_NOMEM (past MM_HEAP_MAX or into another region), ERR_INVAL. */
 	MM_SBRK = 3,
-	/* w0 = length, w1 = MM_PROT_*, w2 = MM_MAP_* flags, w3 = key (shared).
+	/* w0 = length, w1 = MM_PROT_*, w2 = MM_MAP_* flags, w3 = key (shared),
+	 * w4 = frame budget (with MM_MAP_BUDGET only: 1 .. managed pages).
 	 * -> tag = 0, w0 = address. Anonymous pages are zero-filled on first
 	 * touch; MM_MAP_SHARED with the same key maps the same pages. */
 	MM_MMAP = 4,
@@ -37,13 +40,38 @@ enum mm_request {
 	/* w0 = address, w1 = length (a whole MM_MMAP region), w2 = MM_PROT_*. */
 	MM_MPROTECT = 6,
 	/* -> tag = 0, w0..w2 = free pages in zones DMA, DMA32, NORMAL (after
-	 * shrinking the slab caches), w3 = total managed pages, w4 = processes. */
+	 * shrinking the slab caches), w3 = total managed pages, w4 = processes,
+	 * w5 = swap slots in use but by the caller's own pages (so two
+	 * readings by one process compare the others' use), w6 = the caller's
+	 * own pages on swap. */
 	MM_STAT = 7,
-	/* w0 = index (0, 1, ...) into the process list, or MM_PROCINFO_SELF.
-	 * -> tag = pid (ERR_SRCH past the end), w0 = resident pages,
+	/* w0 = index (0, 1, ...) into the process list, or MM_PROCINFO_SELF;
+	 * w1 = MM_PROCINFO_BASIC (0) or MM_PROCINFO_PAGING (1).
+	 * -> tag = pid (ERR_SRCH past the end). BASIC: w0 = resident pages,
 	 * w1 = minor faults, w2 = page-table pages, w3..w6 = name (MM_PROC_NAME_LEN bytes).
-	 * ERR_SRCH also for an index of MM_PROCINFO_INDEX_MAX or more. */
+	 * PAGING: w0 = major faults (served from swap), w1 = minor faults,
+	 * w2 = pages now in swap, w3 = frame budget (0: none), w4 = frames
+	 * in that budget now. ERR_SRCH also for an index of
+	 * MM_PROCINFO_INDEX_MAX or more; ERR_INVAL for another w1. */
 	MM_PROCINFO = 8,
+	/* w0 = address of a struct mm_vmstat_info, w1 = its size (exactly
+	 * sizeof), w2 = pool index: 0 the global pool, 1.. the budgets.
+	 * -> tag = 0, the struct filled: the paging counters since boot and
+	 * pool w2's policy counters. ERR_INVAL (size), ERR_NOENT (no such
+	 * pool), ERR_FAULT. */
+	MM_VMSTAT = 9,
+	/* The paging-event ring (docs/events.md). w0 = MM_EVENTS_START (empty
+	 * the ring and record), MM_EVENTS_STOP, or MM_EVENTS_READ: w1 =
+	 * address of struct mm_event_rec[w2], w2 = how many fit (1 ..
+	 * MM_EVENT_RING); the oldest events are moved there (and leave the
+	 * ring). -> tag = events returned (READ) or 0, w0 = events lost (the
+	 * ring overflowed) since START, w1 = recording (0/1).
+	 * ERR_INVAL, ERR_FAULT. */
+	MM_EVENTS = 10,
+	/* w0 = address of a policy name, w1 = its length (1 .. 15): make it
+	 * the replacement policy of every pool (their frames are handed over).
+	 * -> tag = 0. ERR_INVAL (unknown name or length), ERR_FAULT. */
+	MM_POLICY = 11,
 
 	MM__REQUESTS
 };
@@ -70,6 +98,10 @@ enum mm_request {
 
 #define MM_SPAWN_IPC_PARENT 0x1 /* child and parent may send to each other */
 #define MM_SPAWN_POWER      0x2 /* child may power off (if the parent may) */
+#define MM_SPAWN_BUDGET     0x4 /* w3 is the child's frame budget: its heap and
+				   anonymous mappings (not its code, data
+				   segments or stack) replace each other once
+				   they hold w3 frames (local replacement) */
 
 #define MM_PROT_READ  0x1
 #define MM_PROT_WRITE 0x2
@@ -82,6 +114,67 @@ enum mm_request {
 #define MM_MAP_STACK  0x2       /* anonymous, with an unmapped guard page just
 				   below it: touching that page kills with
 				   "stack overflow into the guard page" */
+#define MM_MAP_BUDGET 0x4       /* anonymous, with a frame budget of w4: once
+				   the mapping holds w4 frames, a new page of
+				   it replaces one of its own (the active
+				   policy chooses which; the old one goes to
+				   swap). Not with MM_MAP_SHARED. A budget of
+				   0 or above the managed pages: ERR_INVAL */
+
+#define MM_PROCINFO_BASIC  0
+#define MM_PROCINFO_PAGING 1
+
+#define MM_EVENTS_START 0
+#define MM_EVENTS_STOP  1
+#define MM_EVENTS_READ  2
+#define MM_EVENT_RING   256     /* events the ring holds */
+
+/* MM_EVENTS' records (docs/events.md). */
+struct mm_event_rec {
+	uint64_t seq;               /* 0, 1, ... since MM_EVENTS_START */
+	uint32_t kind;              /* MM_EVENT_* */
+	int32_t pid;
+	uint64_t va;                /* page address */
+	uint64_t pfn;               /* frame */
+	uint64_t slot;              /* swap slot, MM_EVENT_NO_SLOT if none */
+};
+_Static_assert(sizeof(struct mm_event_rec) == 40, "event records are 40 bytes");
+
+#define MM_EVENT_FAULT_MINOR 1     /* a page filled without swap */
+#define MM_EVENT_FAULT_MAJOR 2     /* a page read back from swap */
+#define MM_EVENT_EVICT_CLEAN 3     /* given up without a write */
+#define MM_EVENT_EVICT_DIRTY 4     /* written to swap, then given up */
+#define MM_EVENT_SWAPIN      5     /* a slot's contents read into a frame */
+#define MM_EVENT_NO_SLOT     (~0ULL)
+
+#define MM_POLICY_NAME_LEN 16
+
+/* MM_VMSTAT's answer. Counters are since boot. */
+struct mm_vmstat_info {
+	uint64_t swap_total;        /* pages of the swap device (0: no swap) */
+	uint64_t swap_used;         /* of which hold a page */
+	uint64_t swapins;           /* pages read from swap */
+	uint64_t swapouts;          /* pages written to swap */
+	uint64_t evict_clean;       /* pages given up without a write */
+	uint64_t evict_dirty;       /* pages given up after a write */
+	uint64_t reclaim_background;/* pages freed by the background reclaimer */
+	uint64_t reclaim_direct;    /* pages freed by faults that found memory short */
+	uint64_t oom_kills;
+	uint64_t major_faults;      /* all processes, since boot */
+	uint64_t minor_faults;
+	uint64_t pools;             /* the global pool + the budgets */
+	char policy[MM_POLICY_NAME_LEN];    /* the active policy, NUL-padded */
+	/* pool w2 */
+	char pool_name[MM_POLICY_NAME_LEN];  /* "global", or "pid N" / "map N" */
+	uint64_t pool_pages;        /* frames in it */
+	uint64_t pool_limit;        /* its budget; 0: none */
+	uint64_t admitted;          /* frames admitted */
+	uint64_t victims;           /* victims chosen */
+	uint64_t scanned;           /* frames looked at choosing them */
+	uint64_t referenced;        /* ... of which had been referenced */
+	uint64_t moves;             /* hand movements / list rotations */
+};
+_Static_assert(sizeof(struct mm_vmstat_info) == 12 * 8 + 32 + 7 * 8, "no padding");
 
 #define MM_PROCINFO_SELF ((uint64_t)-1)
 #define MM_PROCINFO_INDEX_MAX 1024  /* indexes from here up are refused (the

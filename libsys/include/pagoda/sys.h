@@ -92,6 +92,8 @@ struct mm_stat {
 	uint64_t free_pages[3];     /* DMA, DMA32, NORMAL */
 	uint64_t managed_pages;
 	uint64_t nprocs;
+	uint64_t swap_used;         /* swap slots in use, the caller's own not counted */
+	uint64_t swap_mine;         /* the caller's own pages on swap */
 };
 
 struct mm_procinfo {
@@ -102,7 +104,17 @@ struct mm_procinfo {
 	char name[33];
 };
 
+struct mm_procpaging {
+	int pid;
+	uint64_t major_faults;
+	uint64_t minor_faults;
+	uint64_t swapped;           /* pages in swap now */
+	uint64_t budget;            /* frame budget; 0: none */
+	uint64_t budget_pages;      /* frames in it now */
+};
+
 int mm_spawn(const char *cmdline, unsigned flags);
+int mm_spawn_budget(const char *cmdline, unsigned flags, uint64_t frames);
 int mm_wait(int pid, int *status);
 void *mm_sbrk(intptr_t incr);               /* (void *)-1 on failure */
 void *mm_mmap(size_t len, unsigned prot, unsigned flags, uint64_t key);  /* NULL on failure */
@@ -110,6 +122,11 @@ int mm_munmap(void *addr, size_t len);
 int mm_mprotect(void *addr, size_t len, unsigned prot);
 int mm_stat(struct mm_stat *out);
 int mm_procinfo(int index, struct mm_procinfo *out);
+int mm_procpaging(int index, struct mm_procpaging *out);
+void *mm_mmap_budget(size_t len, unsigned prot, uint64_t frames);  /* NULL on failure */
+int mm_vmstat_get(unsigned pool, struct mm_vmstat_info *out);
+int mm_events(unsigned cmd, struct mm_event_rec *buf, unsigned max, uint64_t *lost);
+int mm_policy(const char *name);
 uint64_t mm_free_pages(void);               /* sum over zones; 0 on error */
 
 #endif

@@ -16,6 +16,8 @@
 #ifndef PAGODA_SYSCALL_H
 #define PAGODA_SYSCALL_H
 
+#include <stdint.h>
+
 /* Timer ticks per second as seen by SYS_UPTIME. */
 #define PAGODA_TICK_HZ 100
 
@@ -120,6 +122,18 @@ enum pagoda_syscall {
 	 * not writable for max entries: checked before anything changes),
 	 * ERR_SRCH (no such process, or the memory server itself). */
 	SYS_MM_PRUNE        = 31,
+	/* (pid, const struct mm_map_run *run, spare0, spare1, spare2) ->
+	 * spares used: map run->npages (1..MM_MAP_RUN_MAX) pages from run->va
+	 * to the contiguous frames from run->pa, all with run->rights - one
+	 * call where SYS_MM_MAP would take npages (the swap device's storage
+	 * at spawn). The pages lie in one 2 MiB span (one leaf table), so the
+	 * spares serve as for SYS_MM_MAP. Checked before anything changes:
+	 * ERR_SRCH; ERR_FAULT (run not readable memory of the server);
+	 * ERR_INVAL (npages out of range, va not page aligned or the run not
+	 * inside one 2 MiB span of user addresses, a frame of the run not
+	 * RAM or in the kernel image, unknown rights, bad spares); ERR_BUSY
+	 * (a page of the run is mapped); ERR_NOMEM (too few spares). */
+	SYS_MM_MAP_RUN      = 32,
 	SYS__COUNT
 };
 
@@ -141,6 +155,15 @@ enum pagoda_syscall {
 /* SYS_MM_MAP takes this many spare frames: a new user address needs at
  * most three new tables below the root (PDPT, PD, PT). */
 #define MM_MAP_SPARES 3
+
+/* SYS_MM_MAP_RUN's argument, in the memory server's memory. */
+struct mm_map_run {
+	uint64_t va;            /* first page */
+	uint64_t pa;            /* first frame; frame i is pa + i * 4 KiB */
+	uint64_t npages;        /* 1 .. MM_MAP_RUN_MAX, within one 2 MiB span */
+	uint64_t rights;        /* MM_RIGHT_* */
+};
+#define MM_MAP_RUN_MAX 512      /* pages of one leaf table */
 
 /* Most frames one SYS_MM_PRUNE call reports. */
 #define MM_PRUNE_MAX 64
