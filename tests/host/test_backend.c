@@ -26,23 +26,6 @@
 #include "mm_stubs.h"
 #include "mm_fixture.h"
 
-/* What swap and reclaim also ask (this suite runs without a swap device). */
-int64_t kcall_lookup(int pid, vaddr_t va)
-{
-	struct model_pte *e = pid == dead_pid ? NULL : pte(pid, va);
-	return e ? (int64_t)(e->pa | (e->dirty ? MM_PTE_DIRTY : 0)) : -ERR_NOENT;
-}
-
-int64_t kcall_accessed(int pid, vaddr_t va, unsigned n)
-{
-	return pid == dead_pid ? -ERR_SRCH : 0;
-}
-
-int kcall_kill(int pid, int status)
-{
-	return -ERR_SRCH;
-}
-
 /* ---- fixture ------------------------------------------------------------ */
 
 #define ELF_VA    0x400000UL
@@ -175,7 +158,8 @@ static void anonymous_page_is_not_given_up_without_swap(void **state)
 				    MM_PROT_READ | MM_PROT_WRITE, REGION_ANON, &r), 0);
 	assert_ptr_equal(r->backend, &backend_anon);
 	assert_int_equal(mm_fill_page(p, r, USER_MMAP_BASE), 0);
-	pte(5, USER_MMAP_BASE)->dirty = true;   /* written: its data exists only here */
+	uint64_t fault;
+	assert_true(stub_access(p->pid, USER_MMAP_BASE, MM_FAULT_WRITE, &fault));  /* its data exists only here */
 	assert_int_equal(region_evict_page(p, r, USER_MMAP_BASE), -ERR_NOSYS);
 	assert_true(is_mapped(p->pid, USER_MMAP_BASE));
 	assert_int_equal(p->resident, 1);
