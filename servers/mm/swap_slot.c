@@ -18,9 +18,10 @@
  * last) becomes current. Only when none is left does it take any free
  * slot, searching on from the last one handed out (next fit, Knuth 2.5).
  *
- * The maps are sized lazily (swap_slots_setup) the first time anyone asks
- * after the device appeared, from whole buddy blocks (mm's own frames):
- * 2 bytes per slot for the counts, 2 per cluster for its free count.
+ * The maps are sized at boot (swap_init -> swap_slots_setup, once the
+ * device is there; every user asks again, which costs nothing then), from
+ * whole buddy blocks (mm's own frames): 2 bytes per slot for the counts,
+ * 2 per cluster for its free count.
  *
  * Invariants (swap_slot_check):
  *   Z1 used = the number of slots whose count is non-zero;
