@@ -11,9 +11,13 @@
  *                       |   MM_SBRK, at most MM_HEAP_MAX      |
  *   MM_BOOT_INFO_VA     | (mm only) boot information, r/o     |
  *     0x10000000        |   (pagoda/mmboot.h)                 |
+ *   BLK_WINDOW_VA       | (swap device only) transfer window, |
+ *     0x800000000       |   frames lent by mm (pagoda/blk.h)  |
  *   USER_MMAP_BASE      | MM_MMAP regions (anonymous, shared, |
  *     0x1000000000      |   thread stacks), upwards, an       |
  *                       |   unmapped page between regions     |
+ *                       |   (swap device: its storage here,   |
+ *                       |   BLK_STORAGE_VA; it never mmaps)   |
  *   MM_PHYS_WINDOW      | (mm only) all of physical memory,   |
  *     0x400000000000    |   2 MiB pages (pagoda/mmboot.h)     |
  *   USER_STACK_TOP      | main stack: MM_STACK_MAX below it,  |
