@@ -81,3 +81,15 @@ t_without_swap_usermem_still_caps_and_an_overflow_is_an_oom_kill() {
 	exited_with hello 0
 	init_finished
 }
+
+# What `make run` boots (the ISO, boot/grub.cfg: swap=256 usermem=96 in
+# MEM): the shell runs `fill` with more pages than user memory may hold,
+# every page verifies, and memstat shows the swapping.
+t_make_run_configuration_swaps_a_fill_larger_than_user_memory() {
+	boot --mem 640M --iso "$B/pagoda.iso" --input 'fill 30000 7\nmemstat -k\npoweroff\n'
+	expect '^swapdev: ramdisk \(pid 2\): 65536 pages \(256 MiB\)'
+	expect '^fill: 30000 pages verified, 0 mismatches$'
+	expect '^swapouts [1-9][0-9]*$'
+	expect '^swapins [1-9][0-9]*$'
+	expect_clean
+}
