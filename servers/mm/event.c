@@ -40,7 +40,7 @@ void mm_event(enum mm_event_kind kind, int pid, vaddr_t va, pfn_t pfn, uint64_t 
 	next++;
 }
 
-static int reply_with(struct ipc_msg *reply, int64_t tag)
+static int events_reply(struct ipc_msg *reply, int64_t tag)
 {
 	reply->tag = tag;
 	reply->w[0] = lost;
@@ -68,20 +68,20 @@ int mm_handle_events(const struct ipc_msg *req, const struct ipc_from *from, str
 {
 	struct mm_proc *p = mm_proc_find(from->pid);
 	if (!p || !p->alive)
-		return reply_with(reply, -ERR_SRCH);
+		return events_reply(reply, -ERR_SRCH);
 	switch (req->w[0]) {
 	case MM_EVENTS_START:
 		first = next = lost = 0;
 		recording = true;
-		return reply_with(reply, 0);
+		return events_reply(reply, 0);
 	case MM_EVENTS_STOP:
 		recording = false;
-		return reply_with(reply, 0);
+		return events_reply(reply, 0);
 	case MM_EVENTS_READ:
 		if (req->w[2] == 0 || req->w[2] > MM_EVENT_RING)
-			return reply_with(reply, -ERR_INVAL);
-		return reply_with(reply, read_events(p, req->w[1], req->w[2]));
+			return events_reply(reply, -ERR_INVAL);
+		return events_reply(reply, read_events(p, req->w[1], req->w[2]));
 	default:
-		return reply_with(reply, -ERR_INVAL);
+		return events_reply(reply, -ERR_INVAL);
 	}
 }

@@ -97,6 +97,19 @@ struct mm_proc {
 void mm_proc_init(void);
 struct mm_proc *mm_proc_new(int pid, int parent, const char *name);
 struct mm_proc *mm_proc_find(int pid);
+/* The record of a request's sender, if mm made it and it is alive:
+ * requests from processes mm does not know are refused (ERR_SRCH). */
+static inline struct mm_proc *mm_caller(const struct ipc_from *from)
+{
+	struct mm_proc *p = mm_proc_find(from->pid);
+	return p && p->alive ? p : NULL;
+}
+/* A request handler's answer: tag = result; 1 = send the reply now. */
+static inline int mm_reply(struct ipc_msg *reply, int64_t tag)
+{
+	reply->tag = tag;
+	return 1;
+}
 struct mm_proc *mm_proc_first(void);
 struct mm_proc *mm_proc_nth(int index);
 int mm_proc_count(void);

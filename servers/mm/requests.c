@@ -28,19 +28,6 @@
  * stack's guard page. */
 #define MMAP_TOP (USER_STACK_TOP - MM_STACK_MAX - PAGE_SIZE)
 
-static int reply_with(struct ipc_msg *reply, int64_t tag)
-{
-	reply->tag = tag;
-	return 1;
-}
-
-/* The caller's record; requests from processes we do not know are refused. */
-static struct mm_proc *caller(const struct ipc_from *from)
-{
-	struct mm_proc *p = mm_proc_find(from->pid);
-	return p && p->alive ? p : NULL;
-}
-
 /* The child has not run yet (its first fault waits behind this request):
  * give it its budget, or kill it, unwinding through its exit report. */
 static int give_budget(int pid, uint64_t frames)
@@ -57,25 +44,25 @@ static int give_budget(int pid, uint64_t frames)
 
 int mm_handle_spawn(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply)
 {
-	struct mm_proc *p = caller(from);
+	struct mm_proc *p = mm_caller(from);
 	uint64_t len = req->w[1], flags = req->w[2];
 	char line[MM_ARGV_MAX];
 	if (!p)
-		return reply_with(reply, -ERR_SRCH);
+		return mm_reply(reply, -ERR_SRCH);
 	const uint64_t known = MM_SPAWN_IPC_PARENT | MM_SPAWN_POWER | MM_SPAWN_BUDGET;
 	if (len == 0 || len >= MM_ARGV_MAX || (flags & ~known))
-		return reply_with(reply, -ERR_INVAL);
+		return mm_reply(reply, -ERR_INVAL);
 	if ((flags & MM_SPAWN_BUDGET) ? budget_valid(req->w[3]) < 0 : req->w[3] != 0)
-		return reply_with(reply, -ERR_INVAL);
+		return mm_reply(reply, -ERR_INVAL);
 	if ((flags & MM_SPAWN_POWER) && !(p->flags & PROC_FLAG_POWER))
-		return reply_with(reply, -ERR_PERM);
+		return mm_reply(reply, -ERR_PERM);
 	if (mm_copy_from(p, req->w[0], line, len) < 0)
-		return reply_with(reply, -ERR_FAULT);
+		return mm_reply(reply, -ERR_FAULT);
 	line[len] = '\0';
 	int pid = mm_spawn_program(line, p->pid, (unsigned)(flags & ~(uint64_t)MM_SPAWN_BUDGET));
 	if (pid > 0 && (flags & MM_SPAWN_BUDGET))
 		pid = give_budget(pid, req->w[3]);
-	return reply_with(reply, pid);
+	return mm_reply(reply, pid);
 }
 
 /* A child of parent that matches want (-1: any) and has exited. */
@@ -102,20 +89,20 @@ static void collect(struct mm_proc *child, struct ipc_msg *reply)
 
 int mm_handle_wait(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply)
 {
-	struct mm_proc *p = caller(from);
+	struct mm_proc *p = mm_caller(from);
 	int want = (int)(int64_t)req->w[0];
 	bool has_child;
 	if (!p)
-		return reply_with(reply, -ERR_SRCH);
+		return mm_reply(reply, -ERR_SRCH);
 	if (want != -1 && want <= 0)
-		return reply_with(reply, -ERR_INVAL);
+		return mm_reply(reply, -ERR_INVAL);
 	struct mm_proc *c = exited_child(p->pid, want, &has_child);
 	if (c) {
 		collect(c, reply);
 		return 1;
 	}
 	if (!has_child || p->waiting)
-		return reply_with(reply, -ERR_SRCH);
+		return mm_reply(reply, -ERR_SRCH);
 	p->waiting = true;
 	p->wait_pid = want;
 	p->wait_handle = from->handle;
@@ -124,26 +111,26 @@ int mm_handle_wait(const struct ipc_msg *req, const struct ipc_from *from, struc
 
 int mm_handle_sbrk(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply)
 {
-	struct mm_proc *p = caller(from);
+	struct mm_proc *p = mm_caller(from);
 	int64_t incr = (int64_t)req->w[0];
 	if (!p)
-		return reply_with(reply, -ERR_SRCH);
+		return mm_reply(reply, -ERR_SRCH);
 	vaddr_t old = p->brk, new = old + (uint64_t)incr;
 	if (incr < 0 ? new > old || new < p->brk_start : new < old || new - p->brk_start > MM_HEAP_MAX)
-		return reply_with(reply, -ERR_NOMEM);
+		return mm_reply(reply, -ERR_NOMEM);
 	struct mm_region *heap = region_of_kind(p, REGION_HEAP);
 	vaddr_t base = page_round_up(p->brk_start);     /* below: the last segment's page */
 	vaddr_t old_end = page_round_up(old), new_end = page_round_up(new);
 	if (new_end > old_end && !region_range_free(p, old_end, new_end, heap))
-		return reply_with(reply, -ERR_NOMEM);
+		return mm_reply(reply, -ERR_NOMEM);
 	if (!heap && new_end > base) {
 		int err = region_add(p, base, new_end, MM_PROT_READ | MM_PROT_WRITE, REGION_HEAP, &heap);
 		if (err < 0)
-			return reply_with(reply, err);
+			return mm_reply(reply, err);
 	} else if (heap && new_end < old_end) {
 		int err = region_unmap_pages(p, heap, new_end, old_end);
 		if (err < 0)
-			return reply_with(reply, err);  /* exiting */
+			return mm_reply(reply, err);  /* exiting */
 	}
 	if (heap) {
 		heap->end = new_end > heap->start ? new_end : heap->start;
@@ -152,7 +139,7 @@ int mm_handle_sbrk(const struct ipc_msg *req, const struct ipc_from *from, struc
 	}
 	p->brk = new;
 	reply->w[0] = old;
-	return reply_with(reply, 0);
+	return mm_reply(reply, 0);
 }
 
 /* MM_MMAP's words make sense (a stack is never shared, nor a budget;
@@ -169,38 +156,38 @@ static bool mmap_args_ok(uint64_t len, uint64_t prot, uint64_t flags, uint64_t b
 
 int mm_handle_mmap(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply)
 {
-	struct mm_proc *p = caller(from);
+	struct mm_proc *p = mm_caller(from);
 	uint64_t len = req->w[0], prot = req->w[1], flags = req->w[2], key = req->w[3];
 	if (!p)
-		return reply_with(reply, -ERR_SRCH);
+		return mm_reply(reply, -ERR_SRCH);
 	if (!mmap_args_ok(len, prot, flags, req->w[4]))
-		return reply_with(reply, -ERR_INVAL);
+		return mm_reply(reply, -ERR_INVAL);
 	vaddr_t start = region_find_gap(p, page_round_up(len), USER_MMAP_BASE, MMAP_TOP);
 	vaddr_t end = start + page_round_up(len);
 	if (!start)
-		return reply_with(reply, -ERR_NOMEM);
+		return mm_reply(reply, -ERR_NOMEM);
 	struct shm_obj *shm = NULL;
 	if (flags & MM_MAP_SHARED) {
 		shm = shm_get(key, page_round_up(len) >> PAGE_SHIFT);
 		if (!shm)
-			return reply_with(reply, -ERR_INVAL);
+			return mm_reply(reply, -ERR_INVAL);
 	}
 	struct mm_region *r;
 	int err = region_add(p, start, end, (unsigned)prot, shm ? REGION_SHARED : REGION_ANON, &r);
 	if (err < 0) {
 		if (shm)
 			shm_put(shm);
-		return reply_with(reply, err);
+		return mm_reply(reply, err);
 	}
 	if ((flags & MM_MAP_BUDGET) && budget_attach_region(p, r, req->w[4]) < 0) {
 		region_remove(p, r);
-		return reply_with(reply, -ERR_NOMEM);
+		return mm_reply(reply, -ERR_NOMEM);
 	}
 	if (shm)
 		shm_attach(shm, r);
 	r->guard = flags & MM_MAP_STACK;
 	reply->w[0] = start;
-	return reply_with(reply, 0);
+	return mm_reply(reply, 0);
 }
 
 /* The MM_MMAP region that is exactly [addr, addr + round_up(len)). */
@@ -216,29 +203,29 @@ static struct mm_region *mmap_region(struct mm_proc *p, uint64_t addr, uint64_t 
 
 int mm_handle_munmap(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply)
 {
-	struct mm_proc *p = caller(from);
+	struct mm_proc *p = mm_caller(from);
 	if (!p)
-		return reply_with(reply, -ERR_SRCH);
+		return mm_reply(reply, -ERR_SRCH);
 	struct mm_region *r = mmap_region(p, req->w[0], req->w[1]);
 	if (!r)
-		return reply_with(reply, -ERR_INVAL);
+		return mm_reply(reply, -ERR_INVAL);
 	int err = region_unmap_pages(p, r, r->start, r->end);
 	if (err < 0)
-		return reply_with(reply, err);  /* it is exiting: the exit report frees it all */
+		return mm_reply(reply, err);  /* it is exiting: the exit report frees it all */
 	region_remove(p, r);
-	return reply_with(reply, 0);
+	return mm_reply(reply, 0);
 }
 
 int mm_handle_mprotect(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply)
 {
-	struct mm_proc *p = caller(from);
+	struct mm_proc *p = mm_caller(from);
 	uint64_t prot = req->w[2];
 	if (!p)
-		return reply_with(reply, -ERR_SRCH);
+		return mm_reply(reply, -ERR_SRCH);
 	struct mm_region *r = mmap_region(p, req->w[0], req->w[1]);
 	if (!r || (prot & ~(uint64_t)MM_PROT_ALL))
-		return reply_with(reply, -ERR_INVAL);
-	return reply_with(reply, region_protect(p, r, (unsigned)prot));
+		return mm_reply(reply, -ERR_INVAL);
+	return mm_reply(reply, region_protect(p, r, (unsigned)prot));
 }
 
 int mm_handle_stat(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply)
@@ -252,24 +239,24 @@ int mm_handle_stat(const struct ipc_msg *req, const struct ipc_from *from, struc
 	mm_proc_count_spares(&reply->w[0]);     /* free too: nobody's yet */
 	reply->w[3] = managed;
 	reply->w[4] = (uint64_t)mm_proc_count();
-	struct mm_proc *p = caller(from);   /* the slots of its own pages are not counted */
+	struct mm_proc *p = mm_caller(from);   /* the slots of its own pages are not counted */
 	uint64_t mine = p ? swap_slots_of(p) : 0;
 	reply->w[5] = swap_slots_used() - (mine <= swap_slots_used() ? mine : 0);
 	reply->w[6] = p ? p->swapped : 0;
-	return reply_with(reply, 0);
+	return mm_reply(reply, 0);
 }
 
 int mm_handle_procinfo(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply)
 {
-	struct mm_proc *p = req->w[0] == MM_PROCINFO_SELF ? caller(from)
+	struct mm_proc *p = req->w[0] == MM_PROCINFO_SELF ? mm_caller(from)
 			  : req->w[0] < MM_PROCINFO_INDEX_MAX ? mm_proc_nth((int)req->w[0]) : NULL;
 	if (!p)
-		return reply_with(reply, -ERR_SRCH);
+		return mm_reply(reply, -ERR_SRCH);
 	if (req->w[1] != MM_PROCINFO_BASIC && req->w[1] != MM_PROCINFO_PAGING)
-		return reply_with(reply, -ERR_INVAL);
+		return mm_reply(reply, -ERR_INVAL);
 	if (req->w[1] == MM_PROCINFO_PAGING) {
 		stat_procinfo_paging(p, reply);
-		return reply_with(reply, p->pid);
+		return mm_reply(reply, p->pid);
 	}
 	reply->w[0] = p->resident;
 	reply->w[1] = p->faults;
@@ -277,7 +264,7 @@ int mm_handle_procinfo(const struct ipc_msg *req, const struct ipc_from *from, s
 	_Static_assert(MM_PROC_NAME_LEN <= sizeof reply->w - 3 * sizeof reply->w[0],
 		       "the name fits in w3..w6");
 	memcpy(&reply->w[3], p->name, MM_PROC_NAME_LEN);
-	return reply_with(reply, p->pid);
+	return mm_reply(reply, p->pid);
 }
 
 /* The request loop's table (main.c), by pagoda/mm.h tag; the host tests

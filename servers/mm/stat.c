@@ -22,18 +22,6 @@
 #include "reclaim.h"
 #include "swap.h"
 
-static int reply_with(struct ipc_msg *reply, int64_t tag)
-{
-	reply->tag = tag;
-	return 1;
-}
-
-static struct mm_proc *caller(const struct ipc_from *from)
-{
-	struct mm_proc *p = mm_proc_find(from->pid);
-	return p && p->alive ? p : NULL;
-}
-
 int mm_copy_to(struct mm_proc *p, vaddr_t dst, const void *buf, size_t len)
 {
 	for (int attempt = 0; attempt < 2; attempt++) {
@@ -79,34 +67,34 @@ static void fill_vmstat(struct mm_vmstat_info *v, const struct policy_pool *pool
 
 int mm_handle_vmstat(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply)
 {
-	struct mm_proc *p = caller(from);
+	struct mm_proc *p = mm_caller(from);
 	uint64_t pools;
 	if (!p)
-		return reply_with(reply, -ERR_SRCH);
+		return mm_reply(reply, -ERR_SRCH);
 	if (req->w[1] != sizeof(struct mm_vmstat_info))
-		return reply_with(reply, -ERR_INVAL);
+		return mm_reply(reply, -ERR_INVAL);
 	const struct policy_pool *pool = pool_nth(req->w[2], &pools);
 	if (!pool)
-		return reply_with(reply, -ERR_NOENT);
+		return mm_reply(reply, -ERR_NOENT);
 	struct mm_vmstat_info v;
 	fill_vmstat(&v, pool, pools);
 	int err = mm_copy_to(p, req->w[0], &v, sizeof v);
-	return reply_with(reply, err < 0 ? -ERR_FAULT : 0);
+	return mm_reply(reply, err < 0 ? -ERR_FAULT : 0);
 }
 
 int mm_handle_policy(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply)
 {
-	struct mm_proc *p = caller(from);
+	struct mm_proc *p = mm_caller(from);
 	char name[MM_POLICY_NAME_LEN];
 	uint64_t len = req->w[1];
 	if (!p)
-		return reply_with(reply, -ERR_SRCH);
+		return mm_reply(reply, -ERR_SRCH);
 	if (len == 0 || len >= MM_POLICY_NAME_LEN)
-		return reply_with(reply, -ERR_INVAL);
+		return mm_reply(reply, -ERR_INVAL);
 	if (mm_copy_from(p, req->w[0], name, len) < 0)
-		return reply_with(reply, -ERR_FAULT);
+		return mm_reply(reply, -ERR_FAULT);
 	name[len] = '\0';
-	return reply_with(reply, stat_policy_select(name));
+	return mm_reply(reply, stat_policy_select(name));
 }
 
 int stat_policy_select(const char *name)
