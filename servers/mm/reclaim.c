@@ -20,8 +20,13 @@
  * policy, asked again, offers another. The environment side of policy.h
  * is here too: policy_referenced/policy_dirty read the page-table bits of
  * every mapping (the owner's for a private frame, each one the reverse map
- * finds for a shared frame); accessed bits are read 63 pages at a time
- * (SYS_MM_ACCESSED's limit) and kept for the rest of the pass.
+ * finds for a shared frame). Each accessed bit is read and cleared when
+ * the policy asks about that page and no sooner (SYS_MM_ACCESSED of one
+ * page), so no bit is cleared that is not handed to the policy: a bit the
+ * hardware set is counted once, by the next question about its frame.
+ * (Reading 63 pages per call and keeping the rest for later cost a 63-page
+ * walk per eviction, most of it for pages the hand never reached, and the
+ * bits it cleared for those were dropped at the end of the pass.)
  *
  * When. (1) Direct: reclaim_alloc_user, the one allocator of user pages
  * (fills, swap-ins, shared pages), evicts before it allocates when the
@@ -69,8 +74,6 @@
 #include "kcall.h"
 #include "mm_env.h"
 
-#define BATCH_MAX 63            /* SYS_MM_ACCESSED reads at most this many pages */
-
 struct policy_pool reclaim_global;
 const struct mm_policy *reclaim_policy = &policy_fifo;
 
@@ -81,13 +84,6 @@ static struct {
 static uint8_t *pool_of;
 static pfn_t pool_of_block = PFN_NONE;
 static unsigned pool_of_order;
-
-/* The accessed bits of one batch: pid, first page, the bits not yet asked. */
-static struct {
-	int pid;
-	vaddr_t base;
-	uint64_t bits, unread;
-} batch;
 
 void reclaim_pool_init(struct policy_pool *pool, const char *name, uint64_t limit)
 {
@@ -226,24 +222,11 @@ uint64_t reclaim_user_pages(void)
 
 /* ---- the environment of policy.h ------------------------------------------ */
 
+/* Was page va of pid accessed since last asked? Reads and clears its bit
+ * (the kernel invalidates the TLB entry). */
 static bool accessed(int pid, vaddr_t va)
 {
-	uint64_t i = (va - batch.base) >> PAGE_SHIFT;
-	if (batch.pid != pid || va < batch.base || i >= BATCH_MAX || !(batch.unread >> i & 1)) {
-		unsigned n = BATCH_MAX;
-		while (n > 1 && va + (uint64_t)(n - 1) * PAGE_SIZE >= USER_TOP)
-			n--;
-		int64_t bits = kcall_accessed(pid, va, n);
-		if (bits < 0)
-			return false;
-		batch.pid = pid;
-		batch.base = va;
-		batch.bits = (uint64_t)bits;
-		batch.unread = n == 64 ? ~0ULL : (1ULL << n) - 1;
-		i = 0;
-	}
-	batch.unread &= ~(1ULL << i);
-	return batch.bits >> i & 1;
+	return kcall_accessed(pid, va, 1) > 0;
 }
 
 static int rmap_accessed(struct mm_proc *p, struct mm_region *r, vaddr_t va, void *arg)
@@ -335,14 +318,12 @@ unsigned reclaim_evict_from(struct policy_pool *pool, unsigned n)
 	unsigned freed = 0;
 	if (!id || !pool_of)
 		return 0;
-	batch.unread = 0;
 	for (uint64_t tries = 2 * pool->pages + 1; freed < n && tries > 0; tries--) {
 		pfn_t pfn = pools[id].policy->victim(pool);
 		if (pfn == PFN_NONE)
 			break;
 		freed += evict_frame(pfn) == 0;
 	}
-	batch.unread = 0;
 	return freed;
 }
 
