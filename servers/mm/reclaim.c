@@ -10,7 +10,7 @@
  * Which pool is one byte per frame (pool_of[], an index into pools[];
  * 0: none), so a frame can be moved to a budget pool (reclaim_set_pool)
  * without touching its descriptor. The global pool is pools[1] and uses
- * reclaim_policy (FIFO until the boot option picks another). Page tables,
+ * reclaim_policy (Clock unless policy= picks another). Page tables,
  * mm's own frames, the ramdisk's pages (PG_PINNED, or owned by
  * swapdev_pid()) are never admitted, so they are never evicted.
  *
