@@ -41,6 +41,7 @@ include mk/ramdisk.mk
 include mk/iso.mk
 include mk/host.mk
 include mk/mm-host.mk
+include mk/policysim.mk
 include mk/qemu.mk
 
 .PHONY: all clean

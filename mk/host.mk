@@ -8,7 +8,7 @@
 # writes TAP verdicts to $(B)/results/host-name.tap.
 
 HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Wno-missing-prototypes $(INC) \
-               -Ikernel -Ilib -Iservers/mm -Iservers/ramdisk -Itests/host \
+               -Ikernel -Ilib -Iservers/mm -Iservers/ramdisk -Itests/host -Itools/policysim \
                -fsanitize=address,undefined -fno-sanitize-recover=undefined \
                -fno-omit-frame-pointer -DPAGODA_HOST_TEST=1
 HOST_LDLIBS := -lcmocka

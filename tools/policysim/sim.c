@@ -1,0 +1,39 @@
+/*
+ * sim.c - one run of the simulator: a trace, a frame count and a policy
+ * by name. The policies of servers/mm (policy_table, compiled unchanged)
+ * run on the model of machine.c; "lru" and "opt" are the simulator's own
+ * references (lru.c, opt.c), which need no model of the hardware bits.
+ * With 0 frames every reference faults.
+ */
+#include <string.h>
+#include "machine.h"
+#include "policysim.h"
+
+const char *const sim_references[] = { "lru", "opt", NULL };
+
+static uint64_t machine_faults(const struct mm_policy *pol, const struct trace *t,
+			       unsigned frames, bool miss_sets_bit)
+{
+	machine_init(frames, t->distinct, pol, miss_sets_bit);
+	uint64_t faults = 0;
+	for (size_t i = 0; i < t->n; i++)
+		faults += (uint64_t)machine_reference(t->page[i], t->write[i]);
+	machine_fini();
+	return faults;
+}
+
+int sim_faults(const char *name, const struct trace *t, unsigned frames,
+	       bool miss_sets_bit, uint64_t *faults)
+{
+	const struct mm_policy *pol = policy_find(name);
+	bool lru = !strcmp(name, "lru"), opt = !strcmp(name, "opt");
+	if (!pol && !lru && !opt)
+		return -1;
+	if (frames == 0)
+		*faults = t->n;
+	else if (pol)
+		*faults = machine_faults(pol, t, frames, miss_sets_bit);
+	else
+		*faults = lru ? lru_faults(t, frames) : opt_faults(t, frames);
+	return 0;
+}
