@@ -15,16 +15,16 @@ HOST_TEST_SRCS_buddy      := tests/host/test_buddy.c $(MM_CORE_SRCS)
 HOST_TEST_SRCS_slab       := tests/host/test_slab.c $(MM_SLAB_SRCS)
 HOST_TEST_SRCS_slab_debug := tests/host/test_slab_debug.c $(MM_SLAB_SRCS)
 # The policies alone, as the simulator compiles them: policy.h and page.h,
-# no other mm file; the machine is a model inside the test file.
+# no other mm file; the machine is the simulator's model (tools/policysim).
 HOST_TEST_SRCS_policy     := tests/host/test_policy.c servers/mm/policy.c servers/mm/policy_fifo.c \
-                             servers/mm/policy_clock.c
+                             servers/mm/policy_clock.c tools/policysim/machine.c
 HOST_TEST_SRCS_options    := tests/host/test_options.c servers/mm/options.c tests/host/mm_stubs.c
 
 # mk/host.mk expanded its build rules before this file was read, so the
 # rules for these suites are instantiated here from the same template.
 HOST_TESTS += $(MM_HOST_TESTS)
 $(foreach t,$(MM_HOST_TESTS),$(eval $(call HOST_TEST_RULE,$(t))))
-$(MM_HOST_TESTS:%=$(B)/host/test_%): $(wildcard servers/mm/*.h)
+$(MM_HOST_TESTS:%=$(B)/host/test_%): $(wildcard servers/mm/*.h) $(wildcard tools/policysim/*.h)
 
 .PHONY: test-mm
 test-mm:

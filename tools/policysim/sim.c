@@ -3,7 +3,8 @@
  * by name. The policies of servers/mm (policy_table, compiled unchanged)
  * run on the model of machine.c; "lru" and "opt" are the simulator's own
  * references (lru.c, opt.c), which need no model of the hardware bits.
- * With 0 frames every reference faults.
+ * With 0 frames every reference faults; more frames than the trace has
+ * pages run as that many (nothing is ever evicted either way).
  */
 #include <string.h>
 #include "machine.h"
@@ -29,6 +30,8 @@ int sim_faults(const char *name, const struct trace *t, unsigned frames,
 	bool lru = !strcmp(name, "lru"), opt = !strcmp(name, "opt");
 	if (!pol && !lru && !opt)
 		return -1;
+	if (frames > t->distinct)
+		frames = t->distinct;
 	if (frames == 0)
 		*faults = t->n;
 	else if (pol)
