@@ -20,10 +20,12 @@
  * a few words), so one policy serves any number of pools.
  *
  * The same policy files compile unchanged into the memory server and
- * into the host simulator (a later tool) and tests/host/test_policy.c,
- * which supply their own policy_referenced()/policy_dirty() from a
- * reference string, their own mm_pages[] and mm_bug(). A policy file
- * includes this header and nothing else of mm.
+ * into the host simulator (tools/policysim, docs/policysim.md) and
+ * tests/host/test_policy.c. Those two share one model of the machine
+ * (tools/policysim/machine.c): its own mm_pages[], and
+ * policy_referenced()/policy_dirty() from a reference string; each
+ * supplies its own mm_bug(). A policy file includes this header and
+ * nothing else of mm.
  *
  * policy.c keeps the table of policies (policy_find by name) and the
  * hand-over of a pool's frames from one policy to another (a switch at
