@@ -35,4 +35,5 @@ lab-policy: $(B)/host/policysim
 HOST_TESTS += policysim
 HOST_TEST_SRCS_policysim := tests/host/test_policysim.c $(POLICYSIM_CORE_SRCS)
 $(eval $(call HOST_TEST_RULE,policysim))
-$(B)/host/test_policysim: $(wildcard tools/policysim/*.h) $(wildcard servers/mm/*.h)
+$(B)/host/test_policysim: $(wildcard tools/policysim/*.h) $(wildcard servers/mm/*.h) \
+			  $(B)/host/policysim

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <cmocka.h>
 #include "machine.h"
 #include "policysim.h"
@@ -219,6 +220,38 @@ static void clock_whose_new_frames_are_referenced_hits_less_on_cpp(void **state)
 	trace_free(&t);
 }
 
+/* The command line, run as a user would (make builds build/host/policysim
+ * before this suite): status 0 for --help and a good run, 2 and a message
+ * naming the problem for each bad argument. */
+static int run(const char *args, const char *expect)
+{
+	char cmd[512], out[1024] = "";
+	snprintf(cmd, sizeof cmd, "build/host/policysim %s 2>&1", args);
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	size_t n = fread(out, 1, sizeof out - 1, p);
+	out[n] = '\0';
+	int status = pclose(p);
+	assert_true(WIFEXITED(status));
+	if (!strstr(out, expect))
+		fail_msg("policysim %s: '%s' not in its output: %s", args, expect, out);
+	return WEXITSTATUS(status);
+}
+
+static void bad_arguments_exit_with_status_2_and_say_what_is_wrong(void **state)
+{
+	assert_int_equal(run("--help", "usage: policysim"), 0);
+	assert_int_equal(run("--frames 100 --policy opt " SHARED_TRACES "cpp.txt", "82.5"), 0);
+	assert_int_equal(run("--frames 0 x", "not a frame count"), 2);
+	assert_int_equal(run("--frames 3,x x", "comma-separated"), 2);
+	assert_int_equal(run("--frames 3 --policy lfu x", "no policy called 'lfu'"), 2);
+	assert_int_equal(run("--frames 3 --new-bit maybe x", "neither set nor clear"), 2);
+	assert_int_equal(run("--frames 3 --bogus x", "unknown option --bogus"), 2);
+	assert_int_equal(run("--policy fifo x", "--frames is missing"), 2);
+	assert_int_equal(run("--frames 3", "no trace file"), 2);
+	assert_int_equal(run("--frames 3 /nonexistent/trace", "/nonexistent/trace"), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -233,6 +266,7 @@ int main(void)
 		cmocka_unit_test(opt_fifo_lru_and_clock_reproduce_the_readme_on_cpp),
 		cmocka_unit_test(opt_fifo_lru_and_clock_reproduce_the_readme_on_sprite),
 		cmocka_unit_test(clock_whose_new_frames_are_referenced_hits_less_on_cpp),
+		cmocka_unit_test(bad_arguments_exit_with_status_2_and_say_what_is_wrong),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
