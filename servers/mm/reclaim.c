@@ -53,7 +53,8 @@
  * to the OOM killer (oom.c), which frees a whole process.
  *
  * Invariants (reclaim_check): Q1 a frame in a pool is an allocated user
- * page (one pinned since it was admitted leaves when it is next offered); Q2 each pool's pages = the frames that name it; Q3 a
+ * page (one pinned since it was admitted leaves when it is next offered);
+ * Q2 each pool's pages = the frames that name it; Q3 a
  * pool's list counts add up to its pages.
  *
  * Not supported: per-zone reclaim (all user pages come from the zones
@@ -411,6 +412,3 @@ unsigned reclaim_check(void)
 	return bad;
 }
 
-/* options.c (the ramdisk branch) fills it from mm's module line; until
- * then this weak default says: no cap, no swap, the default policy. */
-__attribute__((weak)) struct mm_config mm_config;

@@ -77,15 +77,6 @@ bool swap_take_error(void)
 	return was;
 }
 
-/* Until the ramdisk branch's swapdev.c and the policy branch's event ring
- * are linked in, these weak defaults say: no device, no recording. */
-__attribute__((weak)) uint64_t swapdev_pages(void) { return 0; }
-__attribute__((weak)) int swapdev_pid(void) { return 0; }
-__attribute__((weak)) int swapdev_read(uint64_t slot, pfn_t pfn) { return -ERR_NOSYS; }
-__attribute__((weak)) int swapdev_write(uint64_t slot, pfn_t pfn) { return -ERR_NOSYS; }
-__attribute__((weak)) void mm_event(enum mm_event_kind kind, int pid, vaddr_t va, pfn_t pfn,
-				    uint64_t slot) { }
-
 static unsigned bucket_of(const void *owner, uint64_t index)
 {
 	uint64_t h = ((uint64_t)(uintptr_t)owner >> 4) * 0x9e3779b97f4a7c15ULL + index;

@@ -27,7 +27,7 @@
  * When the device's process ends, mm_handle_exit calls swapdev_lost (no
  * device from then on: every call answers ERR_NOENT) and then
  * swap_device_lost (swap.c), which ends the processes that had pages on
- * it. Until swap.c exists, the weak definition below only logs.
+ * it.
  *
  * Not supported: more than one device, asynchronous transfers, several
  * pages per request (the protocol has them; nothing here uses them yet).
@@ -200,10 +200,4 @@ void swapdev_lost(void)
 	       dev.pid, (unsigned long)dev.pages);
 	dev.pid = 0;
 	dev.pages = 0;
-}
-
-/* swap.c's, once it exists: end the processes that had pages on the device. */
-__attribute__((weak)) void swap_device_lost(void)
-{
-	printf("swap: the swap device is gone (no swap slots are kept yet: nothing to end)\n");
 }

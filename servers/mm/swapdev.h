@@ -31,8 +31,7 @@ int swapdev_write(uint64_t slot, pfn_t pfn);
 /* Its process has died: from now on there is no device. */
 void swapdev_lost(void);
 /* mm_handle_exit calls this right after swapdev_lost(): swap.c ends every
- * process that had pages on the device, each with a logged reason.
- * swapdev.c has a weak default that only logs, for builds without swap.c. */
+ * process that had pages on the device, each with a logged reason. */
 void swap_device_lost(void);
 /* The `swaptest` boot option: write `pages` patterned pages through the
  * device, read them back into other frames, compare; a write past the end

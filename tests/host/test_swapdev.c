@@ -219,7 +219,7 @@ static void the_device_exiting_leaves_no_device_and_gives_every_frame_back(void 
 	capture_stdout(stop, &pid, said, sizeof said);
 	assert_non_null(strstr(said, "swapdev: the swap device (pid 2, 64 pages) has died"));
 	/* swap.c's swap_device_lost then ends the processes with pages there:
-	 * none here, so it says nothing (the weak stand-in said "gone") */
+	 * none here, so it kills nothing */
 	assert_null(strstr(said, "kill: pid"));
 	assert_int_equal(swapdev_pid(), 0);
 	assert_int_equal(swapdev_pages(), 0);
