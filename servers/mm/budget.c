@@ -70,7 +70,7 @@ static struct budget *budget_new(uint64_t frames, const char *what, int pid, vad
 	else
 		snprintf(b->name, sizeof b->name, "%s %d", what, pid);
 	reclaim_pool_init(&b->pool, b->name, frames);
-	if (reclaim_pool_add(&b->pool, reclaim_policy) < 0) {
+	if (reclaim_pool_add(&b->pool) < 0) {
 		kfree(b);
 		return NULL;
 	}

@@ -109,16 +109,17 @@ static void read_options(void)
 		       (mm_debug & MM_DEBUG_SWAPTEST) ? " swaptest" : "");
 }
 
-/* policy= (config.h; options.c parsed it), or the default. Policies
- * with parameters are not there yet: an unknown name or a parameter is
- * reported and the default kept (a boot option never stops the boot). */
+/* policy= (config.h; options.c parsed it), or the default. A bad name
+ * or parameter is reported and the default kept (a boot option never
+ * stops the boot). */
 #define POLICY_DEFAULT "clock"
 static void select_policy(void)
 {
 	const char *want = mm_config.policy[0] ? mm_config.policy : POLICY_DEFAULT;
-	if (stat_policy_select(want) < 0) {
-		printf("mm: policy '%s' is unknown (known: fifo clock); using %s\n", want, POLICY_DEFAULT);
-		stat_policy_select(POLICY_DEFAULT);
+	char why[80];
+	if (stat_policy_select(want, strlen(want), why, sizeof why) < 0) {
+		printf("mm: policy=%s: %s; using %s\n", want, why, POLICY_DEFAULT);
+		stat_policy_select(POLICY_DEFAULT, strlen(POLICY_DEFAULT), why, sizeof why);
 	}
 }
 

@@ -183,7 +183,7 @@ int mm_handle_policy(const struct ipc_msg *req, const struct ipc_from *from, str
 void stat_procinfo_paging(const struct mm_proc *p, struct ipc_msg *reply);
 /* Make the policy called name run every pool: 0, or -ERR_INVAL (unknown;
  * nothing changes). MM_POLICY and the boot option policy= use it. */
-int stat_policy_select(const char *name);
+int stat_policy_select(const char *text, size_t len, char *why, size_t whylen);
 
 /* event.c: the paging-event ring (vmstat.h's mm_event) */
 int mm_handle_events(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply);

@@ -26,6 +26,7 @@
  * order and no history (reference bits are left as they are). The pool's
  * counters go on counting.
  */
+#include <stdio.h>
 #include <string.h>
 #include <pagoda/error.h>
 #include "policy.h"
@@ -131,19 +132,19 @@ int policy_pool_check(const struct policy_pool *pool)
 		       pool->name, pool->hand);
 		return -ERR_BUG;
 	}
-	return 0;
+	return policy_ghost_check(pool);
 }
 
 /* Hand every frame of pool from policy `from` to policy `to`, oldest of
  * the lowest list first. */
 void policy_hand_over(struct policy_pool *pool, const struct mm_policy *from,
-		      const struct mm_policy *to)
+		      const struct policy_choice *to)
 {
 	uint32_t order = PAGE_LINK_NONE, last = PAGE_LINK_NONE;
 	for (int l = 0; l < POLICY_LISTS; l++) {
 		while (pool->head[l] != PAGE_LINK_NONE) {
 			uint32_t pfn = pool->head[l];
-			from->remove(pool, pfn);
+			from->remove(pool, pfn, POLICY_HANDOVER);
 			/* a temporary singly linked chain through next */
 			pfn_to_page(pfn)->next = PAGE_LINK_NONE;
 			if (last == PAGE_LINK_NONE)
@@ -153,12 +154,14 @@ void policy_hand_over(struct policy_pool *pool, const struct mm_policy *from,
 			last = pfn;
 		}
 	}
+	policy_ghost_release(pool);
 	memset(pool->words, 0, sizeof pool->words);
+	memcpy(pool->param, to->param, sizeof pool->param);
 	pool->hand = PAGE_LINK_NONE;
 	while (order != PAGE_LINK_NONE) {
 		uint32_t next = pfn_to_page(order)->next;
 		pfn_to_page(order)->next = PAGE_LINK_NONE;
-		to->admit(pool, order);
+		to->policy->admit(pool, order);
 		order = next;
 	}
 }
@@ -169,4 +172,122 @@ const struct mm_policy *policy_find(const char *name)
 		if (!strcmp(policy_table[i]->name, name))
 			return policy_table[i];
 	return NULL;
+}
+
+/* ---- parameters ------------------------------------------------------------ */
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* The length of the token at text[0..len) ending at one of stops. */
+static size_t token(const char *text, size_t len, const char *stops)
+{
+	size_t n = 0;
+	while (n < len && !strchr(stops, text[n]))
+		n++;
+	return n;
+}
+
+static const struct mm_policy *find_n(const char *name, size_t n)
+{
+	for (unsigned i = 0; i < policy_count; i++)
+		if (strlen(policy_table[i]->name) == n && !memcmp(policy_table[i]->name, name, n))
+			return policy_table[i];
+	return NULL;
+}
+
+static int param_index(const struct mm_policy *pol, const char *name, size_t n)
+{
+	for (unsigned i = 0; i < pol->nparams; i++)
+		if (strlen(pol->params[i].name) == n && !memcmp(pol->params[i].name, name, n))
+			return (int)i;
+	return -1;
+}
+
+/* A decimal number of n digits: true with *v. */
+static bool number(const char *s, size_t n, uint64_t *v)
+{
+	uint64_t x = 0;
+	if (n == 0 || n > 19)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		x = x * 10 + (uint64_t)(s[i] - '0');
+	}
+	*v = x;
+	return true;
+}
+
+static int refuse(char *err, size_t errlen, const char *what, const char *s, size_t n)
+{
+	if (errlen)
+		snprintf(err, errlen, "%s '%.*s'", what, (int)n, s);
+	return -ERR_INVAL;
+}
+
+/* One K=V item into c (seen marks the parameters given so far). */
+static int parse_item(const char *s, size_t n, struct policy_choice *c, unsigned *seen,
+		      char *err, size_t errlen)
+{
+	size_t k = token(s, n, "=");
+	int i = k < n ? param_index(c->policy, s, k) : -1;
+	uint64_t v;
+	if (k == n)
+		return refuse(err, errlen, "a parameter needs K=V, not", s, n);
+	if (i < 0)
+		return refuse(err, errlen, "unknown parameter", s, k);
+	if (*seen & (1u << i))
+		return refuse(err, errlen, "parameter given twice:", s, k);
+	if (!number(s + k + 1, n - k - 1, &v) || v < c->policy->params[i].min ||
+	    v > c->policy->params[i].max) {
+		if (errlen)
+			snprintf(err, errlen, "parameter %s wants a number from %lu to %lu, not '%.*s'",
+				 c->policy->params[i].name, (unsigned long)c->policy->params[i].min,
+				 (unsigned long)c->policy->params[i].max, (int)(n - k - 1), s + k + 1);
+		return -ERR_INVAL;
+	}
+	*seen |= 1u << i;
+	c->param[i] = v;
+	return 0;
+}
+
+int policy_parse(const char *text, size_t len, struct policy_choice *out,
+		 char *err, size_t errlen)
+{
+	struct policy_choice c = { 0 };
+	unsigned seen = 0;
+	size_t n = token(text, len, ": \t");
+	if (errlen)
+		err[0] = '\0';
+	c.policy = find_n(text, n);
+	if (!c.policy)
+		return refuse(err, errlen, "unknown policy", text, n);
+	for (unsigned i = 0; i < c.policy->nparams; i++)
+		c.param[i] = c.policy->params[i].def;
+	if (n < len && text[n] == ':' && n + 1 == len)
+		return refuse(err, errlen, "parameters expected after", text, len);
+	for (size_t at = n < len ? n + 1 : n; at < len;) {
+		if (is_space(text[at]) || text[at] == ',') {
+			at++;
+			continue;
+		}
+		size_t m = token(text + at, len - at, ", \t");
+		int rc = parse_item(text + at, m, &c, &seen, err, errlen);
+		if (rc < 0)
+			return rc;
+		at += m;
+	}
+	*out = c;
+	return 0;
+}
+
+void policy_format(const struct policy_choice *c, char *buf, size_t len)
+{
+	size_t at = (size_t)snprintf(buf, len, "%s", c->policy->name);
+	for (unsigned i = 0; i < c->policy->nparams && at < len; i++)
+		at += (size_t)snprintf(buf + at, len - at, "%c%s=%lu", i ? ',' : ':',
+				       c->policy->params[i].name, (unsigned long)c->param[i]);
 }

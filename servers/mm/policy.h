@@ -27,10 +27,29 @@
  * supplies its own mm_bug(). A policy file includes this header and
  * nothing else of mm.
  *
- * policy.c keeps the table of policies (policy_find by name) and the
- * hand-over of a pool's frames from one policy to another (a switch at
- * run time); reclaim.c keeps the pools, the policy that runs them and
- * which pool each frame is in.
+ * What else a policy may keep, all through this header:
+ *   - parameters (struct policy_param): named numbers with a default and
+ *     a range, given as NAME:K=V,K=V (policy=wsclock:tau=50 on mm's
+ *     module line, `policy wsclock tau=50` at run time, --policy in the
+ *     simulator); policy_parse() checks them and the pool carries the
+ *     values in param[], in the order the policy lists them;
+ *   - one word per frame, policy_frame_words[pfn], the policy's own while
+ *     the frame is in its pool (an age counter, a last-use time, a list
+ *     number...): the environment provides the array, the policy sets the
+ *     word at admit;
+ *   - a history of pages it has evicted (ghosts, non-resident entries)
+ *     keyed by policy_page_key(), which names the page (not the frame)
+ *     stably across an eviction and the refault that brings it back:
+ *     policy_ghost_* below, storage from policy_env_alloc();
+ *   - time: there is no clock. What a policy calls time is a count it
+ *     keeps of events it sees (faults = admits, victims), so its
+ *     decisions depend only on faults and harvested bits and are the same
+ *     in the OS and in the simulator.
+ *
+ * policy.c keeps the table of policies (policy_find by name), parameter
+ * parsing, and the hand-over of a pool's frames from one policy to
+ * another (a switch at run time); reclaim.c keeps the pools, the policy
+ * that runs them and which pool each frame is in.
  */
 #ifndef MM_POLICY_H
 #define MM_POLICY_H
@@ -39,7 +58,9 @@
 #include "page.h"
 
 #define POLICY_LISTS 4          /* list heads a policy may keep per pool */
-#define POLICY_WORDS 4          /* private words a policy may keep per pool */
+#define POLICY_WORDS 8          /* private words a policy may keep per pool */
+#define POLICY_PARAMS 4         /* parameters a policy may have */
+#define POLICY_ARG_MAX 64       /* NAME:K=V,... as text, with its NUL */
 
 /* Counters a policy keeps per pool (memstat shows them). */
 struct policy_stats {
@@ -48,7 +69,28 @@ struct policy_stats {
 	uint64_t scanned;           /* frames looked at while choosing */
 	uint64_t referenced;        /* ... of which had been referenced */
 	uint64_t moves;             /* hand movements / list rotations */
+	uint64_t activated;         /* frames promoted (to active, hot, T2, Am...) */
+	uint64_t deactivated;       /* frames demoted */
+	uint64_t ghost_hits;        /* faults on a page found in the history */
+	uint64_t samples;           /* periodic samplings (aging's shifts) */
 };
+
+/* A parameter: NAME=V with min <= V <= max; def when not given. */
+struct policy_param {
+	const char *name;           /* "tau" */
+	uint64_t def, min, max;
+	const char *meaning;        /* one line, for `policy` and --help */
+};
+
+/* Why a frame leaves its pool (remove's third argument). */
+enum policy_leave {
+	POLICY_FREED = 0,           /* unmapped, its process exited, pinned */
+	POLICY_EVICTED = 1,         /* its contents were given up: a policy
+				       with a history remembers the page */
+	POLICY_HANDOVER = 2,        /* the pool changes policy (policy_hand_over) */
+};
+
+struct policy_ghosts;           /* policy_ghost.c */
 
 struct policy_pool {
 	const char *name;           /* "global", or the budget's owner */
@@ -58,16 +100,22 @@ struct policy_pool {
 	uint64_t pages;             /* frames in the pool */
 	uint64_t limit;             /* budget in frames; 0: none (the global pool) */
 	uint64_t words[POLICY_WORDS];
+	uint64_t param[POLICY_PARAMS];  /* the policy's parameters, in its order */
+	struct policy_ghosts *ghosts;   /* the history, or NULL (policy_ghost.c) */
 	struct policy_stats stats;
 };
 
 struct mm_policy {
 	const char *name;           /* "fifo", "clock", ... */
 	const char *summary;        /* one line: the algorithm and its citation */
-	/* Frame pfn (a user page, just mapped) joins pool. */
+	const struct policy_param *params;  /* nparams of them (<= POLICY_PARAMS) */
+	unsigned nparams;
+	/* Frame pfn (a user page, just mapped) joins pool. policy_page_key(pfn)
+	 * names its page already. */
 	void (*admit)(struct policy_pool *pool, pfn_t pfn);
-	/* Frame pfn leaves pool (it is freed, pinned, or was evicted). */
-	void (*remove)(struct policy_pool *pool, pfn_t pfn);
+	/* Frame pfn leaves pool, for the reason why. policy_page_key(pfn)
+	 * still names its page. */
+	void (*remove)(struct policy_pool *pool, pfn_t pfn, enum policy_leave why);
 	/* The frame to evict next, or PFN_NONE if the pool is empty. It stays
 	 * in the pool until mm calls remove; asked again (mm could not evict
 	 * it), the policy must move on and offer another one first. */
@@ -78,6 +126,19 @@ struct mm_policy {
  * and dirty bits; the tests and the simulator: their model). */
 bool policy_referenced(pfn_t pfn);  /* accessed since last asked? clears the bit */
 bool policy_dirty(pfn_t pfn);       /* written since its contents were last saved? */
+/* The page in frame pfn, stably across eviction and refault (mm: the
+ * owner and virtual page, or the shared object and index; the
+ * simulator: the trace's page number). Never 0. */
+uint64_t policy_page_key(pfn_t pfn);
+/* The words of policy_frame_words[], one per frame (mm_max_pfn of them). */
+extern uint64_t *policy_frame_words;
+/* Frames pool can hold: its limit, or for the global pool the frames mm
+ * may give to user pages. What a history is sized by. */
+uint64_t policy_pool_capacity(const struct policy_pool *pool);
+/* Memory for a history (NULL if there is none; the policy then works
+ * without one), and its return. */
+void *policy_env_alloc(size_t bytes);
+void policy_env_free(void *ptr, size_t bytes);
 
 /* A circular doubly linked list of frames through next/prev, one per
  * pool list: the helpers every policy uses (policy.c). */
@@ -88,6 +149,29 @@ void policy_list_del(struct policy_pool *pool, int list, pfn_t pfn);
  * 0, or -ERR_BUG after an mm_bug naming the pool and the frame. */
 int policy_pool_check(const struct policy_pool *pool);
 
+/* History of evicted pages (policy_ghost.c): per pool up to
+ * POLICY_GHOST_LISTS lists of page keys, each oldest first, with a word
+ * (a time stamp, say) per entry, found by key in O(1). A page is on at
+ * most one ghost list. Storage comes from policy_env_alloc, sized at the
+ * first policy_ghost_reserve; freed by policy_ghost_release (pool
+ * deleted, or handed over). Without memory the history stays empty and
+ * every call is still safe. */
+#define POLICY_GHOST_LISTS 2
+/* Make room for cap entries in all (no-op when already made): 0, or
+ * -ERR_NOMEM (the pool runs without a history). */
+int policy_ghost_reserve(struct policy_pool *pool, uint64_t cap);
+void policy_ghost_release(struct policy_pool *pool);
+/* Append key as the newest entry of list (if the table is full, the
+ * oldest entry of the longest list makes room first). */
+void policy_ghost_add(struct policy_pool *pool, int list, uint64_t key, uint64_t word);
+/* Find key and take it off its list: true with *list and *word set. */
+bool policy_ghost_take(struct policy_pool *pool, uint64_t key, int *list, uint64_t *word);
+/* Drop the oldest entry of list (false if it is empty). */
+bool policy_ghost_drop_oldest(struct policy_pool *pool, int list);
+uint64_t policy_ghost_count(const struct policy_pool *pool, int list);
+/* The history's invariants (policy_ghost.c): 0 or -ERR_BUG after mm_bug. */
+int policy_ghost_check(const struct policy_pool *pool);
+
 /* The table (policy.c). */
 extern const struct mm_policy policy_fifo;
 extern const struct mm_policy policy_clock;
@@ -96,9 +180,24 @@ extern const unsigned policy_count;
 
 /* The policy called name, or NULL. */
 const struct mm_policy *policy_find(const char *name);
-/* Move every frame of pool from policy `from` to policy `to`, oldest of
- * the lowest list first; the policy's private words and hand restart. */
+
+/* A policy and its parameters, as chosen by text. */
+struct policy_choice {
+	const struct mm_policy *policy;
+	uint64_t param[POLICY_PARAMS];
+};
+/* Parse "NAME", "NAME:K=V,K=V" or "NAME K=V K=V" (len bytes, no NUL
+ * needed) into *out: 0, or -ERR_INVAL with why (a line for the user:
+ * unknown policy, unknown parameter, value out of range...) written to
+ * err[errlen]; *out is changed only on success. */
+int policy_parse(const char *text, size_t len, struct policy_choice *out,
+		 char *err, size_t errlen);
+/* The text of a choice: "wsclock:tau=50" (every parameter). */
+void policy_format(const struct policy_choice *c, char *buf, size_t len);
+/* Move every frame of pool from policy `from` to the choice `to`, oldest
+ * of the lowest list first; the history is released, the policy's
+ * private words and hand restart, param[] takes to's values. */
 void policy_hand_over(struct policy_pool *pool, const struct mm_policy *from,
-		      const struct mm_policy *to);
+		      const struct policy_choice *to);
 
 #endif

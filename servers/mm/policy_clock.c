@@ -58,8 +58,9 @@ static void clock_admit(struct policy_pool *pool, pfn_t pfn)
 	hand_follows_head(pool);
 }
 
-static void clock_remove(struct policy_pool *pool, pfn_t pfn)
+static void clock_remove(struct policy_pool *pool, pfn_t pfn, enum policy_leave why)
 {
+	(void)why;
 	if (pool->words[CLOCK_OFFERED] == pfn + 1)
 		pool->words[CLOCK_OFFERED] = 0;
 	policy_list_del(pool, CLOCK_LIST, pfn);         /* under the hand: it moves on */

@@ -27,8 +27,9 @@ static void fifo_admit(struct policy_pool *pool, pfn_t pfn)
 	pool->stats.admitted++;
 }
 
-static void fifo_remove(struct policy_pool *pool, pfn_t pfn)
+static void fifo_remove(struct policy_pool *pool, pfn_t pfn, enum policy_leave why)
 {
+	(void)why;
 	if (pool->words[FIFO_OFFERED] == pfn + 1)
 		pool->words[FIFO_OFFERED] = 0;
 	policy_list_del(pool, FIFO_LIST, pfn);

@@ -74,9 +74,12 @@
 #include "vmstat.h"
 #include "kcall.h"
 #include "mm_env.h"
+#include "kmalloc.h"
 
 struct policy_pool reclaim_global;
 const struct mm_policy *reclaim_policy = &policy_fifo;
+struct policy_choice reclaim_choice = { .policy = &policy_fifo };
+uint64_t *policy_frame_words;
 
 static struct {
 	struct policy_pool *pool;
@@ -96,6 +99,25 @@ void reclaim_pool_init(struct policy_pool *pool, const char *name, uint64_t limi
 		pool->head[l] = PAGE_LINK_NONE;
 }
 
+/* policy_frame_words[]: 8 bytes a frame, from the buddy allocator. */
+static pfn_t words_block = PFN_NONE;
+static unsigned words_order;
+
+static void frame_words_init(void)
+{
+	if (words_block != PFN_NONE)
+		buddy_free(words_block, words_order);
+	policy_frame_words = NULL;
+	words_block = PFN_NONE;
+	for (words_order = 0; ((uint64_t)PAGE_SIZE << words_order) < mm_max_pfn * 8; words_order++)
+		;
+	if (words_order > MM_MAX_ORDER)
+		return;
+	words_block = buddy_alloc(words_order, MM_ZERO);
+	if (words_block != PFN_NONE)
+		policy_frame_words = pfn_to_virt(words_block);
+}
+
 void reclaim_init(void)
 {
 	if (pool_of_block != PFN_NONE)
@@ -110,7 +132,11 @@ void reclaim_init(void)
 	reclaim_pool_init(&reclaim_global, "global", 0);
 	pools[1].pool = &reclaim_global;
 	pools[1].policy = reclaim_policy;
-	if (pfn == PFN_NONE) {
+	memcpy(reclaim_global.param, reclaim_choice.param, sizeof reclaim_global.param);
+	frame_words_init();
+	if (pfn == PFN_NONE || !policy_frame_words) {
+		if (pfn != PFN_NONE)
+			buddy_free(pfn, pool_of_order);
 		mm_print("mm: reclaim: no memory for the pool map; nothing will be evicted\n");
 		return;
 	}
@@ -126,12 +152,13 @@ static int pool_id(const struct policy_pool *pool)
 	return 0;
 }
 
-int reclaim_pool_add(struct policy_pool *pool, const struct mm_policy *policy)
+int reclaim_pool_add(struct policy_pool *pool)
 {
 	for (int id = 2; id < RECLAIM_POOLS; id++)
 		if (!pools[id].pool) {
 			pools[id].pool = pool;
-			pools[id].policy = policy;
+			pools[id].policy = reclaim_choice.policy;
+			memcpy(pool->param, reclaim_choice.param, sizeof pool->param);
 			return 0;
 		}
 	return -ERR_NOSPC;
@@ -145,6 +172,7 @@ void reclaim_pool_del(struct policy_pool *pool)
 	for (pfn_t pfn = 0; pool_of && pfn < mm_max_pfn && pool->pages; pfn++)
 		if (pool_of[pfn] == id)
 			reclaim_set_pool(pfn, &reclaim_global);
+	policy_ghost_release(pool);
 	pools[id].pool = NULL;
 	pools[id].policy = NULL;
 }
@@ -160,13 +188,16 @@ static void join(pfn_t pfn, int id)
 	pools[id].policy->admit(pools[id].pool, pfn);
 }
 
+/* The frame evict_frame is giving up: its remove says POLICY_EVICTED. */
+static pfn_t evicting = PFN_NONE;
+
 void reclaim_forget(pfn_t pfn)
 {
 	if (!pool_of || !pfn_valid(pfn) || !pool_of[pfn])
 		return;
 	int id = pool_of[pfn];
 	pool_of[pfn] = 0;
-	pools[id].policy->remove(pools[id].pool, pfn);
+	pools[id].policy->remove(pools[id].pool, pfn, pfn == evicting ? POLICY_EVICTED : POLICY_FREED);
 }
 
 void reclaim_set_pool(pfn_t pfn, struct policy_pool *pool)
@@ -191,17 +222,19 @@ void reclaim_admit(pfn_t pfn)
 	join(pfn, 1);
 }
 
-/* Run every pool by policy from now on, handing each pool's frames over
- * (policy_hand_over); new pools get it too. */
-void reclaim_set_policy(const struct mm_policy *policy)
+/* Run every pool by the choice from now on, handing each pool's frames
+ * over (policy_hand_over, also when only the parameters change); new
+ * pools get it too. */
+void reclaim_set_policy(const struct policy_choice *choice)
 {
 	for (int id = 1; id < RECLAIM_POOLS; id++) {
-		if (!pools[id].pool || pools[id].policy == policy)
+		if (!pools[id].pool)
 			continue;
-		policy_hand_over(pools[id].pool, pools[id].policy, policy);
-		pools[id].policy = policy;
+		policy_hand_over(pools[id].pool, pools[id].policy, choice);
+		pools[id].policy = choice->policy;
 	}
-	reclaim_policy = policy;
+	reclaim_choice = *choice;
+	reclaim_policy = choice->policy;
 }
 
 /* The index-th pool in use (0: the global one), or NULL past the last. */
@@ -272,6 +305,39 @@ bool policy_dirty(pfn_t pfn)
 	return dirty;
 }
 
+/* A private page: its owner and virtual page; a shared page: its object
+ * and index, with the top bit set. Never 0 (pid 0 owns no user page). */
+uint64_t policy_page_key(pfn_t pfn)
+{
+	const struct page *pg = pfn_to_page(pfn);
+	if (pg->owner != PAGE_OWNER_MM)
+		return (uint64_t)pg->owner << 40 | (pg->index >> PAGE_SHIFT);
+	uint64_t object = pg->object >> 4;     /* slab objects are 16-byte aligned */
+	return (1ULL << 63) | ((object << 24) ^ pg->index);
+}
+
+uint64_t policy_pool_capacity(const struct policy_pool *pool)
+{
+	if (pool->limit)
+		return pool->limit;
+	uint64_t managed = 0;
+	for (int z = 0; z < MM_NR_ZONES; z++)
+		managed += mm_zones[z].managed_pages;
+	return mm_config.usermem_pages ? mm_config.usermem_pages : managed;
+}
+
+void *policy_env_alloc(size_t bytes)
+{
+	return kmalloc(bytes, MM_ZERO);
+}
+
+void policy_env_free(void *ptr, size_t bytes)
+{
+	(void)bytes;
+	if (ptr)
+		kfree(ptr);
+}
+
 /* ---- eviction --------------------------------------------------------------- */
 
 void reclaim_note_fill(struct mm_proc *p, pfn_t pfn)
@@ -302,15 +368,22 @@ static int evict_frame(pfn_t pfn)
 		reclaim_forget(pfn);    /* pinned since it was admitted */
 		return -ERR_BUSY;
 	}
-	if (pg->owner == PAGE_OWNER_MM)
-		return shm_evict_page(pfn);
+	if (pg->owner == PAGE_OWNER_MM) {
+		evicting = pfn;
+		int rc = shm_evict_page(pfn);
+		evicting = PFN_NONE;
+		return rc;
+	}
 	struct mm_proc *p = mm_proc_find((int)pg->owner);
 	struct mm_region *r = p && p->alive ? region_find(p, pg->index) : NULL;
 	if (!r)
 		return -ERR_SRCH;       /* exiting: its exit report frees it */
 	if (recent(p, pfn))
 		return -ERR_BUSY;       /* the fault that needed it may not have run yet */
-	return r->backend->evict(p, r, pg->index, pfn);
+	evicting = pfn;
+	int rc = r->backend->evict(p, r, pg->index, pfn);
+	evicting = PFN_NONE;
+	return rc;
 }
 
 unsigned reclaim_evict_from(struct policy_pool *pool, unsigned n)

@@ -20,6 +20,7 @@
  * (set before the first frame is admitted, e.g. from mm_config.policy). */
 extern struct policy_pool reclaim_global;
 extern const struct mm_policy *reclaim_policy;
+extern struct policy_choice reclaim_choice;     /* reclaim_policy and its parameters */
 
 /* Boot, after zone_init: the per-frame pool map. Without it (host suites
  * that do not call it) frames are simply never admitted. */
@@ -27,10 +28,10 @@ void reclaim_init(void);
 
 /* An empty pool named name with a budget of limit frames (0: none). */
 void reclaim_pool_init(struct policy_pool *pool, const char *name, uint64_t limit);
-/* Make pool known, run by policy (its frames are chosen by it): 0, or
+/* Make pool known, run by the active choice (reclaim_choice): 0, or
  * -ERR_NOSPC (RECLAIM_POOLS in use). reclaim_pool_del moves its frames
  * to the global pool and forgets it. */
-int reclaim_pool_add(struct policy_pool *pool, const struct mm_policy *policy);
+int reclaim_pool_add(struct policy_pool *pool);
 void reclaim_pool_del(struct policy_pool *pool);
 /* The pool frame pfn is in (NULL: none), and moving it to another one. */
 struct policy_pool *reclaim_pool_of(pfn_t pfn);
@@ -48,8 +49,9 @@ void reclaim_forget(pfn_t pfn);
  * cannot evict one of them to fill another for ever (it ends in the
  * OOM killer instead). */
 void reclaim_note_fill(struct mm_proc *p, pfn_t pfn);
-/* Switch every pool, and the new ones, to policy (policy.c's hand-over). */
-void reclaim_set_policy(const struct mm_policy *policy);
+/* Switch every pool, and the new ones, to a policy and its parameters
+ * (policy.c's hand-over). */
+void reclaim_set_policy(const struct policy_choice *choice);
 /* The index-th pool in use (0: the global one), or NULL past the last. */
 struct policy_pool *reclaim_pool_nth(unsigned index);
 

@@ -85,24 +85,24 @@ int mm_handle_vmstat(const struct ipc_msg *req, const struct ipc_from *from, str
 int mm_handle_policy(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply)
 {
 	struct mm_proc *p = mm_caller(from);
-	char name[MM_POLICY_NAME_LEN];
+	char text[POLICY_ARG_MAX], why[80];
 	uint64_t len = req->w[1];
 	if (!p)
 		return mm_reply(reply, -ERR_SRCH);
-	if (len == 0 || len >= MM_POLICY_NAME_LEN)
+	if (len == 0 || len >= POLICY_ARG_MAX)
 		return mm_reply(reply, -ERR_INVAL);
-	if (mm_copy_from(p, req->w[0], name, len) < 0)
+	if (mm_copy_from(p, req->w[0], text, len) < 0)
 		return mm_reply(reply, -ERR_FAULT);
-	name[len] = '\0';
-	return mm_reply(reply, stat_policy_select(name));
+	return mm_reply(reply, stat_policy_select(text, len, why, sizeof why));
 }
 
-int stat_policy_select(const char *name)
+int stat_policy_select(const char *text, size_t len, char *why, size_t whylen)
 {
-	const struct mm_policy *policy = policy_find(name);
-	if (!policy)
-		return -ERR_INVAL;
-	reclaim_set_policy(policy);
+	struct policy_choice c;
+	int rc = policy_parse(text, len, &c, why, whylen);
+	if (rc < 0)
+		return rc;
+	reclaim_set_policy(&c);
 	return 0;
 }
 

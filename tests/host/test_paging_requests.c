@@ -170,7 +170,7 @@ static void policy_switches_every_pool_and_back(void **state)
 {
 	(void)state;
 	int pid = spawn("prog")->pid;
-	const struct mm_policy *was = reclaim_policy;
+	struct policy_choice was = reclaim_choice;
 	vaddr_t fifo = put(pid, "fifo", 4), clock = put(pid, "clock", 5);
 	assert_int_equal(request(pid, MM_POLICY, fifo, 4, 0, 0, NULL, NULL), 0);
 	assert_ptr_equal(reclaim_policy, &policy_fifo);
@@ -178,7 +178,7 @@ static void policy_switches_every_pool_and_back(void **state)
 	assert_int_equal(request(pid, MM_POLICY, clock, 5, 0, 0, NULL, NULL), 0);
 	assert_ptr_equal(reclaim_policy, &policy_clock);
 	assert_mm_consistent();
-	reclaim_set_policy(was);
+	reclaim_set_policy(&was);
 }
 
 /* ---- MM_PROCINFO's paging words (stat.c) ---------------------------------- */

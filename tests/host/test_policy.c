@@ -49,10 +49,11 @@ void mm_print(const char *fmt, ...)
  * frame enters with its accessed bit clear unless miss_sets_bit. */
 static void start(const char *name, unsigned limit, bool miss_sets_bit)
 {
-	const struct mm_policy *pol = policy_find(name);
-	assert_non_null(pol);
+	struct policy_choice c;
+	char why[80];
+	assert_int_equal(policy_parse(name, strlen(name), &c, why, sizeof why), 0);
 	machine_fini();
-	machine_init(limit, VPAGES, pol, miss_sets_bit);
+	machine_init(limit, VPAGES, &c, miss_sets_bit);
 	bugs = 0;
 }
 
@@ -88,7 +89,7 @@ static unsigned faults_of(const char *name, const unsigned *refs, size_t n, unsi
 	}
 	/* empty it again, checking after every removal */
 	while (pool->pages) {
-		machine.pol->remove(pool, pool->head[0]);
+		machine.pol->remove(pool, pool->head[0], POLICY_FREED);
 		assert_int_equal(policy_pool_check(pool), 0);
 	}
 	assert_int_equal(pool->pages, 0);
@@ -204,7 +205,7 @@ static void a_victim_refused_once_is_not_offered_again_next(void **state)
 		assert_true(first != PFN_NONE && second != PFN_NONE);
 		assert_int_not_equal(first, second);
 		assert_int_equal(policy_pool_check(pool), 0);
-		pol->remove(pool, second);
+		pol->remove(pool, second, POLICY_EVICTED);
 		assert_int_equal(policy_pool_check(pool), 0);
 		assert_int_equal(pool->pages, 2);
 	}
@@ -234,18 +235,18 @@ static void switching_policy_keeps_every_frame_and_the_residency_order(void **st
 	start("fifo", 8, false);
 	for (unsigned vp = 0; vp < 8; vp++)
 		reference(vp);
-	policy_hand_over(pool, &policy_fifo, &policy_clock);
+	policy_hand_over(pool, &policy_fifo, &(struct policy_choice){ .policy = &policy_clock });
 	machine.pol = &policy_clock;
 	assert_int_equal(policy_pool_check(pool), 0);
 	assert_int_equal(pool->pages, 8);
 	assert_int_equal(pool->hand, pool->head[0]);
-	policy_hand_over(pool, &policy_clock, &policy_fifo);
+	policy_hand_over(pool, &policy_clock, &(struct policy_choice){ .policy = &policy_fifo });
 	machine.pol = &policy_fifo;
 	assert_int_equal(policy_pool_check(pool), 0);
 	for (unsigned vp = 0; vp < 8; vp++) {
 		pfn_t v = policy_fifo.victim(pool);
 		assert_int_equal(machine.page_in[v], vp);
-		policy_fifo.remove(pool, v);
+		policy_fifo.remove(pool, v, POLICY_EVICTED);
 		assert_int_equal(policy_pool_check(pool), 0);
 	}
 	assert_int_equal(pool->pages, 0);

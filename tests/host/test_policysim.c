@@ -244,7 +244,7 @@ static void bad_arguments_exit_with_status_2_and_say_what_is_wrong(void **state)
 	assert_int_equal(run("--frames 100 --policy opt " SHARED_TRACES "cpp.txt", "82.5"), 0);
 	assert_int_equal(run("--frames 0 x", "not a frame count"), 2);
 	assert_int_equal(run("--frames 3,x x", "comma-separated"), 2);
-	assert_int_equal(run("--frames 3 --policy lfu x", "no policy called 'lfu'"), 2);
+	assert_int_equal(run("--frames 3 --policy lfu x", "unknown policy 'lfu'"), 2);
 	assert_int_equal(run("--frames 3 --new-bit maybe x", "neither set nor clear"), 2);
 	assert_int_equal(run("--frames 3 --bogus x", "unknown option --bogus"), 2);
 	assert_int_equal(run("--policy fifo x", "--frames is missing"), 2);

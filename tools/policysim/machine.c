@@ -17,7 +17,10 @@
  * policy_referenced() and policy_dirty() are the environment's side of
  * policy.h: the first reads and clears the accessed bit; the second reads
  * the dirty bit, which asking does not clear - as in reclaim.c, only
- * saving the contents would, and the model never saves them.
+ * saving the contents would, and the model never saves them. The rest of
+ * that side: a page's key is its virtual page + 1, the pool's capacity is
+ * its frames, policy_frame_words[] and a history's memory come from the
+ * C library. The pool's parameters are the choice's.
  * Invariants: page_in and frame_of are inverse on the mapped pages; the
  * pool holds exactly the used frames. Not modelled: several pools,
  * pinned frames, a refused victim (mm's failed evictions), the cost of
@@ -31,6 +34,7 @@
 struct page *mm_pages;
 pfn_t mm_max_pfn;
 struct machine machine;
+uint64_t *policy_frame_words;
 
 static void *zalloc(size_t n, size_t size)
 {
@@ -42,14 +46,16 @@ static void *zalloc(size_t n, size_t size)
 	return p;
 }
 
-void machine_init(unsigned frames, unsigned vpages, const struct mm_policy *pol,
+void machine_init(unsigned frames, unsigned vpages, const struct policy_choice *choice,
 		  bool miss_sets_bit)
 {
 	struct machine *m = &machine;
 	memset(m, 0, sizeof *m);
 	m->frames = frames;
 	m->vpages = vpages;
-	m->pol = pol;
+	m->pol = choice->policy;
+	memcpy(m->pool.param, choice->param, sizeof m->pool.param);
+	policy_frame_words = zalloc(frames, sizeof *policy_frame_words);
 	m->miss_sets_bit = miss_sets_bit;
 	mm_pages = zalloc(frames, sizeof *mm_pages);
 	mm_max_pfn = frames;
@@ -70,11 +76,23 @@ void machine_init(unsigned frames, unsigned vpages, const struct mm_policy *pol,
 		m->pool.head[l] = PAGE_LINK_NONE;
 }
 
+/* The first frame of the lowest non-empty list. */
+static pfn_t first_frame(const struct policy_pool *pool)
+{
+	for (int l = 0; l < POLICY_LISTS; l++)
+		if (pool->head[l] != PAGE_LINK_NONE)
+			return pool->head[l];
+	return PFN_NONE;
+}
+
 void machine_fini(void)
 {
 	struct machine *m = &machine;
 	while (m->pol && m->pool.pages)
-		m->pol->remove(&m->pool, m->pool.head[0]);
+		m->pol->remove(&m->pool, first_frame(&m->pool), POLICY_FREED);
+	policy_ghost_release(&m->pool);
+	free(policy_frame_words);
+	policy_frame_words = NULL;
 	free(mm_pages);
 	free(m->page_in);
 	free(m->accessed);
@@ -96,7 +114,7 @@ static pfn_t frame_for_miss(struct machine *m)
 		       m->pol->name, (unsigned long)pfn, m->frames);
 		exit(2);
 	}
-	m->pol->remove(&m->pool, pfn);
+	m->pol->remove(&m->pool, pfn, POLICY_EVICTED);
 	m->frame_of[m->page_in[pfn]] = PAGE_LINK_NONE;
 	return pfn;
 }
@@ -143,4 +161,30 @@ bool policy_dirty(pfn_t pfn)
 		return false;
 	}
 	return m->written[pfn];
+}
+
+uint64_t policy_page_key(pfn_t pfn)
+{
+	struct machine *m = &machine;
+	if (pfn >= m->frames || m->page_in[pfn] == PAGE_LINK_NONE) {
+		mm_bug("policy_page_key: frame %lu holds no page", (unsigned long)pfn);
+		return 0;
+	}
+	return (uint64_t)m->page_in[pfn] + 1;
+}
+
+uint64_t policy_pool_capacity(const struct policy_pool *pool)
+{
+	return pool->limit;
+}
+
+void *policy_env_alloc(size_t bytes)
+{
+	return calloc(1, bytes);
+}
+
+void policy_env_free(void *ptr, size_t bytes)
+{
+	(void)bytes;
+	free(ptr);
 }

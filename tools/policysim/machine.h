@@ -26,9 +26,9 @@ struct machine {
 extern struct machine machine;
 
 /* An empty machine of `frames` frames and `vpages` virtual pages run by
- * pol; miss_sets_bit as the hardware does (true) or the README's
+ * choice (a policy and its parameters); miss_sets_bit as the hardware does (true) or the README's
  * textbook CLOCK does (false). Exits on out-of-memory. */
-void machine_init(unsigned frames, unsigned vpages, const struct mm_policy *pol,
+void machine_init(unsigned frames, unsigned vpages, const struct policy_choice *choice,
 		  bool miss_sets_bit);
 /* Empty the pool through the policy's remove and free the arrays. */
 void machine_fini(void);

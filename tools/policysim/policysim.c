@@ -81,14 +81,14 @@ static void bad(const char *fmt, ...)
 	exit(2);
 }
 
-static bool known(const char *name)
+/* name is a reference, or a policy with good parameters; else why not. */
+static bool known(const char *name, char *why, size_t whylen)
 {
-	if (policy_find(name))
-		return true;
+	struct policy_choice c;
 	for (unsigned i = 0; sim_references[i]; i++)
 		if (!strcmp(sim_references[i], name))
 			return true;
-	return false;
+	return policy_parse(name, strlen(name), &c, why, whylen) == 0;
 }
 
 static void add_policy(struct options *o, const char *name)
@@ -105,10 +105,11 @@ static void parse_policy(struct options *o, const char *arg)
 			add_policy(o, policy_table[i]->name);
 		for (unsigned i = 0; sim_references[i]; i++)
 			add_policy(o, sim_references[i]);
-	} else if (known(arg)) {
-		add_policy(o, arg);
 	} else {
-		bad("--policy: no policy called '%s'", arg);
+		char why[80];
+		if (!known(arg, why, sizeof why))
+			bad("--policy: %s", why);
+		add_policy(o, arg);
 	}
 }
 

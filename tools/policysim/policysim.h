@@ -31,9 +31,10 @@ uint64_t lru_faults(const struct trace *t, unsigned frames);
 uint64_t opt_faults(const struct trace *t, unsigned frames);
 
 /* Faults of t with `frames` frames under the policy called name: a
- * policy of servers/mm (policy_find) on the model of machine.c, whose
+ * policy of servers/mm with its parameters ("wsclock:tau=50", as
+ * policy_parse reads them) on the model of machine.c, whose
  * faulting reference sets the new frame's accessed bit if miss_sets_bit,
- * or "lru" or "opt". 0, or -1 if no policy has that name. */
+ * or "lru" or "opt". 0, or -1 if name is neither. */
 int sim_faults(const char *name, const struct trace *t, unsigned frames,
 	       bool miss_sets_bit, uint64_t *faults);
 /* The simulator's own references, "lru" and "opt", NULL-terminated

@@ -12,10 +12,10 @@
 
 const char *const sim_references[] = { "lru", "opt", NULL };
 
-static uint64_t machine_faults(const struct mm_policy *pol, const struct trace *t,
+static uint64_t machine_faults(const struct policy_choice *c, const struct trace *t,
 			       unsigned frames, bool miss_sets_bit)
 {
-	machine_init(frames, t->distinct, pol, miss_sets_bit);
+	machine_init(frames, t->distinct, c, miss_sets_bit);
 	uint64_t faults = 0;
 	for (size_t i = 0; i < t->n; i++)
 		faults += (uint64_t)machine_reference(t->page[i], t->write[i]);
@@ -26,16 +26,18 @@ static uint64_t machine_faults(const struct mm_policy *pol, const struct trace *
 int sim_faults(const char *name, const struct trace *t, unsigned frames,
 	       bool miss_sets_bit, uint64_t *faults)
 {
-	const struct mm_policy *pol = policy_find(name);
+	struct policy_choice c;
+	char why[80];
 	bool lru = !strcmp(name, "lru"), opt = !strcmp(name, "opt");
-	if (!pol && !lru && !opt)
+	bool pol = !lru && !opt;
+	if (pol && policy_parse(name, strlen(name), &c, why, sizeof why) < 0)
 		return -1;
 	if (frames > t->distinct)
 		frames = t->distinct;
 	if (frames == 0)
 		*faults = t->n;
 	else if (pol)
-		*faults = machine_faults(pol, t, frames, miss_sets_bit);
+		*faults = machine_faults(&c, t, frames, miss_sets_bit);
 	else
 		*faults = lru ? lru_faults(t, frames) : opt_faults(t, frames);
 	return 0;
