@@ -245,6 +245,41 @@ static void aging_samples_once_every_period_faults(void **state)
 	assert_int_equal(pool->stats.samples, 1);
 }
 
+/* 3 frames, new bit set, period 1, string 1 2 1 3 2 4. The access that
+ * faulted a page in belongs to the interval after its fault (the
+ * sampling at its own fault runs before it is linked):
+ *   2: c1 = 128;  1 hits;  3: c1 = 192, c2 = 128;  2 hits
+ *   4: c1 = 96, c2 = 64+128 = 192, c3 = 128 (3's own fault): 1 goes,
+ * as under LRU (last uses: 1 at the third reference, 3 at the fourth, 2
+ * at the fifth). Had 3's bit been read at its own fault, c3 would be 64
+ * here and 3 would go. */
+static void aging_counts_a_faulting_access_in_the_interval_after_its_fault(void **state)
+{
+	static const unsigned s[] = { 1, 2, 1, 3, 2, 4 };
+	start("aging", 3, true);
+	for (unsigned i = 0; i < 5; i++)
+		reading(s[i]);
+	assert_int_equal(reading(4), 1);
+	assert_int_equal(evicted, 1);
+}
+
+/* 3 frames, new bit clear, period 1, bits=2 (top bit 2): a page comes
+ * in with counter 0.
+ *   1 2 3 in (no bit set at samplings 1 and 2: every counter 0)
+ *   1 2 3 hit;  4: c1 = c2 = c3 = 2, the oldest (1) goes; 4 has 0
+ *   5: c2 = c3 = 1, c4 = 0 (not used since it came in): 4 goes.
+ * (Had 4 come in with the top bit, c4 = 1 would tie and 2 would go.) */
+static void aging_starts_a_new_page_at_0_so_one_unused_since_goes_first(void **state)
+{
+	static const unsigned s[] = { 1, 2, 3, 1, 2, 3, 4 };
+	start("aging:bits=2", 3, false);
+	for (unsigned i = 0; i < 7; i++)
+		reading(s[i]);
+	assert_int_equal(evicted, 1);
+	assert_int_equal(reading(5), 1);
+	assert_int_equal(evicted, 4);
+}
+
 /* With no sampling every counter stays 0, and the oldest frame goes:
  * FIFO, with Belady's anomaly (9 faults with 3 frames, 10 with 4). */
 static void aging_with_a_period_longer_than_the_run_is_fifo(void **state)
@@ -256,25 +291,24 @@ static void aging_with_a_period_longer_than_the_run_is_fifo(void **state)
 	}
 }
 
-/* 3 frames, new bit clear, period 1: 0 1 2 in, no page used again, so
- * every counter is 0 and the oldest, 0, is offered. mm does not evict
- * it; 3 faults, and asked again the policy passes over 0 (refused) and
- * offers 1, which goes. The sampling owed after that fault, taken at the
- * next question, wipes the mark: 0, still the oldest with counter 0, is
- * offered again. Samplings: at faults 2 and 3, at the first question
- * (owed after fault 3) and at the last (owed after fault 4): 4. */
-static void aging_offers_a_refused_frame_again_after_the_next_sampling(void **state)
+/* 2 frames, new bit clear: 0 and 1 in, both class 0, the hand on 0.
+ * Offered 0; asked again, 1 (0 refused). Then 0 is used (class 2) and
+ * the question comes again: 1 is refused too, so every frame is; the
+ * marks are wiped but the last one's, and 0 is offered - not 1, which
+ * is class 0 and under the hand, but was refused just now. */
+static void nru_passes_over_the_last_refused_frame_even_when_all_were_refused(void **state)
 {
-	start("aging", 3, false);
-	for (unsigned vp = 0; vp < 3; vp++)
-		reading(vp);
-	pfn_t first = policy_aging.victim(pool);
-	assert_int_equal(machine.page_in[first], 0);
-	assert_int_equal(reading(3), 1);
-	assert_int_equal(evicted, 1);
-	pfn_t again = policy_aging.victim(pool);
-	assert_int_equal(again, first);
-	assert_int_equal(pool->stats.samples, 4);
+	start("nru", 2, false);
+	reading(0);
+	reading(1);
+	pfn_t a = policy_nru.victim(pool);
+	assert_int_equal(machine.page_in[a], 0);
+	pfn_t b = policy_nru.victim(pool);
+	assert_int_equal(machine.page_in[b], 1);
+	reading(0);
+	pfn_t c = policy_nru.victim(pool);
+	assert_int_equal(machine.page_in[c], 0);
+	assert_int_equal(policy_pool_check(pool), 0);
 }
 
 /* ---- Random ---------------------------------------------------------------- */
@@ -392,6 +426,25 @@ static void wsclock_with_a_huge_tau_clears_every_bit_each_round_and_parts_from_c
 	assert_int_equal(evicted, 2);
 }
 
+/* 3 frames, tau 2, new bit clear, string 1 2 3 1 4 5.
+ *   4 (now 3): 1 referenced: its last use becomes 3; 2 (age 1) and 3
+ *     (age 0) are young: once round, the first young clean page, 2,
+ *     goes.  [3 1 4], 4 in at time 4
+ *   5 (now 4): 3 (age 1) young; 1 (last use 3, age 1) young; 4 young:
+ *     3 goes. Without the new last use, 1 (age 3) would be old and go. */
+static void wsclock_gives_a_page_found_referenced_a_new_last_use(void **state)
+{
+	static const unsigned s[] = { 1, 2, 3, 1 };
+	start("wsclock:tau=2", 3, false);
+	for (unsigned i = 0; i < 4; i++)
+		reading(s[i]);
+	assert_int_equal(reading(4), 1);
+	assert_int_equal(evicted, 2);
+	assert_int_equal(reading(5), 1);
+	assert_int_equal(evicted, 3);
+	assert_int_equal(pool->stats.referenced, 1);
+}
+
 /* 4 frames, tau 2, new bit clear: 1W 2 3 4 in at times 1..4.
  *   5 (now 4): 1 is old (age 3) but dirty: remembered; 2 (age 2) is old
  *     and clean: it goes. scanned 2, moves 1.   [3 4 1 5]
@@ -479,6 +532,39 @@ static void refused_frames_are_passed_over_until_every_frame_has_been_offered(vo
 		assert_int_equal(pool->pages, 4);
 		assert_int_equal(bugs, 0);
 	}
+}
+
+/* 3 frames, new bit clear, 0 1 2 in, none used again. Offered 0, mm
+ * keeps it; 3 faults and the question comes again: 0 is passed over, 1
+ * goes. The marks last until the pool's next fault (aging: its next
+ * sampling, owed after that fault), so after 3 comes in 0 is a
+ * candidate again:
+ *   nru, wsclock:tau=0 (the hand): [2 0 3] 4: 2 goes [0 3 4] 5: 0 goes
+ *   aging (oldest counter 0): [0 2 3] 4: 0 goes [2 3 4] 5: 2 goes
+ * Aging samples at faults 2 and 3, at the first question (owed after
+ * fault 3), and at faults 5 and 6 (owed after 4 and 5): 5. */
+static void a_refused_frame_is_offered_again_after_the_pools_next_fault(void **state)
+{
+	static const struct {
+		const char *choice;
+		unsigned victims[3];
+	} cases[] = {
+		{ "nru", { 1, 2, 0 } },
+		{ "wsclock:tau=0", { 1, 2, 0 } },
+		{ "aging", { 1, 0, 2 } },
+	};
+	for (unsigned i = 0; i < 3; i++) {
+		start(cases[i].choice, 3, false);
+		for (unsigned vp = 0; vp < 3; vp++)
+			reading(vp);
+		pfn_t kept = machine.pol->victim(pool);
+		assert_int_equal(machine.page_in[kept], 0);
+		for (unsigned vp = 3; vp < 6; vp++) {
+			assert_int_equal(reading(vp), 1);
+			assert_int_equal(evicted, cases[i].victims[vp - 3]);
+		}
+	}
+	assert_int_equal(pool->stats.samples, 5);
 }
 
 /* Every reference of cpp, every third a write, at 50 frames: the pool
@@ -622,15 +708,19 @@ int main(void)
 		T(nru_takes_the_first_frame_of_the_lowest_class_from_the_hand),
 		T(aging_with_8_bits_remembers_an_older_use_1_bit_forgets_it),
 		T(aging_samples_once_every_period_faults),
+		T(aging_counts_a_faulting_access_in_the_interval_after_its_fault),
+		T(aging_starts_a_new_page_at_0_so_one_unused_since_goes_first),
 		T(aging_with_a_period_longer_than_the_run_is_fifo),
-		T(aging_offers_a_refused_frame_again_after_the_next_sampling),
+		T(nru_passes_over_the_last_refused_frame_even_when_all_were_refused),
 		T(random_with_seed_0_evicts_the_frames_splitmix64_draws),
 		T(random_gives_the_same_victims_for_a_seed_and_others_for_another),
 		T(wsclock_with_tau_0_is_clock_on_clean_pages),
 		T(wsclock_with_a_huge_tau_clears_every_bit_each_round_and_parts_from_clock),
+		T(wsclock_gives_a_page_found_referenced_a_new_last_use),
 		T(wsclock_keeps_an_old_dirty_page_while_old_clean_ones_remain),
 		T(wsclock_offers_an_old_dirty_page_before_a_young_clean_one_with_tau_deciding_age),
 		T(refused_frames_are_passed_over_until_every_frame_has_been_offered),
+		T(a_refused_frame_is_offered_again_after_the_pools_next_fault),
 		T(every_classic_policy_keeps_its_pool_consistent_on_cpp_with_writes),
 		T(an_empty_pool_has_no_victim_under_any_classic_policy),
 		T(switching_through_a_classic_policy_keeps_the_residency_order),
