@@ -27,6 +27,7 @@
 #include <cmocka.h>
 #include <pagoda/error.h>
 #include "machine.h"
+#include "cpp_trace.h"
 
 #define VPAGES 2048             /* virtual pages: the cpp trace's blocks are 1..1223 */
 #define FRAMES_MAX 128
@@ -101,15 +102,23 @@ static bool resident(unsigned vp)
 	return machine.frame_of[vp] != PAGE_LINK_NONE;
 }
 
-/* Faults of refs (read only) under choice `text`, then the pool emptied
- * through remove with the checker after each. */
-static unsigned faults_of(const char *text, const unsigned *refs, size_t n, unsigned frames,
-			  bool miss_sets_bit)
+/* A fresh machine (as start) that has read refs[0..n): its faults. */
+static unsigned replay(const char *text, unsigned frames, bool miss_sets_bit,
+		       const unsigned *refs, size_t n)
 {
 	start(text, frames, miss_sets_bit);
 	unsigned faults = 0;
 	for (size_t i = 0; i < n; i++)
 		faults += (unsigned)reading(refs[i]);
+	return faults;
+}
+
+/* Faults of refs (read only) under choice `text`, then the pool emptied
+ * through remove with the checker after each. */
+static unsigned faults_of(const char *text, const unsigned *refs, size_t n, unsigned frames,
+			  bool miss_sets_bit)
+{
+	unsigned faults = replay(text, frames, miss_sets_bit, refs, n);
 	while (pool->pages) {
 		machine.pol->remove(pool, pool->head[0], POLICY_FREED);
 		assert_int_equal(policy_pool_check(pool), 0);
@@ -136,13 +145,9 @@ static const unsigned belady[] = { 1, 2, 3, 4, 1, 2, 5, 1, 2, 3, 4, 5 };
  * 9 faults: 1 never leaves. */
 static void nru_spares_a_written_page_on_beladys_string_10_faults_read_only_9_with_1_written(void **state)
 {
-	unsigned faults = 0;
+	assert_int_equal(replay("nru", 3, false, belady, BELADY_N), 10);
 	start("nru", 3, false);
-	for (size_t i = 0; i < BELADY_N; i++)
-		faults += (unsigned)reading(belady[i]);
-	assert_int_equal(faults, 10);
-	start("nru", 3, false);
-	faults = (unsigned)writing(belady[0]);
+	unsigned faults = (unsigned)writing(belady[0]);
 	for (size_t i = 1; i < BELADY_N; i++) {
 		faults += (unsigned)reading(belady[i]);
 		assert_true(resident(1));
@@ -256,9 +261,7 @@ static void aging_samples_once_every_period_faults(void **state)
 static void aging_counts_a_faulting_access_in_the_interval_after_its_fault(void **state)
 {
 	static const unsigned s[] = { 1, 2, 1, 3, 2, 4 };
-	start("aging", 3, true);
-	for (unsigned i = 0; i < 5; i++)
-		reading(s[i]);
+	replay("aging", 3, true, s, 5);
 	assert_int_equal(reading(4), 1);
 	assert_int_equal(evicted, 1);
 }
@@ -272,9 +275,7 @@ static void aging_counts_a_faulting_access_in_the_interval_after_its_fault(void 
 static void aging_starts_a_new_page_at_0_so_one_unused_since_goes_first(void **state)
 {
 	static const unsigned s[] = { 1, 2, 3, 1, 2, 3, 4 };
-	start("aging:bits=2", 3, false);
-	for (unsigned i = 0; i < 7; i++)
-		reading(s[i]);
+	replay("aging:bits=2", 3, false, s, 7);
 	assert_int_equal(evicted, 1);
 	assert_int_equal(reading(5), 1);
 	assert_int_equal(evicted, 4);
@@ -336,33 +337,13 @@ static void random_with_seed_0_evicts_the_frames_splitmix64_draws(void **state)
 	assert_int_equal(pool->stats.victims, 4);
 }
 
-/* The trace, read once (tests/traces/cpp.txt, as test_policy.c). */
-static unsigned *trace;
-static size_t trace_n;
-
-static void load_trace(void)
-{
-	if (trace)
-		return;
-	FILE *f = fopen("tests/traces/cpp.txt", "r");
-	assert_non_null(f);
-	size_t cap = 16384;
-	trace = malloc(cap * sizeof *trace);
-	unsigned v;
-	while (fscanf(f, "%u", &v) == 1) {
-		assert_true(trace_n < cap);
-		trace[trace_n++] = v;
-	}
-	fclose(f);
-	assert_int_equal(trace_n, 9047);
-}
-
 /* The cpp trace under choice text with frames frames: its faults, and
  * the pages it evicted in order into out[] (up to max). */
 static unsigned run_trace(const char *text, unsigned frames, bool miss_sets_bit,
 			  uint32_t *out, size_t max)
 {
-	load_trace();
+	size_t trace_n;
+	const unsigned *trace = cpp_trace(&trace_n);
 	start(text, frames, miss_sets_bit);
 	unsigned faults = 0, n = 0;
 	for (size_t i = 0; i < trace_n; i++) {
@@ -385,7 +366,8 @@ static void random_gives_the_same_victims_for_a_seed_and_others_for_another(void
 	assert_memory_equal(a, b, sizeof a);
 	assert_memory_not_equal(a, c, sizeof a);
 	/* the cold misses at least, never more than every reference */
-	assert_true(fa >= 1223 && fa <= 9047 && fc >= 1223 && fc <= 9047);
+	assert_true(fa >= CPP_TRACE_PAGES && fa <= CPP_TRACE_REFS);
+	assert_true(fc >= CPP_TRACE_PAGES && fc <= CPP_TRACE_REFS);
 }
 
 /* ---- WSClock --------------------------------------------------------------- */
@@ -419,9 +401,7 @@ static void wsclock_with_a_huge_tau_clears_every_bit_each_round_and_parts_from_c
 	assert_int_equal(faults_of("clock", s, 7, 3, false), 5);
 	assert_int_equal(faults_of("wsclock:tau=0", s, 7, 3, false), 5);
 	assert_int_equal(faults_of("wsclock:tau=1000000000", s, 7, 3, false), 6);
-	start("wsclock:tau=1000000000", 3, false);
-	for (unsigned i = 0; i < 5; i++)
-		reading(s[i]);
+	replay("wsclock:tau=1000000000", 3, false, s, 5);
 	assert_int_equal(reading(5), 1);
 	assert_int_equal(evicted, 2);
 }
@@ -435,9 +415,7 @@ static void wsclock_with_a_huge_tau_clears_every_bit_each_round_and_parts_from_c
 static void wsclock_gives_a_page_found_referenced_a_new_last_use(void **state)
 {
 	static const unsigned s[] = { 1, 2, 3, 1 };
-	start("wsclock:tau=2", 3, false);
-	for (unsigned i = 0; i < 4; i++)
-		reading(s[i]);
+	replay("wsclock:tau=2", 3, false, s, 4);
 	assert_int_equal(reading(4), 1);
 	assert_int_equal(evicted, 2);
 	assert_int_equal(reading(5), 1);
@@ -572,14 +550,15 @@ static void a_refused_frame_is_offered_again_after_the_pools_next_fault(void **s
  * references, and the pool emptied cleanly. */
 static void every_classic_policy_keeps_its_pool_consistent_on_cpp_with_writes(void **state)
 {
-	load_trace();
+	size_t trace_n;
+	const unsigned *trace = cpp_trace(&trace_n);
 	for (unsigned p = 0; p < CLASSIC_N; p++) {
 		for (int set = 0; set < 2; set++) {
 			start(classic[p], 50, set);
 			unsigned faults = 0;
 			for (size_t i = 0; i < trace_n; i++)
 				faults += (unsigned)touch(trace[i], i % 3 == 0);
-			assert_true(faults >= 1223 && faults < trace_n);
+			assert_true(faults >= CPP_TRACE_PAGES && faults < trace_n);
 			assert_int_equal(pool->pages, 50);
 			assert_int_equal(pool->stats.admitted, faults);
 			assert_int_equal(pool->stats.victims, faults - 50);
