@@ -38,16 +38,24 @@
  * tie-break (the oldest resident: Tanenbaum leaves it open); the bits
  * of a frame that comes in between two samplings wait for the next one,
  * so with period > 1 the frames faulted in since the last sampling have
- * counter 0 and are the first to go - as in the textbook, where a page
+ * counter 0, the smallest there is - as in the textbook, where a page
  * loaded after the last tick has counter 0 too. A pool handed over to
  * aging admits its frames one by one: those admits count as faults.
  *
+ * What to expect: a counter remembers `bits` samplings, so sampled at
+ * every fault it remembers the last 8 faults. In a pool of hundreds of
+ * frames most counters are then 0 and the tie-break decides: at the
+ * defaults aging is close to FIFO on the shared traces
+ * (/work/shared/traces). A longer period spreads the same bits over
+ * more faults: on cpp with 100 frames, period=12 hits 73.3 % of the
+ * references against FIFO's 54.8 % and LRU's 69.7 %.
+ *
  * Refusals. Asked again for a victim without a remove in between (mm
  * could not evict the frame offered), aging marks that frame refused
- * (policy_refuse: bit 63 of its word) and leaves it out of every choice until the next
- * sampling, or until every frame has been refused (then the marks are
- * wiped, all but the last one's): repeated questions go through every
- * frame, smallest counter first, before one comes back.
+ * (policy_refuse: bit 63 of its word) and leaves it out of every choice
+ * until the next sampling, or until every frame has been refused (then
+ * the marks are wiped, all but the last one's): repeated questions go
+ * through every frame, smallest counter first, before one comes back.
  *
  * Storage: policy_frame_words[pfn] holds the counter (bits 0..31) and
  * the mark. pool->words: faults since the last sampling, whether one is

@@ -46,13 +46,13 @@
  *
  * Refusals. Asked again for a victim without a remove in between (mm
  * could not evict the frame offered: it is in use, or cannot be written
- * yet), NRU marks that frame refused (policy_refuse: bit 63 of its word) and leaves it
- * out of every choice until the pool's next fault, or until every frame
- * has been refused (then the marks are wiped, all but the last one's).
- * So repeated questions go through every frame before one comes back:
- * with only the hand moving past the refused frame, two refused frames
- * of class 0 would be offered in turn for ever and the frames of the
- * higher classes never.
+ * yet), NRU marks that frame refused (policy_refuse: bit 63 of its word)
+ * and leaves it out of every pass until the pool's next fault, or until
+ * every frame has been refused (then the marks are wiped, all but the
+ * last one's). So repeated questions go through every frame before one
+ * comes back: with only the hand moving past the refused frame, two
+ * refused frames of class 0 would be offered in turn for ever and the
+ * frames of the higher classes never.
  *
  * Counters: scanned = frames looked at (once per pass), referenced = of
  * which had R set, moves = hand movements, victims = frames offered.

@@ -4,8 +4,8 @@
  *
  * Algorithm (Carr & Hennessy 1981): the frames stand on one circle with
  * a hand, as in Clock, and each frame remembers the virtual time of its
- * last use (policy_frame_words[pfn], bits 0..62). Asked for a victim, the hand looks
- * at its frame:
+ * last use (policy_frame_words[pfn], bits 0..62). Asked for a victim,
+ * the hand looks at its frame:
  *   - referenced since the hand last passed (policy_referenced(), which
  *     clears the bit): it is in use; its time of last use becomes now,
  *     and the hand moves on;
@@ -19,9 +19,9 @@
  * first old dirty page it passed; else the first clean page it found
  * unreferenced (every page is in the working set: Tanenbaum's "claim any
  * clean page"); else the frame under the hand (every page was referenced
- * or is dirty), which mm writes back if it is dirty. The hand stands on the
- * victim, and the new frame takes the place just behind it, as in Clock
- * (the hand is the head of list 0, pool->hand mirrors it).
+ * or is dirty), which mm writes back if it is dirty. The hand stands on
+ * the victim, and the new frame takes the place just behind it, as in
+ * Clock (the hand is the head of list 0, pool->hand mirrors it).
  *
  * Virtual time. A real OS measures a process's virtual time (the CPU
  * time it has run). Here "now" is the pool's fault count (its admits,
@@ -51,20 +51,23 @@
  *
  * Refusals. Asked again for a victim without a remove in between (mm
  * could not evict the frame offered: it is in use, or cannot be written
- * yet), WSClock marks that frame refused (policy_refuse: bit 63 of its word) and the
- * hand passes over it until the pool's next fault, or until every frame
- * has been refused (then the marks are wiped, all but the last one's).
+ * yet), WSClock marks that frame refused (policy_refuse: bit 63 of its
+ * word) and the hand passes over it until the pool's next fault, or
+ * until every frame has been refused (then the marks are wiped, all but
+ * the last one's).
  * So repeated questions go through every frame before one comes back;
  * time does not move between faults, so without the marks two refused
  * old pages would be offered in turn for ever.
  *
  * Parameters: tau (0..1000000000 faults of the pool, default 50). tau
- * matters only below the pool's size in frames: with a pool of N frames
- * a page that stays unreferenced is evicted within about N faults, so
- * with tau >= N no page ever grows old. On the shared traces
- * (/work/shared/traces) the best tau lies near half the frame count;
- * 50 leans small because a small tau only makes WSClock closer to
- * Clock, while a large one makes each victim cost a full round.
+ * matters below the pool's size in frames: in a full pool of N frames a
+ * page left unreferenced is replaced within about N faults, so with
+ * tau >= N hardly any page grows old (on the cpp trace with 80 frames
+ * every tau from 80 up gives the faults of an infinite one). On the
+ * shared traces (/work/shared/traces) the best tau lies between a
+ * quarter and a half of the frame count. The default leans small
+ * because a small tau only brings WSClock closer to Clock, while a large
+ * one makes each victim cost a full round.
  *
  * Counters: scanned = frames the hand looked at, referenced = of which
  * were referenced, moves = hand movements, victims = frames offered.

@@ -480,6 +480,50 @@ static void wsclock_offers_an_old_dirty_page_before_a_young_clean_one_with_tau_d
 static const char *const classic[] = { "nru", "aging", "random", "wsclock" };
 #define CLASSIC_N 4
 
+/* Belady's string as tests/progs/belady.c touches it in the OS (QEMU
+ * test policy_classic_tests.sh): every reference a write, and the
+ * faulting access sets the new page's bit (the hardware).
+ *   nru: every page is dirty, so pass 1 never takes one and pass 2 is
+ *     Clock's sweep: Clock, which here is FIFO (test_policy.c): 9, 10.
+ *   aging (bits 8, period 1), 3 frames: samplings give the pages resident
+ *     since the last faults 128, 64, 32, so the oldest goes at faults 4
+ *     to 7 (1, 2, 3, 4); 1 and 2 hit; at 3: c1 = 160, c2 = 192, c5 = 128
+ *     (5 goes); at 4: c1 = 80 (1 goes); at 5: c2 = 48 (2 goes): 10.
+ *     4 frames: 1 2 hit; at 5: c1 = 144, c2 = 160, c3 = 64, c4 = 128
+ *     (3 goes); 1 2 hit; at 3: c4 = 64 (4 goes); at 4: c5 = 64 (5
+ *     goes); at 5: c1 = 50, c2 = 52 (1 goes): 8 - LRU's counts.
+ *   random:seed=0: draws mod 3 are 1 0 1 1 1 0 2 (the hex digit sums of
+ *     SplitMix64's outputs), so with 3 frames 2 1 4 2 5 3 4 go: 10; mod
+ *     4 (the last hex digit) 3 0: with 4 frames 4 and 1 go: 6.
+ *   wsclock:tau=2, 3 frames: at 4 every page is referenced: a full round
+ *     and the frame under the hand (1) goes; at 1 (now 4) 2 and 3 are
+ *     young (age 1) and dirty: 2 goes; at 2 (now 5) 3 is old (age 2) and
+ *     dirty: it goes; at 5, 4 (age 2) goes; 1 2 hit; at 3 all are
+ *     referenced: 1 goes; at 4, 2 (young) goes; 5 hits: 9. 4 frames, the
+ *     same way: 1, 2 (a full round, then young), then 3 4 5 1 (each the
+ *     first old dirty page) go: 10. */
+static void beladys_string_written_as_in_the_os_takes_the_faults_worked_out_by_hand(void **state)
+{
+	static const struct {
+		const char *choice;
+		unsigned faults3, faults4;
+	} cases[] = {
+		{ "nru", 9, 10 },
+		{ "aging", 10, 8 },
+		{ "random:seed=0", 10, 6 },
+		{ "wsclock:tau=2", 9, 10 },
+	};
+	for (unsigned i = 0; i < 4; i++) {
+		for (unsigned frames = 3; frames <= 4; frames++) {
+			start(cases[i].choice, frames, true);
+			unsigned faults = 0;
+			for (size_t r = 0; r < BELADY_N; r++)
+				faults += (unsigned)writing(belady[r]);
+			assert_int_equal(faults, frames == 3 ? cases[i].faults3 : cases[i].faults4);
+		}
+	}
+}
+
 /* 4 frames, new bit clear: 0 1W 2W 3, then 1 and 2 hit (classes 0 3 3 0
  * for NRU). mm refuses every frame offered: the first four offers are
  * four different frames (for NRU, aging and WSClock), and no offer
@@ -698,6 +742,7 @@ int main(void)
 		T(wsclock_gives_a_page_found_referenced_a_new_last_use),
 		T(wsclock_keeps_an_old_dirty_page_while_old_clean_ones_remain),
 		T(wsclock_offers_an_old_dirty_page_before_a_young_clean_one_with_tau_deciding_age),
+		T(beladys_string_written_as_in_the_os_takes_the_faults_worked_out_by_hand),
 		T(refused_frames_are_passed_over_until_every_frame_has_been_offered),
 		T(a_refused_frame_is_offered_again_after_the_pools_next_fault),
 		T(every_classic_policy_keeps_its_pool_consistent_on_cpp_with_writes),
