@@ -5,9 +5,13 @@
 # build/lab/*.csv. The traces are the course's shared folder beside the
 # clone (../shared/traces), read-only.
 
-POLICYSIM_CORE_SRCS := tools/policysim/machine.c tools/policysim/trace.c \
+# The policies are those of the memory server's own list (MM_SRCS in
+# mk/sources.mk): a policy file added there is in the simulator too.
+POLICY_SRCS := $(filter servers/mm/policy%.c,$(MM_SRCS))
+POLICYSIM_TOOL_SRCS := tools/policysim/machine.c tools/policysim/trace.c tools/policysim/gen.c \
                        tools/policysim/lru.c tools/policysim/opt.c tools/policysim/sim.c \
-                       servers/mm/policy.c servers/mm/policy_ghost.c servers/mm/policy_fifo.c servers/mm/policy_clock.c
+                       tools/policysim/reftable.c
+POLICYSIM_CORE_SRCS := $(POLICYSIM_TOOL_SRCS) $(POLICY_SRCS)
 POLICYSIM_CFLAGS := -std=gnu11 -O2 -g $(WARN) $(INC) -Iservers/mm -Itools/policysim \
                     -DPAGODA_HOST_TEST=1
 SHARED_TRACES := ../shared/traces
