@@ -22,8 +22,14 @@ $(B)/host/policysim: tools/policysim/policysim.c $(POLICYSIM_CORE_SRCS) \
 	@echo "  HOSTCC  $@"
 	$(V)$(CC) $(POLICYSIM_CFLAGS) -o $@ tools/policysim/policysim.c $(POLICYSIM_CORE_SRCS)
 
+# valgrind's Lackey output -> a trace (docs/policysim.md, "Recording a program").
+$(B)/host/lackey2trace: tools/policysim/lackey2trace.c | deps-check
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	$(V)$(CC) $(POLICYSIM_CFLAGS) -o $@ $<
+
 .PHONY: policysim lab-policy
-policysim: $(B)/host/policysim
+policysim: $(B)/host/policysim $(B)/host/lackey2trace
 
 lab-policy: $(B)/host/policysim
 	@mkdir -p $(B)/lab
@@ -41,3 +47,9 @@ HOST_TEST_SRCS_policysim := tests/host/test_policysim.c $(POLICYSIM_CORE_SRCS)
 $(eval $(call HOST_TEST_RULE,policysim))
 $(B)/host/test_policysim: $(wildcard tools/policysim/*.h) $(wildcard servers/mm/*.h) \
 			  $(B)/host/policysim
+
+# The Lackey converter, run as a user runs it on a checked-in excerpt.
+HOST_TESTS += lackey2trace
+HOST_TEST_SRCS_lackey2trace := tests/host/test_lackey2trace.c
+$(eval $(call HOST_TEST_RULE,lackey2trace))
+$(B)/host/test_lackey2trace: $(B)/host/lackey2trace $(B)/host/policysim tests/host/data/lackey-excerpt.log
