@@ -53,3 +53,18 @@ HOST_TESTS += lackey2trace
 HOST_TEST_SRCS_lackey2trace := tests/host/test_lackey2trace.c
 $(eval $(call HOST_TEST_RULE,lackey2trace))
 $(B)/host/test_lackey2trace: $(B)/host/lackey2trace $(B)/host/policysim tests/host/data/lackey-excerpt.log
+
+# The generator alone. gen.c is also compiled freestanding, with no C
+# library's headers, and must leave no symbol undefined: the in-OS replay
+# links the same file (tools/policysim/gen.h).
+HOST_TESTS += gen
+HOST_TEST_SRCS_gen := tests/host/test_gen.c tools/policysim/gen.c
+$(eval $(call HOST_TEST_RULE,gen))
+$(B)/host/test_gen: tools/policysim/gen.h $(B)/host/gen-freestanding.o
+$(B)/host/gen-freestanding.o: tools/policysim/gen.c tools/policysim/gen.h
+	@mkdir -p $(@D)
+	@echo "  CC      $@ (freestanding)"
+	$(V)$(CC) -std=gnu11 -O2 $(WARN) -ffreestanding -nostdinc \
+	  -isystem $(shell $(CC) -print-file-name=include) -c $< -o $@
+	$(V)if [ -n "$$(nm -u $@)" ]; then echo "error: gen.c needs $$(nm -u $@ | tr -s ' \n' ' ')"; \
+	  rm -f $@; exit 1; fi
