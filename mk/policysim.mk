@@ -1,9 +1,12 @@
 # The page-replacement lab's simulator (tools/policysim, docs/policysim.md):
 # the real servers/mm/policy*.c on the host with -O2 and the strict
-# warnings, no sanitizers. `make lab-policy` runs every policy, exact LRU
-# and OPT over the shared traces at the README's frame counts into
-# build/lab/*.csv. The traces are the course's shared folder beside the
-# clone (../shared/traces), read-only.
+# warnings, no sanitizers, and the Lackey converter. `make lab-policy`
+# (tools/policysim/lab.sh) runs every policy, exact LRU and OPT over the
+# shared traces and four generated workloads at a range of frame counts:
+# build/lab/W.{txt,csv,png,svg} per workload (gnuplot, plot.gp) and
+# build/lab/summary.txt, the hit ratios beside the traces' README. The
+# traces are the course's shared folder beside the clone (../shared/traces),
+# read-only.
 
 # The policies are those of the memory server's own list (MM_SRCS in
 # mk/sources.mk): a policy file added there is in the simulator too.
@@ -31,22 +34,15 @@ $(B)/host/lackey2trace: tools/policysim/lackey2trace.c | deps-check
 .PHONY: policysim lab-policy
 policysim: $(B)/host/policysim $(B)/host/lackey2trace
 
-lab-policy: $(B)/host/policysim
-	@mkdir -p $(B)/lab
-	$(B)/host/policysim --csv --frames 100,400,1000 $(SHARED_TRACES)/sprite.txt >$(B)/lab/sprite.csv
-	$(B)/host/policysim --csv --frames 50,80,100 $(SHARED_TRACES)/cpp.txt >$(B)/lab/cpp.csv
-	$(B)/host/policysim --csv --new-bit clear --frames 100,400,1000 $(SHARED_TRACES)/sprite.txt \
-	  >$(B)/lab/sprite-newbit-clear.csv
-	$(B)/host/policysim --csv --new-bit clear --frames 50,80,100 $(SHARED_TRACES)/cpp.txt \
-	  >$(B)/lab/cpp-newbit-clear.csv
-	@echo "  LAB     $(B)/lab/{sprite,cpp}{,-newbit-clear}.csv"
+lab-policy: $(B)/host/policysim | deps-check
+	@tools/policysim/lab.sh $(B)/host/policysim $(SHARED_TRACES) $(B)/lab
 
 # The core's host suite (tests/host/test_policysim.c), under the sanitizers.
 HOST_TESTS += policysim
 HOST_TEST_SRCS_policysim := tests/host/test_policysim.c $(POLICYSIM_CORE_SRCS)
 $(eval $(call HOST_TEST_RULE,policysim))
 $(B)/host/test_policysim: $(wildcard tools/policysim/*.h) $(wildcard servers/mm/*.h) \
-			  $(B)/host/policysim
+			  $(B)/host/policysim tools/policysim/lab.sh tools/policysim/plot.gp
 
 # The Lackey converter, run as a user runs it on a checked-in excerpt.
 HOST_TESTS += lackey2trace

@@ -20,6 +20,7 @@
 #include <cmocka.h>
 #include "gen.h"
 #include "machine.h"
+#include "policy.h"
 #include "policysim.h"
 
 #define SHARED_TRACES "../shared/traces/"
@@ -431,6 +432,96 @@ static void bad_compare_arguments_exit_with_status_2_and_say_what_is_wrong(void 
 	assert_int_equal(run("--compare " SHARED_TRACES "cpp.txt x", "no table of hit ratios"), 2);
 }
 
+/* ---- the lab run (tools/policysim/lab.sh, plot.gp) ------------------------- */
+
+static char *slurp(const char *dir, const char *file, size_t *len)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/%s", dir, file);
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		fail_msg("the lab wrote no %s", path);
+	char *buf = malloc(1 << 22);
+	assert_non_null(buf);
+	*len = fread(buf, 1, (1 << 22) - 1, f);
+	buf[*len] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/* In the SVG, name's line (the path after its key entry) has `points`
+ * points: its key sample (M, one L) and then M and points-1 L's - one
+ * unbroken line, not points scattered between other policies' rows. */
+static void has_line(const char *svg, const char *name, unsigned points)
+{
+	char key[64];
+	snprintf(key, sizeof key, "<text>%s</text>", name);
+	const char *at = strstr(svg, key);
+	if (!at)
+		fail_msg("no line called %s in the plot", name);
+	const char *d = strstr(at, " d='");
+	assert_non_null(d);
+	unsigned moves = 0, lines = 0;
+	for (const char *p = d + 4; *p && *p != '\''; p++) {
+		moves += *p == 'M';
+		lines += *p == 'L';
+	}
+	if (moves != 2 || lines != points)
+		fail_msg("%s: %u moves and %u segments, not one line of %u points", name, moves,
+			 lines, points);
+}
+
+/* make lab-policy: per workload a table, a CSV, a PNG and an SVG with one
+ * line per policy, and the summary with the README's figures beside. */
+static void the_lab_run_writes_tables_and_plots_with_a_line_per_policy_and_the_summary(void **state)
+{
+	static const char *const workloads[] = { "sprite", "cpp", "loop", "random", "shift", "belady" };
+	char dir[] = "/tmp/policysim-lab-XXXXXX", cmd[512];
+	assert_non_null(mkdtemp(dir));
+	snprintf(cmd, sizeof cmd, "tools/policysim/lab.sh build/host/policysim %s %s >/dev/null",
+		 SHARED_TRACES, dir);
+	assert_int_equal(system(cmd), 0);
+	for (unsigned w = 0; w < 6; w++) {
+		char file[64];
+		size_t len;
+		static const char *const ext[] = { "txt", "csv" };
+		for (unsigned e = 0; e < 2; e++) {
+			snprintf(file, sizeof file, "%s.%s", workloads[w], ext[e]);
+			char *text = slurp(dir, file, &len);
+			assert_non_null(strstr(text, "opt"));
+			free(text);
+		}
+		snprintf(file, sizeof file, "%s.png", workloads[w]);
+		char *png = slurp(dir, file, &len);
+		assert_true(len > 1000 && !memcmp(png, "\x89PNG\r\n\x1a\n", 8));
+		free(png);
+		snprintf(file, sizeof file, "%s.svg", workloads[w]);
+		char *svg = slurp(dir, file, &len);
+		unsigned points = !strcmp(workloads[w], "belady") ? 5 : !strcmp(workloads[w], "cpp") ? 17 : 0;
+		for (unsigned p = 0; p < policy_count; p++)
+			if (points)
+				has_line(svg, policy_table[p]->name, points);
+		if (points) {
+			has_line(svg, "lru", points);
+			has_line(svg, "opt", points);
+		}
+		free(svg);
+	}
+	size_t len;
+	char *summary = slurp(dir, "summary.txt", &len);
+	assert_non_null(strstr(summary, "fifo       FIFO        22.3    22.3     66.1    66.1"));
+	assert_non_null(strstr(summary, "clock      CLOCK       10.2    10.2     52.7    52.7"));
+	assert_non_null(strstr(summary, "opt        OPT         62.8    62.8     79.1    79.1"));
+	for (unsigned p = 0; p < policy_count; p++) {
+		char row[64];
+		snprintf(row, sizeof row, "\n%-10s ", policy_table[p]->name);
+		assert_non_null(strstr(summary, row));
+	}
+	free(summary);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -456,6 +547,7 @@ int main(void)
 		cmocka_unit_test(each_policy_is_compared_with_the_column_of_what_it_approximates),
 		cmocka_unit_test(compare_sets_the_readmes_figures_beside_the_simulators),
 		cmocka_unit_test(bad_compare_arguments_exit_with_status_2_and_say_what_is_wrong),
+		cmocka_unit_test(the_lab_run_writes_tables_and_plots_with_a_line_per_policy_and_the_summary),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
