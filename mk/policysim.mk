@@ -64,3 +64,27 @@ $(B)/host/gen-freestanding.o: tools/policysim/gen.c tools/policysim/gen.h
 	  -isystem $(shell $(CC) -print-file-name=include) -c $< -o $@
 	$(V)if [ -n "$$(nm -u $@)" ]; then echo "error: gen.c needs $$(nm -u $@ | tr -s ' \n' ' ')"; \
 	  rm -f $@; exit 1; fi
+
+# The lab's template (docs/labs/policy_template.c) registered as a student
+# registers a policy (docs/labs/policy.md): policy.c with &policy_template
+# at the front of policy_table, its extern declared - made mechanically
+# from the real policy.c, which stays untouched - then the simulator and
+# the template's host suite built with it, so the template cannot rot.
+TEMPLATE_DIR := $(B)/lab-template
+$(TEMPLATE_DIR)/policy.c: servers/mm/policy.c
+	@mkdir -p $(@D)
+	$(V)sed -e 's/^\(const struct mm_policy \*const policy_table\[\] = {\)/extern const struct mm_policy policy_template;\n\1 \&policy_template,/' $< >$@
+	$(V)grep -q '{ &policy_template,' $@ || { echo "error: no policy_table in $< to register the template in (mk/policysim.mk)"; rm -f $@; exit 1; }
+POLICYSIM_TEMPLATE_SRCS := $(POLICYSIM_TOOL_SRCS) $(TEMPLATE_DIR)/policy.c docs/labs/policy_template.c \
+                           $(filter-out servers/mm/policy.c,$(POLICY_SRCS))
+$(B)/host/policysim-template: tools/policysim/policysim.c $(POLICYSIM_TEMPLATE_SRCS) \
+			      $(wildcard tools/policysim/*.h) $(wildcard servers/mm/*.h) | deps-check
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	$(V)$(CC) $(POLICYSIM_CFLAGS) -o $@ tools/policysim/policysim.c $(POLICYSIM_TEMPLATE_SRCS)
+
+HOST_TESTS += policy_template
+HOST_TEST_SRCS_policy_template := tests/host/test_policy_template.c $(POLICYSIM_TEMPLATE_SRCS)
+$(eval $(call HOST_TEST_RULE,policy_template))
+$(B)/host/test_policy_template: $(wildcard tools/policysim/*.h) $(wildcard servers/mm/*.h) \
+				$(B)/host/policysim-template

@@ -270,14 +270,25 @@ static void print_heading(const struct options *o, const char *name, const struc
 	       o->miss_sets_bit ? "set (the hardware)" : "clear (the textbook CLOCK)");
 }
 
+/* The width of the policy column: its longest name, at least 8. */
+static int name_width(const struct options *o)
+{
+	size_t w = 8;
+	for (unsigned p = 0; p < o->npolicies; p++)
+		if (strlen(o->policies[p]) > w)
+			w = strlen(o->policies[p]);
+	return (int)w;
+}
+
 static void run_table(const struct options *o, const char *name, const struct trace *t)
 {
+	int w = name_width(o);
 	print_heading(o, name, t);
-	printf("%-8s %10s %12s %8s\n", "policy", "frames", "faults", "hit %");
+	printf("%-*s %10s %12s %8s\n", w, "policy", "frames", "faults", "hit %");
 	for (unsigned f = 0; f < o->nframes; f++)
 		for (unsigned p = 0; p < o->npolicies; p++) {
 			uint64_t faults = faults_of(o, o->policies[p], t, o->frames[f]);
-			printf("%-8s %10u %12llu ", o->policies[p], o->frames[f],
+			printf("%-*s %10u %12llu ", w, o->policies[p], o->frames[f],
 			       (unsigned long long)faults);
 			print_permille(hit_permille(t->n, faults), 8);
 			putchar('\n');
@@ -327,13 +338,14 @@ static void run_compare(const struct options *o, const struct reftable *rt, cons
 	print_heading(o, name, t);
 	printf("hit ratio in percent: the simulator's, then %s's figure for the policy's column\n",
 	       o->compare);
-	printf("%-10s %-7s", "policy", "column");
+	int w = name_width(o) + 2;
+	printf("%-*s %-7s", w, "policy", "column");
 	for (unsigned f = 0; f < nframes; f++)
 		printf("  %7u frames", frames[f]);
 	putchar('\n');
 	for (unsigned p = 0; p < o->npolicies; p++) {
 		const char *col = reftable_column_for(o->policies[p]);
-		printf("%-10s %-7s", o->policies[p], col ? col : "-");
+		printf("%-*s %-7s", w, o->policies[p], col ? col : "-");
 		for (unsigned f = 0; f < nframes; f++) {
 			int fig = reftable_figure(rt, ref, frames[f], col);
 			printf("  ");
