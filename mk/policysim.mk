@@ -39,7 +39,7 @@ lab-policy: $(B)/host/policysim | deps-check
 
 # The core's host suite (tests/host/test_policysim.c), under the sanitizers.
 HOST_TESTS += policysim
-HOST_TEST_SRCS_policysim := tests/host/test_policysim.c $(POLICYSIM_CORE_SRCS)
+HOST_TEST_SRCS_policysim := tests/host/test_policysim.c tests/host/policysim_fixture.c $(POLICYSIM_CORE_SRCS)
 $(eval $(call HOST_TEST_RULE,policysim))
 $(B)/host/test_policysim: $(wildcard tools/policysim/*.h) $(wildcard servers/mm/*.h) \
 			  $(B)/host/policysim tools/policysim/lab.sh tools/policysim/plot.gp
@@ -54,7 +54,7 @@ $(B)/host/test_lackey2trace: $(B)/host/lackey2trace $(B)/host/policysim tests/ho
 # library's headers, and must leave no symbol undefined: the in-OS replay
 # links the same file (tools/policysim/gen.h).
 HOST_TESTS += gen
-HOST_TEST_SRCS_gen := tests/host/test_gen.c tools/policysim/gen.c
+HOST_TEST_SRCS_gen := tests/host/test_gen.c tests/host/policysim_fixture.c tools/policysim/gen.c
 $(eval $(call HOST_TEST_RULE,gen))
 $(B)/host/test_gen: tools/policysim/gen.h $(B)/host/gen-freestanding.o
 $(B)/host/gen-freestanding.o: tools/policysim/gen.c tools/policysim/gen.h
@@ -84,7 +84,8 @@ $(B)/host/policysim-template: tools/policysim/policysim.c $(POLICYSIM_TEMPLATE_S
 	$(V)$(CC) $(POLICYSIM_CFLAGS) -o $@ tools/policysim/policysim.c $(POLICYSIM_TEMPLATE_SRCS)
 
 HOST_TESTS += policy_template
-HOST_TEST_SRCS_policy_template := tests/host/test_policy_template.c $(POLICYSIM_TEMPLATE_SRCS)
+HOST_TEST_SRCS_policy_template := tests/host/test_policy_template.c tests/host/policysim_fixture.c \
+                                  $(POLICYSIM_TEMPLATE_SRCS)
 $(eval $(call HOST_TEST_RULE,policy_template))
 $(B)/host/test_policy_template: $(wildcard tools/policysim/*.h) $(wildcard servers/mm/*.h) \
 				$(B)/host/policysim-template

@@ -15,19 +15,11 @@
 #include <string.h>
 #include <cmocka.h>
 #include "gen.h"
-
-static struct gen_spec spec(const char *text)
-{
-	struct gen_spec s;
-	char err[160];
-	if (gen_parse(text, strlen(text), &s, err, sizeof err) < 0)
-		fail_msg("gen_parse(%s): %s", text, err);
-	return s;
-}
+#include "policysim_fixture.h"
 
 static void a_loop_touches_page_i_mod_pages(void **state)
 {
-	struct gen_spec s = spec("loop:pages=7,len=30");
+	struct gen_spec s = fixture_spec("loop:pages=7,len=30");
 	assert_int_equal(s.len, 30);
 	for (uint64_t i = 0; i < 30; i++) {
 		assert_int_equal(gen_page(&s, i), i % 7);
@@ -38,7 +30,7 @@ static void a_loop_touches_page_i_mod_pages(void **state)
 static void beladys_string_is_1_2_3_4_1_2_5_1_2_3_4_5_on_pages_0_to_4_repeated(void **state)
 {
 	static const unsigned b[12] = { 0, 1, 2, 3, 0, 1, 4, 0, 1, 2, 3, 4 };
-	struct gen_spec s = spec("belady:len=24");
+	struct gen_spec s = fixture_spec("belady:len=24");
 	assert_int_equal(s.pages, 5);
 	for (uint64_t i = 0; i < 24; i++)
 		assert_int_equal(gen_page(&s, i), b[i % 12]);
@@ -50,9 +42,9 @@ static void the_same_spec_gives_the_same_string_pinned_to_its_first_values(void 
 {
 	static const unsigned rnd[8] = { 832, 474, 582, 907, 841, 733, 47, 926 };
 	static const unsigned sh[8] = { 408, 390, 396, 907, 481, 475, 441, 926 };
-	struct gen_spec r = spec("random:pages=1000,seed=1");
-	struct gen_spec s = spec("shift:pages=1000,hot=50,phase=4,seed=1");
-	struct gen_spec w = spec("random:pages=1000,seed=1,writes=50");
+	struct gen_spec r = fixture_spec("random:pages=1000,seed=1");
+	struct gen_spec s = fixture_spec("shift:pages=1000,hot=50,phase=4,seed=1");
+	struct gen_spec w = fixture_spec("random:pages=1000,seed=1,writes=50");
 	for (unsigned i = 0; i < 8; i++) {
 		assert_int_equal(gen_page(&r, i), rnd[i]);
 		assert_int_equal(gen_page(&s, i), sh[i]);
@@ -63,7 +55,7 @@ static void the_same_spec_gives_the_same_string_pinned_to_its_first_values(void 
 
 static void another_seed_gives_another_string(void **state)
 {
-	struct gen_spec a = spec("random:pages=1000,seed=1"), b = spec("random:pages=1000,seed=2");
+	struct gen_spec a = fixture_spec("random:pages=1000,seed=1"), b = fixture_spec("random:pages=1000,seed=2");
 	unsigned same = 0;
 	for (uint64_t i = 0; i < 1000; i++)
 		same += gen_page(&a, i) == gen_page(&b, i);
@@ -74,7 +66,7 @@ static void another_seed_gives_another_string(void **state)
  * deviation is 95). */
 static void random_pages_are_uniform(void **state)
 {
-	struct gen_spec s = spec("random:pages=10,len=100000,seed=3");
+	struct gen_spec s = fixture_spec("random:pages=10,len=100000,seed=3");
 	unsigned count[10] = { 0 };
 	for (uint64_t i = 0; i < s.len; i++) {
 		uint32_t p = gen_page(&s, i);
@@ -89,7 +81,7 @@ static void random_pages_are_uniform(void **state)
  * `hot` consecutive pages, and the window moves from phase to phase. */
 static void a_shift_keeps_each_phase_in_its_own_hot_set(void **state)
 {
-	struct gen_spec s = spec("shift:pages=1000,hot=20,phase=5000,local=90,len=50000,seed=5");
+	struct gen_spec s = fixture_spec("shift:pages=1000,hot=20,phase=5000,local=90,len=50000,seed=5");
 	unsigned moved = 0, prev_base = 0;
 	for (uint64_t k = 0; k < 10; k++) {
 		unsigned count[1000] = { 0 }, best = 0, base = 0;
@@ -112,8 +104,8 @@ static void a_shift_keeps_each_phase_in_its_own_hot_set(void **state)
 
 static void writes_is_the_percent_of_references_that_write(void **state)
 {
-	struct gen_spec s0 = spec("loop:len=10000"), s30 = spec("loop:len=10000,writes=30");
-	struct gen_spec s100 = spec("loop:len=10000,writes=100");
+	struct gen_spec s0 = fixture_spec("loop:len=10000"), s30 = fixture_spec("loop:len=10000,writes=30");
+	struct gen_spec s100 = fixture_spec("loop:len=10000,writes=100");
 	unsigned w0 = 0, w30 = 0, w100 = 0;
 	for (uint64_t i = 0; i < 10000; i++) {
 		w0 += gen_write(&s0, i);
@@ -128,7 +120,7 @@ static void writes_is_the_percent_of_references_that_write(void **state)
 /* Any slice is the same as the whole string's references there. */
 static void a_slice_filled_on_its_own_equals_the_whole_strings(void **state)
 {
-	struct gen_spec s = spec("shift:len=3000,writes=40,seed=9");
+	struct gen_spec s = fixture_spec("shift:len=3000,writes=40,seed=9");
 	uint32_t whole[3000], part[100];
 	bool wwhole[3000], wpart[100];
 	gen_fill(&s, 0, 3000, whole, wwhole);
@@ -162,10 +154,10 @@ static void a_spec_is_written_canonically_with_every_key_and_reads_back(void **s
 	};
 	for (unsigned i = 0; i < 5; i++) {
 		char text[GEN_TEXT_MAX];
-		struct gen_spec s = spec(in[i]), back;
+		struct gen_spec s = fixture_spec(in[i]), back;
 		gen_format(&s, text, sizeof text);
 		assert_string_equal(text, out[i]);
-		back = spec(text);
+		back = fixture_spec(text);
 		assert_true(same_spec(&back, &s));
 	}
 }
@@ -173,7 +165,7 @@ static void a_spec_is_written_canonically_with_every_key_and_reads_back(void **s
 /* Fewer pages than the default hot set: the hot set is every page. */
 static void a_small_shift_takes_all_its_pages_as_the_hot_set(void **state)
 {
-	struct gen_spec s = spec("shift:pages=20");
+	struct gen_spec s = fixture_spec("shift:pages=20");
 	assert_int_equal(s.hot, 20);
 }
 

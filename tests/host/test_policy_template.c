@@ -15,34 +15,9 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <cmocka.h>
-#include "gen.h"
 #include "machine.h"
 #include "policysim.h"
-
-static unsigned bugs;
-
-void mm_bug(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	bugs++;
-}
-
-void mm_print(const char *fmt, ...)
-{
-}
-
-static struct gen_spec workload(const char *text)
-{
-	struct gen_spec s;
-	char err[160];
-	if (gen_parse(text, strlen(text), &s, err, sizeof err) < 0)
-		fail_msg("gen_parse(%s): %s", text, err);
-	return s;
-}
+#include "policysim_fixture.h"
 
 static struct policy_choice choose(const char *name)
 {
@@ -67,9 +42,9 @@ static void the_template_is_in_the_table_by_name_with_its_parameter(void **state
 static uint64_t faults(const char *policy, const struct trace *t, unsigned frames)
 {
 	uint64_t f;
-	bugs = 0;
+	policysim_bugs = 0;
 	assert_int_equal(sim_faults(policy, t, frames, true, &f), 0);
-	assert_int_equal(bugs, 0);
+	assert_int_equal(policysim_bugs, 0);
 	return f;
 }
 
@@ -87,7 +62,7 @@ static void the_template_takes_fifos_9_and_10_faults_on_beladys_string(void **st
  * at every frame count; without, FIFO's. */
 static void with_spare_1_the_template_takes_clocks_faults_and_without_fifos(void **state)
 {
-	struct gen_spec s = workload("shift:pages=300,len=20000,hot=40,phase=3000,writes=30");
+	struct gen_spec s = fixture_spec("shift:pages=300,len=20000,hot=40,phase=3000,writes=30");
 	struct trace t;
 	trace_generate(&t, &s);
 	for (unsigned frames = 10; frames <= 100; frames += 15) {
@@ -101,10 +76,10 @@ static void with_spare_1_the_template_takes_clocks_faults_and_without_fifos(void
 /* The pool's invariants (policy.c's P1-P4) after every reference. */
 static void the_template_keeps_the_pools_invariants_at_every_step(void **state)
 {
-	struct gen_spec s = workload("random:pages=60,len=3000,writes=50,seed=8");
+	struct gen_spec s = fixture_spec("random:pages=60,len=3000,writes=50,seed=8");
 	for (unsigned spare = 0; spare < 2; spare++) {
 		struct policy_choice c = choose(spare ? "template:spare=1" : "template");
-		bugs = 0;
+		policysim_bugs = 0;
 		machine_init(16, 60, &c, true);
 		for (uint64_t i = 0; i < s.len; i++) {
 			machine_reference(gen_page(&s, i), gen_write(&s, i));
@@ -112,7 +87,7 @@ static void the_template_keeps_the_pools_invariants_at_every_step(void **state)
 			assert_int_equal(machine.pool.pages, i < 16 ? machine.used : 16);
 		}
 		machine_fini();
-		assert_int_equal(bugs, 0);
+		assert_int_equal(policysim_bugs, 0);
 	}
 }
 

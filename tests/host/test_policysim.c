@@ -22,24 +22,9 @@
 #include "machine.h"
 #include "policy.h"
 #include "policysim.h"
+#include "policysim_fixture.h"
 
 #define SHARED_TRACES "../shared/traces/"
-
-static unsigned bugs;
-
-void mm_bug(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	bugs++;
-}
-
-void mm_print(const char *fmt, ...)
-{
-}
 
 static uint64_t faults_of(const char *name, const unsigned *refs, size_t n, unsigned frames,
 			  bool miss_sets_bit)
@@ -47,9 +32,9 @@ static uint64_t faults_of(const char *name, const unsigned *refs, size_t n, unsi
 	struct trace t;
 	trace_from(&t, refs, n);
 	uint64_t faults = 0;
-	bugs = 0;
+	policysim_bugs = 0;
 	assert_int_equal(sim_faults(name, &t, frames, miss_sets_bit, &faults), 0);
-	assert_int_equal(bugs, 0);
+	assert_int_equal(policysim_bugs, 0);
 	trace_free(&t);
 	return faults;
 }
@@ -167,9 +152,9 @@ static unsigned hit_permille(const char *name, const struct trace *t, unsigned f
 			     bool miss_sets_bit)
 {
 	uint64_t faults;
-	bugs = 0;
+	policysim_bugs = 0;
 	assert_int_equal(sim_faults(name, t, frames, miss_sets_bit, &faults), 0);
-	assert_int_equal(bugs, 0);
+	assert_int_equal(policysim_bugs, 0);
 	return (unsigned)(((t->n - faults) * 2000 + t->n) / (2 * t->n));
 }
 
@@ -260,11 +245,7 @@ static void bad_arguments_exit_with_status_2_and_say_what_is_wrong(void **state)
 static void a_trace_may_name_pages_beyond_32_bits(void **state)
 {
 	char path[] = "/tmp/policysim-test-XXXXXX";
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	FILE *f = fdopen(fd, "w");
-	fputs("34359738367 W\n4294967296\n34359738367\n18446744073709551615\n", f);
-	fclose(f);
+	fixture_file(path, "34359738367 W\n4294967296\n34359738367\n18446744073709551615\n");
 	struct trace t;
 	char err[256];
 	assert_int_equal(trace_read(path, &t, err, sizeof err), 0);
@@ -276,7 +257,7 @@ static void a_trace_may_name_pages_beyond_32_bits(void **state)
 	assert_int_equal(t.page[3], 2);
 	assert_true(t.write[0] && !t.write[1]);
 	trace_free(&t);
-	f = fopen(path, "w");
+	FILE *f = fopen(path, "w");
 	fputs("1\n18446744073709551616\n", f);    /* 2^64 */
 	fclose(f);
 	assert_int_equal(trace_read(path, &t, err, sizeof err), -1);
@@ -287,10 +268,7 @@ static void a_trace_may_name_pages_beyond_32_bits(void **state)
 /* A generated string is the generator's, renumbered; its writes kept. */
 static void a_generated_trace_is_the_generators_string(void **state)
 {
-	struct gen_spec s;
-	char err[160];
-	assert_int_equal(gen_parse("random:pages=50,len=2000,writes=20,seed=4", 41, &s, err,
-				   sizeof err), 0);
+	struct gen_spec s = fixture_spec("random:pages=50,len=2000,writes=20,seed=4");
 	struct trace t;
 	trace_generate(&t, &s);
 	assert_int_equal(t.n, 2000);
@@ -351,19 +329,10 @@ static void bad_workload_arguments_exit_with_status_2_and_say_what_is_wrong(void
 
 /* ---- the published figures (reftable.c, --compare) -------------------------- */
 
-static void write_file(char *path, const char *text)
-{
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	FILE *f = fdopen(fd, "w");
-	fputs(text, f);
-	fclose(f);
-}
-
 static void a_markdown_table_of_hit_ratios_is_read_row_by_row(void **state)
 {
 	char path[] = "/tmp/policysim-table-XXXXXX", err[256];
-	write_file(path, "# Title\n\nSome | text\n\n| trace | cache blocks | OPT | ARC |\n"
+	fixture_file(path, "# Title\n\nSome | text\n\n| trace | cache blocks | OPT | ARC |\n"
 			 "|---|---:|---:|---:|\n| tiny | 3 | 41.7 | 25.0 |\n| tiny | 4 | 50 |  |\n"
 			 "| big | 100 | 9.9 | - |\n\nAfter the table.\n| trace | x |\n");
 	static struct reftable rt;
@@ -385,7 +354,7 @@ static void a_markdown_table_of_hit_ratios_is_read_row_by_row(void **state)
 	assert_int_equal(reftable_frames(&rt, "none", frames, 4), 0);
 	remove(path);
 	char bad[] = "/tmp/policysim-table-XXXXXX";
-	write_file(bad, "| trace | cache blocks | OPT |\n|---|---|---|\n| a | 3 | 41.7 |\n"
+	fixture_file(bad, "| trace | cache blocks | OPT |\n|---|---|---|\n| a | 3 | 41.7 |\n"
 			"| a | 4 | 4x |\n");
 	assert_int_equal(reftable_read(bad, &rt, err, sizeof err), -1);
 	assert_non_null(strstr(err, ":4: not a row"));
