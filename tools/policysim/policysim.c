@@ -30,7 +30,7 @@
 #include "policysim.h"
 
 #define MAX_FRAME_COUNTS 64
-#define MAX_POLICIES 16
+#define MAX_POLICIES 32
 #define MAX_GENS 16
 
 struct options {
