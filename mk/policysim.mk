@@ -13,7 +13,7 @@
 POLICY_SRCS := $(filter servers/mm/policy%.c,$(MM_SRCS))
 POLICYSIM_TOOL_SRCS := tools/policysim/machine.c tools/policysim/trace.c tools/policysim/gen.c \
                        tools/policysim/lru.c tools/policysim/opt.c tools/policysim/sim.c \
-                       tools/policysim/reftable.c
+                       tools/policysim/reftable.c tools/policysim/report.c
 POLICYSIM_CORE_SRCS := $(POLICYSIM_TOOL_SRCS) $(POLICY_SRCS)
 POLICYSIM_CFLAGS := -std=gnu11 -O2 -g $(WARN) $(INC) -Iservers/mm -Itools/policysim \
                     -DPAGODA_HOST_TEST=1

@@ -29,7 +29,7 @@
 #include "policy.h"
 #include "policysim.h"
 
-#define MAX_FRAME_COUNTS 64
+#define MAX_FRAME_COUNTS REPORT_FRAMES_MAX
 #define MAX_POLICIES 32
 #define MAX_GENS 16
 
@@ -242,123 +242,6 @@ static void parse(int argc, char **argv, struct options *o)
 		parse_policy(o, "all");
 }
 
-/* Hit ratio in tenths of a percent, rounded half up. */
-static uint64_t hit_permille(uint64_t refs, uint64_t faults)
-{
-	return ((refs - faults) * 2000 + refs) / (2 * refs);
-}
-
-static uint64_t faults_of(const struct options *o, const char *policy, const struct trace *t,
-			  unsigned frames)
-{
-	uint64_t faults;
-	if (sim_faults(policy, t, frames, o->miss_sets_bit, &faults) < 0)
-		bad("no policy called '%s'", policy);
-	return faults;
-}
-
-static void print_permille(uint64_t pm, int width)
-{
-	printf("%*llu.%llu", width - 2, (unsigned long long)(pm / 10),
-	       (unsigned long long)(pm % 10));
-}
-
-static void print_heading(const struct options *o, const char *name, const struct trace *t)
-{
-	printf("%s: %zu references, %u distinct pages; a new frame enters with its bit %s\n",
-	       name, t->n, t->distinct,
-	       o->miss_sets_bit ? "set (the hardware)" : "clear (the textbook CLOCK)");
-}
-
-/* The width of the policy column: its longest name, at least 8. */
-static int name_width(const struct options *o)
-{
-	size_t w = 8;
-	for (unsigned p = 0; p < o->npolicies; p++)
-		if (strlen(o->policies[p]) > w)
-			w = strlen(o->policies[p]);
-	return (int)w;
-}
-
-static void run_table(const struct options *o, const char *name, const struct trace *t)
-{
-	int w = name_width(o);
-	print_heading(o, name, t);
-	printf("%-*s %10s %12s %8s\n", w, "policy", "frames", "faults", "hit %");
-	for (unsigned f = 0; f < o->nframes; f++)
-		for (unsigned p = 0; p < o->npolicies; p++) {
-			uint64_t faults = faults_of(o, o->policies[p], t, o->frames[f]);
-			printf("%-*s %10u %12llu ", w, o->policies[p], o->frames[f],
-			       (unsigned long long)faults);
-			print_permille(hit_permille(t->n, faults), 8);
-			putchar('\n');
-		}
-}
-
-/* A CSV field, quoted (RFC 4180) if it holds a comma or a quote. */
-static void csv_field(const char *s)
-{
-	if (!strpbrk(s, ",\"")) {
-		fputs(s, stdout);
-		return;
-	}
-	putchar('"');
-	for (; *s; s++) {
-		if (*s == '"')
-			putchar('"');
-		putchar(*s);
-	}
-	putchar('"');
-}
-
-static void run_csv(const struct options *o, const char *name, const struct trace *t)
-{
-	for (unsigned p = 0; p < o->npolicies; p++)
-		for (unsigned f = 0; f < o->nframes; f++) {
-			uint64_t faults = faults_of(o, o->policies[p], t, o->frames[f]);
-			csv_field(name);
-			putchar(',');
-			csv_field(o->policies[p]);
-			printf(",%u,%zu,%llu,%.3f\n", o->frames[f], t->n, (unsigned long long)faults,
-			       100.0 * (double)(t->n - faults) / (double)t->n);
-		}
-}
-
-/* Per policy a row: the table's column, then per frame count the
- * simulator's hit ratio and the table's figure. */
-static void run_compare(const struct options *o, const struct reftable *rt, const char *name,
-			const struct trace *t)
-{
-	char ref[64];
-	unsigned frames[MAX_FRAME_COUNTS], nframes = o->nframes;
-	reftable_trace_name(name, ref, sizeof ref);
-	memcpy(frames, o->frames, sizeof frames);
-	if (nframes == 0 && (nframes = reftable_frames(rt, ref, frames, MAX_FRAME_COUNTS)) == 0)
-		bad("--compare: %s has no rows for trace '%s' (give --frames)", o->compare, ref);
-	print_heading(o, name, t);
-	printf("hit ratio in percent: the simulator's, then %s's figure for the policy's column\n",
-	       o->compare);
-	int w = name_width(o) + 2;
-	printf("%-*s %-7s", w, "policy", "column");
-	for (unsigned f = 0; f < nframes; f++)
-		printf("  %7u frames", frames[f]);
-	putchar('\n');
-	for (unsigned p = 0; p < o->npolicies; p++) {
-		const char *col = reftable_column_for(o->policies[p]);
-		printf("%-*s %-7s", w, o->policies[p], col ? col : "-");
-		for (unsigned f = 0; f < nframes; f++) {
-			int fig = reftable_figure(rt, ref, frames[f], col);
-			printf("  ");
-			print_permille(hit_permille(t->n, faults_of(o, o->policies[p], t, frames[f])), 7);
-			if (fig < 0)
-				printf("  %6s", "-");
-			else
-				print_permille((uint64_t)fig, 8);
-		}
-		putchar('\n');
-	}
-}
-
 static void emit(const struct gen_spec *s)
 {
 	for (uint64_t i = 0; i < s->len; i++)
@@ -368,12 +251,14 @@ static void emit(const struct gen_spec *s)
 static void run(const struct options *o, const struct reftable *rt, const char *name,
 		const struct trace *t)
 {
+	const struct report r = { o->policies, o->npolicies, o->frames, o->nframes,
+				  o->miss_sets_bit };
 	if (o->csv)
-		run_csv(o, name, t);
-	else if (rt)
-		run_compare(o, rt, name, t);
-	else
-		run_table(o, name, t);
+		report_csv(&r, name, t);
+	else if (rt && report_compare(&r, rt, o->compare, name, t) < 0)
+		bad("--compare: %s has no rows for trace '%s' (give --frames)", o->compare, name);
+	else if (!rt)
+		report_table(&r, name, t);
 }
 
 int main(int argc, char **argv)
@@ -389,7 +274,7 @@ int main(int argc, char **argv)
 	if (o.compare && reftable_read(o.compare, &rt, err, sizeof err) < 0)
 		bad("--compare: %s", err);
 	if (o.csv)
-		printf("trace,policy,frames,references,faults,hit_ratio\n");
+		fputs(REPORT_CSV_HEADER, stdout);
 	for (int i = 0; i < o.ntraces + (int)o.ngens; i++) {
 		struct trace t;
 		char spec[GEN_TEXT_MAX];

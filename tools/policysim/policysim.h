@@ -3,8 +3,8 @@
  * a reference string read or generated (trace.c, gen.c), the two
  * references only a simulator can run - exact LRU (lru.c) and Belady's
  * OPT (opt.c) - the dispatch by name over them and the real policies of
- * servers/mm (sim.c), and the published figures to compare with
- * (reftable.c).
+ * servers/mm (sim.c), the published figures to compare with
+ * (reftable.c), and the three forms of the output (report.c).
  */
 #ifndef POLICYSIM_H
 #define POLICYSIM_H
@@ -45,6 +45,29 @@ int sim_faults(const char *name, const struct trace *t, unsigned frames,
 /* The simulator's own references, "lru" and "opt", NULL-terminated
  * (`--policy all` runs policy_table's policies, then these). */
 extern const char *const sim_references[];
+
+/* What to print for each reference string (report.c): the policies by
+ * name (sim_faults's names), the frame counts, and the model's
+ * convention for a new frame's accessed bit. */
+struct reftable;
+struct report {
+	const char *const *policies;
+	unsigned npolicies;
+	const unsigned *frames;
+	unsigned nframes;
+	bool miss_sets_bit;
+};
+#define REPORT_FRAMES_MAX 64
+#define REPORT_CSV_HEADER "trace,policy,frames,references,faults,hit_ratio\n"
+/* The table of trace `name`: per frame count and policy, faults and hit ratio. */
+void report_table(const struct report *r, const char *name, const struct trace *t);
+/* Its CSV rows (REPORT_CSV_HEADER's columns), policy by policy. */
+void report_csv(const struct report *r, const char *name, const struct trace *t);
+/* Per policy its hit ratio beside rt's figure (the table called `table`
+ * in the heading), at r's frame counts or, if it has none, at rt's rows
+ * for the trace: 0, or -1 if there are neither. */
+int report_compare(const struct report *r, const struct reftable *rt, const char *table,
+		   const char *name, const struct trace *t);
 
 /* A table of published hit ratios: the Markdown table of
  * /work/shared/traces/README.md, "| trace | cache blocks | OPT | FIFO |
