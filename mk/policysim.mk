@@ -8,9 +8,8 @@
 # traces are the course's shared folder beside the clone (../shared/traces),
 # read-only.
 
-# The policies are those of the memory server's own list (MM_SRCS in
-# mk/sources.mk): a policy file added there is in the simulator too.
-POLICY_SRCS := $(filter servers/mm/policy%.c,$(MM_SRCS))
+# The policies are those of the memory server's own list (POLICY_SRCS, from
+# MM_SRCS in mk/sources.mk): a policy file added there is in the simulator too.
 POLICYSIM_TOOL_SRCS := tools/policysim/machine.c tools/policysim/trace.c tools/policysim/gen.c \
                        tools/policysim/lru.c tools/policysim/opt.c tools/policysim/sim.c \
                        tools/policysim/reftable.c tools/policysim/report.c

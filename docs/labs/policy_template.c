@@ -9,7 +9,8 @@
  * `template` to NAME (the functions, the struct, .name), rewrite this
  * comment and the three functions, and register it (docs/labs/policy.md,
  * "Register it"). The sections below are the ones every policy file's
- * design comment has (docs/policies.md, STYLE.md); keep them true.
+ * design comment has (servers/mm/policy_clock.c is a model); keep them
+ * true.
  *
  * Algorithm: the pool's frames stand on one list in the order they
  * became resident (list 0, its head the oldest). The victim is the head.
