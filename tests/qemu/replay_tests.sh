@@ -1,0 +1,205 @@
+#!/usr/bin/env bash
+# replay_tests.sh - the page-replacement lab inside the OS (sourced by
+# tests/qemu/run.sh after lib.sh and mm_tests.sh, whose init_finished and
+# exited_with it uses): `replay` takes exactly the faults the simulator
+# computes for the same policy, string and frames; the `policy` program
+# lists, switches at run time and refuses; the boot option policy=
+# refuses a bad parameter. docs/policies.md says why the counts are equal.
+
+# The lab's ten policies. Those build/host/policysim does not know yet
+# (they are being written) are skipped with a note; FIFO and Clock never.
+REPLAY_POLICIES="fifo clock nru aging random wsclock car clockpro 2q linux"
+# A generated string (tools/policysim/refgen.c: a working set of 24 of 96
+# pages, moving) and a slice of the shared cpp trace, each with a budget
+# at which FIFO and Clock differ.
+REPLAY_GEN="shift 7 3000 96"
+REPLAY_GEN_FRAMES=24
+REPLAY_CPP=../shared/traces/cpp.txt
+REPLAY_CPP_REFS=3000
+REPLAY_CPP_FRAMES=80
+
+# sim_faults POLICY FRAMES TRACE: policysim's faults, with the hardware's
+# convention (the faulting access sets the new page's accessed bit).
+sim_faults() {
+	"$B/host/policysim" --policy "$1" --frames "$2" --new-bit set --csv "$3" 2>/dev/null |
+		awk -F, 'NR == 2 { print $5 }'
+}
+
+# known_policies: the names of REPLAY_POLICIES that policysim knows, one
+# a line; a note (on stderr) for each it does not know yet.
+known_policies() {
+	local pol one=$LOGDIR/one-reference.txt
+	echo 1 >"$one"
+	for pol in $REPLAY_POLICIES; do
+		if "$B/host/policysim" --policy "$pol" --frames 1 "$one" >/dev/null 2>&1; then
+			echo "$pol"
+		else
+			echo "  (replay: build/host/policysim does not know '$pol' yet: skipped)" >&2
+		fi
+	done
+}
+
+# replay_equals_sim POLICY TRACE FRAMES INIT-COMMAND [boot arguments...]:
+# boot with policy=POLICY, run the replay command, and check its line
+# against policysim's count for TRACE at FRAMES.
+replay_equals_sim() {
+	local pol=$1 trace=$2 frames=$3 cmd=$4 saved=$TEST want line
+	shift 4
+	want=$(sim_faults "$pol" "$frames" "$trace")
+	[ -n "$want" ] || { fail "$pol: policysim gave no count for $trace"; return; }
+	TEST=$saved.$pol
+	boot mm:"swap=16 policy=$pol" ramdisk "init:$cmd" replay "$@"
+	TEST=$saved
+	line=$(grep -E '^replay: [0-9]+ faults ' "$LOG")
+	if ! [[ $line =~ ^replay:\ ([0-9]+)\ faults\ .*,\ ([0-9]+)\ extra,\ pool\ admitted\ ([0-9]+),\ data\ (ok|BAD),\ policy\ ([^ ]+)$ ]]; then
+		fail "$pol: no replay result line (log: $LOG)"
+		return
+	fi
+	local got=${BASH_REMATCH[1]} extra=${BASH_REMATCH[2]} admitted=${BASH_REMATCH[3]}
+	local data=${BASH_REMATCH[4]} ran=${BASH_REMATCH[5]}
+	[ "$got" = "$want" ] || fail "$pol: replay took $got faults, policysim counts $want ($LOG)"
+	[ "$admitted" = "$got" ] || fail "$pol: the pool admitted $admitted frames for $got faults"
+	[ "$extra" = 0 ] || fail "$pol: $extra faults beside the references' own"
+	[ "$data" = ok ] || fail "$pol: replay's data came back wrong"
+	[ "${ran%%:*}" = "$pol" ] || fail "$pol: replay ran under '$ran'"
+	expect_clean
+	echo "  ($pol: $got faults in the OS = $want in policysim, $trace at $frames frames)"
+}
+
+# replay_for_every_policy TRACE FRAMES INIT-COMMAND [boot arguments...]
+replay_for_every_policy() {
+	local pols pol
+	pols=$(known_policies)
+	for pol in fifo clock; do
+		grep -qx "$pol" <<<"$pols" || fail "policysim does not know $pol"
+	done
+	for pol in $pols; do
+		replay_equals_sim "$pol" "$@"
+	done
+}
+
+t_replay_of_a_generated_string_faults_exactly_as_policysim_for_every_policy() {
+	local trace=$LOGDIR/replay-gen.txt
+	# shellcheck disable=SC2086
+	"$B/host/tracegen" $REPLAY_GEN >"$trace" || { fail "tracegen $REPLAY_GEN failed"; return; }
+	[ "$(sim_faults fifo $REPLAY_GEN_FRAMES "$trace")" != "$(sim_faults clock $REPLAY_GEN_FRAMES "$trace")" ] ||
+		fail "the generated string does not tell FIFO from Clock at $REPLAY_GEN_FRAMES frames"
+	replay_for_every_policy "$trace" "$REPLAY_GEN_FRAMES" \
+		"replay+gen+${REPLAY_GEN// /+}+$REPLAY_GEN_FRAMES"
+}
+
+t_replay_of_a_cpp_slice_faults_exactly_as_policysim_for_every_policy() {
+	if [ ! -f "$REPLAY_CPP" ]; then
+		echo "  (replay: $REPLAY_CPP is missing: the cpp slice is skipped)"
+		skip "$REPLAY_CPP is missing"
+		return
+	fi
+	local trace=$LOGDIR/cpp-$REPLAY_CPP_REFS.txt
+	head -n "$REPLAY_CPP_REFS" "$REPLAY_CPP" >"$trace"
+	[ "$(sim_faults fifo $REPLAY_CPP_FRAMES "$trace")" != "$(sim_faults clock $REPLAY_CPP_FRAMES "$trace")" ] ||
+		fail "the cpp slice does not tell FIFO from Clock at $REPLAY_CPP_FRAMES frames"
+	replay_for_every_policy "$trace" "$REPLAY_CPP_FRAMES" \
+		"replay+trace+cpp-$REPLAY_CPP_REFS.txt+$REPLAY_CPP_FRAMES" --raw "$trace"
+}
+
+# replay's own refusals: a missing module, a malformed trace, bad words.
+t_replay_refuses_a_missing_module_a_malformed_trace_and_bad_arguments() {
+	local bad=$LOGDIR/bad-trace.txt
+	printf '1\n2 W\n\n3 X\n' >"$bad"
+	boot mm:swap=16 ramdisk "init:replay+trace+nosuch+4 replay+trace+bad-trace.txt+4 replay+gen+lru+1+10+5+3 replay+gen+belady+1+12+4+3 replay+gen+shift+1+10 replay+trace+bad-trace.txt+4+switch=x" \
+		replay --raw "$bad"
+	expect "^replay: cannot read module 'nosuch': ERR_NOENT$"
+	expect '^replay: bad-trace.txt:4: not a page number with an optional R or W$'
+	expect '^replay: unknown kind of workload \(loop, random, shift or belady\)$'
+	expect "^replay: Belady's string has 5 pages: PAGES must be 5$"
+	expect '^usage: replay gen '
+	exited_with 'replay trace nosuch 4' 1
+	exited_with 'replay trace bad-trace.txt 4' 1
+	exited_with 'replay gen lru 1 10 5 3' 2
+	exited_with 'replay gen shift 1 10' 2
+	exited_with 'replay trace bad-trace.txt 4 switch=x' 2
+	init_finished
+}
+
+# Belady's string through replay: FIFO's 9 and 10 faults (the anomaly).
+t_replay_of_beladys_string_shows_the_anomaly_under_fifo() {
+	boot mm:"swap=16 policy=fifo" ramdisk "init:replay+gen+belady+1+12+5+3 replay+gen+belady+1+12+5+4" replay
+	expect '^replay: 9 faults \(major [0-9]+, minor [0-9]+\), 0 extra, pool admitted 9, data ok, policy fifo$'
+	expect '^replay: 10 faults \(major [0-9]+, minor [0-9]+\), 0 extra, pool admitted 10, data ok, policy fifo$'
+	init_finished
+}
+
+t_policy_lists_every_policy_with_its_parameters_and_marks_the_active_one() {
+	boot mm:policy=fifo "init:policy" policy
+	expect '^policies \(\* = active\):$'
+	expect '^\* fifo +first in, first out'
+	expect '^  clock +second chance'
+	expect '^active: fifo$'
+	local pol listed
+	listed=$(sed -n '/^policies (\* = active):$/,/^active: /p' "$LOG" | grep -E '^[* ] [a-z0-9]+ ')
+	for pol in $(known_policies 2>/dev/null); do
+		grep -qE "^[* ] $pol " <<<"$listed" || fail "policy does not list $pol"
+	done
+	[ "$(wc -l <<<"$listed")" = "$(known_policies 2>/dev/null | wc -l)" ] ||
+		fail "policy lists another number of policies than policysim knows"
+	[ "$(grep -cE '^\* ' <<<"$listed")" = 1 ] || fail "not exactly one policy is marked active"
+	exited_with policy 0
+	init_finished
+}
+
+# A switch with pages resident - the budget's, halfway through a replay,
+# and everybody's in the global pool - under `check` (every invariant,
+# every pool's lists included, after every message): the pages are handed
+# over, the data survives, memstat shows the new policy.
+t_policy_switches_at_run_time_with_pages_resident_and_every_check_holds() {
+	boot --mem 64M mm:"check swap=16" ramdisk \
+		"init:replay+gen+shift+7+400+96+24+switch=200:fifo memstat+-k policy+clock memstat+-k" \
+		replay policy memstat
+	expect '^replay: switched to fifo before reference 200, [1-9][0-9]* frames handed over$'
+	expect '^replay: [0-9]+ faults \(major [0-9]+, minor [0-9]+\), 0 extra, pool admitted [0-9]+, data ok, policy fifo$'
+	expect_before '^policy fifo$' '^policy: now clock \(was fifo\), [1-9][0-9]* frames handed over$'
+	expect_before '^policy: now clock' '^policy clock$'
+	expect '^policy_choice clock$'
+	expect '^mm: check: [0-9]+ messages checked, every invariant held$'
+	exited_with 'replay gen shift 7 400 96 24 switch=200:fifo' 0
+	exited_with 'policy clock' 0
+	init_finished
+}
+
+t_policy_refuses_bad_names_and_parameters_with_the_reason_and_changes_nothing() {
+	local long
+	long=$(printf 'clock%.0s' {1..13})      # 65 characters
+	boot mm:policy=fifo "init:policy+lru policy+clock+x=1 policy+clock:x=1 policy+fifo: policy+fifo+tau policy+$long policy+-h memstat+-k" \
+		policy memstat
+	expect "^policy: unknown policy 'lru'; nothing changed$"
+	[ "$(grep -c "^policy: unknown parameter 'x'; nothing changed$" "$LOG")" = 2 ] ||
+		fail "expected 'unknown parameter' for both forms of clock x=1"
+	expect "^policy: parameters expected after 'fifo:'; nothing changed$"
+	expect "^policy: a parameter needs K=V, not 'tau'; nothing changed$"
+	expect "^policy: a policy's text is 1 to 63 characters, not 65; nothing changed$"
+	expect '^usage: policy '
+	exited_with 'policy lru' 2
+	exited_with 'policy clock x=1' 2
+	exited_with 'policy clock:x=1' 2
+	exited_with 'policy fifo:' 2
+	exited_with 'policy -h' 2
+	expect '^policy fifo$'
+	expect '^policy_choice fifo$'
+	expect_not '^policy: now'
+	init_finished
+}
+
+t_boot_option_policy_with_an_unknown_parameter_is_refused_with_the_reason() {
+	boot mm:policy=clock:x=1 "init:memstat+-k" memstat
+	expect "^mm: policy=clock:x=1: unknown parameter 'x'; using clock$"
+	expect '^policy clock$'
+	init_finished
+	boot mm:policy=lru "init:memstat+-k" memstat
+	expect "^mm: policy=lru: unknown policy 'lru'; using clock$"
+	expect '^policy clock$'
+	init_finished
+	boot mm:policy=fifo "init:memstat+-k" memstat
+	expect_not '^mm: policy='
+	expect '^policy fifo$'
+	init_finished
+}
