@@ -3,10 +3,12 @@
  * reference string, and count the faults: the OS's half of the
  * page-replacement lab (docs/policies.md).
  *
- *   replay gen KIND SEED LEN PAGES FRAMES [switch=AT:POLICY]
- *       the string of tools/policysim/refgen.c (KIND loop, random, shift
- *       or belady), the same one `tracegen KIND SEED LEN PAGES` writes
- *       on the host for policysim
+ *   replay gen SPEC FRAMES [switch=AT:POLICY]
+ *       a generated string, SPEC as tools/policysim/gen.h names one
+ *       ("shift:pages=96,len=3000,seed=7", or in words "shift pages=96
+ *       len=3000 seed=7": the words between gen and FRAMES): the very
+ *       function the simulator uses (policysim --gen), compiled into
+ *       this program, so both replay the same references
  *   replay trace MODULE FRAMES [switch=AT:POLICY]
  *       the string in boot module MODULE (read with MM_MODULE_READ), in
  *       the format of /work/shared/traces: one page number a line,
@@ -44,7 +46,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <pagoda/sys.h>
-#include "refgen.h"
+#include "gen.h"
 
 #define PAGE 4096UL
 #define MAP_PAGES_MAX ((1UL << 30) / PAGE)      /* MM_MMAP's longest region */
@@ -54,7 +56,7 @@ typedef unsigned long long ull;
 /* The reference string: generated on the fly, or read from a module. */
 struct refs {
 	bool generated;
-	struct refgen gen;
+	struct gen_spec gen;
 	uint32_t *page;             /* a trace's, renumbered */
 	uint8_t *write;
 	size_t n, next;
@@ -67,10 +69,13 @@ struct counts {
 
 static bool next_ref(struct refs *r, uint32_t *page, bool *write)
 {
-	if (r->generated)
-		return refgen_next(&r->gen, page, write);
 	if (r->next == r->n)
 		return false;
+	if (r->generated) {
+		*page = gen_page(&r->gen, r->next);
+		*write = gen_write(&r->gen, r->next++);
+		return true;
+	}
 	*page = r->page[r->next];
 	*write = r->write[r->next++];
 	return true;
@@ -289,7 +294,8 @@ static int replay(struct refs *r, uint64_t frames, const struct switch_at *sw)
 
 static int usage(void)
 {
-	printf("usage: replay gen loop|random|shift|belady SEED LEN PAGES FRAMES [switch=AT:POLICY]\n"
+	printf("usage: replay gen SPEC FRAMES [switch=AT:POLICY]   (SPEC: tools/policysim/gen.h,\n"
+	       "                                                 e.g. loop:pages=100,len=10000)\n"
 	       "       replay trace MODULE FRAMES [switch=AT:POLICY]\n");
 	return 2;
 }
@@ -319,37 +325,55 @@ static bool parse_switch(int *argc, char **argv, struct switch_at *sw)
 	return number(a + 7, &sw->at);
 }
 
-int main(int argc, char **argv)
+/* replay gen SPEC... FRAMES: the words of SPEC joined by spaces. */
+static int main_gen(int argc, char **argv, const struct switch_at *sw)
+{
+	struct refs r = { .generated = true };
+	char spec[GEN_TEXT_MAX * 2] = "", why[128], text[GEN_TEXT_MAX];
+	uint64_t frames;
+	if (argc < 4 || !number(argv[argc - 1], &frames))
+		return usage();
+	for (int i = 2; i < argc - 1; i++) {
+		if (i > 2)
+			strncat(spec, " ", sizeof spec - strlen(spec) - 1);
+		strncat(spec, argv[i], sizeof spec - strlen(spec) - 1);
+	}
+	if (gen_parse(spec, strlen(spec), &r.gen, why, sizeof why) < 0) {
+		printf("replay: %s\n", why);
+		return 2;
+	}
+	r.n = r.gen.len;
+	r.pages = (uint32_t)r.gen.pages;
+	gen_format(&r.gen, text, sizeof text);
+	printf("replay: gen %s: %llu references to %u pages, budget %llu frames\n", text,
+	       (ull)r.n, (unsigned)r.pages, (ull)frames);
+	return replay(&r, frames, sw);
+}
+
+/* replay trace MODULE FRAMES */
+static int main_trace(int argc, char **argv, const struct switch_at *sw)
 {
 	struct refs r = { 0 };
+	uint64_t size, frames;
+	if (argc != 4 || !number(argv[3], &frames))
+		return usage();
+	char *text = read_module(argv[2], &size);
+	if (!text || parse_trace(argv[2], text, size, &r) < 0)
+		return 1;
+	free(text);
+	printf("replay: trace %s: %llu references to %u pages, budget %llu frames\n", argv[2],
+	       (ull)r.n, (unsigned)r.pages, (ull)frames);
+	return replay(&r, frames, sw);
+}
+
+int main(int argc, char **argv)
+{
 	struct switch_at sw;
-	uint64_t seed, len, pages, frames;
-	const char *why;
 	if (argc < 2 || !parse_switch(&argc, argv, &sw))
 		return usage();
-	if (argc == 7 && !strcmp(argv[1], "gen")) {
-		if (!number(argv[3], &seed) || !number(argv[4], &len) || !number(argv[5], &pages) ||
-		    !number(argv[6], &frames))
-			return usage();
-		if (refgen_init(&r.gen, argv[2], seed, len, pages, &why) < 0) {
-			printf("replay: %s\n", why);
-			return 2;
-		}
-		r.generated = true;
-		r.pages = (uint32_t)pages;
-		printf("replay: gen %s %llu %llu %llu: %llu references to %llu pages, budget %llu frames\n",
-		       argv[2], (ull)seed, (ull)len, (ull)pages, (ull)len, (ull)pages, (ull)frames);
-		return replay(&r, frames, &sw);
-	}
-	if (argc == 4 && !strcmp(argv[1], "trace") && number(argv[3], &frames)) {
-		uint64_t size;
-		char *text = read_module(argv[2], &size);
-		if (!text || parse_trace(argv[2], text, size, &r) < 0)
-			return 1;
-		free(text);
-		printf("replay: trace %s: %llu references to %u pages, budget %llu frames\n", argv[2],
-		       (ull)r.n, (unsigned)r.pages, (ull)frames);
-		return replay(&r, frames, &sw);
-	}
+	if (!strcmp(argv[1], "gen"))
+		return main_gen(argc, argv, &sw);
+	if (!strcmp(argv[1], "trace"))
+		return main_trace(argc, argv, &sw);
 	return usage();
 }

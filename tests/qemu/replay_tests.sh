@@ -9,11 +9,12 @@
 # The lab's ten policies. Those build/host/policysim does not know yet
 # (they are being written) are skipped with a note; FIFO and Clock never.
 REPLAY_POLICIES="fifo clock nru aging random wsclock car clockpro 2q linux"
-# A generated string (tools/policysim/refgen.c: a working set of 24 of 96
-# pages, moving) and a slice of the shared cpp trace, each with a budget
-# at which FIFO and Clock differ.
-REPLAY_GEN="shift 7 3000 96"
-REPLAY_GEN_FRAMES=24
+# A generated string (tools/policysim/gen.h, in words: a hot set of 24 of
+# 96 pages that moves every 300 references, a quarter of them writes) and
+# a slice of the shared cpp trace, each with a budget at which FIFO and
+# Clock differ.
+REPLAY_GEN="shift pages=96 len=3000 hot=24 phase=300 seed=7 writes=25"
+REPLAY_GEN_FRAMES=32
 REPLAY_CPP=../shared/traces/cpp.txt
 REPLAY_CPP_REFS=3000
 REPLAY_CPP_FRAMES=80
@@ -106,24 +107,25 @@ t_replay_of_a_cpp_slice_faults_exactly_as_policysim_for_every_policy() {
 t_replay_refuses_a_missing_module_a_malformed_trace_and_bad_arguments() {
 	local bad=$LOGDIR/bad-trace.txt
 	printf '1\n2 W\n\n3 X\n' >"$bad"
-	boot mm:swap=16 ramdisk "init:replay+trace+nosuch+4 replay+trace+bad-trace.txt+4 replay+gen+lru+1+10+5+3 replay+gen+belady+1+12+4+3 replay+gen+shift+1+10 replay+trace+bad-trace.txt+4+switch=x" \
+	boot mm:swap=16 ramdisk "init:replay+trace+nosuch+4 replay+trace+bad-trace.txt+4 replay+gen+lru+3 replay+gen+loop+pages=0+3 replay+gen+loop+pages=9 replay+trace+bad-trace.txt+4+switch=x" \
 		replay --raw "$bad"
 	expect "^replay: cannot read module 'nosuch': ERR_NOENT$"
 	expect '^replay: bad-trace.txt:4: not a page number with an optional R or W$'
-	expect '^replay: unknown kind of workload \(loop, random, shift or belady\)$'
-	expect "^replay: Belady's string has 5 pages: PAGES must be 5$"
+	expect "^replay: unknown workload 'lru' \(loop, random, shift, belady\)$"
+	expect "^replay: pages wants a number from 1 to 16777216, not '0'$"
 	expect '^usage: replay gen '
 	exited_with 'replay trace nosuch 4' 1
 	exited_with 'replay trace bad-trace.txt 4' 1
-	exited_with 'replay gen lru 1 10 5 3' 2
-	exited_with 'replay gen shift 1 10' 2
+	exited_with 'replay gen lru 3' 2
+	exited_with 'replay gen loop pages=0 3' 2
+	exited_with 'replay gen loop pages=9' 2
 	exited_with 'replay trace bad-trace.txt 4 switch=x' 2
 	init_finished
 }
 
 # Belady's string through replay: FIFO's 9 and 10 faults (the anomaly).
 t_replay_of_beladys_string_shows_the_anomaly_under_fifo() {
-	boot mm:"swap=16 policy=fifo" ramdisk "init:replay+gen+belady+1+12+5+3 replay+gen+belady+1+12+5+4" replay
+	boot mm:"swap=16 policy=fifo" ramdisk "init:replay+gen+belady+len=12+writes=100+3 replay+gen+belady+len=12+writes=100+4" replay
 	expect '^replay: 9 faults \(major [0-9]+, minor [0-9]+\), 0 extra, pool admitted 9, data ok, policy fifo$'
 	expect '^replay: 10 faults \(major [0-9]+, minor [0-9]+\), 0 extra, pool admitted 10, data ok, policy fifo$'
 	init_finished
@@ -153,7 +155,7 @@ t_policy_lists_every_policy_with_its_parameters_and_marks_the_active_one() {
 # over, the data survives, memstat shows the new policy.
 t_policy_switches_at_run_time_with_pages_resident_and_every_check_holds() {
 	boot --mem 64M mm:"check swap=16" ramdisk \
-		"init:replay+gen+shift+7+400+96+24+switch=200:fifo memstat+-k policy+clock memstat+-k" \
+		"init:replay+gen+shift+pages=96+len=400+hot=24+phase=100+writes=50+24+switch=200:fifo memstat+-k policy+clock memstat+-k" \
 		replay policy memstat
 	expect '^replay: switched to fifo before reference 200, [1-9][0-9]* frames handed over$'
 	expect '^replay: [0-9]+ faults \(major [0-9]+, minor [0-9]+\), 0 extra, pool admitted [0-9]+, data ok, policy fifo$'
@@ -161,7 +163,7 @@ t_policy_switches_at_run_time_with_pages_resident_and_every_check_holds() {
 	expect_before '^policy: now clock' '^policy clock$'
 	expect '^policy_choice clock$'
 	expect '^mm: check: [0-9]+ messages checked, every invariant held$'
-	exited_with 'replay gen shift 7 400 96 24 switch=200:fifo' 0
+	exited_with 'replay gen shift pages=96 len=400 hot=24 phase=100 writes=50 24 switch=200:fifo' 0
 	exited_with 'policy clock' 0
 	init_finished
 }
