@@ -19,13 +19,13 @@ LIBSYS_SRCS := libsys/src/crt0.S libsys/src/syscall.c libsys/src/newlib_glue.c l
                libsys/src/mmclient.c libsys/src/sbrk.c libsys/src/thread.c libsys/src/rlock.c
 
 # The memory server: its allocators (host-tested too) and its server code.
-MM_SRCS     := servers/mm/main.c servers/mm/env.c servers/mm/policy.c servers/mm/policy_ghost.c servers/mm/policy_fifo.c servers/mm/policy_clock.c servers/mm/budget.c servers/mm/stat.c servers/mm/module.c servers/mm/event.c servers/mm/proc.c servers/mm/region.c \
+MM_SRCS     := servers/mm/main.c servers/mm/env.c servers/mm/policy.c servers/mm/policy_ghost.c servers/mm/policy_fifo.c servers/mm/policy_clock.c servers/mm/budget.c servers/mm/stat.c servers/mm/event.c servers/mm/proc.c servers/mm/region.c \
                servers/mm/fault.c servers/mm/spawn.c servers/mm/requests.c servers/mm/shm.c \
                servers/mm/backend_anon.c servers/mm/backend_elf.c servers/mm/backend_shm.c \
                servers/mm/zone.c servers/mm/buddy.c servers/mm/slab.c servers/mm/slab_debug.c \
                servers/mm/kmalloc.c servers/mm/kcall.c servers/mm/check.c servers/mm/options.c \
                servers/mm/swap.c servers/mm/swap_slot.c servers/mm/swap_cache.c servers/mm/reclaim.c \
-               servers/mm/oom.c \
+               servers/mm/oom.c servers/mm/module.c \
                servers/mm/lend.c servers/mm/swapdev.c servers/mm/swapdev_selftest.c \
                lib/elf.c lib/ustack.c
 
