@@ -337,7 +337,8 @@ static void policy_info_describes_every_policy_and_marks_the_active_one(void **s
 			assert_int_equal(info.param[k].min, pol->params[k].min);
 			assert_int_equal(info.param[k].max, pol->params[k].max);
 			assert_int_equal(info.param[k].def, pol->params[k].def);
-			assert_int_equal(info.param[k].value, pol->params[k].def);
+			assert_int_equal(info.param[k].value, pol == reclaim_choice.policy ?
+					 reclaim_choice.param[k] : pol->params[k].def);
 		}
 	}
 	assert_mm_consistent();
