@@ -38,7 +38,8 @@
  * (MM_VMSTAT), a second count of the same faults from mm's side; TEXT
  * the policy that ran (MM_VMSTAT's policy_text). switch=AT:POLICY
  * switches policy (MM_POLICY) before reference AT, with the mapping's
- * pages resident; then F mixes two policies and is not the simulator's.
+ * pages resident; then F mixes two policies and is not the simulator's,
+ * and A counts the frames handed over to the new policy too.
  *
  * Exit status: 0, 1 (bad data, or mm refused something), 2 (usage).
  */
@@ -265,9 +266,10 @@ static bool run(struct refs *r, volatile uint64_t *base, uint64_t *expect,
 
 static int replay(struct refs *r, uint64_t frames, const struct switch_at *sw)
 {
-	uint64_t *expect = calloc(r->pages, sizeof *expect);
-	if (!expect || r->pages > MAP_PAGES_MAX) {
-		printf("replay: %u pages: too many\n", (unsigned)r->pages);
+	uint64_t *expect = r->pages <= MAP_PAGES_MAX ? calloc(r->pages, sizeof *expect) : NULL;
+	if (!expect) {
+		printf("replay: %u pages: more than one mapping holds (%lu)\n", (unsigned)r->pages,
+		       MAP_PAGES_MAX);
 		return 1;
 	}
 	memset(expect, 0, r->pages * sizeof *expect);      /* resident before the run */

@@ -137,13 +137,16 @@ t_policy_lists_every_policy_with_its_parameters_and_marks_the_active_one() {
 	expect '^\* fifo +first in, first out'
 	expect '^  clock +second chance'
 	expect '^active: fifo$'
-	local pol listed
+	# the table mm lists is the one policysim compiles: the same names
+	local pol listed one=$LOGDIR/one-reference.txt
 	listed=$(sed -n '/^policies (\* = active):$/,/^active: /p' "$LOG" | grep -E '^[* ] [a-z0-9]+ ')
 	for pol in $(known_policies 2>/dev/null); do
 		grep -qE "^[* ] $pol " <<<"$listed" || fail "policy does not list $pol"
 	done
-	[ "$(wc -l <<<"$listed")" = "$(known_policies 2>/dev/null | wc -l)" ] ||
-		fail "policy lists another number of policies than policysim knows"
+	for pol in $(cut -c3- <<<"$listed" | awk '{ print $1 }'); do
+		"$B/host/policysim" --policy "$pol" --frames 1 "$one" >/dev/null 2>&1 ||
+			fail "policy lists $pol, which policysim does not know"
+	done
 	[ "$(grep -cE '^\* ' <<<"$listed")" = 1 ] || fail "not exactly one policy is marked active"
 	exited_with policy 0
 	init_finished
@@ -155,15 +158,15 @@ t_policy_lists_every_policy_with_its_parameters_and_marks_the_active_one() {
 # over, the data survives, memstat shows the new policy.
 t_policy_switches_at_run_time_with_pages_resident_and_every_check_holds() {
 	boot --mem 64M mm:"check swap=16" ramdisk \
-		"init:replay+gen+shift+pages=96+len=400+hot=24+phase=100+writes=50+24+switch=200:fifo memstat+-k policy+clock memstat+-k" \
+		"init:replay+gen+shift+pages=64+len=240+hot=16+phase=60+writes=50+16+switch=120:fifo memstat+-k policy+clock memstat+-k" \
 		replay policy memstat
-	expect '^replay: switched to fifo before reference 200, [1-9][0-9]* frames handed over$'
+	expect '^replay: switched to fifo before reference 120, [1-9][0-9]* frames handed over$'
 	expect '^replay: [0-9]+ faults \(major [0-9]+, minor [0-9]+\), 0 extra, pool admitted [0-9]+, data ok, policy fifo$'
 	expect_before '^policy fifo$' '^policy: now clock \(was fifo\), [1-9][0-9]* frames handed over$'
 	expect_before '^policy: now clock' '^policy clock$'
 	expect '^policy_choice clock$'
 	expect '^mm: check: [0-9]+ messages checked, every invariant held$'
-	exited_with 'replay gen shift pages=96 len=400 hot=24 phase=100 writes=50 24 switch=200:fifo' 0
+	exited_with 'replay gen shift pages=64 len=240 hot=16 phase=60 writes=50 16 switch=120:fifo' 0
 	exited_with 'policy clock' 0
 	init_finished
 }
