@@ -132,11 +132,14 @@ t_replay_of_beladys_string_shows_the_anomaly_under_fifo() {
 }
 
 t_policy_lists_every_policy_with_its_parameters_and_marks_the_active_one() {
-	boot mm:policy=fifo "init:policy" policy
+	boot mm:policy=fifo "init:policy memstat" policy memstat
 	expect '^policies \(\* = active\):$'
 	expect '^\* fifo +first in, first out'
 	expect '^  clock +second chance'
 	expect '^active: fifo$'
+	expect '^policy: fifo$'                 # memstat, with the richer policies' columns
+	expect '^pool +frames +budget +admitted +victims +scanned +referenced +moves +activated +deactivated +ghost_hits +samples$'
+	expect '^global +[1-9][0-9]* +- +[1-9][0-9]*( +[0-9]+){8}$'
 	# the table mm lists is the one policysim compiles: the same names
 	local pol listed one=$LOGDIR/one-reference.txt
 	listed=$(sed -n '/^policies (\* = active):$/,/^active: /p' "$LOG" | grep -E '^[* ] [a-z0-9]+ ')
@@ -165,6 +168,10 @@ t_policy_switches_at_run_time_with_pages_resident_and_every_check_holds() {
 	expect_before '^policy fifo$' '^policy: now clock \(was fifo\), [1-9][0-9]* frames handed over$'
 	expect_before '^policy: now clock' '^policy clock$'
 	expect '^policy_choice clock$'
+	local key
+	for key in activated deactivated ghost_hits samples; do
+		expect "^pool\.0\.$key 0\$"        # FIFO and Clock count none of these
+	done
 	expect '^mm: check: [0-9]+ messages checked, every invariant held$'
 	exited_with 'replay gen shift pages=64 len=240 hot=16 phase=60 writes=50 16 switch=120:fifo' 0
 	exited_with 'policy clock' 0
