@@ -1,10 +1,9 @@
 # The page-replacement lab inside the OS (docs/policies.md). `replay`
 # links the simulator's generator of reference strings
-# (tools/policysim/gen.c, written to compile into both); `tracegen`
-# (tools/tracegen.c) writes the same strings as trace files for
-# policysim, so the QEMU test tests/qemu/replay_tests.sh can compare the
-# OS's fault counts with the simulator's. Included after mk/qemu.mk: the
-# system tests need both host tools.
+# (tools/policysim/gen.c, written to compile into both), so the QEMU test
+# tests/qemu/replay_tests.sh can compare the OS's fault counts with
+# policysim's for the same `--gen` workload. Included after mk/qemu.mk:
+# the system tests need the simulator.
 
 GEN_SRC := tools/policysim/gen.c
 
@@ -21,14 +20,6 @@ $(B)/user/replay.elf: $(B)/user/replay.o $(B)/user/gen.o $(CRT0) $(LIBSYS_A) $(N
 	$(V)$(LD) $(ULDFLAGS) -o $@ $(CRT0) $(B)/user/replay.o $(B)/user/gen.o --start-group \
 		$(LIBSYS_A) $(NEWLIB)/lib/libc.a $(NEWLIB)/lib/libm.a $(LIBGCC) --end-group
 
-$(B)/host/tracegen: tools/tracegen.c $(GEN_SRC) tools/policysim/gen.h | deps-check
-	@mkdir -p $(@D)
-	@echo "  HOSTCC  $@"
-	$(V)$(CC) $(POLICYSIM_CFLAGS) -o $@ tools/tracegen.c $(GEN_SRC)
-
-.PHONY: tracegen
-tracegen: $(B)/host/tracegen
-
-QEMU_TEST_DEPS += $(B)/host/tracegen $(B)/host/policysim
+QEMU_TEST_DEPS += $(B)/host/policysim
 
 -include $(B)/user/gen.d

@@ -19,11 +19,15 @@ REPLAY_CPP=../shared/traces/cpp.txt
 REPLAY_CPP_REFS=3000
 REPLAY_CPP_FRAMES=80
 
-# sim_faults POLICY FRAMES TRACE: policysim's faults, with the hardware's
-# convention (the faulting access sets the new page's accessed bit).
+# sim_faults POLICY FRAMES STRING...: policysim's faults for a trace file
+# or `--gen SPEC`, with the hardware's convention (the faulting access
+# sets the new page's accessed bit). The CSV's faults are the next to last
+# field (the first, the string's name, may be quoted with commas in it).
 sim_faults() {
-	"$B/host/policysim" --policy "$1" --frames "$2" --new-bit set --csv "$3" 2>/dev/null |
-		awk -F, 'NR == 2 { print $5 }'
+	local pol=$1 frames=$2
+	shift 2
+	"$B/host/policysim" --policy "$pol" --frames "$frames" --new-bit set --csv "$@" 2>/dev/null |
+		awk -F, 'NR == 2 { print $(NF - 1) }'
 }
 
 # known_policies: the names of REPLAY_POLICIES that policysim knows, one
@@ -40,14 +44,17 @@ known_policies() {
 	done
 }
 
-# replay_equals_sim POLICY TRACE FRAMES INIT-COMMAND [boot arguments...]:
+# replay_equals_sim POLICY STRING FRAMES INIT-COMMAND [boot arguments...]:
 # boot with policy=POLICY, run the replay command, and check its line
-# against policysim's count for TRACE at FRAMES.
+# against policysim's count for STRING (a trace file, or "--gen SPEC")
+# at FRAMES.
 replay_equals_sim() {
-	local pol=$1 trace=$2 frames=$3 cmd=$4 saved=$TEST want line
+	local pol=$1 frames=$3 cmd=$4 saved=$TEST want line
+	local -a string
+	read -r -a string <<<"$2"
 	shift 4
-	want=$(sim_faults "$pol" "$frames" "$trace")
-	[ -n "$want" ] || { fail "$pol: policysim gave no count for $trace"; return; }
+	want=$(sim_faults "$pol" "$frames" "${string[@]}")
+	[ -n "$want" ] || { fail "$pol: policysim gave no count for ${string[*]}"; return; }
 	TEST=$saved.$pol
 	boot mm:"swap=16 policy=$pol" ramdisk "init:$cmd" replay "$@"
 	TEST=$saved
@@ -64,10 +71,10 @@ replay_equals_sim() {
 	[ "$data" = ok ] || fail "$pol: replay's data came back wrong"
 	[ "${ran%%:*}" = "$pol" ] || fail "$pol: replay ran under '$ran'"
 	expect_clean
-	echo "  ($pol: $got faults in the OS = $want in policysim, $trace at $frames frames)"
+	echo "  ($pol: $got faults in the OS = $want in policysim, ${string[*]} at $frames frames)"
 }
 
-# replay_for_every_policy TRACE FRAMES INIT-COMMAND [boot arguments...]
+# replay_for_every_policy STRING FRAMES INIT-COMMAND [boot arguments...]
 replay_for_every_policy() {
 	local pols pol
 	pols=$(known_policies)
@@ -79,13 +86,16 @@ replay_for_every_policy() {
 	done
 }
 
+# The same generator on both sides: replay compiles tools/policysim/gen.c,
+# policysim --gen runs it.
 t_replay_of_a_generated_string_faults_exactly_as_policysim_for_every_policy() {
-	local trace=$LOGDIR/replay-gen.txt
-	# shellcheck disable=SC2086
-	"$B/host/tracegen" $REPLAY_GEN >"$trace" || { fail "tracegen $REPLAY_GEN failed"; return; }
-	[ "$(sim_faults fifo $REPLAY_GEN_FRAMES "$trace")" != "$(sim_faults clock $REPLAY_GEN_FRAMES "$trace")" ] ||
-		fail "the generated string does not tell FIFO from Clock at $REPLAY_GEN_FRAMES frames"
-	replay_for_every_policy "$trace" "$REPLAY_GEN_FRAMES" \
+	local rest=${REPLAY_GEN#* } fifo clock spec
+	spec=${REPLAY_GEN%% *}:${rest// /,}     # KIND:K=V,K=V, one word
+	fifo=$(sim_faults fifo "$REPLAY_GEN_FRAMES" --gen "$spec")
+	clock=$(sim_faults clock "$REPLAY_GEN_FRAMES" --gen "$spec")
+	[ -n "$fifo" ] && [ "$fifo" != "$clock" ] ||
+		fail "the generated string does not tell FIFO ($fifo) from Clock ($clock) at $REPLAY_GEN_FRAMES frames"
+	replay_for_every_policy "--gen $spec" "$REPLAY_GEN_FRAMES" \
 		"replay+gen+${REPLAY_GEN// /+}+$REPLAY_GEN_FRAMES"
 }
 
@@ -97,7 +107,7 @@ t_replay_of_a_cpp_slice_faults_exactly_as_policysim_for_every_policy() {
 	fi
 	local trace=$LOGDIR/cpp-$REPLAY_CPP_REFS.txt
 	head -n "$REPLAY_CPP_REFS" "$REPLAY_CPP" >"$trace"
-	[ "$(sim_faults fifo $REPLAY_CPP_FRAMES "$trace")" != "$(sim_faults clock $REPLAY_CPP_FRAMES "$trace")" ] ||
+	[ "$(sim_faults fifo "$REPLAY_CPP_FRAMES" "$trace")" != "$(sim_faults clock "$REPLAY_CPP_FRAMES" "$trace")" ] ||
 		fail "the cpp slice does not tell FIFO from Clock at $REPLAY_CPP_FRAMES frames"
 	replay_for_every_policy "$trace" "$REPLAY_CPP_FRAMES" \
 		"replay+trace+cpp-$REPLAY_CPP_REFS.txt+$REPLAY_CPP_FRAMES" --raw "$trace"
