@@ -27,7 +27,7 @@ MM_SRCS     := servers/mm/main.c servers/mm/env.c servers/mm/policy.c servers/mm
                servers/mm/zone.c servers/mm/buddy.c servers/mm/slab.c servers/mm/slab_debug.c \
                servers/mm/kmalloc.c servers/mm/kcall.c servers/mm/check.c servers/mm/options.c \
                servers/mm/swap.c servers/mm/swap_slot.c servers/mm/swap_cache.c servers/mm/reclaim.c \
-               servers/mm/oom.c \
+               servers/mm/oom.c servers/mm/module.c \
                servers/mm/lend.c servers/mm/swapdev.c servers/mm/swapdev_selftest.c \
                lib/elf.c lib/ustack.c
 # The replacement policies among them (policy.c, policy_ghost.c, policy_*.c):
@@ -35,7 +35,7 @@ MM_SRCS     := servers/mm/main.c servers/mm/env.c servers/mm/policy.c servers/mm
 POLICY_SRCS := $(filter servers/mm/policy%.c,$(MM_SRCS))
 
 # User programs: one .c each under user/ (or tests/progs/ for test programs).
-USER_PROGS  := init hello sh memstat touch fill events
+USER_PROGS  := init hello sh memstat touch fill events policy replay
 TEST_PROGS  := fault_null fault_write_code fault_hlt fault_cli fault_kernel_jump \
                badsys spin fault_unmapped heap_faults stack_grow stack_overflow mmap_anon \
                shm_writer shm_reader ipc_ping ipc_pong ipc_forbidden notify_test threads \
