@@ -133,12 +133,21 @@ static const struct vtd_unit *unit_for(uint64_t bdf)
 
 /* ---- the operations ---- */
 
+/* Translation is on: as every unit's status register says. */
+static bool translating(void)
+{
+	for (unsigned i = 0; i < vtd.nunits; i++)
+		if (!(vtd_rd32(&vtd.units[i], VTD_GSTS) & GCMD_TE))
+			return false;
+	return vtd.nunits > 0;
+}
+
 void iommu_info(struct mm_iommu_info *o)
 {
 	*o = (struct mm_iommu_info){ .units = vtd.nunits };
 	if (!vtd.nunits)
 		return;
-	o->flags = MM_IOMMU_PRESENT | (vtd.enabled ? MM_IOMMU_ENABLED : 0) |
+	o->flags = MM_IOMMU_PRESENT | (translating() ? MM_IOMMU_ENABLED : 0) |
 		   (vtd.off ? MM_IOMMU_OFF : 0) | ((vtd.units[0].cap & CAP_PSI) ? MM_IOMMU_PSI : 0);
 	o->iova_bits = vtd.tables.iova_bits;
 	o->levels = vtd.tables.levels;
@@ -167,6 +176,8 @@ int iommu_enable(paddr_t root)
 		gcmd(u, GCMD_TE, "translation enable");
 		u->gcmd |= GCMD_TE;
 	}
+	if (!translating())
+		panic("iommu_enable: a unit's status does not show translation on");
 	vtd.enabled = true;
 	vtd_say("iommu: translation enabled: root table at %#lx, %u-level tables, IOVAs below "
 		"2^%u, domains 1..%u\n", root, vtd.tables.levels, vtd.tables.iova_bits,
