@@ -18,6 +18,8 @@
 #include <pagoda/types.h>
 #include <pagoda/syscall.h>     /* struct mm_iommu_info, struct mm_map_run */
 
+#define IOMMU_BDF_MAX 0xffffu   /* a PCI requester id: bus << 8 | device << 3 | function */
+
 /* At boot, after paging: find the remapping units (ACPI), report them on
  * the console, prepare the fault interrupt. Translation stays off until
  * the memory server enables it; with `off` (iommu=off) it stays off.

@@ -109,11 +109,11 @@ int64_t sys_mm_iommu_domain(struct trapframe *tf)
 	case MM_IOMMU_DESTROY:
 		return iommu_domain_destroy(dom);
 	case MM_IOMMU_ATTACH:
-		if (bdf > 0xffff || (frame != PADDR_NONE && !frame_ok(frame)))
+		if (bdf > IOMMU_BDF_MAX || (frame != PADDR_NONE && !frame_ok(frame)))
 			return -ERR_INVAL;
 		return iommu_attach(dom, bdf, frame);
 	case MM_IOMMU_DETACH:
-		return bdf > 0xffff ? -ERR_INVAL : iommu_detach(dom, bdf);
+		return bdf > IOMMU_BDF_MAX ? -ERR_INVAL : iommu_detach(dom, bdf);
 	default:
 		return -ERR_INVAL;
 	}

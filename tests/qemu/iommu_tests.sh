@@ -30,7 +30,7 @@ t_iommu_off_on_the_kernel_command_line_leaves_translation_off() {
 }
 
 t_iommu_absent_on_the_pc_machine_is_reported_and_nothing_is_enabled() {
-	boot mm "init:hello" hello
+	boot --extra "-machine pc" mm "init:hello" hello
 	expect '^iommu: no DMAR table: no IOMMU; DMA is not isolated$'
 	expect '^mm: iommu: none; DMA is not isolated$'
 	expect_not 'translation enabled'

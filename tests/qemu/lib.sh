@@ -18,8 +18,8 @@ mkdir -p "$LOGDIR"
 
 # boot [--mem M] [--append CMDLINE] [--iso ISO] [--extra QEMU-ARGS] [--input TEXT] PROG[:ARGS]...
 # TEXT (with \n escapes) is typed on the serial console. QEMU-ARGS (e.g.
-# "$IOMMU_MACHINE") are added to QEMU's; so is $QEMU_EXTRA, for every
-# test of a run: QEMU_EXTRA="-machine q35 -device intel-iommu" make
+# "$IOMMU_MACHINE") are added to QEMU's; a test that gives none gets
+# $QEMU_EXTRA instead: QEMU_EXTRA="-machine q35 -device intel-iommu" make
 # test-qemu runs the whole suite on q35 with translation on.
 # Each PROG is build/user/PROG.elf, passed as a multiboot module; words after
 # ':' become its arguments.
@@ -50,7 +50,7 @@ boot() {
 	# shellcheck disable=SC2206
 	[ -n "$extra" ] && cmd+=($extra)
 	# shellcheck disable=SC2206
-	[ -n "${QEMU_EXTRA:-}" ] && cmd+=($QEMU_EXTRA)
+	[ -z "$extra" ] && [ -n "${QEMU_EXTRA:-}" ] && cmd+=($QEMU_EXTRA)
 	echo "${cmd[*]}" >"$LOG.cmd"
 	printf '%b' "$input" | timeout "$TIMEOUT" "${cmd[@]}" >"$LOG" 2>&1
 	STATUS=$?

@@ -17,7 +17,7 @@
 #include "frameset.h"
 
 #define VTD_DOMAINS   64        /* domain ids 1 .. 63; 0 is never used */
-#define VTD_BDF_MAX   0xffffu
+#define VTD_BDF_MAX   0xffffu   /* source ids are 16 bits (iommu.h's IOMMU_BDF_MAX) */
 
 struct vtd_domain {
 	paddr_t root;           /* second-level root table; PADDR_NONE: no such domain */
