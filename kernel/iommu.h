@@ -17,6 +17,7 @@
 
 #include <pagoda/types.h>
 #include <pagoda/syscall.h>     /* struct mm_iommu_info, struct mm_map_run */
+#include "pagetable.h"          /* struct frame_supply */
 
 #define IOMMU_BDF_MAX 0xffffu   /* a PCI requester id: bus << 8 | device << 3 | function */
 
@@ -32,7 +33,7 @@ int iommu_domain_create(uint64_t dom, paddr_t root);
 int iommu_domain_destroy(uint64_t dom);
 int iommu_attach(uint64_t dom, uint64_t bdf, paddr_t spare);
 int iommu_detach(uint64_t dom, uint64_t bdf);
-int iommu_map(uint64_t dom, const struct mm_map_run *run, const paddr_t spares[MM_MAP_SPARES]);
+int iommu_map(uint64_t dom, const struct mm_map_run *run, struct frame_supply *spares);
 int iommu_unmap(uint64_t dom, uint64_t iova, uint64_t npages, paddr_t out[MM_MAP_SPARES]);
 
 /* A DMA fault, as the fault interrupt recorded it. */

@@ -119,25 +119,18 @@ int64_t sys_mm_iommu_domain(struct trapframe *tf)
 	}
 }
 
-static bool spares_ok(const paddr_t s[MM_MAP_SPARES])
-{
-	for (int i = 0; i < MM_MAP_SPARES; i++)
-		if (s[i] != PADDR_NONE && !frame_ok(s[i]))
-			return false;
-	return true;
-}
-
 /* (domain, const struct mm_map_run *run, spare0, spare1, spare2) -> spares used */
 int64_t sys_mm_iommu_map(struct trapframe *tf)
 {
 	struct mm_map_run run;
-	paddr_t spares[MM_MAP_SPARES] = { sc_arg(tf, 2), sc_arg(tf, 3), sc_arg(tf, 4) };
+	uint64_t spares[MM_MAP_SPARES] = { sc_arg(tf, 2), sc_arg(tf, 3), sc_arg(tf, 4) };
+	struct frame_supply s;
 	if (vm_copy_in(current_proc()->root, &run, sc_arg(tf, 1), sizeof run) < 0)
 		return -ERR_FAULT;
 	if (run.npages == 0 || run.npages > MM_MAP_RUN_MAX ||
-	    !dma_frames_ok(run.pa, run.npages * PAGE_SIZE) || !spares_ok(spares))
+	    !dma_frames_ok(run.pa, run.npages * PAGE_SIZE) || !frame_supply_gather(&s, spares, frame_ok))
 		return -ERR_INVAL;
-	return iommu_map(sc_arg(tf, 0), &run, spares);
+	return iommu_map(sc_arg(tf, 0), &run, &s);
 }
 
 /* (domain, iova, npages, uint64_t out[MM_MAP_SPARES]) -> n tables handed back */

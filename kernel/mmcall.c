@@ -120,24 +120,6 @@ int64_t sys_mm_thread_start(struct trapframe *tf)
 	return t->tid;
 }
 
-/* Collect the usable spares in order; false if one is not a valid frame
- * or two are the same. */
-static bool gather_spares(const uint64_t in[MM_MAP_SPARES], struct frame_supply *s)
-{
-	s->count = s->used = 0;
-	for (int i = 0; i < MM_MAP_SPARES; i++) {
-		if (in[i] == PADDR_NONE)
-			continue;
-		if (!frame_ok(in[i]))
-			return false;
-		for (unsigned j = 0; j < s->count; j++)
-			if (s->frames[j] == in[i])
-				return false;
-		s->frames[s->count++] = in[i];
-	}
-	return true;
-}
-
 /* (pid, va, pa, rights, spare 0..MM_MAP_SPARES-1 in args 4..6) -> spares used */
 int64_t sys_mm_map(struct trapframe *tf)
 {
@@ -150,7 +132,7 @@ int64_t sys_mm_map(struct trapframe *tf)
 	struct frame_supply s;
 	if (!p)
 		return -ERR_SRCH;
-	if (!page_va_ok(va) || !frame_ok(pa) || !rights_ok(rights) || !gather_spares(spares, &s))
+	if (!page_va_ok(va) || !frame_ok(pa) || !rights_ok(rights) || !frame_supply_gather(&s, spares, frame_ok))
 		return -ERR_INVAL;
 	int needed = pt_map_probe(p->root, va);
 	if (needed < 0)
@@ -189,7 +171,7 @@ int64_t sys_mm_map_run(struct trapframe *tf)
 		return -ERR_INVAL;
 	uint64_t len = run.npages * PAGE_SIZE;
 	if (!run_va_ok(run.va, len) || !frames_ok(run.pa, len) || !rights_ok(run.rights) ||
-	    !gather_spares(spares, &s))
+	    !frame_supply_gather(&s, spares, frame_ok))
 		return -ERR_INVAL;
 	for (uint64_t off = 0; off < len; off += PAGE_SIZE)
 		if (pt_map_probe(p->root, run.va + off) < 0)

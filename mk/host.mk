@@ -38,7 +38,8 @@ HOST_TESTS += frameset acpi vtd_table vtd_fault
 HOST_TEST_SRCS_frameset := tests/host/test_frameset.c kernel/frameset.c lib/format.c tests/host/kstubs.c
 HOST_TEST_SRCS_acpi := tests/host/test_acpi.c kernel/arch/x86_64/acpi.c kernel/arch/x86_64/dmar.c \
                        lib/format.c tests/host/kstubs.c
-HOST_TEST_SRCS_vtd_table := tests/host/test_vtd_table.c kernel/frameset.c lib/format.c tests/host/kstubs.c
+HOST_TEST_SRCS_vtd_table := tests/host/test_vtd_table.c kernel/frameset.c kernel/supply.c lib/format.c \
+                            tests/host/kstubs.c
 HOST_TEST_SRCS_vtd_fault := tests/host/test_vtd_fault.c lib/format.c tests/host/kstubs.c
 $(B)/host/test_vtd_fault: kernel/arch/x86_64/vtd_fault.c kernel/arch/x86_64/vtd.h \
                           kernel/arch/x86_64/vtd_regs.h kernel/iommu.h

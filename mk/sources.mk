@@ -11,7 +11,7 @@ ARCH_SRCS   := kernel/arch/x86_64/entry.S kernel/arch/x86_64/gdt.c kernel/arch/x
 KERNEL_SRCS := kernel/main.c kernel/console.c kernel/tty.c kernel/lib.c kernel/bootinfo.c \
                kernel/bootopt.c kernel/bootmem.c kernel/vm.c kernel/proc.c \
                kernel/sched.c kernel/spawn.c kernel/fault.c kernel/syscall.c kernel/ipc.c \
-               kernel/mmcall.c kernel/iommucall.c kernel/frameset.c
+               kernel/mmcall.c kernel/supply.c kernel/iommucall.c kernel/frameset.c
 
 # lib/: pure, freestanding code that the kernel and the memory server both
 # compile, each with its own flags (ELF checking, the first user stack,

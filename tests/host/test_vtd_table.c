@@ -79,11 +79,17 @@ static void domain_with_device(uint64_t dom, unsigned bdf)
 	vtd_tables_check(&t);
 }
 
+static bool any_frame(paddr_t pa) { return true; }
+
+/* As SYS_MM_IOMMU_MAP calls it: the spares gathered first (supply.c). */
 static int map(uint64_t dom, uint64_t iova, paddr_t pa, uint64_t n, uint64_t rights,
 	       const paddr_t s[MM_MAP_SPARES])
 {
 	struct mm_map_run run = { iova, pa, n, rights };
-	int r = vtd_map(&t, dom, &run, s);
+	struct frame_supply fs;
+	if (!frame_supply_gather(&fs, s, any_frame))
+		return -ERR_INVAL;
+	int r = vtd_map(&t, dom, &run, &fs);
 	vtd_tables_check(&t);
 	return r;
 }

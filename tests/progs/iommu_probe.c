@@ -25,6 +25,7 @@
 #include <pagoda/mmboot.h>
 #include <pagoda/types.h>
 #include "probe.h"
+#include "tsc.h"
 
 #define NFRAMES 12
 #define EDU     0x20            /* 00:04.0 */
@@ -178,19 +179,6 @@ static void probe_detach(const uint64_t *f)
 	      domain(MM_IOMMU_ATTACH, 3, EDU, NONE) == 0);
 }
 
-static inline uint64_t rdtsc(void)
-{
-	uint32_t lo, hi;
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi) :: "memory");
-	return ((uint64_t)hi << 32) | lo;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 #define BENCH_ITER 200
 
 static void print_u64(uint64_t v)
@@ -219,7 +207,7 @@ static void bench_one(const char *name, uint64_t iova, const uint64_t *f, const 
 		if (used < 0 || n < 0)
 			check("bench: map and unmap succeed", 0);
 	}
-	qsort(t, BENCH_ITER, sizeof t[0], cmp);
+	qsort(t, BENCH_ITER, sizeof t[0], cmp_u64);
 	say("bench: ");
 	say(name);
 	say(" min ");

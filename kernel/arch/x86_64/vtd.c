@@ -225,7 +225,7 @@ int iommu_detach(uint64_t dom, uint64_t bdf)
 	return 0;
 }
 
-int iommu_map(uint64_t dom, const struct mm_map_run *run, const paddr_t spares[MM_MAP_SPARES])
+int iommu_map(uint64_t dom, const struct mm_map_run *run, struct frame_supply *spares)
 {
 	int used = vtd_map(&vtd.tables, dom, run, spares);
 	for (unsigned i = 0; used >= 0 && i < vtd.nunits; i++)

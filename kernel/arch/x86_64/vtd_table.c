@@ -275,22 +275,14 @@ static bool run_ok(const struct vtd_tables *t, uint64_t iova, uint64_t npages)
 	return last < (1ULL << t->iova_bits) && iova / LEAF_SPAN == last / LEAF_SPAN;
 }
 
-/* The spares, checked: page aligned, unused, distinct, outside the run's
- * frames [lo, hi). false if one is not. */
-static bool gather_spares(const struct vtd_tables *t, const paddr_t in[MM_MAP_SPARES],
-			  paddr_t lo, paddr_t hi, struct frame_supply *s)
+/* The spares (gathered: distinct, PADDR_NONE dropped) may become tables:
+ * page aligned, unused, outside the run's frames [lo, hi). */
+static bool spares_ok(const struct vtd_tables *t, const struct frame_supply *s, paddr_t lo,
+		      paddr_t hi)
 {
-	s->count = s->used = 0;
-	for (int i = 0; i < MM_MAP_SPARES; i++) {
-		if (in[i] == PADDR_NONE)
-			continue;
-		if (!table_frame_ok(t, in[i]) || (in[i] >= lo && in[i] < hi))
+	for (unsigned i = 0; i < s->count; i++)
+		if (!table_frame_ok(t, s->frames[i]) || (s->frames[i] >= lo && s->frames[i] < hi))
 			return false;
-		for (unsigned j = 0; j < s->count; j++)
-			if (s->frames[j] == in[i])
-				return false;
-		s->frames[s->count++] = in[i];
-	}
 	return true;
 }
 
@@ -304,14 +296,14 @@ static bool frames_not_tables(const struct vtd_tables *t, paddr_t pa, uint64_t n
 
 /* Every check of vtd_map: -ERR_x, or how many tables the run needs. */
 static int map_check(struct vtd_tables *t, struct vtd_domain *d, const struct mm_map_run *run,
-		     const paddr_t spares[MM_MAP_SPARES], struct frame_supply *s)
+		     struct frame_supply *s)
 {
 	uint64_t len = run->npages * PAGE_SIZE;
 	if (!run_ok(t, run->va, run->npages) || (run->pa & ~PAGE_MASK) ||
 	    run->pa + len < run->pa ||
 	    (run->rights != MM_RIGHT_READ && run->rights != (MM_RIGHT_READ | MM_RIGHT_WRITE)) ||
 	    !frames_not_tables(t, run->pa, run->npages) ||
-	    !gather_spares(t, spares, run->pa, run->pa + len, s))
+	    !spares_ok(t, s, run->pa, run->pa + len))
 		return -ERR_INVAL;
 	for (uint64_t i = 0; i < run->npages; i++)
 		if (leaf(t, d, run->va + i * PAGE_SIZE))
@@ -326,19 +318,19 @@ static int map_check(struct vtd_tables *t, struct vtd_domain *d, const struct mm
 }
 
 int vtd_map(struct vtd_tables *t, uint64_t dom, const struct mm_map_run *run,
-	    const paddr_t spares[MM_MAP_SPARES])
+	    struct frame_supply *s)
 {
 	struct vtd_domain *d = t->root == PADDR_NONE ? NULL : domain(t, dom);
-	struct frame_supply s;
 	if (!d)
 		return -ERR_NOENT;
-	int err = map_check(t, d, run, spares, &s);
+	s->used = 0;
+	int err = map_check(t, d, run, s);
 	if (err < 0)
 		return err;
 	uint64_t rights = SL_R | ((run->rights & MM_RIGHT_WRITE) ? SL_W : 0);
 	unsigned missing;
 	for (uint64_t i = 0; i < run->npages; i++) {
-		uint64_t *e = sl_walk(t, d, run->va + i * PAGE_SIZE, 1, &s, &missing);
+		uint64_t *e = sl_walk(t, d, run->va + i * PAGE_SIZE, 1, s, &missing);
 		paddr_t pa = run->pa + i * PAGE_SIZE;
 		if (!e || !frameset_ref_leaf(&t->frames, pa))
 			panic("vtd_map: page %lu failed after the checks", i);
@@ -347,7 +339,7 @@ int vtd_map(struct vtd_tables *t, uint64_t dom, const struct mm_map_run *run,
 	}
 	d->pages += run->npages;
 	t->mapped += run->npages;
-	return (int)s.used;
+	return (int)s->used;
 }
 
 /* Unlink the tables of iova's chain that are empty, leaf table first;

@@ -15,6 +15,7 @@
 #include <pagoda/types.h>
 #include <pagoda/syscall.h>     /* struct mm_map_run, MM_MAP_SPARES */
 #include "frameset.h"
+#include "pagetable.h"          /* struct frame_supply */
 
 #define VTD_DOMAINS   64        /* domain ids 1 .. 63; 0 is never used */
 #define VTD_BDF_MAX   0xffffu   /* source ids are 16 bits (iommu.h's IOMMU_BDF_MAX) */
@@ -50,7 +51,7 @@ int vtd_domain_destroy(struct vtd_tables *t, uint64_t dom);
 int vtd_attach(struct vtd_tables *t, uint64_t dom, unsigned bdf, paddr_t spare);
 int vtd_detach(struct vtd_tables *t, uint64_t dom, unsigned bdf);
 int vtd_map(struct vtd_tables *t, uint64_t dom, const struct mm_map_run *run,
-	    const paddr_t spares[MM_MAP_SPARES]);
+	    struct frame_supply *spares);
 int vtd_unmap(struct vtd_tables *t, uint64_t dom, uint64_t iova, uint64_t npages,
 	      paddr_t out[MM_MAP_SPARES]);
 
