@@ -36,6 +36,10 @@ int iommu_detach(uint64_t dom, uint64_t bdf);
 int iommu_map(uint64_t dom, const struct mm_map_run *run, struct frame_supply *spares);
 int iommu_unmap(uint64_t dom, uint64_t iova, uint64_t npages, paddr_t out[MM_MAP_SPARES]);
 
+/* pa holds an IOMMU table (root, context or second-level): no process
+ * may map it (mmcall.c refuses), or it could redirect any device. */
+bool iommu_frame_is_table(paddr_t pa);
+
 /* A DMA fault, as the fault interrupt recorded it. */
 struct iommu_fault {
 	uint64_t addr;          /* the page address the device used (IOVA) */

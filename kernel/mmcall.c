@@ -6,7 +6,8 @@
  * memory server reach these handlers, and each handler checks every
  * argument - the target process exists and is not the server itself,
  * addresses are user addresses and page aligned, frames are page aligned
- * RAM outside the kernel image, rights are known bits, enough spare frames
+ * RAM outside the kernel image and never an IOMMU table (a process that
+ * could write one could point any device anywhere), rights are known bits, enough spare frames
  * were given, an output buffer is writable server memory - and only then
  * changes anything. A refused call changes nothing.
  *
@@ -25,6 +26,7 @@
 #include "ipc.h"
 #include "syscall.h"
 #include "mmcall.h"
+#include "iommu.h"
 #include "arch/x86_64/mmu.h"
 #include "arch/x86_64/syscall_regs.h"
 #include <pagoda/syscall.h>
@@ -66,7 +68,8 @@ static struct proc *alive(uint64_t pid)
 
 static bool frame_ok(paddr_t pa)
 {
-	return !(pa & ~PAGE_MASK) && pa < ram_top && !(pa >= kernel_lo && pa < kernel_hi);
+	return !(pa & ~PAGE_MASK) && pa < ram_top && !(pa >= kernel_lo && pa < kernel_hi) &&
+	       !iommu_frame_is_table(pa);
 }
 
 static bool page_va_ok(vaddr_t va)
@@ -146,8 +149,13 @@ int64_t sys_mm_map(struct trapframe *tf)
 /* A run of frames [pa, pa + len) that are all RAM outside the kernel image. */
 static bool frames_ok(paddr_t pa, uint64_t len)
 {
-	return !(pa & ~PAGE_MASK) && pa < ram_top && len <= ram_top - pa &&
-	       !(pa < kernel_hi && pa + len > kernel_lo);
+	if ((pa & ~PAGE_MASK) || pa >= ram_top || len > ram_top - pa ||
+	    (pa < kernel_hi && pa + len > kernel_lo))
+		return false;
+	for (uint64_t off = 0; off < len; off += PAGE_SIZE)
+		if (iommu_frame_is_table(pa + off))
+			return false;
+	return true;
 }
 
 /* A run of pages [va, va + len) of user addresses inside one 2 MiB span. */

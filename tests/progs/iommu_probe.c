@@ -14,7 +14,8 @@
  * two spare tables after each bad map is refused; UNMAP refuses an
  * unwritable output buffer and a hole without changing anything, then
  * hands back both tables, leaf table first; detach and destroy check
- * their order; INFO's counts follow every step. `bench` instead measures
+ * their order; INFO's counts follow every step; and no process may map
+ * an IOMMU table (SYS_MM_MAP, SYS_MM_MAP_RUN). `bench` instead measures
  * a map + unmap of one page (invalidation included) in guest
  * instructions (run under -icount shift=0) and prints one bench line.
  * One line per check; code 0 and "iommu_probe: PASS" if all passed.
@@ -179,6 +180,22 @@ static void probe_detach(const uint64_t *f)
 	      domain(MM_IOMMU_ATTACH, 3, EDU, NONE) == 0);
 }
 
+/* No process may map an IOMMU table: it could rewrite where devices go. */
+static void probe_process_map(const uint64_t *f)
+{
+	static const char name[32] = "iommu_target";
+	int64_t pid = sys_call6(SYS_MM_PROC_CREATE, (uint64_t)(uintptr_t)name, f[6], 0, 0, 0, 0);
+	int64_t r = sys_call7(SYS_MM_MAP, pid, 0x400000, f[0], RW, f[7], f[8], f[11]);
+	check("SYS_MM_MAP of the root table into a process: ERR_INVAL", pid > 0 && r == -ERR_INVAL);
+	struct mm_map_run run = { 0x400000, f[2], 1, RW };
+	check("SYS_MM_MAP_RUN of a context table: ERR_INVAL",
+	      sys_call6(SYS_MM_MAP_RUN, pid, (uint64_t)(uintptr_t)&run, f[7], f[8], f[11], 0) == -ERR_INVAL);
+	check("SYS_MM_MAP of a domain's root as a page table: ERR_INVAL",
+	      sys_call7(SYS_MM_MAP, pid, 0x400000, f[9], RW, f[1], f[8], f[11]) == -ERR_INVAL);
+	check("SYS_MM_MAP of an ordinary frame: three spares used",
+	      sys_call7(SYS_MM_MAP, pid, 0x400000, f[9], RW, f[7], f[8], f[11]) == 3);
+}
+
 #define BENCH_ITER 200
 
 static void print_u64(uint64_t v)
@@ -251,5 +268,6 @@ int main(int argc, char **argv)
 	probe_map(f);
 	probe_unmap(f);
 	probe_detach(f);
+	probe_process_map(f);
 	probe_finish();
 }

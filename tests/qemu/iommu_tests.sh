@@ -49,6 +49,7 @@ t_iommu_calls_from_an_ordinary_process_get_err_perm() {
 }
 
 # The probe stands in for the memory server: a module named "mm".
+# (and no process may map an IOMMU table).
 t_iommu_calls_refuse_bad_frames_iovas_and_devices_and_hand_back_tables_leaf_first() {
 	cp "$B/user/iommu_probe.elf" "$LOGDIR/mm.elf"
 	boot --extra "$IOMMU_MACHINE" --raw "$LOGDIR/mm.elf"
@@ -60,6 +61,7 @@ t_iommu_calls_refuse_bad_frames_iovas_and_devices_and_hand_back_tables_leaf_firs
 	expect '^iommu_probe: map a mapped frame as a table: ERR_INVAL$'
 	expect '^iommu_probe: unmap the other: both tables back, leaf table first$'
 	expect '^iommu_probe: attach edu to domain 3: the context table stayed$'
+	expect '^iommu_probe: SYS_MM_MAP of the root table into a process: ERR_INVAL$'
 	expect '^iommu_probe: PASS$'
 	expect_not 'UNEXPECTED'
 	expect_clean

@@ -158,6 +158,11 @@ void iommu_info(struct mm_iommu_info *o)
 	o->tables = vtd.tables.frames.tables;
 }
 
+bool iommu_frame_is_table(paddr_t pa)
+{
+	return frameset_use(&vtd.tables.frames, pa) == FRAME_TABLE;
+}
+
 int iommu_enable(paddr_t root)
 {
 	if (!vtd.nunits)
