@@ -15,7 +15,8 @@
  * unwritable output buffer and a hole without changing anything, then
  * hands back both tables, leaf table first; detach and destroy check
  * their order; INFO's counts follow every step; and no process may map
- * an IOMMU table (SYS_MM_MAP, SYS_MM_MAP_RUN). `bench` instead measures
+ * an IOMMU table (SYS_MM_MAP, SYS_MM_MAP_RUN). Booted with iommu=off, it
+ * checks only that ENABLE is refused with ERR_PERM. `bench` instead measures
  * a map + unmap of one page (invalidation included) in guest
  * instructions (run under -icount shift=0) and prints one bench line.
  * One line per check; code 0 and "iommu_probe: PASS" if all passed.
@@ -180,6 +181,18 @@ static void probe_detach(const uint64_t *f)
 	      domain(MM_IOMMU_ATTACH, 3, EDU, NONE) == 0);
 }
 
+/* Booted with iommu=off: translation cannot be turned on. */
+static void probe_off(const uint64_t *f)
+{
+	check("iommu=off: info says so, translation off",
+	      (info.flags & (MM_IOMMU_PRESENT | MM_IOMMU_OFF | MM_IOMMU_ENABLED)) ==
+	      (MM_IOMMU_PRESENT | MM_IOMMU_OFF));
+	check("iommu=off: enable: ERR_PERM", enable(f[0]) == -ERR_PERM);
+	check("iommu=off: create: ERR_NOENT", domain(MM_IOMMU_CREATE, 1, 0, f[1]) == -ERR_NOENT);
+	check("iommu=off: still off, no table held", iommu_info(&info) == 0 &&
+	      !(info.flags & MM_IOMMU_ENABLED) && info.tables == 0);
+}
+
 /* No process may map an IOMMU table: it could rewrite where devices go. */
 static void probe_process_map(const uint64_t *f)
 {
@@ -256,6 +269,10 @@ int main(int argc, char **argv)
 	}
 	if (iommu_info(&info) || !(info.flags & MM_IOMMU_PRESENT)) {
 		check("an IOMMU is present", 0);
+		probe_finish();
+	}
+	if (info.flags & MM_IOMMU_OFF) {
+		probe_off(f);
 		probe_finish();
 	}
 	if (argc > 1 && argv[1][0] == 'b') {

@@ -29,6 +29,16 @@ t_iommu_off_on_the_kernel_command_line_leaves_translation_off() {
 	expect_clean
 }
 
+t_iommu_off_makes_the_kernel_refuse_enable_with_err_perm() {
+	cp "$B/user/iommu_probe.elf" "$LOGDIR/mm.elf"
+	boot --extra "$IOMMU_MACHINE" --append "iommu=off" --raw "$LOGDIR/mm.elf"
+	expect '^iommu_probe: iommu=off: enable: ERR_PERM$'
+	expect '^iommu_probe: iommu=off: still off, no table held$'
+	expect '^iommu_probe: PASS$'
+	expect_not 'UNEXPECTED|translation enabled'
+	expect_clean
+}
+
 t_iommu_absent_on_the_pc_machine_is_reported_and_nothing_is_enabled() {
 	boot --extra "-machine pc" mm "init:hello" hello
 	expect '^iommu: no DMAR table: no IOMMU; DMA is not isolated$'
