@@ -22,7 +22,9 @@ LIBSYS_SRCS := libsys/src/crt0.S libsys/src/syscall.c libsys/src/newlib_glue.c l
                libsys/src/mmclient.c libsys/src/sbrk.c libsys/src/thread.c libsys/src/rlock.c
 
 # The memory server: its allocators (host-tested too) and its server code.
-MM_SRCS     := servers/mm/main.c servers/mm/env.c servers/mm/policy.c servers/mm/policy_ghost.c servers/mm/policy_fifo.c servers/mm/policy_clock.c servers/mm/budget.c servers/mm/stat.c servers/mm/event.c servers/mm/proc.c servers/mm/region.c \
+MM_SRCS     := servers/mm/main.c servers/mm/env.c servers/mm/policy.c servers/mm/policy_ghost.c servers/mm/policy_fifo.c servers/mm/policy_clock.c \
+               servers/mm/policy_nru.c servers/mm/policy_aging.c servers/mm/policy_random.c servers/mm/policy_wsclock.c \
+               servers/mm/budget.c servers/mm/stat.c servers/mm/event.c servers/mm/proc.c servers/mm/region.c \
                servers/mm/fault.c servers/mm/spawn.c servers/mm/requests.c servers/mm/shm.c \
                servers/mm/backend_anon.c servers/mm/backend_elf.c servers/mm/backend_shm.c \
                servers/mm/zone.c servers/mm/buddy.c servers/mm/slab.c servers/mm/slab_debug.c \
@@ -32,6 +34,9 @@ MM_SRCS     := servers/mm/main.c servers/mm/env.c servers/mm/policy.c servers/mm
                servers/mm/lend.c servers/mm/swapdev.c servers/mm/swapdev_selftest.c \
                servers/mm/iommu.c \
                lib/elf.c lib/ustack.c
+# The replacement policies among them (policy.c, policy_ghost.c, policy_*.c):
+# the host simulator and the policy suite compile exactly these.
+POLICY_SRCS := $(filter servers/mm/policy%.c,$(MM_SRCS))
 
 # User programs: one .c each under user/ (or tests/progs/ for test programs).
 USER_PROGS  := init hello sh memstat touch fill events
