@@ -7,7 +7,9 @@
 
 POLICYSIM_CORE_SRCS := tools/policysim/machine.c tools/policysim/trace.c \
                        tools/policysim/lru.c tools/policysim/opt.c tools/policysim/sim.c \
-                       servers/mm/policy.c servers/mm/policy_ghost.c servers/mm/policy_fifo.c servers/mm/policy_clock.c
+                       servers/mm/policy.c servers/mm/policy_ghost.c servers/mm/policy_fifo.c servers/mm/policy_clock.c \
+                       servers/mm/policy_car.c servers/mm/policy_clockpro.c servers/mm/policy_2q.c \
+                       servers/mm/policy_linux.c
 POLICYSIM_CFLAGS := -std=gnu11 -O2 -g $(WARN) $(INC) -Iservers/mm -Itools/policysim \
                     -DPAGODA_HOST_TEST=1
 SHARED_TRACES := ../shared/traces

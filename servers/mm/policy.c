@@ -31,7 +31,8 @@
 #include <pagoda/error.h>
 #include "policy.h"
 
-const struct mm_policy *const policy_table[] = { &policy_fifo, &policy_clock };
+const struct mm_policy *const policy_table[] = { &policy_fifo, &policy_clock,
+						   &policy_car, &policy_clockpro, &policy_2q, &policy_linux };
 const unsigned policy_count = sizeof policy_table / sizeof policy_table[0];
 
 static uint32_t link_of(pfn_t pfn)

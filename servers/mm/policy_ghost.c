@@ -201,6 +201,16 @@ bool policy_ghost_drop_oldest(struct policy_pool *pool, int list)
 	return true;
 }
 
+bool policy_ghost_oldest(const struct policy_pool *pool, int list, uint64_t *key, uint64_t *word)
+{
+	const struct policy_ghosts *g = pool->ghosts;
+	if (!g || list < 0 || list >= POLICY_GHOST_LISTS || g->head[list] == GHOST_NONE)
+		return false;
+	*key = g->e[g->head[list]].key;
+	*word = g->e[g->head[list]].word;
+	return true;
+}
+
 uint64_t policy_ghost_count(const struct policy_pool *pool, int list)
 {
 	const struct policy_ghosts *g = pool->ghosts;
