@@ -22,7 +22,7 @@ POLICY_ADAPTIVE_SRCS      := servers/mm/policy_car.c servers/mm/policy_clockpro.
 HOST_TEST_SRCS_policy     := tests/host/test_policy.c servers/mm/policy.c servers/mm/policy_ghost.c servers/mm/policy_fifo.c \
                              servers/mm/policy_clock.c tools/policysim/machine.c \
                              $(POLICY_ADAPTIVE_SRCS)
-HOST_TEST_SRCS_policy_adaptive := tests/host/test_policy_adaptive.c \
+HOST_TEST_SRCS_policy_adaptive := tests/host/test_policy_adaptive.c tests/host/mm_stubs.c \
                              $(filter-out tests/host/test_policy.c,$(HOST_TEST_SRCS_policy))
 HOST_TEST_SRCS_options    := tests/host/test_options.c servers/mm/options.c tests/host/mm_stubs.c
 

@@ -12,7 +12,6 @@
  * comments (the textbook convention: a new page enters with its accessed
  * bit clear, faultbit=0). The scan tests run both conventions.
  */
-#include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdio.h>
@@ -21,26 +20,11 @@
 #include <cmocka.h>
 #include <pagoda/error.h>
 #include "machine.h"
+#include "mm_stubs.h"           /* mm_bug records: stub_bug_count, stub_bug_last */
 
 #define VPAGES 4096
 
 static struct policy_pool *const pool = &machine.pool;
-
-static unsigned bugs;
-static char bug_last[256];
-
-void mm_bug(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(bug_last, sizeof bug_last, fmt, ap);
-	va_end(ap);
-	bugs++;
-}
-
-void mm_print(const char *fmt, ...)
-{
-}
 
 static const char *const adaptive[] = { "car", "clockpro", "2q", "linux" };
 #define NADAPTIVE 4
@@ -54,7 +38,7 @@ static void start(const char *text, unsigned limit, bool miss_sets_bit)
 	assert_int_equal(policy_parse(text, strlen(text), &c, why, sizeof why), 0);
 	machine_fini();
 	machine_init(limit, VPAGES, &c, miss_sets_bit);
-	bugs = 0;
+	stub_bug_reset();
 }
 
 static int teardown(void **state)
@@ -80,7 +64,7 @@ static int reference(unsigned vp)
 {
 	int fault = machine_reference(vp, false);
 	assert_int_equal(policy_pool_check(pool), 0);
-	assert_int_equal(bugs, 0);
+	assert_int_equal(stub_bug_count, 0);
 	assert_true(ghosts() <= history_bound());
 	assert_true(pool->pages <= pool->limit);
 	return fault;
@@ -623,7 +607,7 @@ static void the_ghost_checker_catches_a_corrupted_link(void **state)
 	uint32_t broken = prev ^ 1;
 	memcpy(entry + 20, &broken, sizeof broken);
 	assert_int_equal(policy_ghost_check(pool), -ERR_BUG);
-	assert_non_null(strstr(bug_last, "is broken"));
+	assert_non_null(strstr(stub_bug_last, "is broken"));
 	assert_int_equal(policy_pool_check(pool), -ERR_BUG);    /* the pool's checker runs it */
 	memcpy(entry + 20, &prev, sizeof prev);
 	assert_int_equal(policy_ghost_check(pool), 0);
