@@ -50,8 +50,9 @@
  * taken.
  *
  * Parameters: faultbit (above). Counters: scanned = frames a hand looked
- * at; referenced = of which had their bit set; moves = hand movements on
- * T2, T1 turns and refused frames moved; activated = pages moved to T2
+ * at; referenced = of which had their bit set; moves = pages a hand sent
+ * to a tail (T1's to T2, T2's second chances, T1's fault-bit turns,
+ * refused frames); activated = pages moved to T2
  * (from T1 or from a ghost list); ghost_hits = faults on a page in B1 or
  * B2. Not supported: CART (the temporal-filtering variant of the paper).
  *
