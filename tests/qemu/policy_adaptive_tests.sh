@@ -7,9 +7,10 @@
 # init_finished and exited_with they use.
 
 # The global pool run by policy $1 (policy= at boot): 768 pages through
-# usermem=2 MiB (512 pages), so a third of them at least are on swap and come back - through
-# the policy's history (ghost lists, non-resident pages, shadows) - with
-# mm's checker after every message and every byte compared.
+# usermem=2 MiB (512 pages), so a third of them at least are on swap and
+# come back - through the policy's history (ghost lists, non-resident
+# pages, shadows) - with mm's checker after every message and every byte
+# compared.
 adaptive_policy_swaps_and_keeps_every_byte() {
 	boot mm:"swap=8 usermem=2 check policy=$1" "init:swap_pattern+768+7 memstat+-k" \
 		swap_pattern memstat ramdisk
