@@ -281,6 +281,8 @@ const ipc_handler mm_handlers[MM__REQUESTS] = {
 	[MM_VMSTAT]   = mm_handle_vmstat,
 	[MM_EVENTS]   = mm_handle_events,
 	[MM_POLICY]   = mm_handle_policy,
+	[MM_POLICY_INFO] = mm_handle_policy_info,
+	[MM_MODULE_READ] = mm_handle_module_read,
 };
 
 /* A child has gone: wake a parent waiting for it. */
