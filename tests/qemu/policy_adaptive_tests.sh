@@ -54,10 +54,7 @@ t_adaptive_policies_fault_on_beladys_string_as_the_simulator_counts() {
 	boot mm:"swap=16 policy=car" ramdisk \
 		"init:belady+3+car belady+4+car belady+3+clockpro belady+4+clockpro belady+3+2q belady+4+2q belady+3+linux belady+4+linux" \
 		belady
-	local got want="3:10 4:10 3:8 4:7 3:9 4:9 3:10 4:10"
-	got=$(sed -nE 's/^belady: budget ([34]): ([0-9]+) faults \(major [0-9]+, minor [0-9]+\), data ok$/\1:\2/p' "$LOG" |
-		tr '\n' ' ' | sed 's/ $//')
-	[ "$got" = "$want" ] || fail "budget:faults in order were '$got', the simulator's are '$want'"
+	expect_belady_counts "3:10 4:10 3:8 4:7 3:9 4:9 3:10 4:10"
 	expect_not 'data BAD'
 	exited_with 'belady 4 linux' 0
 	init_finished
