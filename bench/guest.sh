@@ -16,7 +16,8 @@ mkdir -p "$B/bench"
 run_pagoda() {      # $1 = 1 for -icount shift=0
 	local icount=() name=host
 	[ "$1" = 1 ] && icount=(-icount shift=0) && name=icount
-	timeout 300 qemu-system-x86_64 -accel tcg "${icount[@]}" -cpu "$CPU" -m 128M -no-reboot \
+	timeout 300 qemu-system-x86_64 -accel tcg "${icount[@]}" -cpu "$CPU" -machine q35 \
+		-device edu,addr=04.0 -m 128M -no-reboot \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 -display none -serial stdio -monitor none \
 		-kernel "$B/kernel32.elf" -append quiet \
 		-initrd "$B/user/mm.elf swap=16,$B/user/ramdisk.elf,$B/user/init.elf bench,$B/user/bench.elf,$B/user/bench_echo.elf" \

@@ -32,7 +32,9 @@
  * Notifications are a pending-bits word per process: NOTIFY ORs bits in,
  * never blocks, and the next RECV from IPC_ANY or PID_KERNEL returns them
  * (from pid 0) before anything queued. The memory server also receives,
- * from pid 0, one MM_PROC_EXIT report per process that ends.
+ * from pid 0, one MM_PROC_EXIT report per process that ends. A device
+ * interrupt is a notification too, from the kernel to the device's owner
+ * (ipc_notify_kernel, from device.c).
  *
  * When a process dies, threads queued to send to it, waiting for its
  * reply, or receiving from it alone, are woken with ERR_DEAD; its own
@@ -169,7 +171,8 @@ static bool pending_for(struct thread *t, int src)
 		struct proc *z = proc_at(i);
 		if (z->state == PROC_ZOMBIE && !z->exit_reported) {
 			struct ipc_msg m = { .tag = MM_PROC_EXIT,
-					     .w = { (uint64_t)z->pid, (uint64_t)(int64_t)z->exit_status } };
+					     .w = { (uint64_t)z->pid, (uint64_t)(int64_t)z->exit_status,
+						    z->dev_unstopped } };
 			z->exit_reported = true;
 			unreported_exits--;
 			deliver(t, PID_KERNEL, IPC_NO_REPLY, &m);
@@ -236,6 +239,16 @@ int64_t ipc_reply(struct thread *t, uint64_t handle, const struct ipc_msg *m)
 	return 0;
 }
 
+/* OR bits into dst's pending word; a thread of dst waiting in RECV from
+ * anyone or from the kernel gets them at once. */
+void ipc_notify_kernel(struct proc *dst, uint64_t bits)
+{
+	dst->notify_bits |= bits;
+	struct thread *r = waiting_receiver(dst, PID_KERNEL);
+	if (r && dst->notify_bits)
+		pending_for(r, r->peer);
+}
+
 int64_t ipc_notify(struct proc *from, int dst_pid, uint64_t bits)
 {
 	if (!proc_may_send(from, dst_pid))
@@ -243,10 +256,7 @@ int64_t ipc_notify(struct proc *from, int dst_pid, uint64_t bits)
 	struct proc *dst = proc_by_pid(dst_pid);
 	if (!dst || dst->state != PROC_ALIVE)
 		return -ERR_SRCH;
-	dst->notify_bits |= bits;
-	struct thread *r = waiting_receiver(dst, PID_KERNEL);
-	if (r && dst->notify_bits)
-		pending_for(r, r->peer);
+	ipc_notify_kernel(dst, bits);
 	return 0;
 }
 

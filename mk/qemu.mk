@@ -1,6 +1,9 @@
 # Running Pagoda in QEMU: make run, make gdb, and the QEMU system tests.
 QEMU       := qemu-system-x86_64
-QEMU_BASE  := -accel $(ACCEL) -m $(MEM) -no-reboot \
+# q35 with QEMU's edu device pinned at 00:04.0 (its bdf is the IOMMU's
+# source id: it must not move); the tests boot the same (tests/qemu/lib.sh).
+QEMU_MACHINE := -machine q35 -device edu,addr=04.0
+QEMU_BASE  := -accel $(ACCEL) $(QEMU_MACHINE) -m $(MEM) -no-reboot \
               -device isa-debug-exit,iobase=0xf4,iosize=0x04
 ifneq ($(ACCEL),tcg)
 ifneq ($(ACCEL),kvm)

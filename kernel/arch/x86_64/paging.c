@@ -8,7 +8,8 @@
  *              2 MiB pages, global, no-execute (capped at PHYSMAP_MAX_GIB);
  *   PML4[511]  the boot tables' higher-half map of the kernel image.
  * Slot 0 (the identity map) is dropped: the user half of the kernel's own
- * table is empty. Every process's top-level table copies slots 256..511,
+ * table is empty. The physmap page of the local APIC's registers is made
+ * uncached at boot (paging_map_device, from lapic.c). Every process's top-level table copies slots 256..511,
  * and since these tables never change after boot the copies stay valid.
  */
 #include "kernel.h"
@@ -21,6 +22,7 @@ extern uint64_t boot_pdpt_high[512];
 static uint64_t kernel_pml4[512] __attribute__((aligned(4096)));
 static uint64_t physmap_pdpt[512] __attribute__((aligned(4096)));
 static uint64_t physmap_pd[PHYSMAP_MAX_GIB][512] __attribute__((aligned(4096)));
+static paddr_t physmap_top;             /* the physmap covers [0, physmap_top) */
 
 static paddr_t boot_phys(const void *p)
 {
@@ -44,9 +46,28 @@ void paging_init(paddr_t top_of_ram)
 		}
 		physmap_pdpt[g] = kimage_to_phys(physmap_pd[g]) | PTE_P | PTE_W;
 	}
+	physmap_top = gib << 30;
 	kernel_pml4[PML4_INDEX(PHYSMAP_BASE)] = kimage_to_phys(physmap_pdpt) | PTE_P | PTE_W;
 	kernel_pml4[511] = boot_phys(boot_pdpt_high) | PTE_P | PTE_W;
 	write_cr3(kimage_to_phys(kernel_pml4));
+}
+
+/* Device registers the kernel itself reads (the local APIC) sit in the
+ * physmap like RAM: make the 2 MiB page holding pa uncached (PCD|PWT, PAT
+ * entry 3: UC). Boot only, before any address space copies the tables
+ * (they share this PD anyway). */
+void paging_map_device(paddr_t pa)
+{
+	uint64_t g = pa >> 30;
+	if (pa >= physmap_top)
+		panic("paging_map_device: %#lx is outside the physmap", pa);
+	physmap_pd[g][PD_INDEX(pa)] |= PTE_PCD | PTE_PWT;
+	invlpg((uint64_t)(uintptr_t)phys_to_virt(pa & ~((1ULL << 21) - 1)));
+}
+
+paddr_t paging_physmap_top(void)
+{
+	return physmap_top;
 }
 
 paddr_t paging_kernel_root(void)

@@ -2,6 +2,8 @@
  * trap.c - where every exception and interrupt lands (from entry.S).
  *
  *   timer interrupt        -> sched_tick()
+ *   device interrupt (MSI) -> device_interrupt(): the owner's notification;
+ *                             then the local APIC's EOI
  *   exception in user mode -> the portable kernel decides (proc_fault):
  *                             the offending process is killed with a
  *                             logged reason; the system runs on
@@ -18,6 +20,7 @@
 #include "fault.h"
 #include "sched.h"
 #include "tty.h"
+#include "device.h"
 
 static const char *const exception_names[32] = {
 	[T_DE] = "divide error", [T_DB] = "debug", [T_NMI] = "NMI",
@@ -111,6 +114,13 @@ void trap(struct trapframe *tf)
 		irq_eoi(IRQ_SERIAL);
 		return;
 	}
+	if (tf->trapno >= T_DEV0 && tf->trapno < T_DEV0 + T_DEV_COUNT) {
+		device_interrupt((int)(tf->trapno - T_DEV0));
+		lapic_eoi();
+		return;
+	}
+	if (tf->trapno == T_SPURIOUS)
+		return;                 /* the local APIC's: no EOI */
 	if (tf->trapno >= T_IRQ0) {
 		irq_eoi((int)(tf->trapno - T_IRQ0));
 		return;                 /* spurious or unexpected line: ignore */

@@ -20,7 +20,10 @@
 #define TF_SS      168
 #define TF_SIZE    176
 
-/* Vectors. 0..31 are CPU exceptions; the PIC is remapped to 32..47. */
+/* Vectors. 0..31 are CPU exceptions; the PIC is remapped to 32..47;
+ * 48..62 are the device interrupts (MSI through the local APIC, one per
+ * bound device: kernel/device.c); 63 is the local APIC's spurious vector
+ * (its low four bits must be ones on older CPUs). */
 #define T_DE   0   /* divide error */
 #define T_DB   1
 #define T_NMI  2
@@ -40,7 +43,10 @@
 #define T_MC   18
 #define T_XM   19  /* SIMD floating point */
 #define T_IRQ0 32
-#define T_NVEC 48
+#define T_DEV0 48
+#define T_DEV_COUNT 15
+#define T_SPURIOUS 63
+#define T_NVEC 64
 #define T_SYSCALL 256 /* not a vector: marks frames built by the syscall entry */
 
 /* Segment selectors (gdt.c builds the table in this order). */
