@@ -145,6 +145,20 @@ static bool gather_spares(const uint64_t in[MM_MAP_SPARES], struct frame_supply 
 	return true;
 }
 
+/* Map one checked page: -ERR_BUSY (va is mapped), -ERR_NOMEM (too few
+ * spares: then none is used), or how many spares became page tables. */
+static int64_t map_page(struct proc *p, vaddr_t va, paddr_t pa, unsigned rights,
+			struct frame_supply *s)
+{
+	int needed = pt_map_probe(p->root, va);
+	if (needed < 0)
+		return needed;
+	if ((unsigned)needed > s->count)
+		return -ERR_NOMEM;
+	int err = pt_map(p->root, va, pa, rights, s);
+	return err < 0 ? err : (int64_t)s->used;
+}
+
 /* (pid, va, pa, rights, spare 0..MM_MAP_SPARES-1 in args 4..6) -> spares used */
 int64_t sys_mm_map(struct trapframe *tf)
 {
@@ -159,13 +173,7 @@ int64_t sys_mm_map(struct trapframe *tf)
 		return -ERR_SRCH;
 	if (!page_va_ok(va) || !frame_ok(pa) || !rights_ok(rights) || !gather_spares(spares, &s))
 		return -ERR_INVAL;
-	int needed = pt_map_probe(p->root, va);
-	if (needed < 0)
-		return needed;                  /* -ERR_BUSY: va is mapped */
-	if ((unsigned)needed > s.count)
-		return -ERR_NOMEM;
-	int err = pt_map(p->root, va, pa, vm_rights(rights), &s);
-	return err < 0 ? err : (int64_t)s.used;
+	return map_page(p, va, pa, vm_rights(rights), &s);
 }
 
 /* A run of frames [pa, pa + len) that are all RAM outside the kernel image. */
@@ -369,13 +377,7 @@ int64_t sys_mm_map_mmio(struct trapframe *tf)
 	int err = device_mmio_check(p->pid, dev, pa);
 	if (err < 0)
 		return err;
-	int needed = pt_map_probe(p->root, va);
-	if (needed < 0)
-		return needed;                  /* -ERR_BUSY: va is mapped */
-	if ((unsigned)needed > s.count)
-		return -ERR_NOMEM;
-	err = pt_map(p->root, va, pa, VM_READ | VM_WRITE | VM_UNCACHED, &s);
-	return err < 0 ? err : (int64_t)s.used;
+	return map_page(p, va, pa, VM_READ | VM_WRITE | VM_UNCACHED, &s);
 }
 
 /* (pid, target pid) -> 0 */

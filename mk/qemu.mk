@@ -51,5 +51,6 @@ test: deps-check
 # without (host-clock ticks, compared as ratios within the run).
 BENCH_CPU ?= max
 .PHONY: bench-qemu
-bench-qemu: $(B)/kernel32.elf $(B)/user/mm.elf $(B)/user/ramdisk.elf $(B)/user/init.elf $(B)/user/bench.elf $(B)/user/bench_echo.elf | deps-check
+bench-qemu: $(B)/kernel32.elf $(B)/user/mm.elf $(B)/user/ramdisk.elf $(B)/user/devmgr.elf \
+	    $(B)/user/edu.elf $(B)/user/init.elf $(B)/user/bench.elf $(B)/user/bench_echo.elf | deps-check
 	@bench/guest.sh $(B) $(BENCH_CPU)

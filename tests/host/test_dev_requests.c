@@ -53,6 +53,18 @@ static unsigned regions_of(int pid)
 	return n;
 }
 
+/* A process owning edu, its BAR0 mapped at *va and the first page touched. */
+static int with_bar_touched(vaddr_t *va)
+{
+	int pid = spawn("prog")->pid;
+	add_devices(pid, 0);
+	struct ipc_msg reply;
+	assert_int_equal(dev_mmio(pid, EDU, 0, &reply), 0);
+	*va = reply.w[0];
+	assert_int_equal(touch(pid, *va, MM_FAULT_WRITE), MM_FAULT_RESUME);
+	return pid;
+}
+
 /* ---- MM_DEV_MMIO ---------------------------------------------------------------- */
 
 static void dev_mmio_maps_the_owners_bar_page_by_page_on_first_touch(void **state)
@@ -122,12 +134,8 @@ static void dev_mmio_refuses_bad_values_and_devices_the_caller_does_not_own(void
 
 static void mmio_pages_are_never_evicted_and_unmap_frees_nothing_of_the_device(void **state)
 {
-	int pid = spawn("prog")->pid;
-	add_devices(pid, 0);
-	struct ipc_msg reply;
-	assert_int_equal(dev_mmio(pid, EDU, 0, &reply), 0);
-	vaddr_t va = reply.w[0];
-	assert_int_equal(touch(pid, va, MM_FAULT_WRITE), MM_FAULT_RESUME);
+	vaddr_t va;
+	int pid = with_bar_touched(&va);
 	struct mm_region *r = region_find(proc(pid), va);
 	assert_int_equal(region_evict_page(proc(pid), r, va), -ERR_NOSYS);
 	assert_true(stub_pte(pid, va) >= 0);
@@ -141,12 +149,8 @@ static void mmio_pages_are_never_evicted_and_unmap_frees_nothing_of_the_device(v
 
 static void checker_catches_an_mmio_page_that_maps_ram_or_another_bar_page(void **state)
 {
-	int pid = spawn("prog")->pid;
-	add_devices(pid, 0);
-	struct ipc_msg reply;
-	assert_int_equal(dev_mmio(pid, EDU, 0, &reply), 0);
-	vaddr_t va = reply.w[0];
-	assert_int_equal(touch(pid, va, MM_FAULT_WRITE), MM_FAULT_RESUME);
+	vaddr_t va;
+	int pid = with_bar_touched(&va);
 	assert_mm_consistent();
 	paddr_t spares[MM_MAP_SPARES] = { PADDR_NONE, PADDR_NONE, PADDR_NONE };
 	assert_int_equal(kcall_map_mmio(pid, va + PAGE_SIZE, EDU_BAR + 7 * PAGE_SIZE, EDU, spares), 0);
