@@ -156,3 +156,18 @@ t_make_run_boots_the_edu_driver_and_edudemo_verifies_at_the_shell() {
 	expect '\[exit status 0\]'
 	expect_clean
 }
+
+# mmcall_probe stands in for the memory server (the module named "mm"):
+# the mm-only device calls and the one-enumerator rule, end to end.
+t_mm_device_calls_check_their_arguments_and_allow_one_enumerator() {
+	cp "$B/user/mmcall_probe.elf" "$LOGDIR/mm.elf"
+	boot --raw "$LOGDIR/mm.elf"
+	expect '^mmcall_probe: device: SYS_MM_DEVICE of unowned edu: 0$'
+	expect '^mmcall_probe: device: SYS_MM_DEVICE of bdf 0x10000: ERR_INVAL$'
+	expect '^mmcall_probe: device: map_mmio of an unowned device: ERR_PERM$'
+	expect '^mmcall_probe: device: map_mmio of BAR 6: ERR_INVAL$'
+	expect '^mmcall_probe: device: a second enumerator: ERR_BUSY$'
+	expect '^mmcall_probe: PASS$'
+	expect_not 'UNEXPECTED'
+	expect_clean
+}
