@@ -44,12 +44,13 @@ include mk/host.mk
 include mk/mm-host.mk
 include mk/policysim.mk
 include mk/qemu.mk
+include mk/replay.mk
 
 .PHONY: all clean
 all: $(B)/kernel.elf $(B)/kernel32.elf $(USER_ELFS)
 
 clean:
-	rm -rf $(B)/kernel $(B)/user $(B)/libsys $(B)/host $(B)/lab $(B)/results $(B)/*.elf $(B)/*.iso $(B)/iso
+	rm -rf $(B)/kernel $(B)/user $(B)/libsys $(B)/host $(B)/lab $(B)/lab-template $(B)/results $(B)/*.elf $(B)/*.iso $(B)/iso
 
 distclean:
 	rm -rf $(B)

@@ -15,5 +15,6 @@ void ipc_notify_kernel(struct proc *dst, uint64_t bits);
 void ipc_thread_gone(struct thread *t);
 void ipc_proc_gone(struct proc *p);
 void ipc_report_exit(struct proc *p);
+void ipc_kernel_report(void);
 
 #endif

@@ -35,4 +35,11 @@ int64_t sys_dev_irq_bind(struct trapframe *tf);
 int64_t sys_dev_irq_unbind(struct trapframe *tf);
 int64_t sys_dev_assign(struct trapframe *tf);
 
+/* iommucall.c: allowed to the memory server only */
+int64_t sys_mm_iommu_info(struct trapframe *tf);
+int64_t sys_mm_iommu_enable(struct trapframe *tf);
+int64_t sys_mm_iommu_domain(struct trapframe *tf);
+int64_t sys_mm_iommu_map(struct trapframe *tf);
+int64_t sys_mm_iommu_unmap(struct trapframe *tf);
+
 #endif

@@ -8,7 +8,7 @@
 MM_CORE_SRCS := servers/mm/zone.c servers/mm/buddy.c tests/host/mm_stubs.c
 MM_SLAB_SRCS := servers/mm/slab.c servers/mm/slab_debug.c servers/mm/kmalloc.c \
                 tests/host/slab_fixture.c $(MM_CORE_SRCS)
-MM_HOST_TESTS := zone buddy slab slab_debug options policy
+MM_HOST_TESTS := zone buddy slab slab_debug options policy policy_classic
 
 HOST_TEST_SRCS_zone       := tests/host/test_zone.c $(MM_CORE_SRCS)
 HOST_TEST_SRCS_buddy      := tests/host/test_buddy.c $(MM_CORE_SRCS)
@@ -16,8 +16,10 @@ HOST_TEST_SRCS_slab       := tests/host/test_slab.c $(MM_SLAB_SRCS)
 HOST_TEST_SRCS_slab_debug := tests/host/test_slab_debug.c $(MM_SLAB_SRCS)
 # The policies alone, as the simulator compiles them: policy.h and page.h,
 # no other mm file; the machine is the simulator's model (tools/policysim).
-HOST_TEST_SRCS_policy     := tests/host/test_policy.c servers/mm/policy.c servers/mm/policy_ghost.c servers/mm/policy_fifo.c \
-                             servers/mm/policy_clock.c tools/policysim/machine.c
+HOST_TEST_SRCS_policy     := tests/host/test_policy.c $(POLICY_SRCS) tools/policysim/machine.c \
+                             tests/host/cpp_trace.c
+HOST_TEST_SRCS_policy_classic := tests/host/test_policy_classic.c $(POLICY_SRCS) \
+                                 tools/policysim/machine.c tests/host/cpp_trace.c
 HOST_TEST_SRCS_options    := tests/host/test_options.c servers/mm/options.c tests/host/mm_stubs.c
 
 # mk/host.mk expanded its build rules before this file was read, so the
@@ -69,11 +71,12 @@ bench-host: $(BENCH_BINS)
 # ---- the memory server's policy code on the host --------------------------
 # Every file of the server (MM_SRCS, mk/sources.mk: proc, region, fault,
 # requests, shm, spawn, check and whatever joins them, over the real
-# allocators) but the three that meet the real world: main.c (the request
-# loop), env.c (newlib, the console) and kcall.c (the system calls). The
+# allocators) but the four that meet the real world: main.c (the request
+# loop), env.c (newlib, the console), kcall.c (the system calls) and
+# iommu.c (the IOMMU: tested in QEMU, tests/qemu/iommu_tests.sh). The
 # fixture, mm_stubs.c and kcall_stub.c (a model of the kernel behind every
 # SYS_MM_* call of servers/mm/kcall.h) stand in for them.
-MM_POLICY_SRCS := $(filter-out servers/mm/main.c servers/mm/env.c servers/mm/kcall.c,$(MM_SRCS)) \
+MM_POLICY_SRCS := $(filter-out servers/mm/main.c servers/mm/env.c servers/mm/kcall.c servers/mm/iommu.c,$(MM_SRCS)) \
                   tests/host/kcall_stub.c tests/host/mm_fixture.c tests/host/mm_stubs.c \
                   tests/host/elf_builder.c
 MM_POLICY_TESTS := kcall_stub region fault proc requests shm spawn backend paging_requests dev_requests

@@ -13,7 +13,9 @@
  * on the server only answers messages:
  * ipc_serve() dispatches client requests by tag through mm_handlers
  * (requests.c) and the
- * kernel's messages (page faults, exit reports) to kernel_message().
+ * kernel's messages (page faults, exit reports, DMA faults: iommu.c) to
+ * kernel_message(). Before init, translation goes on when the kernel found
+ * an IOMMU (mm_iommu_start).
  * After every message the background reclaimer gets its turn (reclaim.c:
  * it works only below the low watermark), which keeps the loop one thread
  * and deterministic. Booted with `check` on its module line (options.c),
@@ -34,6 +36,7 @@
 #include "config.h"
 #include "swapdev.h"
 #include "swap.h"
+#include "iommu.h"
 
 #define SWAPTEST_PAGES 64       /* pages the `swaptest` option sends through the device */
 
@@ -45,6 +48,8 @@ static int kernel_message(const struct ipc_msg *m, const struct ipc_from *from, 
 		return mm_handle_fault(m, from, reply);
 	if (m->tag == MM_PROC_EXIT && from->pid == PID_KERNEL)
 		mm_handle_exit((int)m->w[0], (int)(int64_t)m->w[1]);
+	if (m->tag == MM_IOMMU_FAULT && from->pid == PID_KERNEL)
+		mm_handle_iommu_fault(m);
 	return 0;
 }
 
@@ -189,6 +194,7 @@ int main(void)
 	       (unsigned long)mm_zones[ZONE_DMA32].free_pages,
 	       (unsigned long)mm_zones[ZONE_NORMAL].free_pages);
 	configure(managed);
+	mm_iommu_start();
 	if (!device_boot())     /* with a device enumerator, init waits for it */
 		mm_start_init();
 	fflush(stdout);

@@ -50,15 +50,20 @@ void spawn_init(const void *boot_info)
 	boot = boot_info;
 }
 
+const struct mm_boot_module *spawn_boot_module(const char *name)
+{
+	for (uint32_t i = 0; boot && i < boot->nmodules; i++)
+		if (!strcmp(boot->modules[i].name, name))
+			return &boot->modules[i];
+	return NULL;
+}
+
 /* mm itself never runs twice; the swap device only resident, by mm. */
 static const struct mm_boot_module *find_module(const char *name, unsigned flags)
 {
 	if (!strcmp(name, "mm") || (!(flags & MM_SPAWN_RESIDENT) && !strcmp(name, SWAPDEV_MODULE)))
 		return NULL;
-	for (uint32_t i = 0; i < boot->nmodules; i++)
-		if (!strcmp(boot->modules[i].name, name))
-			return &boot->modules[i];
-	return NULL;
+	return spawn_boot_module(name);
 }
 
 /* The program name: the first word of line, or "" (bounded by size). */
@@ -231,14 +236,12 @@ int mm_spawn_program(const char *argv_line, int parent, unsigned flags)
 int mm_spawn_module(const char *module, unsigned flags)
 {
 	char line[MM_ARGV_MAX];
-	for (uint32_t i = 0; i < boot->nmodules; i++) {
-		if (strcmp(boot->modules[i].name, module))
-			continue;
-		const char *args = strchr(boot->modules[i].args, ' ');
-		snprintf(line, sizeof line, "%s%s", module, args ? args : "");
-		return spawn(line, 0, flags & ~(unsigned)MM_SPAWN_RESIDENT, NULL);
-	}
-	return -ERR_NOENT;
+	const struct mm_boot_module *m = spawn_boot_module(module);
+	if (!m)
+		return -ERR_NOENT;
+	const char *args = strchr(m->args, ' ');
+	snprintf(line, sizeof line, "%s%s", module, args ? args : "");
+	return spawn(line, 0, flags & ~(unsigned)MM_SPAWN_RESIDENT, NULL);
 }
 
 /* init, allowed to power off; without it the system cannot run: say so

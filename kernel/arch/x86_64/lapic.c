@@ -1,82 +1,74 @@
 /*
- * lapic.c - the local APIC, for message-signalled interrupts only.
+ * lapic.c - the local APIC, as far as message-signalled interrupts need
+ * it: the IOMMU's fault event and the drivers' devices (kernel/device.c)
+ * arrive as MSIs written to the LAPIC, which interrupts the CPU with the
+ * vector the message names and wants an end-of-interrupt write afterwards
+ * (Intel SDM vol. 3A, chapter 11). An MSI's address is 0xFEE0_0000 | APIC
+ * id << 12, its data the vector, fixed delivery, edge triggered
+ * (lapic_msi_address, lapic_msi_data: what pci.c programs a device with).
  *
- * The scheduler tick and the console still come through the 8259 PIC
- * (timer.c); the local APIC is what an MSI lands on. lapic_init makes it
- * usable without disturbing the PIC: the APIC globally enabled (MSR
- * IA32_APIC_BASE), its registers reached through the physmap, whose 2 MiB
- * page there is made uncached (paging_map_device: the kernel maps its
- * own device page; no RAM is involved), software-enabled with the
- * spurious vector T_SPURIOUS, task priority 0 (every vector accepted),
- * LINT0 as ExtINT (the PIC's interrupts pass through, virtual-wire mode
- * as the BIOS left it) and LINT1 as NMI.
+ * The timer and the serial port still come from the 8259 PIC, through
+ * the LAPIC's LINT0 pin in virtual-wire mode (ExtINT), which the BIOS sets
+ * up. lapic_init keeps that: if the BIOS left the LAPIC software-disabled
+ * (every LVT masked), enabling it also points LINT0 at ExtINT, so the PIC's
+ * interrupts keep coming. Its registers are reached through the physmap,
+ * made uncached first.
  *
- * An MSI is a memory write to 0xFEE0_0000 | APIC id << 12 whose data is
- * the vector (fixed delivery, edge): lapic_msi_address/lapic_msi_data
- * give the device what to write (pci.c programs it). The handler
- * acknowledges with lapic_eoi; the spurious vector needs none. Each
- * vector's priority class is vector / 16, so the device vectors 48..62
- * share class 3 and wait for one another, never for the PIC's.
- *
- * Not supported: more than one CPU, the APIC timer, x2APIC mode, the
- * IOAPIC (INTx routing needs ACPI). Citation: Intel SDM vol. 3A, ch. 10.
+ * Minimal on purpose: no LAPIC timer, no IPIs, no x2APIC, one CPU, no
+ * IOAPIC (INTx routing would need ACPI's tables).
  */
 #include "kernel.h"
 #include "arch/x86_64/arch.h"
 #include "arch/x86_64/mmu.h"
 #include "arch/x86_64/x86.h"
 
-#define MSR_APIC_BASE     0x1bu
-#define APIC_BASE_ENABLE  (1u << 11)
-#define APIC_BASE_ADDR    0xfffff000ULL
-#define CPUID_EDX_APIC    (1u << 9)
+#define LAPIC_ID     0x20
+#define LAPIC_EOI    0xb0
+#define LAPIC_SVR    0xf0
+#define LAPIC_LINT0  0x350
+#define SVR_ENABLE   (1u << 8)
+#define LVT_EXTINT   (7u << 8)
+#define APIC_BASE_ENABLE (1ULL << 11)
+#define APIC_BASE_ADDR   0xffffff000ULL
+#define MSI_ADDRESS      0xfee00000u
+#define MSI_DEST_SHIFT   12
 
-#define LAPIC_ID    0x020
-#define LAPIC_TPR   0x080
-#define LAPIC_EOI   0x0b0
-#define LAPIC_SVR   0x0f0
-#define LAPIC_LINT0 0x350
-#define LAPIC_LINT1 0x360
-#define SVR_ENABLE  0x100u
-#define LVT_EXTINT  0x700u
-#define LVT_NMI     0x400u
+static volatile uint8_t *regs;          /* NULL: no usable LAPIC */
 
-#define MSI_ADDRESS 0xfee00000u
-#define MSI_DEST_SHIFT 12
-
-static volatile uint32_t *regs;     /* NULL: no local APIC */
-
-static uint32_t rd(unsigned reg) { return regs[reg / 4]; }
-static void wr(unsigned reg, uint32_t v) { regs[reg / 4] = v; }
-
+/* true once the LAPIC can take MSIs (a second call changes nothing). */
 bool lapic_init(void)
 {
-	uint32_t a, b, c, d;
-	cpuid(1, &a, &b, &c, &d);
-	if (!(d & CPUID_EDX_APIC))
+	if (regs)
+		return true;
+	uint64_t msr = rdmsr(MSR_APIC_BASE);
+	paddr_t pa = msr & APIC_BASE_ADDR;
+	if (!(msr & APIC_BASE_ENABLE) || pa < CHIPSET_MMIO_LO || pa >= CHIPSET_MMIO_HI) {
+		kprintf("lapic: not enabled, or its registers (%#lx) lie outside the chipset "
+			"window: no MSIs\n", pa);
 		return false;
-	uint64_t base = rdmsr(MSR_APIC_BASE);
-	if (!(base & APIC_BASE_ENABLE))
-		wrmsr(MSR_APIC_BASE, base | APIC_BASE_ENABLE);
-	paddr_t pa = base & APIC_BASE_ADDR;
-	paging_map_device(pa);
+	}
+	paging_uncached(pa);
 	regs = phys_to_virt(pa);
-	wr(LAPIC_TPR, 0);
-	wr(LAPIC_LINT0, LVT_EXTINT);
-	wr(LAPIC_LINT1, LVT_NMI);
-	wr(LAPIC_SVR, SVR_ENABLE | T_SPURIOUS);
+	if (!(mmio_read32(regs + LAPIC_SVR) & SVR_ENABLE))
+		mmio_write32(regs + LAPIC_LINT0, LVT_EXTINT);
+	mmio_write32(regs + LAPIC_SVR, SVR_ENABLE | T_SPURIOUS);
 	return true;
 }
 
 void lapic_eoi(void)
 {
 	if (regs)
-		wr(LAPIC_EOI, 0);
+		mmio_write32(regs + LAPIC_EOI, 0);
+}
+
+unsigned lapic_id(void)
+{
+	return regs ? mmio_read32(regs + LAPIC_ID) >> 24 : 0;
 }
 
 uint32_t lapic_msi_address(void)
 {
-	return MSI_ADDRESS | (rd(LAPIC_ID) >> 24) << MSI_DEST_SHIFT;
+	return MSI_ADDRESS | lapic_id() << MSI_DEST_SHIFT;
 }
 
 uint32_t lapic_msi_data(unsigned vector)

@@ -7,9 +7,10 @@
  *   PML4[256]  physmap: physical 0..max(4 GiB, top of RAM) at PHYSMAP_BASE,
  *              2 MiB pages, global, no-execute (capped at PHYSMAP_MAX_GIB);
  *   PML4[511]  the boot tables' higher-half map of the kernel image.
+ * paging_uncached() turns off caching for the 2 MiB pages that hold
+ * device registers (the IOMMU's, the local APIC's).
  * Slot 0 (the identity map) is dropped: the user half of the kernel's own
- * table is empty. The physmap page of the local APIC's registers is made
- * uncached at boot (paging_map_device, from lapic.c). Every process's top-level table copies slots 256..511,
+ * table is empty. Every process's top-level table copies slots 256..511,
  * and since these tables never change after boot the copies stay valid.
  */
 #include "kernel.h"
@@ -22,7 +23,7 @@ extern uint64_t boot_pdpt_high[512];
 static uint64_t kernel_pml4[512] __attribute__((aligned(4096)));
 static uint64_t physmap_pdpt[512] __attribute__((aligned(4096)));
 static uint64_t physmap_pd[PHYSMAP_MAX_GIB][512] __attribute__((aligned(4096)));
-static paddr_t physmap_top;             /* the physmap covers [0, physmap_top) */
+static uint64_t physmap_gib;            /* GiB the physmap covers */
 
 static paddr_t boot_phys(const void *p)
 {
@@ -39,6 +40,7 @@ void paging_init(paddr_t top_of_ram)
 			PHYSMAP_MAX_GIB);
 		gib = PHYSMAP_MAX_GIB;
 	}
+	physmap_gib = gib;
 	for (uint64_t g = 0; g < gib; g++) {
 		for (int i = 0; i < 512; i++) {
 			paddr_t pa = (g << 30) + ((uint64_t)i << 21);
@@ -46,28 +48,9 @@ void paging_init(paddr_t top_of_ram)
 		}
 		physmap_pdpt[g] = kimage_to_phys(physmap_pd[g]) | PTE_P | PTE_W;
 	}
-	physmap_top = gib << 30;
 	kernel_pml4[PML4_INDEX(PHYSMAP_BASE)] = kimage_to_phys(physmap_pdpt) | PTE_P | PTE_W;
 	kernel_pml4[511] = boot_phys(boot_pdpt_high) | PTE_P | PTE_W;
 	write_cr3(kimage_to_phys(kernel_pml4));
-}
-
-/* Device registers the kernel itself reads (the local APIC) sit in the
- * physmap like RAM: make the 2 MiB page holding pa uncached (PCD|PWT, PAT
- * entry 3: UC). Boot only, before any address space copies the tables
- * (they share this PD anyway). */
-void paging_map_device(paddr_t pa)
-{
-	uint64_t g = pa >> 30;
-	if (pa >= physmap_top)
-		panic("paging_map_device: %#lx is outside the physmap", pa);
-	physmap_pd[g][PD_INDEX(pa)] |= PTE_PCD | PTE_PWT;
-	invlpg((uint64_t)(uintptr_t)phys_to_virt(pa & ~((1ULL << 21) - 1)));
-}
-
-paddr_t paging_physmap_top(void)
-{
-	return physmap_top;
 }
 
 paddr_t paging_kernel_root(void)
@@ -79,4 +62,21 @@ void paging_activate(paddr_t root)
 {
 	if (read_cr3() != root)
 		write_cr3(root);
+}
+
+paddr_t paging_physmap_end(void)
+{
+	return physmap_gib << 30;
+}
+
+/* Device registers must not be cached: make the physmap's 2 MiB page
+ * holding pa uncached (PCD | PWT: the default PAT's UC). The callers map
+ * only the chipset's window 0xfe000000..0xffffffff, where a PC has no
+ * RAM, so no RAM loses its caching. */
+void paging_uncached(paddr_t pa)
+{
+	if (pa >= paging_physmap_end())
+		panic("paging_uncached: %#lx is outside the physmap", pa);
+	physmap_pd[pa >> 30][(pa >> 21) & 511] |= PTE_PCD | PTE_PWT;
+	invlpg((uint64_t)(uintptr_t)phys_to_virt(pa & ~((1ULL << 21) - 1)));
 }

@@ -4,6 +4,7 @@
  *   timer interrupt        -> sched_tick()
  *   device interrupt (MSI) -> device_interrupt(): the owner's notification;
  *                             then the local APIC's EOI
+ *   IOMMU fault event      -> vtd_fault_irq() (an MSI: the local APIC's EOI)
  *   exception in user mode -> the portable kernel decides (proc_fault):
  *                             the offending process is killed with a
  *                             logged reason; the system runs on
@@ -17,6 +18,7 @@
 #include "arch/x86_64/arch.h"
 #include "arch/x86_64/mmu.h"
 #include "arch/x86_64/x86.h"
+#include "arch/x86_64/vtd.h"
 #include "fault.h"
 #include "sched.h"
 #include "tty.h"
@@ -116,6 +118,11 @@ void trap(struct trapframe *tf)
 	}
 	if (tf->trapno >= T_DEV0 && tf->trapno < T_DEV0 + T_DEV_COUNT) {
 		device_interrupt((int)(tf->trapno - T_DEV0));
+		lapic_eoi();
+		return;
+	}
+	if (tf->trapno == T_IOMMU_FAULT) {
+		vtd_fault_irq();
 		lapic_eoi();
 		return;
 	}

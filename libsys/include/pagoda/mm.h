@@ -68,10 +68,34 @@ enum mm_request {
 	 * ring overflowed) since START, w1 = recording (0/1).
 	 * ERR_INVAL, ERR_FAULT. */
 	MM_EVENTS = 10,
-	/* w0 = address of a policy name, w1 = its length (1 .. 15): make it
-	 * the replacement policy of every pool (their frames are handed over).
-	 * -> tag = 0. ERR_INVAL (unknown name or length), ERR_FAULT. */
+	/* w0 = address of a policy's text, "NAME", "NAME:K=V,K=V" or
+	 * "NAME K=V K=V", w1 = its length (1 .. MM_POLICY_TEXT_MAX - 1);
+	 * w2 = address of a buffer for the reason of a refusal, w3 = its size
+	 * (0 with w2 = 0: no buffer; else 1 .. MM_POLICY_WHY_MAX): make that
+	 * policy, with those parameters, run every pool (their frames are
+	 * handed over). -> tag = 0, w0 = frames handed over, w1 = pools.
+	 * ERR_INVAL (bad length, unknown policy or parameter, value out of
+	 * range: the reason, one NUL-terminated line, is in the buffer),
+	 * ERR_FAULT (the text or the buffer). A refusal changes nothing but
+	 * the buffer. */
 	MM_POLICY = 11,
+	/* w0 = index (0 .. policies - 1) into the policy table, w1 = address
+	 * of a struct mm_policy_info, w2 = its size (exactly sizeof).
+	 * -> tag = 0, w0 = how many policies there are, w1 = the index of
+	 * the active one; the struct filled (name, summary, parameters with
+	 * default, range and, for the active policy, the value in use).
+	 * ERR_INVAL (size), ERR_NOENT (index), ERR_FAULT. */
+	MM_POLICY_INFO = 12,
+	/* Read a boot module's bytes (a trace, say: modules that are not
+	 * programs are files). w0 = address of its name (as MM_SPAWN names a
+	 * program: "cpp-3000.txt"), w1 = the name's length (1 ..
+	 * MM_MODULE_NAME_LEN - 1), w2 = offset into the module (0 .. its
+	 * size), w3 = address of a buffer, w4 = how many bytes to read (0 ..
+	 * MM_MODULE_READ_MAX; 0: only the size). -> tag = bytes copied
+	 * (fewer than w4 at the end, 0 past it), w0 = the module's size.
+	 * ERR_INVAL (a length or the offset), ERR_NOENT (no such module),
+	 * ERR_FAULT. Nothing of mm changes. */
+	MM_MODULE_READ = 13,
 
 	/* Devices (pagoda/dev.h, docs/drivers.md). */
 	/* w0 = bdf, w1 = BAR index (0 .. DEV_BARS-1): map that memory BAR of
@@ -109,6 +133,17 @@ enum mm_request {
  * given must not be reused (0 normally, and for a process without
  * devices). */
 #define MM_PROC_EXIT (IPC_TAG_KERNEL + 2)
+/* A device's DMA was blocked by the IOMMU (docs/iommu.md). src = 0;
+ * w0 = the page address the device used (an IOVA), w1 = the device's
+ * bdf (PCI requester id), w2 = MM_IOMMU_FAULT_READ or _WRITE, w3 =
+ * MM_IOMMU_REASON_*, w4 = the hardware's own reason code (VT-d: 1..13),
+ * w5 = how many identical faults in a row this one stands for (>= 1;
+ * 0: no fault record, only the counts of w6), w6 = faults since the
+ * previous message that the kernel counted but could not record (its
+ * ring was full) in bits 31..0, and times the hardware itself dropped
+ * faults (it sets an overflow bit, not a count) in bits 63..32. The sum
+ * of w5 and w6's low half over all messages is every fault recorded. */
+#define MM_IOMMU_FAULT (IPC_TAG_KERNEL + 3)
 
 /* MM_FAULT access bits (w1). */
 #define MM_FAULT_READ    0x0
@@ -118,6 +153,16 @@ enum mm_request {
 #define MM_FAULT_COPY    0x8    /* not a trap: the kernel met the page while
 				   copying for a system call of the thread
 				   (SYS_WRITE's buffer, say); w2 = 0 */
+
+/* MM_IOMMU_FAULT's direction (w2) and reason (w3). */
+#define MM_IOMMU_FAULT_READ  0      /* the device read memory */
+#define MM_IOMMU_FAULT_WRITE 1      /* the device wrote memory */
+#define MM_IOMMU_REASON_NO_DOMAIN 1 /* the device is attached to no domain */
+#define MM_IOMMU_REASON_NO_WRITE  2 /* a write to a page not mapped writable */
+#define MM_IOMMU_REASON_NO_READ   3 /* a read of a page not mapped */
+#define MM_IOMMU_REASON_ADDRESS   4 /* an IOVA beyond the address width */
+#define MM_IOMMU_REASON_TABLES    5 /* the tables are malformed (a kernel bug) */
+#define MM_IOMMU_REASON_OTHER     6
 
 /* Replies to MM_FAULT (the tag). */
 #define MM_FAULT_RESUME 0       /* the page is there now: run (or copy) again */
@@ -178,6 +223,36 @@ _Static_assert(sizeof(struct mm_event_rec) == 40, "event records are 40 bytes");
 #define MM_EVENT_NO_SLOT     (~0ULL)
 
 #define MM_POLICY_NAME_LEN 16
+#define MM_POLICY_TEXT_MAX 64       /* MM_POLICY's text, NAME:K=V,..., with its NUL */
+#define MM_POLICY_WHY_MAX 128       /* MM_POLICY's reason buffer, at most */
+#define MM_POLICY_PARAMS 4          /* parameters a policy may have */
+#define MM_POLICY_SUMMARY_LEN 128
+#define MM_POLICY_MEANING_LEN 80
+
+/* One parameter of a policy (MM_POLICY_INFO). */
+struct mm_policy_param_info {
+	char name[MM_POLICY_NAME_LEN];      /* "tau", NUL-padded */
+	uint64_t def, min, max;             /* default and range */
+	uint64_t value;                     /* the active policy: the value in
+					       use; another one: the default */
+	char meaning[MM_POLICY_MEANING_LEN];    /* one line, NUL-padded */
+};
+_Static_assert(sizeof(struct mm_policy_param_info) == 16 + 4 * 8 + 80, "no padding");
+
+/* MM_POLICY_INFO's answer: one policy of the table. Strings are
+ * NUL-terminated (cut to fit). */
+struct mm_policy_info {
+	char name[MM_POLICY_NAME_LEN];
+	char summary[MM_POLICY_SUMMARY_LEN];    /* the algorithm and its citation */
+	uint64_t nparams;                   /* 0 .. MM_POLICY_PARAMS */
+	uint64_t active;                    /* 1: it runs the pools now */
+	struct mm_policy_param_info param[MM_POLICY_PARAMS];
+};
+_Static_assert(sizeof(struct mm_policy_info) ==
+	       16 + 128 + 2 * 8 + MM_POLICY_PARAMS * sizeof(struct mm_policy_param_info), "no padding");
+
+#define MM_MODULE_NAME_LEN 32       /* a boot module's name, with its NUL */
+#define MM_MODULE_READ_MAX 4096u    /* bytes one MM_MODULE_READ copies at most */
 
 /* MM_VMSTAT's answer. Counters are since boot. */
 struct mm_vmstat_info {
@@ -203,8 +278,16 @@ struct mm_vmstat_info {
 	uint64_t scanned;           /* frames looked at choosing them */
 	uint64_t referenced;        /* ... of which had been referenced */
 	uint64_t moves;             /* hand movements / list rotations */
+	uint64_t activated;         /* frames promoted (to active, hot, T2...) */
+	uint64_t deactivated;       /* frames demoted */
+	uint64_t ghost_hits;        /* faults on a page the history remembered */
+	uint64_t samples;           /* periodic samplings (aging's shifts) */
+	/* the active policy with its parameters, as MM_POLICY takes it
+	 * ("wsclock:tau=50"), NUL-padded */
+	char policy_text[MM_POLICY_TEXT_MAX];
 };
-_Static_assert(sizeof(struct mm_vmstat_info) == 12 * 8 + 32 + 7 * 8, "no padding");
+_Static_assert(sizeof(struct mm_vmstat_info) == 12 * 8 + 32 + 11 * 8 + MM_POLICY_TEXT_MAX,
+	       "no padding");
 
 #define MM_PROCINFO_SELF ((uint64_t)-1)
 #define MM_PROCINFO_INDEX_MAX 1024  /* indexes from here up are refused (the
