@@ -79,9 +79,10 @@ bench-host: $(BENCH_BINS)
 # fixture, mm_stubs.c and kcall_stub.c (a model of the kernel behind every
 # SYS_MM_* call of servers/mm/kcall.h) stand in for them.
 MM_POLICY_SRCS := $(filter-out servers/mm/main.c servers/mm/env.c servers/mm/kcall.c servers/mm/iommu.c,$(MM_SRCS)) \
-                  tests/host/kcall_stub.c tests/host/mm_fixture.c tests/host/mm_stubs.c \
-                  tests/host/elf_builder.c
-MM_POLICY_TESTS := kcall_stub region fault proc requests shm spawn backend paging_requests dev_requests
+                  tests/host/kcall_stub.c tests/host/kcall_iommu_stub.c tests/host/mm_fixture.c \
+                  tests/host/mm_stubs.c tests/host/elf_builder.c
+MM_POLICY_TESTS := kcall_stub region fault proc requests shm spawn backend paging_requests dev_requests \
+                   iommu_domain
 $(foreach t,$(MM_POLICY_TESTS),$(eval HOST_TEST_SRCS_$(t) := tests/host/test_$(t).c $(MM_POLICY_SRCS)))
 # The swap core (swap*.c, reclaim.c, oom.c) also gets an in-memory swap
 # device in place of the ramdisk (swapdev_stub.c).

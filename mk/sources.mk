@@ -36,7 +36,7 @@ MM_SRCS     := servers/mm/main.c servers/mm/env.c servers/mm/policy.c servers/mm
                servers/mm/swap.c servers/mm/swap_slot.c servers/mm/swap_cache.c servers/mm/reclaim.c \
                servers/mm/oom.c servers/mm/module.c \
                servers/mm/lend.c servers/mm/swapdev.c servers/mm/swapdev_selftest.c \
-               servers/mm/iommu.c \
+               servers/mm/iommu.c servers/mm/iommu_domain.c servers/mm/iommu_fault.c servers/mm/iova.c \
                lib/elf.c lib/ustack.c
 # The replacement policies among them (policy.c, policy_ghost.c, policy_*.c):
 # the host simulator and the policy suite compile exactly these.

@@ -283,9 +283,23 @@ static bool free_is_valid(pfn_t pfn, unsigned order)
 	return true;
 }
 
+/* No frame of the block is still reachable by a device through the
+ * IOMMU: it is given back only after the unmap that released it
+ * returned (iommu_domain.c, docs/iommu.md). */
+static bool free_is_unmapped(pfn_t pfn, unsigned order)
+{
+	for (pfn_t i = 0; i < ((pfn_t)1 << order); i++)
+		if (pfn_to_page(pfn + i)->flags & PG_IOMAPPED) {
+			mm_bug("buddy_free: pfn %#lx is still mapped for a device (IOMMU)",
+			       (unsigned long)(pfn + i));
+			return false;
+		}
+	return true;
+}
+
 int buddy_free(pfn_t pfn, unsigned order)
 {
-	if (!free_is_valid(pfn, order))
+	if (!free_is_valid(pfn, order) || !free_is_unmapped(pfn, order))
 		return -ERR_BUG;
 	struct page *pg = pfn_to_page(pfn);
 	struct zone *z = &mm_zones[pfn_zone(pfn)];

@@ -63,6 +63,7 @@
 #include "kcall.h"
 #include "swap.h"
 #include "reclaim.h"
+#include "iommu_domain.h"
 
 #define REGIONS_MAX (1u << 20)  /* a longer list has a cycle */
 
@@ -355,7 +356,8 @@ unsigned mm_frames_check(void)
 
 unsigned mm_check_all(void)
 {
-	unsigned bad = buddy_check() + slab_check() + swap_check() + reclaim_check();
+	unsigned bad = buddy_check() + slab_check() + swap_check() + reclaim_check() +
+		       iommu_domain_check();
 	for (struct mm_proc *p = mm_proc_first(); p; p = p->next)
 		bad += region_check(p) + mm_proc_check(p);
 	return bad + mm_frames_check();

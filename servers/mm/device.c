@@ -19,7 +19,9 @@
  *   memory is never RAM: that would be a kernel bug, mm_bug), and adds a
  *   REGION_MMIO region (backend_mmio.c) as long as the BAR, first fit
  *   among the MM_MMAP regions. Its pages are mapped on first touch.
- *   Asked again for the same BAR, the same region is the answer.
+ *   Asked again for the same BAR, the same region is the answer. With
+ *   the IOMMU on, this is where a device gets its (empty) domain
+ *   (iommu_device_open): its driver has opened it.
  *
  *   MM_DEV_OPEN. A client asks for the driver of a device named by its
  *   vendor and device ids: mm finds it on bus 0 (SYS_DEV_INFO of each
@@ -36,6 +38,7 @@
 #include "backend.h"
 #include "kcall.h"
 #include "mm_env.h"
+#include "iommu_domain.h"
 
 #define BUS0_BDFS (DEV_SLOTS * DEV_FUNCTIONS)
 
@@ -115,6 +118,17 @@ static bool bar_is_not_ram(const struct dev_bar *b)
 	return true;
 }
 
+/* The driver opens its device: with the IOMMU on it gets its domain
+ * (iommu_domain.c). Without one the device reaches nothing, which is
+ * safe, so the MMIO request goes on either way. */
+static void open_domain(uint16_t bdf, const struct mm_proc *p)
+{
+	int err = iommu_device_open(bdf, p->pid, p->name);
+	if (err < 0)
+		mm_print("mm: iommu: no domain for %02x:%02x.%x (pid %d): %s; it reaches no memory\n",
+		       bdf >> 8, bdf >> 3 & 0x1f, bdf & 7, p->pid, pagoda_strerror(err));
+}
+
 static int mmio_answer(struct ipc_msg *reply, const struct mm_region *r)
 {
 	reply->w[0] = r->start;
@@ -136,6 +150,7 @@ int mm_handle_dev_mmio(const struct ipc_msg *req, const struct ipc_from *from, s
 		return mm_reply(reply, err);
 	if (info.owner != p->pid)
 		return mm_reply(reply, -ERR_PERM);
+	open_domain((uint16_t)bdf, p);
 	const struct dev_bar *b = &info.bar[bar];
 	if (!(b->flags & DEV_BAR_MAPPABLE))
 		return mm_reply(reply, -ERR_INVAL);

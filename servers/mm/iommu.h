@@ -1,6 +1,6 @@
 /*
  * iommu.h - the memory server's side of the IOMMU (iommu.c): translation
- * turned on at start-up, and the kernel's DMA fault reports heard.
+ * turned on at start-up.
  */
 #ifndef MM_IOMMU_H
 #define MM_IOMMU_H
@@ -12,12 +12,7 @@
  * translation on. One console line says which. */
 void mm_iommu_start(void);
 
-/* An MM_IOMMU_FAULT report from the kernel: counted, and logged (at most
- * IOMMU_LOG_LINES lines in detail, then a summary every
- * IOMMU_SUMMARY_EVERY faults). */
-void mm_handle_iommu_fault(const struct ipc_msg *m);
-
-#define IOMMU_LOG_LINES     32
-#define IOMMU_SUMMARY_EVERY 256
+/* The policy - domains, faults - is iommu_domain.h's. */
+#include "iommu_domain.h"
 
 #endif

@@ -89,6 +89,8 @@ void mm_print(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #define MM_DEBUG_PAGES 0x2u
 #define MM_DEBUG_CHECK 0x4u     /* the server runs mm_check_all() after every message */
 #define MM_DEBUG_SWAPTEST 0x8u  /* the server tests the swap device at start-up (swapdev.h) */
+#define MM_DEBUG_DEMO     0x10u /* MM_DEMO_PADDR answers (the rogue-DMA demo: iommu_fault.c) */
+#define MM_DEBUG_FAULTLOG 0x20u /* DMA faults do not kill the driver (iommu_fault.c) */
 #define MM_PAGE_POISON       0x6b   /* a free frame (Linux slab's POISON_FREE) */
 #define MM_PAGE_ALLOC_POISON 0x5a   /* a frame just handed out (POISON_INUSE) */
 extern unsigned mm_debug;

@@ -13,6 +13,10 @@
  *   slab      MM_DEBUG_SLAB      slab poisoning, red zones, double-free checks
  *   pages     MM_DEBUG_PAGES     free frames poisoned and checked on allocation
  *   swaptest  MM_DEBUG_SWAPTEST  the swap device's self-test at start-up
+ *   demo      MM_DEBUG_DEMO      a teaching aid: MM_DEMO_PADDR answers the
+ *                                rogue-DMA demo's questions (iommu_fault.c)
+ *   faultlog  MM_DEBUG_FAULTLOG  a DMA fault is logged and counted, but the
+ *                                device's driver is not killed (iommu_fault.c)
  *
  * Settings KEY=VALUE (mm_config_parse, read once mm knows how much memory
  * it manages), into struct mm_config (config.h):
@@ -36,7 +40,7 @@
 
 struct mm_config mm_config;
 
-#define KNOWN "check slab pages swaptest swap= usermem= policy="
+#define KNOWN "check slab pages swaptest demo faultlog swap= usermem= policy="
 #define NUMBER_MAX (1ULL << 40)         /* MiB: far beyond any machine */
 
 static const struct { const char *word; unsigned bit; } switches[] = {
@@ -44,6 +48,8 @@ static const struct { const char *word; unsigned bit; } switches[] = {
 	{ "slab",  MM_DEBUG_SLAB },
 	{ "pages", MM_DEBUG_PAGES },
 	{ "swaptest", MM_DEBUG_SWAPTEST },
+	{ "demo", MM_DEBUG_DEMO },
+	{ "faultlog", MM_DEBUG_FAULTLOG },
 };
 
 static const char *const keys[] = { "swap=", "usermem=", "policy=" };

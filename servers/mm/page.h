@@ -83,6 +83,8 @@ enum page_use {
 #define PG_DIRTY      0x02u
 #define PG_PINNED     0x04u
 #define PG_SWAPCACHE  0x08u   /* has a valid copy in a swap slot (swap_cache.c) */
+#define PG_IOMAPPED   0x10u   /* an IOMMU mapping lets a device reach it
+				 (iommu_domain.c): buddy_free refuses it */
 
 #define PAGE_LINK_NONE UINT32_MAX
 #define PAGE_OWNER_MM  0u       /* owner of mm's own frames and of shared pages */

@@ -22,6 +22,7 @@
 #include "kcall.h"
 #include "swap.h"
 #include "swapdev.h"
+#include "iommu_domain.h"
 
 #define MMAP_MAX (1ULL << 30)      /* longest MM_MMAP region */
 
@@ -283,6 +284,8 @@ const ipc_handler mm_handlers[MM__REQUESTS] = {
 	[MM_DEV_MMIO]  = mm_handle_dev_mmio,
 	[MM_DEV_OPEN]  = mm_handle_dev_open,
 	[MM_DEV_READY] = mm_handle_dev_ready,
+	[MM_IOMMU_STAT] = mm_handle_iommu_stat,
+	[MM_DEMO_PADDR] = mm_handle_demo_paddr,
 };
 
 /* A child has gone: wake a parent waiting for it. */
@@ -304,6 +307,7 @@ static void notify_parent(struct mm_proc *child)
 /* The kernel reports that pid has ended: free everything it had. */
 void mm_handle_exit(int pid, int status)
 {
+	iommu_proc_exit(pid);           /* its devices reach nothing before a frame is freed */
 	int err = kcall_proc_destroy(pid);
 	if (err < 0) {
 		/* The kernel may still use its page tables: free nothing. */

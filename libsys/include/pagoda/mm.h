@@ -119,6 +119,26 @@ enum mm_request {
 	 * memory server now starts init. -> tag = 0. */
 	MM_DEV_READY = 18,
 
+	/* The IOMMU (docs/iommu.md; 20..27 are the DMA requests). */
+	/* w0 = index (0, 1, ...) into mm's device records (every device that
+	 * had a domain or a DMA fault), w1 = address of a struct
+	 * mm_iommu_dev_info, w2 = its size (exactly sizeof). -> tag = 0 and
+	 * the struct filled; ERR_NOENT past the last record (the struct is
+	 * left alone). Either way w0 = records, w1 = DMA faults counted since
+	 * boot, w2 = of which the kernel kept only the count, w3 = times the
+	 * hardware dropped faults, w4 = 1 if translation is on. ERR_INVAL
+	 * (size), ERR_FAULT. Any process may ask (memstat iommu). */
+	MM_IOMMU_STAT = 30,
+	/* A teaching aid for the rogue-DMA demo (docs/labs/dma-isolation.md):
+	 * answers only when mm's module line has the word `demo`, else
+	 * ERR_PERM. w0 = MM_DEMO_* (what to aim at), w1 = pid, w2 = a page
+	 * address in pid (MM_DEMO_VICTIM only). -> tag = 0, w0 = the
+	 * physical address of: the page mapped at w2 in pid (VICTIM), mm's
+	 * page-descriptor array (MM), pid's root page table (PAGETABLE), the
+	 * kernel's image (KERNEL). ERR_INVAL (kind), ERR_SRCH (pid),
+	 * ERR_NOENT (nothing mapped at w2). Nothing changes. */
+	MM_DEMO_PADDR = 31,
+
 	MM__REQUESTS
 };
 
@@ -163,6 +183,39 @@ enum mm_request {
 #define MM_IOMMU_REASON_ADDRESS   4 /* an IOVA beyond the address width */
 #define MM_IOMMU_REASON_TABLES    5 /* the tables are malformed (a kernel bug) */
 #define MM_IOMMU_REASON_OTHER     6
+
+/* MM_DEMO_PADDR's targets (w0). */
+#define MM_DEMO_VICTIM    0     /* a page of another process */
+#define MM_DEMO_MM        1     /* the memory server's own data */
+#define MM_DEMO_PAGETABLE 2     /* a process's root page table */
+#define MM_DEMO_KERNEL    3     /* the kernel image */
+
+#define MM_IOMMU_STAT_MAPS 8    /* mappings one MM_IOMMU_STAT record lists */
+#define MM_IOMMU_NAME_LEN  16
+
+/* MM_IOMMU_STAT's answer: one device, its domain and its faults. */
+struct mm_iommu_dev_info {
+	uint32_t bdf;
+	uint32_t domain;            /* 0: no domain now (the device reaches nothing) */
+	int32_t driver;             /* the pid the domain is for; 0: none */
+	uint32_t nmaps;             /* mappings (map[] lists the first MM_IOMMU_STAT_MAPS) */
+	uint64_t faults;            /* DMA faults counted against it since boot */
+	uint64_t lost;              /* ... of which the kernel kept only the count */
+	uint64_t last_fault;        /* the address of the last one */
+	uint64_t tables;            /* table frames below the domain's root */
+	uint64_t kills;             /* times the fault policy killed its driver */
+	char name[MM_IOMMU_NAME_LEN];           /* "edu" */
+	char driver_name[MM_IOMMU_NAME_LEN];
+	struct {
+		uint64_t iova;          /* the bus address the device uses */
+		uint64_t npages;
+		uint64_t pa;            /* the frames behind it */
+		uint64_t rights;        /* MM_RIGHT_READ [| MM_RIGHT_WRITE] */
+		uint64_t grant;         /* the grant's id; 0: a streaming mapping */
+	} map[MM_IOMMU_STAT_MAPS];
+};
+_Static_assert(sizeof(struct mm_iommu_dev_info) == 16 + 5 * 8 + 32 + MM_IOMMU_STAT_MAPS * 40,
+	       "no padding");
 
 /* Replies to MM_FAULT (the tag). */
 #define MM_FAULT_RESUME 0       /* the page is there now: run (or copy) again */
