@@ -3,7 +3,8 @@
 # from the .c files of its own folder, which it may include from.
 DEVMGR_SRCS := servers/devmgr/main.c servers/devmgr/scan.c
 EDU_SRCS    := servers/drivers/edu/main.c servers/drivers/edu/edu.c
-DRIVER_OBJS := $(patsubst %.c,$(B)/%.o,$(DEVMGR_SRCS) $(EDU_SRCS))
+ROGUE_SRCS  := servers/drivers/rogue/main.c
+DRIVER_OBJS := $(patsubst %.c,$(B)/%.o,$(DEVMGR_SRCS) $(EDU_SRCS) $(ROGUE_SRCS))
 
 $(B)/servers/devmgr/%.o: servers/devmgr/%.c $(NEWLIB_LIBC)
 	@mkdir -p $(@D)
@@ -24,8 +25,15 @@ $(B)/user/$(1).elf: $$(patsubst %.c,$(B)/%.o,$(2)) $(CRT0) $(LIBSYS_A) $(NEWLIB_
 	$(V)$(LD) $(ULDFLAGS) -o $$@ $(CRT0) $$(patsubst %.c,$(B)/%.o,$(2)) --start-group $(LIBSYS_A) \
 		$(NEWLIB)/lib/libc.a $(NEWLIB)/lib/libm.a $(LIBGCC) --end-group
 endef
+$(B)/servers/drivers/rogue/%.o: servers/drivers/rogue/%.c $(NEWLIB_LIBC)
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(V)$(CC) $(UCFLAGS) -Iservers/drivers/rogue -MMD -MP -c $< -o $@
+	$(V)$(USER_ONLY_CHECK)
+
 $(eval $(call DRIVER_LINK,devmgr,$(DEVMGR_SRCS)))
+$(eval $(call DRIVER_LINK,rogue,$(ROGUE_SRCS)))
 $(eval $(call DRIVER_LINK,edu,$(EDU_SRCS)))
 
-USER_ELFS += $(B)/user/devmgr.elf $(B)/user/edu.elf
+USER_ELFS += $(B)/user/devmgr.elf $(B)/user/edu.elf $(B)/user/rogue.elf
 -include $(DRIVER_OBJS:.o=.d)

@@ -43,7 +43,7 @@ MM_SRCS     := servers/mm/main.c servers/mm/env.c servers/mm/policy.c servers/mm
 POLICY_SRCS := $(filter servers/mm/policy%.c,$(MM_SRCS))
 
 # User programs: one .c each under user/ (or tests/progs/ for test programs).
-USER_PROGS  := init hello sh memstat touch fill events policy replay edudemo
+USER_PROGS  := init hello sh memstat touch fill events policy replay edudemo victim
 TEST_PROGS  := fault_null fault_write_code fault_hlt fault_cli fault_kernel_jump \
                badsys spin fault_unmapped heap_faults stack_grow stack_overflow mmap_anon \
                shm_writer shm_reader ipc_ping ipc_pong ipc_forbidden notify_test threads \

@@ -16,12 +16,20 @@
  *              pages in swap, page tables, and its budget if it has one
  *              (MM_PROCINFO, both its BASIC and PAGING answers).
  *
+ *
+ * memstat iommu [-k] prints, instead, each device's IOMMU domain
+ * (MM_IOMMU_STAT): its domain id and driver, every mapped range - the
+ * bus address (IOVA) the device uses, the frames behind it and the grant
+ * they belong to - and its DMA fault count, with the totals.
+ *
  * With -k the same figures come as `key value` lines, one per figure, for
  * scripts and tests; the keys are listed in docs/memstat.md.
  */
 #include <stdio.h>
 #include <string.h>
+#include <stdbool.h>
 #include <pagoda/sys.h>
+#include <pagoda/mm.h>
 
 #define KIB_PER_PAGE 4ULL
 
@@ -190,13 +198,82 @@ static int print_procs(void)
 	return 0;
 }
 
+static void print_iommu_map(const struct mm_iommu_dev_info *d, unsigned i)
+{
+	const char *rw = d->map[i].rights & MM_RIGHT_WRITE ? "rw" : "r";
+	if (keys) {
+		printf("iommu_%02x_%02x_%x_map%u iova %#llx pages %llu pa %#llx grant %llu %s\n",
+		       d->bdf >> 8, d->bdf >> 3 & 0x1f, d->bdf & 7, i, (ull)d->map[i].iova,
+		       (ull)d->map[i].npages, (ull)d->map[i].pa, (ull)d->map[i].grant, rw);
+		return;
+	}
+	printf("    IOVA [%#llx, %#llx) -> frames [%#llx, %#llx) %s, %s %llu\n", (ull)d->map[i].iova,
+	       (ull)(d->map[i].iova + d->map[i].npages * 4096), (ull)d->map[i].pa,
+	       (ull)(d->map[i].pa + d->map[i].npages * 4096), rw,
+	       d->map[i].grant ? "grant" : "streaming mapping", (ull)d->map[i].grant);
+}
+
+static void print_iommu_device(const struct mm_iommu_dev_info *d)
+{
+	if (keys) {
+		char key[48];
+		snprintf(key, sizeof key, "iommu_%02x_%02x_%x_", d->bdf >> 8, d->bdf >> 3 & 0x1f, d->bdf & 7);
+		static const char *const names[] = { "domain", "driver", "maps", "faults", "tables", "kills" };
+		const ull v[] = { d->domain, (ull)d->driver, d->nmaps, (ull)d->faults, (ull)d->tables, (ull)d->kills };
+		for (unsigned i = 0; i < 6; i++)
+			printf("%s%s %llu\n", key, names[i], v[i]);
+	} else if (d->domain) {
+		printf("  %02x:%02x.%x %-6s domain %u, driver pid %d (%s), %u mappings, %llu table frames, "
+		       "%llu DMA faults\n", d->bdf >> 8, d->bdf >> 3 & 0x1f, d->bdf & 7, d->name, d->domain,
+		       d->driver, d->driver_name, d->nmaps, (ull)d->tables, (ull)d->faults);
+	} else {
+		printf("  %02x:%02x.%x %-6s no domain (reaches nothing), %llu DMA faults, driver killed %llu "
+		       "times\n", d->bdf >> 8, d->bdf >> 3 & 0x1f, d->bdf & 7, d->name, (ull)d->faults,
+		       (ull)d->kills);
+	}
+	for (unsigned i = 0; i < d->nmaps && i < MM_IOMMU_STAT_MAPS; i++)
+		print_iommu_map(d, i);
+}
+
+static int print_iommu(void)
+{
+	struct mm_iommu_dev_info d;
+	uint64_t t[5] = { 0 };
+	int r = mm_iommu_stat(0, &d, t);
+	if (r < 0 && r != -ERR_NOENT) {
+		printf("memstat: MM_IOMMU_STAT failed: %s\n", pagoda_strerror(r));
+		return -1;
+	}
+	if (keys) {
+		kv("iommu_on", t[4]);
+		kv("iommu_devices", t[0]);
+		kv("iommu_faults", t[1]);
+		kv("iommu_faults_lost", t[2]);
+		kv("iommu_overflows", t[3]);
+	} else {
+		printf("IOMMU: translation %s; %llu DMA faults (%llu only counted, %llu hardware overflows)\n",
+		       t[4] ? "on" : "off", (ull)t[1], (ull)t[2], (ull)t[3]);
+	}
+	for (unsigned i = 0; r == 0; r = mm_iommu_stat(++i, &d, NULL))
+		print_iommu_device(&d);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	if (argc > 2 || (argc == 2 && strcmp(argv[1], "-k"))) {
-		printf("usage: memstat [-k]   (-k: key value lines)\n");
-		return 2;
+	bool iommu = false;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-k"))
+			keys = 1;
+		else if (!strcmp(argv[i], "iommu"))
+			iommu = true;
+		else {
+			printf("usage: memstat [-k] [iommu]   (-k: key value lines; iommu: IOMMU domains only)\n");
+			return 2;
+		}
 	}
-	keys = argc == 2;
+	if (iommu)
+		return print_iommu() < 0;
 	if (print_zones() < 0 || print_paging() < 0 || print_procs() < 0)
 		return 1;
 	return 0;

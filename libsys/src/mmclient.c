@@ -153,6 +153,15 @@ int mm_policy_info(unsigned index, struct mm_policy_info *out, unsigned *count, 
 	return (int)r;
 }
 
+int mm_iommu_stat(unsigned index, struct mm_iommu_dev_info *out, uint64_t totals[5])
+{
+	struct ipc_msg m = { .tag = MM_IOMMU_STAT, .w = { index, (uint64_t)(uintptr_t)out, sizeof *out } };
+	int64_t r = mm_call(&m);
+	for (int i = 0; totals && i < 5 && r != -ERR_SRCH; i++)
+		totals[i] = m.w[i];
+	return (int)r;
+}
+
 int64_t mm_module_read(const char *name, uint64_t offset, void *buf, size_t len, uint64_t *size)
 {
 	struct ipc_msg m = { .tag = MM_MODULE_READ, .w = { (uint64_t)(uintptr_t)name, strlen(name),

@@ -139,6 +139,11 @@ int mm_policy_info(unsigned index, struct mm_policy_info *out, unsigned *count, 
  * or -ERR_x; *size (if not NULL) = the module's size. */
 int64_t mm_module_read(const char *name, uint64_t offset, void *buf, size_t len, uint64_t *size);
 uint64_t mm_free_pages(void);               /* sum over zones; 0 on error */
+/* MM_IOMMU_STAT: device record index into *out (0, -ERR_NOENT past the
+ * end, -ERR_x); totals[0..4] (if not NULL) = records, DMA faults, of
+ * which only counted, hardware overflows, translation on (0/1). */
+struct mm_iommu_dev_info;
+int mm_iommu_stat(unsigned index, struct mm_iommu_dev_info *out, uint64_t totals[5]);
 
 /* ---- devices (dev.c); see pagoda/dev.h and docs/drivers.md ---- */
 struct dev_info;
