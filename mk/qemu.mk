@@ -1,8 +1,22 @@
 # Running Pagoda in QEMU: make run, make gdb, and the QEMU system tests.
 QEMU       := qemu-system-x86_64
-# q35 with QEMU's edu device pinned at 00:04.0 (its bdf is the IOMMU's
-# source id: it must not move); the tests boot the same (tests/qemu/lib.sh).
-QEMU_MACHINE := -machine q35 -device edu,addr=04.0
+# q35 with QEMU's Intel IOMMU and its edu device pinned at 00:04.0 (its
+# bdf is the IOMMU's source id: it must not move); the tests boot the same
+# (tests/qemu/lib.sh: MACHINE, IOMMU_MACHINE). make run DEMO=on|off|kill
+# boots the rogue-DMA demo instead (boot/grub.cfg entries 1..3, docs/labs/
+# dma-isolation.md): a second edu at 00:05.0, with a 32-bit DMA mask so
+# that with iommu=off it reaches the victim anywhere in RAM.
+QEMU_MACHINE := -machine q35 -device intel-iommu -device edu,addr=04.0
+ROGUE_DEVICE := -device edu,addr=05.0,dma_mask=0xffffffff
+ifneq ($(DEMO),)
+ifeq ($(filter on off kill,$(DEMO)),)
+$(error DEMO must be on, off or kill (the rogue-DMA demo: docs/labs/dma-isolation.md))
+endif
+RUN_ISO := $(DEMO_ISO_$(DEMO))
+QEMU_MACHINE += $(ROGUE_DEVICE)
+else
+RUN_ISO := $(ISO)
+endif
 QEMU_BASE  := -accel $(ACCEL) $(QEMU_MACHINE) -m $(MEM) -no-reboot \
               -device isa-debug-exit,iobase=0xf4,iosize=0x04
 ifneq ($(ACCEL),tcg)
@@ -14,9 +28,9 @@ endif
 .PHONY: run gdb test test-qemu
 
 # The serial console is this terminal; Ctrl-A X quits QEMU.
-run: $(ISO)
-	@echo "Booting $(ISO) (serial console below; Ctrl-A X quits QEMU)"
-	$(QEMU) $(QEMU_BASE) -cdrom $(ISO) -display none -serial mon:stdio; \
+run: $(RUN_ISO)
+	@echo "Booting $(RUN_ISO) (serial console below; Ctrl-A X quits QEMU)"
+	$(QEMU) $(QEMU_BASE) -cdrom $(RUN_ISO) -display none -serial mon:stdio; \
 	  s=$$?; [ $$s -eq 33 ] && exit 0 || exit $$s
 
 # QEMU paused with its GDB stub on :1234; gdb attached with the kernel's
@@ -26,7 +40,7 @@ gdb: $(ISO) $(B)/kernel.elf
 	gdb -q $(B)/kernel.elf -ex 'target remote :1234' -ex 'hbreak kmain' -ex 'continue'; \
 	kill %1 2>/dev/null || true
 
-QEMU_TEST_DEPS := $(B)/kernel32.elf $(USER_ELFS) $(TEST_ELFS) $(ISO)
+QEMU_TEST_DEPS := $(B)/kernel32.elf $(USER_ELFS) $(TEST_ELFS) $(ISO) $(DEMO_ISO_on) $(DEMO_ISO_off)
 
 test-qemu:
 	@mkdir -p $(B)/results

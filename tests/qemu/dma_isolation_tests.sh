@@ -88,3 +88,24 @@ t_fault_storm_of_rogue_dmas_is_counted_whole_and_the_system_stays_responsive() {
 	expect '^  00:04\.0 edu    domain [0-9]+, driver pid 3 \(edu\), 0 mappings'
 	expect_clean
 }
+
+t_make_run_demo_on_iso_blocks_the_rogue_at_the_shell_and_memstat_shows_the_faults() {
+	boot --mem 640M --iso "$B/pagoda-demo-on.iso" --extra "$IOMMU_MACHINE $ROGUE_MACHINE" \
+		--input 'victim mm kernel victim\nmemstat iommu\npoweroff\n'
+	expect '^mm: iommu: translation on'
+	expect '^devmgr: 00:05\.0 -> rogue \(pid [0-9]+\)$'
+	expect '^mm: iommu: DMA fault: device 00:05\.0 \(edu\), driver pid [0-9]+ \(rogue\): write at 0x[0-9a-f]+: not mapped writable'
+	expect '^mm: iommu: DMA fault: device 00:05\.0 \(edu\), driver pid [0-9]+ \(rogue\): read at 0x0*100000: not mapped'
+	expect '^victim: after victim: pattern intact \(4096 bytes checked\)$'
+	expect '^  00:05\.0 edu    domain [0-9]+, driver pid [0-9]+ \(rogue\), 0 mappings, 0 table frames, 3 DMA faults$'
+	expect_not 'pattern CORRUPTED'
+	expect_clean
+}
+
+t_make_run_demo_off_iso_shows_the_rogue_corrupting_the_victim_at_the_shell() {
+	boot --mem 640M --iso "$B/pagoda-demo-off.iso" --extra "$IOMMU_MACHINE $ROGUE_MACHINE" \
+		--input 'victim\npoweroff\n'
+	expect '^iommu: translation off \(iommu=off\)'
+	expect '^victim: after victim: pattern CORRUPTED: [0-9]+ of 4096 bytes changed$'
+	expect_clean
+}
