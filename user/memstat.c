@@ -202,7 +202,7 @@ static void print_iommu_map(const struct mm_iommu_dev_info *d, unsigned i)
 {
 	const char *rw = d->map[i].rights & MM_RIGHT_WRITE ? "rw" : "r";
 	if (keys) {
-		printf("iommu_%02x_%02x_%x_map%u iova %#llx pages %llu pa %#llx grant %llu %s\n",
+		printf("iommu.%02x:%02x.%x.map%u iova %#llx pages %llu pa %#llx grant %llu %s\n",
 		       d->bdf >> 8, d->bdf >> 3 & 0x1f, d->bdf & 7, i, (ull)d->map[i].iova,
 		       (ull)d->map[i].npages, (ull)d->map[i].pa, (ull)d->map[i].grant, rw);
 		return;
@@ -217,7 +217,7 @@ static void print_iommu_device(const struct mm_iommu_dev_info *d)
 {
 	if (keys) {
 		char key[48];
-		snprintf(key, sizeof key, "iommu_%02x_%02x_%x_", d->bdf >> 8, d->bdf >> 3 & 0x1f, d->bdf & 7);
+		snprintf(key, sizeof key, "iommu.%02x:%02x.%x.", d->bdf >> 8, d->bdf >> 3 & 0x1f, d->bdf & 7);
 		static const char *const names[] = { "domain", "driver", "maps", "faults", "tables", "kills" };
 		const ull v[] = { d->domain, (ull)d->driver, d->nmaps, (ull)d->faults, (ull)d->tables, (ull)d->kills };
 		for (unsigned i = 0; i < 6; i++)

@@ -24,8 +24,7 @@ enum rogue_request {
 	 * VICTIM, MM and PAGETABLE are device-to-memory writes of
 	 * ROGUE_DMA_LEN bytes from the device's buffer; KERNEL is a
 	 * memory-to-device read of the kernel image. -> tag = 0, w0 = the
-	 * physical address aimed at, w1 = DMAs completed, w2 = the first 8
-	 * bytes of the device's buffer afterwards. ERR_INVAL (target,
+	 * physical address aimed at, w1 = DMAs completed. ERR_INVAL (target,
 	 * count), ERR_PERM (mm has no `demo` option), ERR_NOENT (w1 is not
 	 * a mapped page of the caller). With the IOMMU on and mm's default
 	 * policy the rogue is killed at its first fault: the CALL then ends
