@@ -18,8 +18,10 @@
  *     nothing ever needs a bounce buffer for mask reasons.
  *   map: refused in mm before any kernel call unless every frame is RAM
  *     mm manages (never device memory), an allocated DMA frame of the
- *     grant or mapping that asks (page.object), and mapped for no device
- *     yet; the IOVA at or below the mask. The frames get PG_IOMAPPED.
+ *     grant or bounce buffer that asks (page.object) - or, for a
+ *     streaming mapping of the driver's own memory, a pinned user page of
+ *     the driver - and mapped for no device yet; the IOVA at or below
+ *     the mask. The frames get PG_IOMAPPED.
  *   unmap: the kernel clears the entries and invalidates the IOTLB, and
  *     only when it has returned does PG_IOMAPPED go - buddy_free refuses
  *     a frame with the flag, so the order "unmap, invalidate, then free"
@@ -33,7 +35,7 @@
  *   D1 a record with a domain has a driver, a root frame, an IOVA space
  *      that passes iova_check, and as many allocations as mappings;
  *   D2 each mapping is an allocation of its IOVA space, and its frames
- *      are allocated DMA frames of its object with PG_IOMAPPED;
+ *      are frames of its object (frame_for) with PG_IOMAPPED;
  *   D3 no frame is in two mappings (of one device or of two);
  *   D4 a record without a domain has no mappings, root or tables;
  *   D5 the number of frames with PG_IOMAPPED is the sum of the mappings.
@@ -175,19 +177,27 @@ int iommu_device_open(uint16_t bdf, int pid, const char *driver_name)
 
 /* ---- map and unmap ----------------------------------------------------------- */
 
-/* Every frame of the run is an allocated DMA frame of object that no
- * device reaches yet. Device memory has no descriptor (pfn_valid) or a
- * reserved one, so it fails here. */
-static bool frames_grantable(pfn_t pfn, uint64_t npages, const void *object)
+/* Is pg a frame device d may be given for object: an allocated DMA frame
+ * of that grant or bounce buffer, or (object NULL: a streaming mapping of
+ * the driver's own memory) a pinned user page of d's driver? Device
+ * memory has no descriptor (pfn_valid) or a reserved one, so it fails. */
+static bool frame_for(const struct iommu_device *d, const struct page *pg, const void *object)
 {
-	for (uint64_t i = 0; i < npages; i++) {
-		if (!pfn_valid(pfn + i))
+	if (pg->state != PAGE_ALLOCATED)
+		return false;
+	if (object)
+		return pg->use == PAGE_USE_DMA && pg->object == (uint64_t)(uintptr_t)object;
+	return pg->use == PAGE_USE_USER && (pg->flags & PG_PINNED) && pg->owner == (uint32_t)d->driver;
+}
+
+/* Every frame of the run may be given to d, and no device reaches it yet. */
+static bool frames_grantable(const struct iommu_device *d, pfn_t pfn, uint64_t npages,
+			     const void *object)
+{
+	for (uint64_t i = 0; i < npages; i++)
+		if (!pfn_valid(pfn + i) || !frame_for(d, pfn_to_page(pfn + i), object) ||
+		    (pfn_to_page(pfn + i)->flags & PG_IOMAPPED))
 			return false;
-		const struct page *pg = pfn_to_page(pfn + i);
-		if (pg->state != PAGE_ALLOCATED || pg->use != PAGE_USE_DMA ||
-		    pg->object != (uint64_t)(uintptr_t)object || (pg->flags & PG_IOMAPPED))
-			return false;
-	}
 	return true;
 }
 
@@ -276,7 +286,7 @@ static int map_refused(const struct iommu_device *d, pfn_t pfn, uint64_t npages,
 		return -ERR_INVAL;
 	if (d->nmaps == IOVA_RANGES_MAX)
 		return -ERR_NOSPC;
-	return frames_grantable(pfn, npages, object) ? 0 : -ERR_INVAL;
+	return frames_grantable(d, pfn, npages, object) ? 0 : -ERR_INVAL;
 }
 
 static uint64_t mask_of(unsigned bits)
@@ -404,8 +414,7 @@ static unsigned check_mapping(const struct iommu_device *d, const struct iommu_m
 	bool frames_ok = true;
 	for (uint64_t j = 0; j < m->npages; j++) {
 		const struct page *pg = pfn_valid(m->pfn + j) ? pfn_to_page(m->pfn + j) : NULL;
-		frames_ok &= pg && pg->state == PAGE_ALLOCATED && pg->use == PAGE_USE_DMA &&
-			     pg->object == (uint64_t)(uintptr_t)m->object && (pg->flags & PG_IOMAPPED);
+		frames_ok &= pg && frame_for(d, pg, m->object) && (pg->flags & PG_IOMAPPED);
 	}
 	if (!iova_allocated(&d->iova, m->iova, m->npages) || !frames_ok) {
 		mm_bug("iommu_domain_check: domain %u mapping %#lx (+%lu) -> pfn %#lx is not an "

@@ -20,7 +20,8 @@ struct iommu_mapping {
 	uint64_t npages;
 	pfn_t pfn;
 	uint64_t rights;            /* MM_RIGHT_READ, or | MM_RIGHT_WRITE */
-	const void *object;         /* the DMA frames' page.object */
+	const void *object;         /* the DMA frames' page.object; NULL: the
+				       driver's own pinned pages (streaming) */
 	uint64_t id;                /* the grant's id (memstat); 0: a streaming mapping */
 };
 
@@ -58,8 +59,9 @@ bool iommu_domains_on(void);
  * A second open by the same driver is 0; by another pid -ERR_BUSY. */
 int iommu_device_open(uint16_t bdf, int pid, const char *driver_name);
 
-/* Map npages frames from pfn - every one a DMA frame (PAGE_USE_DMA) of
- * `object`, allocated - for device bdf (id: the grant's, for memstat), whose driver opened it, with
+/* Map npages frames from pfn - every one an allocated DMA frame
+ * (PAGE_USE_DMA) of `object`, or with object NULL (a streaming mapping of
+ * the driver's memory) a pinned user page of bdf's driver - for device bdf (id: the grant's, for memstat), whose driver opened it, with
  * rights; the IOVA comes from the device's space, below the mask of
  * mask_bits. -> 0 and *iova, or (checked in mm, before any kernel call,
  * nothing changed): -ERR_NOSYS (IOMMU off), -ERR_NOENT (bdf has no

@@ -290,6 +290,31 @@ static void bad_maps_are_refused_in_mm_before_any_kernel_call_and_change_nothing
 	free_frames(plain, 1);
 }
 
+static void a_streaming_mapping_takes_only_pinned_pages_of_the_driver(void **state)
+{
+	(void)state;
+	int pid = driver_with_domain(EDU, "edu"), other = spawn("prog")->pid;
+	vaddr_t va = map_anon(pid, 2 * PAGE_SIZE, MM_PROT_READ | MM_PROT_WRITE);
+	vaddr_t theirs = map_anon(other, PAGE_SIZE, MM_PROT_READ | MM_PROT_WRITE);
+	assert_int_equal(touch(pid, va, MM_FAULT_WRITE), MM_FAULT_RESUME);
+	assert_int_equal(touch(pid, va + PAGE_SIZE, MM_FAULT_WRITE), MM_FAULT_RESUME);
+	assert_int_equal(touch(other, theirs, MM_FAULT_WRITE), MM_FAULT_RESUME);
+	pfn_t mine = pa_to_pfn((paddr_t)stub_pte(pid, va)), unpinned = pa_to_pfn((paddr_t)stub_pte(pid, va + PAGE_SIZE));
+	pfn_t stranger = pa_to_pfn((paddr_t)stub_pte(other, theirs));
+	pfn_to_page(mine)->flags |= PG_PINNED;
+	pfn_to_page(stranger)->flags |= PG_PINNED;
+	uint64_t iova;
+	unsigned calls = stub_iommu_calls();
+	assert_int_equal(iommu_map(EDU, unpinned, 1, MM_RIGHT_READ, 32, NULL, 0, &iova), -ERR_INVAL);
+	assert_int_equal(iommu_map(EDU, stranger, 1, MM_RIGHT_READ, 32, NULL, 0, &iova), -ERR_INVAL);
+	assert_int_equal(stub_iommu_calls(), calls);
+	assert_int_equal(iommu_map(EDU, mine, 1, MM_RIGHT_READ | MM_RIGHT_WRITE, 32, NULL, 0, &iova), 0);
+	assert_int_equal(iommu_domain_check(), 0);
+	assert_int_equal(iommu_unmap(EDU, iova, 1), 0);
+	pfn_to_page(mine)->flags &= (uint8_t)~PG_PINNED;
+	pfn_to_page(stranger)->flags &= (uint8_t)~PG_PINNED;
+}
+
 static void a_failing_kernel_map_unwinds_everything(void **state)
 {
 	(void)state;
@@ -550,6 +575,7 @@ int main(void)
 		T(a_mapping_reaches_exactly_its_frames_below_the_mask_until_unmapped),
 		T(a_read_only_mapping_refuses_the_devices_writes),
 		T(bad_maps_are_refused_in_mm_before_any_kernel_call_and_change_nothing),
+		T(a_streaming_mapping_takes_only_pinned_pages_of_the_driver),
 		T(a_failing_kernel_map_unwinds_everything),
 		T(a_frame_still_mapped_for_a_device_cannot_be_freed),
 		T(a_drivers_exit_detaches_and_unmaps_its_domain_before_frames_are_freed),

@@ -40,6 +40,7 @@ static void each_known_word_sets_its_switch(void **state)
 	assert_int_equal(mm_debug_parse("mm.elf slab"), MM_DEBUG_SLAB);
 	assert_int_equal(mm_debug_parse("mm.elf  pages  check slab"),
 			 MM_DEBUG_PAGES | MM_DEBUG_CHECK | MM_DEBUG_SLAB);
+	assert_int_equal(mm_debug_parse("mm.elf demo faultlog"), MM_DEBUG_DEMO | MM_DEBUG_FAULTLOG);
 	assert_string_equal(stub_print_buf, "");
 }
 
@@ -55,7 +56,7 @@ static void unknown_or_partial_words_are_reported_and_ignored(void **state)
 {
 	(void)state;
 	assert_int_equal(mm_debug_parse("mm.elf chec checks frobnicate pages"), MM_DEBUG_PAGES);
-	assert_non_null(strstr(stub_print_buf, "mm: option 'chec' is unknown; ignored (known: check slab pages swaptest swap= usermem= policy=)\n"));
+	assert_non_null(strstr(stub_print_buf, "mm: option 'chec' is unknown; ignored (known: check slab pages swaptest demo faultlog swap= usermem= policy=)\n"));
 	assert_non_null(strstr(stub_print_buf, "mm: option 'checks' is unknown"));
 	assert_non_null(strstr(stub_print_buf, "mm: option 'frobnicate' is unknown"));
 }
