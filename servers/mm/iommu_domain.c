@@ -367,6 +367,30 @@ int iommu_unmap(uint16_t bdf, uint64_t iova, uint64_t npages)
 	return -ERR_NOENT;
 }
 
+/* The object the frames at pfn belong to, as the DMA code marks them: a
+ * DMA frame's page.object (a grant, a bounce buffer), else NULL (a
+ * process's own page, for a streaming mapping). */
+static const void *object_of(pfn_t pfn)
+{
+	const struct page *pg = pfn_valid(pfn) ? pfn_to_page(pfn) : NULL;
+	return pg && pg->use == PAGE_USE_DMA ? (const void *)(uintptr_t)pg->object : NULL;
+}
+
+int iommu_bus_map(uint16_t bdf, pfn_t pfn, uint64_t npages, unsigned mask_bits, uint64_t id,
+		  uint64_t *bus)
+{
+	struct dev_info info;
+	int err = kcall_dev_info(bdf, &info);
+	if (err < 0 || info.owner <= 0)
+		return err < 0 ? err : -ERR_PERM;
+	const struct mm_proc *p = mm_proc_find(info.owner);
+	err = iommu_device_open(bdf, info.owner, p ? p->name : "?");
+	if (err == 0)
+		err = iommu_map(bdf, pfn, npages, MM_RIGHT_READ | MM_RIGHT_WRITE, mask_bits,
+				object_of(pfn), id, bus);
+	return err;
+}
+
 bool iommu_maps_frames(pfn_t pfn, uint64_t npages)
 {
 	for (uint64_t i = 0; i < npages; i++)

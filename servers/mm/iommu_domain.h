@@ -82,6 +82,15 @@ int iommu_map_at(uint16_t bdf, uint64_t iova, pfn_t pfn, uint64_t npages, uint64
  * device may reach it. 0, or -ERR_NOENT (no such mapping; nothing
  * changes). */
 int iommu_unmap(uint16_t bdf, uint64_t iova, uint64_t npages);
+/* The DMA code's door (grants, streaming mappings, bounce buffers): map
+ * npages frames from pfn read-write for device bdf below mask_bits,
+ * opening the device for its owner (the kernel says who) if it has no
+ * domain yet; the frames' object is what their descriptors name (a DMA
+ * frame's page.object, else a pinned user page of the owner). -> 0 and
+ * *bus (the IOVA), or iommu_map's errors, -ERR_PERM (unowned device).
+ * iommu_unmap takes it back. */
+int iommu_bus_map(uint16_t bdf, pfn_t pfn, uint64_t npages, unsigned mask_bits, uint64_t id,
+		  uint64_t *bus);
 /* Does an IOMMU mapping hold a frame of [pfn, pfn + npages)? */
 bool iommu_maps_frames(pfn_t pfn, uint64_t npages);
 

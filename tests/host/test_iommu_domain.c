@@ -315,6 +315,31 @@ static void a_streaming_mapping_takes_only_pinned_pages_of_the_driver(void **sta
 	pfn_to_page(stranger)->flags &= (uint8_t)~PG_PINNED;
 }
 
+static void the_dma_codes_door_opens_the_owners_device_and_maps_by_the_frames_object(void **state)
+{
+	(void)state;
+	static int grant;
+	int pid = spawn("prog")->pid;
+	add_edu(EDU, pid);
+	add_edu(ROGUE, 0);
+	pfn_t pfn = dma_frames(2, &grant);
+	uint64_t bus;
+	assert_int_equal(iommu_bus_map(ROGUE, pfn, 2, 28, 3, &bus), -ERR_PERM);   /* unowned */
+	assert_int_equal(iommu_bus_map(EDU, pfn, 2, 28, 3, &bus), 0);
+	const struct iommu_device *d = iommu_device_find(EDU);
+	assert_non_null(d);
+	assert_int_equal(d->driver, pid);
+	assert_int_equal(d->map[0].id, 3);
+	assert_ptr_equal(d->map[0].object, &grant);
+	assert_true(bus + 2 * PAGE_SIZE - 1 < (1ULL << 28));
+	paddr_t pa;
+	assert_int_equal(stub_iommu_dma(EDU, bus + PAGE_SIZE, true, &pa), 0);
+	assert_int_equal(pa, pfn_to_pa(pfn + 1));
+	exit_proc(pid, 0);
+	assert_int_equal(stub_iommu_mapped_total(), 0);
+	free_frames(pfn, 2);
+}
+
 static void a_failing_kernel_map_unwinds_everything(void **state)
 {
 	(void)state;
@@ -576,6 +601,7 @@ int main(void)
 		T(a_read_only_mapping_refuses_the_devices_writes),
 		T(bad_maps_are_refused_in_mm_before_any_kernel_call_and_change_nothing),
 		T(a_streaming_mapping_takes_only_pinned_pages_of_the_driver),
+		T(the_dma_codes_door_opens_the_owners_device_and_maps_by_the_frames_object),
 		T(a_failing_kernel_map_unwinds_everything),
 		T(a_frame_still_mapped_for_a_device_cannot_be_freed),
 		T(a_drivers_exit_detaches_and_unmaps_its_domain_before_frames_are_freed),
