@@ -49,6 +49,15 @@ $(B)/host/test_vtd_table: kernel/arch/x86_64/vtd_table.c kernel/arch/x86_64/vtd_
                           kernel/arch/x86_64/vtd_table.h kernel/arch/x86_64/vtd_table_internal.h \
                           kernel/arch/x86_64/vtd_regs.h kernel/frameset.h
 
+# The PCI layer (pci.c, #included by its test over a model of the
+# configuration ports) and the device table (device.c over a model of
+# the PCI layer and the process table).
+HOST_TESTS += pci device
+HOST_TEST_SRCS_pci    := tests/host/test_pci.c lib/format.c tests/host/kstubs.c
+HOST_TEST_SRCS_device := tests/host/test_device.c kernel/device.c lib/format.c tests/host/kstubs.c
+$(B)/host/test_pci: kernel/arch/x86_64/pci.c kernel/arch/x86_64/arch.h libsys/include/pagoda/dev.h
+$(B)/host/test_device: kernel/device.h kernel/proc.h kernel/arch/x86_64/arch.h libsys/include/pagoda/dev.h
+
 define HOST_TEST_RULE
 $(B)/host/test_$(1): $$(HOST_TEST_SRCS_$(1)) $$(wildcard tests/host/*.h) | deps-check
 	@mkdir -p $$(@D)

@@ -24,9 +24,6 @@
 #include "swapdev.h"
 
 #define MMAP_MAX (1ULL << 30)      /* longest MM_MMAP region */
-/* MM_MMAP regions lie in [USER_MMAP_BASE, MMAP_TOP): up to the main
- * stack's guard page. */
-#define MMAP_TOP (USER_STACK_TOP - MM_STACK_MAX - PAGE_SIZE)
 
 /* The child has not run yet (its first fault waits behind this request):
  * give it its budget, or kill it, unwinding through its exit report. */
@@ -283,6 +280,9 @@ const ipc_handler mm_handlers[MM__REQUESTS] = {
 	[MM_POLICY]   = mm_handle_policy,
 	[MM_POLICY_INFO] = mm_handle_policy_info,
 	[MM_MODULE_READ] = mm_handle_module_read,
+	[MM_DEV_MMIO]  = mm_handle_dev_mmio,
+	[MM_DEV_OPEN]  = mm_handle_dev_open,
+	[MM_DEV_READY] = mm_handle_dev_ready,
 };
 
 /* A child has gone: wake a parent waiting for it. */
@@ -314,6 +314,7 @@ void mm_handle_exit(int pid, int status)
 		swapdev_lost();
 		swap_device_lost();
 	}
+	device_proc_exit(pid);
 	struct mm_proc *p = mm_proc_find(pid);
 	if (!p)
 		return;
