@@ -236,14 +236,12 @@ int mm_spawn_program(const char *argv_line, int parent, unsigned flags)
 int mm_spawn_module(const char *module, unsigned flags)
 {
 	char line[MM_ARGV_MAX];
-	for (uint32_t i = 0; i < boot->nmodules; i++) {
-		if (strcmp(boot->modules[i].name, module))
-			continue;
-		const char *args = strchr(boot->modules[i].args, ' ');
-		snprintf(line, sizeof line, "%s%s", module, args ? args : "");
-		return spawn(line, 0, flags & ~(unsigned)MM_SPAWN_RESIDENT, NULL);
-	}
-	return -ERR_NOENT;
+	const struct mm_boot_module *m = spawn_boot_module(module);
+	if (!m)
+		return -ERR_NOENT;
+	const char *args = strchr(m->args, ' ');
+	snprintf(line, sizeof line, "%s%s", module, args ? args : "");
+	return spawn(line, 0, flags & ~(unsigned)MM_SPAWN_RESIDENT, NULL);
 }
 
 /* init, allowed to power off; without it the system cannot run: say so
