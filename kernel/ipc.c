@@ -35,8 +35,8 @@
  * from pid 0, one MM_PROC_EXIT report per process that ends, and one
  * MM_IOMMU_FAULT per DMA the IOMMU blocked (iommucall.c): reports are
  * recorded where they happen and turned into messages only when the
- * server receives, so recording one never blocks (an interrupt may). A
- * device interrupt is a notification too, from the kernel to the
+ * server receives, so recording one never blocks (an interrupt may).
+ * A device interrupt is a notification too, from the kernel to the
  * device's owner (ipc_notify_kernel, from device.c).
  *
  * When a process dies, threads queued to send to it, waiting for its

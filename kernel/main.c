@@ -18,9 +18,9 @@
 #include "sched.h"
 #include "spawn.h"
 #include "mmcall.h"
-#include "device.h"
 #include "iommu.h"
 #include "iommucall.h"
+#include "device.h"
 #include "arch/x86_64/arch.h"
 #include "arch/x86_64/mmu.h"
 

@@ -30,8 +30,8 @@
 #include "ipc.h"
 #include "syscall.h"
 #include "mmcall.h"
-#include "device.h"
 #include "iommu.h"
+#include "device.h"
 #include "arch/x86_64/mmu.h"
 #include "arch/x86_64/syscall_regs.h"
 #include <pagoda/syscall.h>
@@ -362,7 +362,8 @@ int64_t sys_mm_map_mmio(struct trapframe *tf)
 	struct frame_supply s;
 	if (!p)
 		return -ERR_SRCH;
-	if (!page_va_ok(va) || (pa & ~PAGE_MASK) || (dev >> 16) >= DEV_BARS || !frame_supply_gather(&s, spares, frame_ok))
+	if (!page_va_ok(va) || (pa & ~PAGE_MASK) || (dev >> 16) >= DEV_BARS ||
+	    !frame_supply_gather(&s, spares, frame_ok))
 		return -ERR_INVAL;
 	int err = device_mmio_check(p->pid, dev, pa);
 	if (err < 0)

@@ -5,9 +5,9 @@ ARCH_SRCS   := kernel/arch/x86_64/entry.S kernel/arch/x86_64/gdt.c kernel/arch/x
                kernel/arch/x86_64/trap.c kernel/arch/x86_64/serial.c kernel/arch/x86_64/timer.c \
                kernel/arch/x86_64/fpu.c kernel/arch/x86_64/paging.c kernel/arch/x86_64/power.c \
                kernel/arch/x86_64/syscall_arch.c kernel/arch/x86_64/pagetable.c \
-               kernel/arch/x86_64/lapic.c kernel/arch/x86_64/acpi.c kernel/arch/x86_64/dmar.c \
-               kernel/arch/x86_64/vtd_boot.c kernel/arch/x86_64/vtd.c kernel/arch/x86_64/vtd_fault.c \
-               kernel/arch/x86_64/vtd_table.c kernel/arch/x86_64/vtd_check.c kernel/arch/x86_64/pci.c
+               kernel/arch/x86_64/pci.c kernel/arch/x86_64/lapic.c kernel/arch/x86_64/acpi.c \
+               kernel/arch/x86_64/dmar.c kernel/arch/x86_64/vtd_boot.c kernel/arch/x86_64/vtd.c \
+               kernel/arch/x86_64/vtd_fault.c kernel/arch/x86_64/vtd_table.c kernel/arch/x86_64/vtd_check.c
 KERNEL_SRCS := kernel/main.c kernel/console.c kernel/tty.c kernel/lib.c kernel/bootinfo.c \
                kernel/bootopt.c kernel/bootmem.c kernel/vm.c kernel/proc.c \
                kernel/sched.c kernel/spawn.c kernel/fault.c kernel/syscall.c kernel/ipc.c \

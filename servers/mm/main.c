@@ -194,7 +194,7 @@ int main(void)
 	       (unsigned long)mm_zones[ZONE_DMA32].free_pages,
 	       (unsigned long)mm_zones[ZONE_NORMAL].free_pages);
 	configure(managed);
-	mm_iommu_start();
+	mm_iommu_start();       /* translation on before any driver runs */
 	if (!device_boot())     /* with a device enumerator, init waits for it */
 		mm_start_init();
 	fflush(stdout);

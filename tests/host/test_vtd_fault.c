@@ -36,7 +36,8 @@ struct vtd_state vtd;
 static unsigned reports;                /* ipc_kernel_report calls */
 
 void ipc_kernel_report(void) { reports++; }
-unsigned lapic_id(void) { return 3; }
+uint32_t lapic_msi_address(void) { return 0xfee00000u | 3u << 12; }
+uint32_t lapic_msi_data(unsigned vector) { return vector; }
 
 static uint32_t *reg32(unsigned off) { return (uint32_t *)&regs[off]; }
 static uint64_t *reg64(unsigned off) { return (uint64_t *)&regs[off]; }

@@ -49,17 +49,6 @@ void paging_uncached(paddr_t pa);
 #define CHIPSET_MMIO_LO 0xfe000000ULL   /* 0xfe000000..4 GiB: chipset registers, no RAM */
 #define CHIPSET_MMIO_HI 0x100000000ULL
 
-/* lapic.c: the local APIC, for MSIs (the IOMMU's fault event, the
- * drivers' devices). Device interrupt slot i (0 .. IRQ_SLOTS-1) is vector
- * T_DEV0 + i (kernel/device.c). */
-bool lapic_init(void);
-void lapic_eoi(void);
-unsigned lapic_id(void);
-uint32_t lapic_msi_address(void);
-uint32_t lapic_msi_data(unsigned vector);
-#define IRQ_SLOTS T_DEV_COUNT
-static inline unsigned irq_slot_vector(int slot) { return T_DEV0 + (unsigned)slot; }
-
 /* pci.c: configuration space (legacy ports), bus-0 enumeration, MSI */
 #include <pagoda/dev.h>
 struct pci_function {
@@ -79,6 +68,17 @@ void pci_msi_program(uint16_t bdf, uint8_t cap, unsigned vector);
 void pci_msi_disable(uint16_t bdf, uint8_t cap);
 /* Bus mastering and MSI off, then read back: true if shown stopped. */
 bool pci_stop(uint16_t bdf, uint8_t msi_cap);
+
+/* lapic.c: the local APIC, where MSIs arrive - the IOMMU's fault event
+ * (T_IOMMU_FAULT) and the device interrupts: device interrupt slot i
+ * (0 .. IRQ_SLOTS-1) is vector T_DEV0 + i. lapic_init is idempotent and
+ * says whether there is a LAPIC to deliver MSIs. */
+#define IRQ_SLOTS T_DEV_COUNT
+bool lapic_init(void);
+void lapic_eoi(void);
+uint32_t lapic_msi_address(void);
+uint32_t lapic_msi_data(unsigned vector);
+static inline unsigned irq_slot_vector(int slot) { return T_DEV0 + (unsigned)slot; }
 
 /* power.c */
 __attribute__((noreturn)) void arch_halt_forever(int code);

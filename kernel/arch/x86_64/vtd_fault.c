@@ -54,8 +54,8 @@ void vtd_fault_counts(uint64_t *faults, uint64_t *lost, uint64_t *overflows)
 void vtd_fault_init(const struct vtd_unit *u)
 {
 	vtd_wr32(u, VTD_FECTL, FECTL_IM);
-	vtd_wr32(u, VTD_FEDATA, T_IOMMU_FAULT);
-	vtd_wr32(u, VTD_FEADDR, MSI_ADDR_BASE | MSI_DEST(lapic_id()));
+	vtd_wr32(u, VTD_FEDATA, lapic_msi_data(T_IOMMU_FAULT));
+	vtd_wr32(u, VTD_FEADDR, lapic_msi_address());
 	vtd_wr32(u, VTD_FEUADDR, 0);
 	for (unsigned i = 0; i < u->nfr; i++)
 		vtd_wr32(u, u->frcd + 16 * i + 12, FRCD_CLEAR);

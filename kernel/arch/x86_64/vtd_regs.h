@@ -83,8 +83,6 @@
 #define FSTS_PPF      (1u << 1)         /* primary pending fault (read only) */
 #define FSTS_W1C      0x7du             /* PFO, AFO, APF, IQE, ICE, ITE */
 #define FECTL_IM      (1u << 31)        /* interrupt mask */
-#define MSI_ADDR_BASE 0xfee00000u       /* MSI address: the local APICs */
-#define MSI_DEST(id)  ((uint32_t)(id) << 12)
 
 /* A fault-recording register: low qword = faulting page address; high
  * qword below. F is cleared by writing 1 to bit 31 of its top dword. */

@@ -118,6 +118,7 @@ enum mm_request {
 	 * it has listed the devices and handed them to their drivers; the
 	 * memory server now starts init. -> tag = 0. */
 	MM_DEV_READY = 18,
+	/* 19: free. 20..29: reserved for the DMA grants (issue 12). */
 
 	/* The IOMMU (docs/iommu.md; 20..27 are the DMA requests). */
 	/* w0 = index (0, 1, ...) into mm's device records (every device that
