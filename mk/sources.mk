@@ -16,7 +16,8 @@ KERNEL_SRCS := kernel/main.c kernel/console.c kernel/tty.c kernel/lib.c kernel/b
 LIB_SRCS    := lib/elf.c lib/ustack.c lib/format.c
 
 LIBSYS_SRCS := libsys/src/crt0.S libsys/src/syscall.c libsys/src/newlib_glue.c libsys/src/ipc.c \
-               libsys/src/mmclient.c libsys/src/sbrk.c libsys/src/thread.c libsys/src/rlock.c
+               libsys/src/mmclient.c libsys/src/sbrk.c libsys/src/thread.c libsys/src/rlock.c \
+               libsys/src/dma.c libsys/src/dmapool.c
 
 # The memory server: its allocators (host-tested too) and its server code.
 MM_SRCS     := servers/mm/main.c servers/mm/env.c servers/mm/policy.c servers/mm/policy_ghost.c servers/mm/policy_fifo.c servers/mm/policy_clock.c servers/mm/budget.c servers/mm/stat.c servers/mm/event.c servers/mm/proc.c servers/mm/region.c \
@@ -26,6 +27,9 @@ MM_SRCS     := servers/mm/main.c servers/mm/env.c servers/mm/policy.c servers/mm
                servers/mm/kmalloc.c servers/mm/kcall.c servers/mm/check.c servers/mm/options.c \
                servers/mm/swap.c servers/mm/swap_slot.c servers/mm/swap_cache.c servers/mm/reclaim.c \
                servers/mm/oom.c \
+               servers/mm/grant.c servers/mm/backend_dma.c servers/mm/dma_bus.c \
+               servers/mm/dma_frames.c servers/mm/dma_stream.c servers/mm/bounce.c \
+               servers/mm/dma_info.c \
                servers/mm/lend.c servers/mm/swapdev.c servers/mm/swapdev_selftest.c \
                lib/elf.c lib/ustack.c
 

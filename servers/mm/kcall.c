@@ -89,3 +89,10 @@ int kcall_reply(uint64_t handle, const struct ipc_msg *m)
 {
 	return ipc_reply(handle, m);
 }
+
+/* ---- devices ---- */
+
+int kcall_device_owner(uint32_t bdf)
+{
+	return (int)sys_call6(SYS_MM_DEVICE, bdf, 0, 0, 0, 0, 0);
+}

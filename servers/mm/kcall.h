@@ -46,4 +46,10 @@ int kcall_call(int pid, struct ipc_msg *m);
 /* Answer a request whose reply was deferred (MM_WAIT). */
 int kcall_reply(uint64_t handle, const struct ipc_msg *m);
 
+/* ---- devices (DMA, servers/mm/grant.c) ---- */
+/* The pid that owns PCI device bdf (> 0), 0 if nobody does; -ERR_NOENT
+ * if there is no such device, -ERR_NOSYS from a kernel without
+ * SYS_MM_DEVICE. */
+int kcall_device_owner(uint32_t bdf);
+
 #endif

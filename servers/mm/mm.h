@@ -14,7 +14,7 @@
  * A region's kind picks its backend (backend.h), the table of operations
  * that fills, finds, unmaps and evicts its pages: anonymous for the heap,
  * stacks and MM_MMAP anonymous, ELF for program segments, shm for shared
- * mappings.
+ * mappings, DMA for a grant's frames (grant.c).
  */
 #ifndef MM_MM_H
 #define MM_MM_H
@@ -33,9 +33,12 @@ enum region_kind {
 	REGION_STACK,   /* MM_STACK_MAX below USER_STACK_TOP; guard page under it */
 	REGION_ANON,    /* MM_MMAP anonymous; zero-filled (MM_MAP_STACK: guarded) */
 	REGION_SHARED,  /* MM_MMAP shared: the pages of a shm object */
+	REGION_DMA,     /* a DMA grant's fixed frames (grant.c): its owner's
+			   mapping or a share; MM_MUNMAP cannot remove it */
 };
 
 struct shm_obj;
+struct grant;
 struct swap_ent;
 struct mm_backend;
 struct mm_proc;
@@ -56,12 +59,17 @@ struct mm_region {
 	uint64_t file_len;          /* REGION_ELF: how many */
 	struct shm_obj *shm;        /* REGION_SHARED: set by shm_attach */
 	struct mm_region *shm_next; /* REGION_SHARED: next mapping of the same object */
+	struct grant *grant;        /* REGION_DMA: the grant it maps (grant.c) */
 	struct swap_ent *swapped;   /* private: its pages with a swap slot (swap.c) */
 	struct budget *budget;      /* MM_MAP_BUDGET: the mapping's own (budget.c) */
 	struct mm_region *next;     /* sorted by start */
 };
 
 #define MM_RECENT_FILLS 4
+
+/* MM_MMAP regions, and DMA grants, lie in [USER_MMAP_BASE, MMAP_TOP): up
+ * to the main stack's guard page. */
+#define MMAP_TOP (USER_STACK_TOP - MM_STACK_MAX - PAGE_SIZE)
 
 struct mm_proc {
 	int pid;
@@ -199,6 +207,8 @@ int mm_handle_stat(const struct ipc_msg *req, const struct ipc_from *from, struc
 int mm_handle_procinfo(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply);
 /* Each request's handler by tag (NULL: no such request), for ipc_serve. */
 extern const ipc_handler mm_handlers[MM__REQUESTS];
-void mm_handle_exit(int pid, int status);
+/* pid ended; unstopped = MM_PROC_EXIT's w2, its devices the kernel
+ * could not show stopped (its DMA memory is then quarantined). */
+void mm_handle_exit(int pid, int status, uint64_t unstopped);
 
 #endif

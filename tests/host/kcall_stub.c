@@ -53,6 +53,13 @@ struct sproc {
 	size_t nptes, cap;
 	struct table *tables;
 	size_t ntables, tcap;
+	uint64_t unstopped;         /* its devices that could not be stopped at death */
+};
+
+struct device {
+	bool present, stuck;
+	uint32_t bdf;
+	int owner;
 };
 
 static struct sproc procs[STUB_PROCS];
@@ -65,6 +72,7 @@ static unsigned nreplies;
 static unsigned calls[STUB__CALLS];
 static struct { bool armed; unsigned skip; int err; } fails[STUB__CALLS];
 static unsigned spares_held;
+static struct device devices[STUB_DEVICES];
 
 static stub_server_fn server;
 
@@ -92,6 +100,7 @@ void stub_kernel_reset(void)
 	nreplies = 0;
 	memset(calls, 0, sizeof calls);
 	memset(fails, 0, sizeof fails);
+	memset(devices, 0, sizeof devices);
 }
 
 void stub_fail(enum stub_call call, unsigned skip, int err)
@@ -221,8 +230,21 @@ int kcall_thread_start(int pid, vaddr_t entry, vaddr_t rsp, uint64_t arg)
 	return next_tid++;
 }
 
+/* The kernel stops a dying process's devices before reporting its exit. */
+static uint64_t stop_devices(int pid)
+{
+	uint64_t unstopped = 0;
+	for (int i = 0; i < STUB_DEVICES; i++)
+		if (devices[i].present && devices[i].owner == pid) {
+			unstopped += devices[i].stuck;
+			devices[i].owner = 0;
+		}
+	return unstopped;
+}
+
 static void die(struct sproc *p, int status)
 {
+	p->unstopped = stop_devices(p->pid);
 	p->state = STUB_DEAD;
 	p->status = status;
 	p->threads = 0;
@@ -302,7 +324,7 @@ int stub_deliver_exits(void)
 		if (!p || p->state != STUB_DEAD)
 			continue;
 		p->state = STUB_REPORTED;
-		mm_handle_exit(pid, p->status);
+		mm_handle_exit(pid, p->status, p->unstopped);
 		n++;
 	}
 	return n;
@@ -634,6 +656,48 @@ int stub_user_write(int pid, vaddr_t va, const void *buf, size_t len)
 		return -ERR_FAULT;
 	copy_bytes(MM_PID, (vaddr_t)(uintptr_t)buf, pid, va, len, true);
 	return 0;
+}
+
+/* ---- devices ------------------------------------------------------------------- */
+
+static struct device *device_find(uint32_t bdf)
+{
+	for (int i = 0; i < STUB_DEVICES; i++)
+		if (devices[i].present && devices[i].bdf == bdf)
+			return &devices[i];
+	return NULL;
+}
+
+void stub_device_set(uint32_t bdf, int owner)
+{
+	struct device *d = device_find(bdf);
+	for (int i = 0; i < STUB_DEVICES && !d; i++)
+		if (!devices[i].present)
+			d = &devices[i];
+	if (!d)
+		abort();                /* a test wants more devices than the table holds */
+	*d = (struct device){ .present = true, .bdf = bdf, .owner = owner };
+}
+
+void stub_device_stuck(uint32_t bdf, bool stuck)
+{
+	struct device *d = device_find(bdf);
+	if (d)
+		d->stuck = stuck;
+}
+
+int stub_device_owner(uint32_t bdf)
+{
+	struct device *d = device_find(bdf);
+	return d ? d->owner : -ERR_NOENT;
+}
+
+int kcall_device_owner(uint32_t bdf)
+{
+	int err = enter(STUB_DEVICE);
+	if (err)
+		return err;
+	return stub_device_owner(bdf);
 }
 
 /* ---- what the tests read ---------------------------------------------------- */

@@ -21,6 +21,12 @@
  * process dead and queues its exit report; stub_deliver_exits() hands the
  * queued reports to mm_handle_exit, as the kernel's MM_PROC_EXIT would.
  * Deferred replies (kcall_reply) are recorded for the tests to inspect.
+ *
+ * Devices (SYS_MM_DEVICE, kcall_device_owner): a table of PCI devices by
+ * bdf, each with its owner (0: none) that the tests set. When a process
+ * dies the kernel stops its devices (they become unowned) and its exit
+ * report says how many it could not show stopped: the ones a test marked
+ * stuck (MM_PROC_EXIT's w2).
  */
 #ifndef KCALL_STUB_H
 #define KCALL_STUB_H
@@ -38,7 +44,7 @@ enum stub_state { STUB_FREE, STUB_ALIVE, STUB_DEAD, STUB_REPORTED };
 enum stub_call {
 	STUB_PROC_CREATE, STUB_THREAD_START, STUB_MAP, STUB_UNMAP, STUB_PROTECT,
 	STUB_ACCESSED, STUB_LOOKUP, STUB_PRUNE, STUB_COPY, STUB_KILL, STUB_DESTROY,
-	STUB_IPC_ALLOW, STUB_REPLY, STUB__CALLS
+	STUB_IPC_ALLOW, STUB_REPLY, STUB_DEVICE, STUB__CALLS
 };
 
 /* kcall_call (a CALL to a server, the swap device) goes to fn, which
@@ -105,6 +111,15 @@ void stub_exit(int pid, int status);
  * how many. */
 int stub_deliver_exits(void);
 int stub_exits_pending(void);
+
+/* PCI devices (SYS_MM_DEVICE). stub_device_set adds bdf (or gives it a
+ * new owner: a pid, or 0 for none), not stuck; a stuck device cannot be
+ * shown stopped when its owner dies. stub_device_owner: its owner, -ERR_NOENT if the
+ * kernel has no such device (uncounted). */
+#define STUB_DEVICES 16
+void stub_device_set(uint32_t bdf, int owner);
+void stub_device_stuck(uint32_t bdf, bool stuck);
+int stub_device_owner(uint32_t bdf);
 
 /* Deferred replies (kcall_reply), oldest first. */
 struct stub_reply {

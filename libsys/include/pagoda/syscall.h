@@ -134,6 +134,10 @@ enum pagoda_syscall {
 	 * RAM or in the kernel image, unknown rights, bad spares); ERR_BUSY
 	 * (a page of the run is mapped); ERR_NOMEM (too few spares). */
 	SYS_MM_MAP_RUN      = 32,
+	/* (bdf) -> the pid that owns PCI device bdf (bus << 8 | dev << 3 |
+	 * fn), 0 if nobody does. ERR_NOENT if there is no such device. The
+	 * memory server asks before it gives DMA memory (MM_DMA_*). */
+	SYS_MM_DEVICE       = 33,
 	SYS__COUNT
 };
 
