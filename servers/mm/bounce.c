@@ -49,10 +49,8 @@ struct bounce_stats bounce_stats;
 pfn_t bounce_alloc(uint64_t npages, unsigned mask_bits, const void *object)
 {
 	pfn_t pfn = dma_frames_alloc(npages, mask_bits, object);
-	if (pfn != PFN_NONE) {
+	if (pfn != PFN_NONE)
 		bounce_stats.pages += npages;
-		bounce_stats.bounced_pages += npages;
-	}
 	return pfn;
 }
 

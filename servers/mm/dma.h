@@ -111,14 +111,15 @@ struct bounce_stats {
 	uint64_t pages;             /* bounce pages in use now */
 	uint64_t maps;              /* streaming mappings made */
 	uint64_t bounced_maps;      /* ... that bounced a page */
-	uint64_t bounced_pages;     /* bounce pages handed out */
+	uint64_t bounced_pages;     /* bounce pages of the mappings made */
 	uint64_t bytes_to_device;   /* copied buffer -> bounce page */
 	uint64_t bytes_from_device; /* copied bounce page -> buffer */
 };
 extern struct bounce_stats bounce_stats;
 
 /* npages contiguous bounce frames below the mask for a mapping (object),
- * or PFN_NONE; counted in bounce_stats.pages until bounce_free. */
+ * or PFN_NONE; counted in bounce_stats.pages until bounce_free (the
+ * other counters count mappings made: dma_stream.c). */
 pfn_t bounce_alloc(uint64_t npages, unsigned mask_bits, const void *object);
 void bounce_free(pfn_t pfn, uint64_t npages);
 /* Copy len bytes at offset off of the process's frame `page` into the

@@ -189,13 +189,9 @@ static void pin(struct dma_stream *s, struct stream_page *sp, pfn_t frame)
 	reclaim_forget(frame);      /* out of its pool: never a victim while pinned */
 }
 
-/* written: the device (or a copy back) wrote the frame behind the
- * page-table dirty bit's back. */
-static void unpin(struct dma_stream *s, struct stream_page *sp, bool written)
+static void unpin(struct dma_stream *s, struct stream_page *sp)
 {
 	struct page *pg = pfn_to_page(sp->frame);
-	if (written)
-		pg->flags |= PG_DIRTY;
 	if (sp->was_pinned || pinned_by_a_stream(sp->frame, s))
 		return;
 	pg->flags &= (uint8_t)~PG_PINNED;
@@ -346,7 +342,9 @@ static uint64_t copy(struct dma_stream *s, bool to_device)
 	return bytes;
 }
 
-/* The CPU gets the pages back after a device that may have written them. */
+/* The CPU gets the pages back after a device that may have written them:
+ * marked dirty (neither the device's writes nor mm's copies set the
+ * page-table dirty bit), and the bounce pages copied back. */
 static uint64_t back_to_cpu(struct dma_stream *s)
 {
 	if (!(s->dir & MM_DMA_FROM_DEVICE))
@@ -359,7 +357,7 @@ static uint64_t back_to_cpu(struct dma_stream *s)
 /* ---- a mapping's life ---------------------------------------------------------------- */
 
 /* Undo everything of s (its first `pinned` pages are pinned) and free it. */
-static void release(struct dma_stream *s, uint64_t pinned, bool written)
+static void release(struct dma_stream *s, uint64_t pinned)
 {
 	bus_unmap_pages(s);
 	if (s->run != PFN_NONE)
@@ -368,7 +366,7 @@ static void release(struct dma_stream *s, uint64_t pinned, bool written)
 		if (s->run == PFN_NONE && s->pages[i].bounce != PFN_NONE)
 			bounce_free(s->pages[i].bounce, 1);
 		if (i < pinned)
-			unpin(s, &s->pages[i], written);
+			unpin(s, &s->pages[i]);
 	}
 	kfree(s->pages);
 	slab_free(stream_cache, s);
@@ -421,7 +419,7 @@ static int make_stream(struct mm_proc *p, struct dma_stream *s, const struct ipc
 	if (err == 0)
 		err = write_segs(p, s, req->w[5], req->w[6]);
 	if (err < 0) {
-		release(s, pinned, false);
+		release(s, pinned);
 		return err;
 	}
 	if (s->dir & MM_DMA_TO_DEVICE)
@@ -430,6 +428,7 @@ static int make_stream(struct mm_proc *p, struct dma_stream *s, const struct ipc
 	link_stream(s);
 	bounce_stats.maps++;
 	bounce_stats.bounced_maps += s->bounced > 0;
+	bounce_stats.bounced_pages += s->bounced;
 	return 0;
 }
 
@@ -510,7 +509,7 @@ int mm_handle_dma_unmap(const struct ipc_msg *req, const struct ipc_from *from, 
 		return mm_reply(reply, err);
 	reply->w[0] = back_to_cpu(s);
 	unlink_stream(s);
-	release(s, s->npages, s->dir & MM_DMA_FROM_DEVICE);
+	release(s, s->npages);
 	return mm_reply(reply, 0);
 }
 
@@ -545,7 +544,7 @@ void dma_stream_proc_exit(struct mm_proc *p, uint64_t unstopped)
 			continue;
 		}
 		unlink_stream(s);
-		release(s, s->npages, false);   /* its frames go with the process */
+		release(s, s->npages);          /* its frames go with the process */
 	}
 }
 
