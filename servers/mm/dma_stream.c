@@ -1,7 +1,8 @@
 /*
  * dma_stream.c - streaming DMA mappings of a process's own memory
- * (docs/dma.md): Linux's dma_map_single / dma_map_sg, dma_sync_* and
- * dma_unmap_*, for a driver that is a process.
+ * (docs/dma.md): Linux's dma_map_single / dma_map_sg,
+ * dma_sync_single_for_device / dma_sync_single_for_cpu and dma_unmap_*,
+ * for a driver that is a process.
  *
  * A grant is memory made for DMA; a streaming mapping lends a device
  * memory the driver already has (a buffer in its heap, say), for one

@@ -15,7 +15,9 @@
  *                  mask, pinned), a bus address from dma_bus_map, a region
  *                  in the driver mapped read-write;
  *   MM_DMA_SHARE   the same frames mapped into another process, read-only
- *                  or read-write (the client whose data it carries);
+ *                  or read-write (the client whose data it carries; in
+ *                  Linux a driver's dma_mmap_coherent maps a buffer into
+ *                  a user process this way);
  *   MM_DMA_REVOKE  one share unmapped;
  *   MM_DMA_FREE    unmapped from every share and from the driver, then
  *                  the frames go back to the buddy allocator;
