@@ -42,4 +42,4 @@ TEST_PROGS  := fault_null fault_write_code fault_hlt fault_cli fault_kernel_jump
                mmap_churn stat_spares mmap_stack munmap_exit heap_start wait_send heap_shrink \
                copy_untouched recv_refused ipc_handles read_blocked mmcall_probe \
                exit_with printf_c99 spawn_orphan malloc_threads thread_reap thread_overflow \
-               blk_probe belady swap_pattern swap_shared swap_clean
+               blk_probe belady swap_pattern swap_shared swap_clean dma_probe
