@@ -467,12 +467,17 @@ int mm_handle_dma_map(const struct ipc_msg *req, const struct ipc_from *from, st
 	return mm_reply(reply, 0);
 }
 
-/* The caller's live mapping id: ERR_NOENT (none such), ERR_PERM. */
-static int own_stream(const struct mm_proc *p, uint64_t id, struct dma_stream **out)
+/* The caller's live mapping id, or why not: ERR_SRCH (a caller mm does
+ * not know), ERR_NOENT (no such mapping), ERR_PERM (someone else's, or
+ * quarantined). */
+static int own_stream(const struct ipc_from *from, uint64_t id, struct dma_stream **out)
 {
+	const struct mm_proc *p = mm_caller(from);
 	struct dma_stream *s = streams;
 	while (s && s->id != id)
 		s = s->next;
+	if (!p)
+		return -ERR_SRCH;
 	if (!s)
 		return -ERR_NOENT;
 	if (s->owner != p->pid || s->quarantined)
@@ -483,11 +488,8 @@ static int own_stream(const struct mm_proc *p, uint64_t id, struct dma_stream **
 
 int mm_handle_dma_sync(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply)
 {
-	struct mm_proc *p = mm_caller(from);
 	struct dma_stream *s = NULL;
-	if (!p)
-		return mm_reply(reply, -ERR_SRCH);
-	int err = own_stream(p, req->w[0], &s);
+	int err = own_stream(from, req->w[0], &s);
 	if (err == 0 && req->w[1] != MM_DMA_SYNC_FOR_DEVICE && req->w[1] != MM_DMA_SYNC_FOR_CPU)
 		err = -ERR_INVAL;
 	if (err < 0)
@@ -501,11 +503,8 @@ int mm_handle_dma_sync(const struct ipc_msg *req, const struct ipc_from *from, s
 
 int mm_handle_dma_unmap(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply)
 {
-	struct mm_proc *p = mm_caller(from);
 	struct dma_stream *s = NULL;
-	if (!p)
-		return mm_reply(reply, -ERR_SRCH);
-	int err = own_stream(p, req->w[0], &s);
+	int err = own_stream(from, req->w[0], &s);
 	if (err < 0)
 		return mm_reply(reply, err);
 	reply->w[0] = back_to_cpu(s);

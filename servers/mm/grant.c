@@ -290,14 +290,19 @@ int mm_handle_dma_alloc(const struct ipc_msg *req, const struct ipc_from *from, 
 	return mm_reply(reply, 0);
 }
 
-/* The caller's live grant id, or why not: ERR_NOENT (none such),
- * ERR_PERM (someone else's, or quarantined). */
-static int own_grant(const struct mm_proc *p, uint64_t id, struct grant **out)
+/* The caller and its live grant id, or why not: ERR_SRCH (a caller mm
+ * does not know), ERR_NOENT (no such grant), ERR_PERM (someone else's,
+ * or quarantined). */
+static int own_grant(const struct ipc_from *from, uint64_t id, struct mm_proc **p,
+		     struct grant **out)
 {
 	struct grant *g = find(id);
+	*p = mm_caller(from);
+	if (!*p)
+		return -ERR_SRCH;
 	if (!g)
 		return -ERR_NOENT;
-	if (g->owner != p->pid || g->quarantined)
+	if (g->owner != (*p)->pid || g->quarantined)
 		return -ERR_PERM;
 	*out = g;
 	return 0;
@@ -305,15 +310,12 @@ static int own_grant(const struct mm_proc *p, uint64_t id, struct grant **out)
 
 int mm_handle_dma_free(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply)
 {
-	struct mm_proc *p = mm_caller(from);
+	struct mm_proc *p;
 	struct grant *g = NULL;
-	if (!p)
-		return mm_reply(reply, -ERR_SRCH);
-	int err = own_grant(p, req->w[0], &g);
-	if (err < 0)
-		return mm_reply(reply, err);
-	free_grant(g);
-	return mm_reply(reply, 0);
+	int err = own_grant(from, req->w[0], &p, &g);
+	if (err == 0)
+		free_grant(g);
+	return mm_reply(reply, err);
 }
 
 static const struct grant_share *share_of(const struct grant *g, int pid)
@@ -342,11 +344,9 @@ static int share_refused(struct grant *g, const struct mm_proc *p, uint64_t pid,
 
 int mm_handle_dma_share(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply)
 {
-	struct mm_proc *p = mm_caller(from), *target = NULL;
+	struct mm_proc *p, *target = NULL;
 	struct grant *g = NULL;
-	if (!p)
-		return mm_reply(reply, -ERR_SRCH);
-	int err = own_grant(p, req->w[0], &g);
+	int err = own_grant(from, req->w[0], &p, &g);
 	if (err == 0)
 		err = share_refused(g, p, req->w[1], req->w[2], &target);
 	if (err < 0)
@@ -362,18 +362,15 @@ int mm_handle_dma_share(const struct ipc_msg *req, const struct ipc_from *from, 
 
 int mm_handle_dma_revoke(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply)
 {
-	struct mm_proc *p = mm_caller(from);
+	struct mm_proc *p;
 	struct grant *g = NULL;
-	if (!p)
-		return mm_reply(reply, -ERR_SRCH);
-	int err = own_grant(p, req->w[0], &g);
-	if (err < 0)
-		return mm_reply(reply, err);
-	const struct grant_share *s = req->w[1] <= INT32_MAX ? share_of(g, (int)req->w[1]) : NULL;
-	if (!s)
-		return mm_reply(reply, -ERR_NOENT);
-	unmap_from(s->proc, s->region);
-	return mm_reply(reply, 0);
+	int err = own_grant(from, req->w[0], &p, &g);
+	const struct grant_share *s = NULL;
+	if (err == 0 && !(s = req->w[1] <= INT32_MAX ? share_of(g, (int)req->w[1]) : NULL))
+		err = -ERR_NOENT;
+	if (err == 0)
+		unmap_from(s->proc, s->region);
+	return mm_reply(reply, err);
 }
 
 /* ---- what others ask ---------------------------------------------------------- */
