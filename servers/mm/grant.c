@@ -174,7 +174,7 @@ void grant_region_gone(struct mm_region *r)
 	struct grant *g = r->grant;
 	r->grant = NULL;
 	if (!g)
-		return;                 /* a region whose map_into failed */
+		return;                 /* told already (unmap_from) */
 	if (g->region == r) {
 		g->region = NULL;
 		return;
