@@ -48,7 +48,7 @@ include mk/qemu.mk
 all: $(B)/kernel.elf $(B)/kernel32.elf $(USER_ELFS)
 
 clean:
-	rm -rf $(B)/kernel $(B)/user $(B)/libsys $(B)/host $(B)/lab $(B)/results $(B)/*.elf $(B)/*.iso $(B)/iso
+	rm -rf $(B)/kernel $(B)/user $(B)/libsys $(B)/host $(B)/lab $(B)/lab-template $(B)/results $(B)/*.elf $(B)/*.iso $(B)/iso
 
 distclean:
 	rm -rf $(B)

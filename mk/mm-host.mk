@@ -16,8 +16,7 @@ HOST_TEST_SRCS_slab       := tests/host/test_slab.c $(MM_SLAB_SRCS)
 HOST_TEST_SRCS_slab_debug := tests/host/test_slab_debug.c $(MM_SLAB_SRCS)
 # The policies alone, as the simulator compiles them: policy.h and page.h,
 # no other mm file; the machine is the simulator's model (tools/policysim).
-HOST_TEST_SRCS_policy     := tests/host/test_policy.c servers/mm/policy.c servers/mm/policy_ghost.c servers/mm/policy_fifo.c \
-                             servers/mm/policy_clock.c tools/policysim/machine.c
+HOST_TEST_SRCS_policy     := tests/host/test_policy.c $(POLICY_SRCS) tools/policysim/machine.c
 HOST_TEST_SRCS_options    := tests/host/test_options.c servers/mm/options.c tests/host/mm_stubs.c
 
 # mk/host.mk expanded its build rules before this file was read, so the

@@ -32,6 +32,9 @@ MM_SRCS     := servers/mm/main.c servers/mm/env.c servers/mm/policy.c servers/mm
                servers/mm/dma_info.c \
                servers/mm/lend.c servers/mm/swapdev.c servers/mm/swapdev_selftest.c \
                lib/elf.c lib/ustack.c
+# The replacement policies among them (policy.c, policy_ghost.c, policy_*.c):
+# the host simulator and the policy suite compile exactly these.
+POLICY_SRCS := $(filter servers/mm/policy%.c,$(MM_SRCS))
 
 # User programs: one .c each under user/ (or tests/progs/ for test programs).
 USER_PROGS  := init hello sh memstat touch fill events

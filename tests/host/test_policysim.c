@@ -1,9 +1,10 @@
 /*
  * test_policysim.c - the simulator's core (tools/policysim: trace.c,
- * lru.c, opt.c, sim.c and the model machine.c), with the real
- * servers/mm/policy*.c, on strings whose faults are known by hand and on
- * the course's shared traces, whose hit ratios must be exactly those of
- * /work/shared/traces/README.md.
+ * gen.c, lru.c, opt.c, sim.c, reftable.c and the model machine.c), with
+ * the real servers/mm/policy*.c, on strings whose faults are known by
+ * hand and on the course's shared traces, whose hit ratios must be
+ * exactly those of /work/shared/traces/README.md; and the command line
+ * (build/host/policysim) as a user runs it.
  *
  * The traces are read from ../shared/traces relative to the project root
  * (CI keeps a read-only copy of shared/ beside the clone). A missing
@@ -17,26 +18,13 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <cmocka.h>
+#include "gen.h"
 #include "machine.h"
+#include "policy.h"
 #include "policysim.h"
+#include "policysim_fixture.h"
 
 #define SHARED_TRACES "../shared/traces/"
-
-static unsigned bugs;
-
-void mm_bug(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	bugs++;
-}
-
-void mm_print(const char *fmt, ...)
-{
-}
 
 static uint64_t faults_of(const char *name, const unsigned *refs, size_t n, unsigned frames,
 			  bool miss_sets_bit)
@@ -44,9 +32,9 @@ static uint64_t faults_of(const char *name, const unsigned *refs, size_t n, unsi
 	struct trace t;
 	trace_from(&t, refs, n);
 	uint64_t faults = 0;
-	bugs = 0;
+	policysim_bugs = 0;
 	assert_int_equal(sim_faults(name, &t, frames, miss_sets_bit, &faults), 0);
-	assert_int_equal(bugs, 0);
+	assert_int_equal(policysim_bugs, 0);
 	trace_free(&t);
 	return faults;
 }
@@ -164,9 +152,9 @@ static unsigned hit_permille(const char *name, const struct trace *t, unsigned f
 			     bool miss_sets_bit)
 {
 	uint64_t faults;
-	bugs = 0;
+	policysim_bugs = 0;
 	assert_int_equal(sim_faults(name, t, frames, miss_sets_bit, &faults), 0);
-	assert_int_equal(bugs, 0);
+	assert_int_equal(policysim_bugs, 0);
 	return (unsigned)(((t->n - faults) * 2000 + t->n) / (2 * t->n));
 }
 
@@ -225,7 +213,7 @@ static void clock_whose_new_frames_are_referenced_hits_less_on_cpp(void **state)
  * naming the problem for each bad argument. */
 static int run(const char *args, const char *expect)
 {
-	char cmd[512], out[1024] = "";
+	char cmd[512], out[8192] = "";
 	snprintf(cmd, sizeof cmd, "build/host/policysim %s 2>&1", args);
 	FILE *p = popen(cmd, "r");
 	assert_non_null(p);
@@ -252,6 +240,260 @@ static void bad_arguments_exit_with_status_2_and_say_what_is_wrong(void **state)
 	assert_int_equal(run("--frames 3 /nonexistent/trace", "/nonexistent/trace"), 2);
 }
 
+/* Page numbers beyond 32 bits (an address / 4096 from lackey2trace)
+ * are read and renumbered like small ones. */
+static void a_trace_may_name_pages_beyond_32_bits(void **state)
+{
+	char path[] = "/tmp/policysim-test-XXXXXX";
+	fixture_file(path, "34359738367 W\n4294967296\n34359738367\n18446744073709551615\n");
+	struct trace t;
+	char err[256];
+	assert_int_equal(trace_read(path, &t, err, sizeof err), 0);
+	assert_int_equal(t.n, 4);
+	assert_int_equal(t.distinct, 3);
+	assert_int_equal(t.page[0], 0);
+	assert_int_equal(t.page[1], 1);
+	assert_int_equal(t.page[2], 0);
+	assert_int_equal(t.page[3], 2);
+	assert_true(t.write[0] && !t.write[1]);
+	trace_free(&t);
+	FILE *f = fopen(path, "w");
+	fputs("1\n18446744073709551616\n", f);    /* 2^64 */
+	fclose(f);
+	assert_int_equal(trace_read(path, &t, err, sizeof err), -1);
+	assert_non_null(strstr(err, ":2:"));
+	remove(path);
+}
+
+/* A generated string is the generator's, renumbered; its writes kept. */
+static void a_generated_trace_is_the_generators_string(void **state)
+{
+	struct gen_spec s = fixture_spec("random:pages=50,len=2000,writes=20,seed=4");
+	struct trace t;
+	trace_generate(&t, &s);
+	assert_int_equal(t.n, 2000);
+	assert_int_equal(t.distinct, 50);
+	uint32_t first_id[50];
+	memset(first_id, 0xff, sizeof first_id);
+	for (size_t i = 0; i < t.n; i++) {      /* the renumbering is a bijection */
+		uint32_t p = gen_page(&s, i);
+		if (first_id[p] == UINT32_MAX)
+			first_id[p] = t.page[i];
+		assert_int_equal(t.page[i], first_id[p]);
+		assert_int_equal(t.write[i], gen_write(&s, i));
+	}
+	trace_free(&t);
+}
+
+/* Belady's string from the generator takes the hand-computed faults:
+ * FIFO 9 and 10 (the anomaly), OPT 7 and 6. */
+static void the_generated_beladys_string_shows_fifos_anomaly_and_opts_counts(void **state)
+{
+	assert_int_equal(run("--gen belady --policy fifo --policy opt --frames 3,4 --csv",
+			     "\"belady:len=12,seed=1,writes=0\",fifo,3,12,9,"), 0);
+	assert_int_equal(run("--gen belady --policy fifo --frames 3,4 --csv", ",fifo,4,12,10,"), 0);
+	assert_int_equal(run("--gen belady --policy opt --frames 3,4 --csv", ",opt,3,12,7,"), 0);
+	assert_int_equal(run("--gen belady --policy opt --frames 3,4 --csv", ",opt,4,12,6,"), 0);
+	/* a loop one page larger than memory: LRU faults on every reference */
+	assert_int_equal(run("--gen loop:pages=11,len=110 --policy lru --frames 10 --csv",
+			     ",lru,10,110,110,0.000"), 0);
+}
+
+/* CSV lists a trace's rows policy by policy, so a plot's line is a run. */
+static void csv_rows_come_policy_by_policy(void **state)
+{
+	assert_int_equal(run("--gen belady --policy fifo --policy lru --frames 3,4 --csv",
+			     ",fifo,3,12,9,25.000\n\"belady:len=12,seed=1,writes=0\",fifo,4,12,10,"),
+			 0);
+}
+
+static void emit_prints_the_generated_string_as_a_trace(void **state)
+{
+	assert_int_equal(run("--gen belady:len=13 --emit",
+			     "0 R\n1 R\n2 R\n3 R\n0 R\n1 R\n4 R\n0 R\n1 R\n2 R\n3 R\n4 R\n0 R\n"),
+			 0);
+	assert_int_equal(run("--gen belady:len=4,writes=100 --emit", "0 W\n1 W\n2 W\n3 W\n"), 0);
+}
+
+static void bad_workload_arguments_exit_with_status_2_and_say_what_is_wrong(void **state)
+{
+	assert_int_equal(run("--gen lop --frames 3", "--gen: unknown workload 'lop'"), 2);
+	assert_int_equal(run("--gen loop:pages=0 --frames 3", "pages wants a number from 1"), 2);
+	assert_int_equal(run("--gen shift:hot=5000 --frames 3", "the hot set (hot=5000)"), 2);
+	assert_int_equal(run("--gen loop --gen random --emit", "--emit prints one --gen"), 2);
+	assert_int_equal(run("--gen loop --emit x", "--emit prints one --gen"), 2);
+	assert_int_equal(run("--gen", "--gen needs a value"), 2);
+	assert_int_equal(run("--frames 3", "no trace file and no --gen workload"), 2);
+	assert_int_equal(run("--help", "belady:len=12"), 0);
+}
+
+/* ---- the published figures (reftable.c, --compare) -------------------------- */
+
+static void a_markdown_table_of_hit_ratios_is_read_row_by_row(void **state)
+{
+	char path[] = "/tmp/policysim-table-XXXXXX", err[256];
+	fixture_file(path, "# Title\n\nSome | text\n\n| trace | cache blocks | OPT | ARC |\n"
+			 "|---|---:|---:|---:|\n| tiny | 3 | 41.7 | 25.0 |\n| tiny | 4 | 50 |  |\n"
+			 "| big | 100 | 9.9 | - |\n\nAfter the table.\n| trace | x |\n");
+	static struct reftable rt;
+	assert_int_equal(reftable_read(path, &rt, err, sizeof err), 0);
+	assert_int_equal(rt.ncols, 2);
+	assert_int_equal(rt.nrows, 3);
+	assert_int_equal(reftable_figure(&rt, "tiny", 3, "OPT"), 417);
+	assert_int_equal(reftable_figure(&rt, "tiny", 3, "ARC"), 250);
+	assert_int_equal(reftable_figure(&rt, "tiny", 4, "OPT"), 500);
+	assert_int_equal(reftable_figure(&rt, "tiny", 4, "ARC"), -1);
+	assert_int_equal(reftable_figure(&rt, "big", 100, "ARC"), -1);
+	assert_int_equal(reftable_figure(&rt, "tiny", 5, "OPT"), -1);
+	assert_int_equal(reftable_figure(&rt, "tiny", 3, "LRU"), -1);
+	assert_int_equal(reftable_figure(&rt, "tiny", 3, NULL), -1);
+	unsigned frames[4];
+	assert_int_equal(reftable_frames(&rt, "tiny", frames, 4), 2);
+	assert_int_equal(frames[0], 3);
+	assert_int_equal(frames[1], 4);
+	assert_int_equal(reftable_frames(&rt, "none", frames, 4), 0);
+	remove(path);
+	char bad[] = "/tmp/policysim-table-XXXXXX";
+	fixture_file(bad, "| trace | cache blocks | OPT |\n|---|---|---|\n| a | 3 | 41.7 |\n"
+			"| a | 4 | 4x |\n");
+	assert_int_equal(reftable_read(bad, &rt, err, sizeof err), -1);
+	assert_non_null(strstr(err, ":4: not a row"));
+	remove(bad);
+	assert_int_equal(reftable_read("/nonexistent/table", &rt, err, sizeof err), -1);
+	assert_non_null(strstr(err, "/nonexistent/table"));
+}
+
+static void each_policy_is_compared_with_the_column_of_what_it_approximates(void **state)
+{
+	assert_string_equal(reftable_column_for("fifo"), "FIFO");
+	assert_string_equal(reftable_column_for("clock"), "CLOCK");
+	assert_string_equal(reftable_column_for("lru"), "LRU");
+	assert_string_equal(reftable_column_for("opt"), "OPT");
+	assert_string_equal(reftable_column_for("car"), "ARC");
+	assert_string_equal(reftable_column_for("2q:kin=25"), "2Q");
+	assert_string_equal(reftable_column_for("clockpro"), "LIRS");
+	assert_null(reftable_column_for("nru"));
+	assert_null(reftable_column_for("clockp"));
+	char name[64];
+	reftable_trace_name("../shared/traces/sprite.txt", name, sizeof name);
+	assert_string_equal(name, "sprite");
+}
+
+/* With the README's convention (a new frame's bit clear) every exact
+ * column matches, figure for figure, at the README's frame counts. */
+static void compare_sets_the_readmes_figures_beside_the_simulators(void **state)
+{
+	assert_int_equal(run("--compare " SHARED_TRACES "README.md --new-bit clear --policy fifo "
+			     "--policy clock --policy lru --policy opt " SHARED_TRACES "cpp.txt",
+			     "        50 frames       80 frames      100 frames\n"
+			     "fifo       FIFO        10.7    10.7     42.4    42.4     54.8    54.8\n"
+			     "clock      CLOCK       10.2    10.2     52.7    52.7     71.4    71.4\n"
+			     "lru        LRU          9.3     9.3     44.2    44.2     69.7    69.7\n"
+			     "opt        OPT         62.8    62.8     79.1    79.1     82.5    82.5\n"), 0);
+}
+
+static void bad_compare_arguments_exit_with_status_2_and_say_what_is_wrong(void **state)
+{
+	assert_int_equal(run("--compare /nonexistent/t.md x", "/nonexistent/t.md"), 2);
+	assert_int_equal(run("--compare " SHARED_TRACES "README.md --gen loop",
+			     "has no rows for trace 'loop:pages=100"), 2);
+	assert_int_equal(run("--compare " SHARED_TRACES "README.md --csv x", "no CSV form"), 2);
+	assert_int_equal(run("--compare " SHARED_TRACES "cpp.txt x", "no table of hit ratios"), 2);
+}
+
+/* ---- the lab run (tools/policysim/lab.sh, plot.gp) ------------------------- */
+
+static char *slurp(const char *dir, const char *file, size_t *len)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/%s", dir, file);
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		fail_msg("the lab wrote no %s", path);
+	char *buf = malloc(1 << 22);
+	assert_non_null(buf);
+	*len = fread(buf, 1, (1 << 22) - 1, f);
+	buf[*len] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/* In the SVG, name's line (the path after its key entry) has `points`
+ * points: its key sample (M, one L) and then M and points-1 L's - one
+ * unbroken line, not points scattered between other policies' rows. */
+static void has_line(const char *svg, const char *name, unsigned points)
+{
+	char key[64];
+	snprintf(key, sizeof key, "<text>%s</text>", name);
+	const char *at = strstr(svg, key);
+	if (!at)
+		fail_msg("no line called %s in the plot", name);
+	const char *d = strstr(at, " d='");
+	assert_non_null(d);
+	unsigned moves = 0, lines = 0;
+	for (const char *p = d + 4; *p && *p != '\''; p++) {
+		moves += *p == 'M';
+		lines += *p == 'L';
+	}
+	if (moves != 2 || lines != points)
+		fail_msg("%s: %u moves and %u segments, not one line of %u points", name, moves,
+			 lines, points);
+}
+
+/* make lab-policy: per workload a table, a CSV, a PNG and an SVG with one
+ * line per policy, and the summary with the README's figures beside. */
+static void the_lab_run_writes_tables_and_plots_with_a_line_per_policy_and_the_summary(void **state)
+{
+	static const char *const workloads[] = { "sprite", "cpp", "loop", "random", "shift", "belady" };
+	char dir[] = "/tmp/policysim-lab-XXXXXX", cmd[512];
+	assert_non_null(mkdtemp(dir));
+	snprintf(cmd, sizeof cmd, "tools/policysim/lab.sh build/host/policysim %s %s >/dev/null",
+		 SHARED_TRACES, dir);
+	assert_int_equal(system(cmd), 0);
+	for (unsigned w = 0; w < 6; w++) {
+		char file[64];
+		size_t len;
+		static const char *const ext[] = { "txt", "csv" };
+		for (unsigned e = 0; e < 2; e++) {
+			snprintf(file, sizeof file, "%s.%s", workloads[w], ext[e]);
+			char *text = slurp(dir, file, &len);
+			assert_non_null(strstr(text, "opt"));
+			free(text);
+		}
+		snprintf(file, sizeof file, "%s.png", workloads[w]);
+		char *png = slurp(dir, file, &len);
+		assert_true(len > 1000 && !memcmp(png, "\x89PNG\r\n\x1a\n", 8));
+		free(png);
+		snprintf(file, sizeof file, "%s.svg", workloads[w]);
+		char *svg = slurp(dir, file, &len);
+		unsigned points = 0;        /* frame counts: fifo's rows in the CSV */
+		snprintf(file, sizeof file, "%s.csv", workloads[w]);
+		char *csv = slurp(dir, file, &len);
+		for (const char *p = csv; (p = strstr(p, ",fifo,")) != NULL; p++)
+			points++;
+		free(csv);
+		assert_true(points >= 5);
+		for (unsigned p = 0; p < policy_count; p++)
+			has_line(svg, policy_table[p]->name, points);
+		has_line(svg, "lru", points);
+		has_line(svg, "opt", points);
+		free(svg);
+	}
+	size_t len;
+	char *summary = slurp(dir, "summary.txt", &len);
+	assert_non_null(strstr(summary, "fifo       FIFO        22.3    22.3     66.1    66.1"));
+	assert_non_null(strstr(summary, "clock      CLOCK       10.2    10.2     52.7    52.7"));
+	assert_non_null(strstr(summary, "opt        OPT         62.8    62.8     79.1    79.1"));
+	for (unsigned p = 0; p < policy_count; p++) {
+		char row[64];
+		snprintf(row, sizeof row, "\n%-10s ", policy_table[p]->name);
+		assert_non_null(strstr(summary, row));
+	}
+	free(summary);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -267,6 +509,17 @@ int main(void)
 		cmocka_unit_test(opt_fifo_lru_and_clock_reproduce_the_readme_on_sprite),
 		cmocka_unit_test(clock_whose_new_frames_are_referenced_hits_less_on_cpp),
 		cmocka_unit_test(bad_arguments_exit_with_status_2_and_say_what_is_wrong),
+		cmocka_unit_test(a_trace_may_name_pages_beyond_32_bits),
+		cmocka_unit_test(a_generated_trace_is_the_generators_string),
+		cmocka_unit_test(the_generated_beladys_string_shows_fifos_anomaly_and_opts_counts),
+		cmocka_unit_test(csv_rows_come_policy_by_policy),
+		cmocka_unit_test(emit_prints_the_generated_string_as_a_trace),
+		cmocka_unit_test(bad_workload_arguments_exit_with_status_2_and_say_what_is_wrong),
+		cmocka_unit_test(a_markdown_table_of_hit_ratios_is_read_row_by_row),
+		cmocka_unit_test(each_policy_is_compared_with_the_column_of_what_it_approximates),
+		cmocka_unit_test(compare_sets_the_readmes_figures_beside_the_simulators),
+		cmocka_unit_test(bad_compare_arguments_exit_with_status_2_and_say_what_is_wrong),
+		cmocka_unit_test(the_lab_run_writes_tables_and_plots_with_a_line_per_policy_and_the_summary),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,23 +6,32 @@
  * (lru.c) and Belady's OPT/MIN (opt.c; Belady, IBM Systems Journal 5(2),
  * 1966), and prints faults and hit ratios per policy and frame count.
  *
- * usage: policysim [--policy NAME|all] --frames N[,N...] [--csv]
- *                  [--new-bit set|clear] TRACE...
- * The hit ratio is the percent of references that hit, cold misses
- * included, rounded to a tenth as /work/shared/traces/README.md's table.
- * Bad arguments: a message on stderr and exit status 2. docs/policysim.md
- * describes the model and what is exact.
+ * usage: policysim [--policy NAME|all]... --frames N[,N...] [--csv]
+ *                  [--new-bit set|clear] [--gen SPEC]... [TRACE...]
+ *        policysim --gen SPEC --emit
+ *        policysim --compare TABLE.md [--frames ...] [...] TRACE...
+ * A reference string is a trace file or a generated workload (gen.h:
+ * "loop:pages=120,len=5000,seed=1"); --emit prints a generated one in the
+ * trace format; --compare sets each hit ratio beside the published one
+ * of a Markdown table (reftable.c). The hit ratio is the percent of
+ * references that hit, cold misses included, rounded half up to a tenth
+ * as /work/shared/traces/README.md's table. CSV lists a trace's rows
+ * policy by policy (a plot's line is a run of rows). Bad arguments: a
+ * message on stderr and exit status 2. docs/policysim.md describes the
+ * model and what is exact.
  */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "gen.h"
 #include "policy.h"
 #include "policysim.h"
 
-#define MAX_FRAME_COUNTS 64
-#define MAX_POLICIES 16
+#define MAX_FRAME_COUNTS REPORT_FRAMES_MAX
+#define MAX_POLICIES 32
+#define MAX_GENS 16
 
 struct options {
 	const char *policies[MAX_POLICIES];
@@ -31,36 +40,59 @@ struct options {
 	unsigned nframes;
 	bool csv;
 	bool miss_sets_bit;
+	struct gen_spec gens[MAX_GENS];
+	unsigned ngens;
+	bool emit;
+	const char *compare;        /* the table of published figures, or NULL */
 	char **traces;
 	int ntraces;
 };
 
 static const char usage_text[] =
-	"usage: policysim [--policy NAME|all] --frames N[,N...] [--csv]\n"
-	"                 [--new-bit set|clear] TRACE...\n"
+	"usage: policysim [--policy NAME|all]... --frames N[,N...] [--csv]\n"
+	"                 [--new-bit set|clear] [--gen SPEC]... [TRACE...]\n"
+	"       policysim --gen SPEC --emit\n"
+	"       policysim --compare TABLE.md [--frames N[,N...]] [--policy ...] TRACE...\n"
 	"\n"
-	"Replays each TRACE (one page number per line, optionally followed by R\n"
-	"or W) through a pool of N frames and prints, per policy and N, the\n"
-	"faults and the hit ratio (percent of references that hit, cold misses\n"
-	"included).\n"
+	"Replays each reference string - a TRACE file (one page number per line,\n"
+	"optionally followed by R or W) or a generated workload - through a pool\n"
+	"of N frames and prints, per policy and N, the faults and the hit ratio\n"
+	"(percent of references that hit, cold misses included).\n"
 	"\n"
-	"  --policy NAME   a policy of servers/mm (%s), or lru (exact LRU), or\n"
+	"  --policy NAME   a policy of servers/mm (%s), with\n"
+	"                  parameters as NAME:K=V,K=V; or lru (exact LRU), or\n"
 	"                  opt (Belady's MIN), or all (the default): every one\n"
 	"  --frames LIST   frame counts, comma-separated, each 1..%u\n"
-	"  --csv           CSV (trace,policy,frames,references,faults,hit_ratio)\n"
+	"  --csv           CSV (trace,policy,frames,references,faults,hit_ratio),\n"
+	"                  a trace's rows policy by policy\n"
 	"  --new-bit set   the faulting reference sets the new frame's accessed\n"
 	"                  bit, as the hardware does (the default)\n"
 	"  --new-bit clear a new frame enters with its bit clear (the textbook\n"
 	"                  CLOCK of the traces' README)\n"
+	"  --gen SPEC      a generated workload, KIND:K=V,... (may be repeated):\n"
+	"                    loop:pages=100,len=10000     page i mod pages\n"
+	"                    random:pages=1000,len=10000  uniform over the pages\n"
+	"                    shift:pages=1000,len=20000,hot=50,phase=2000,local=90\n"
+	"                        phases of `phase` references, `local` %% of them\n"
+	"                        to a hot set of `hot` pages that moves each phase\n"
+	"                    belady:len=12                1 2 3 4 1 2 5 1 2 3 4 5\n"
+	"                  each also takes seed=S (1) and writes=P (percent of\n"
+	"                  writes, 0); the values shown are the defaults\n"
+	"  --emit          print the one --gen workload as a trace and stop\n"
+	"  --compare TABLE set each hit ratio beside the figure of TABLE (a\n"
+	"                  Markdown table such as ../shared/traces/README.md) for\n"
+	"                  the policy's column (fifo FIFO, clock CLOCK, lru LRU,\n"
+	"                  opt OPT, car ARC, 2q 2Q, clockpro LIRS); the frame\n"
+	"                  counts default to the table's rows for the trace\n"
 	"  --help          this text\n"
 	"\n"
-	"Exit status: 0, or 2 for bad arguments or an unreadable trace.\n";
+	"Exit status: 0, or 2 for bad arguments or an unreadable trace or table.\n";
 
 #define FRAMES_MAX 100000000u
 
 static void usage(FILE *f)
 {
-	char names[128] = "";
+	char names[256] = "";
 	for (unsigned i = 0; i < policy_count; i++) {
 		if (i)
 			strncat(names, ", ", sizeof names - strlen(names) - 1);
@@ -135,6 +167,32 @@ static void parse_frames(struct options *o, const char *arg)
 	}
 }
 
+static void parse_gen(struct options *o, const char *arg)
+{
+	char why[160];
+	if (o->ngens == MAX_GENS)
+		bad("more than %d --gen workloads", MAX_GENS);
+	if (gen_parse(arg, strlen(arg), &o->gens[o->ngens], why, sizeof why) < 0)
+		bad("--gen: %s", why);
+	o->ngens++;
+}
+
+/* The options that do not go together, or are missing. */
+static void check_combination(const struct options *o)
+{
+	if (o->emit) {
+		if (o->ngens != 1 || o->ntraces)
+			bad("--emit prints one --gen workload, and reads no trace file");
+		return;
+	}
+	if (o->compare && o->csv)
+		bad("--compare prints a table; it has no CSV form");
+	if (o->nframes == 0 && !o->compare)
+		bad("--frames is missing");
+	if (o->ntraces == 0 && o->ngens == 0)
+		bad("no trace file and no --gen workload");
+}
+
 /* The value of option argv[*i], which must have one. */
 static const char *value(int argc, char **argv, int *i)
 {
@@ -164,6 +222,12 @@ static void parse(int argc, char **argv, struct options *o)
 			if (strcmp(v, "set") && strcmp(v, "clear"))
 				bad("--new-bit: '%s' is neither set nor clear", v);
 			o->miss_sets_bit = !strcmp(v, "set");
+		} else if (!strcmp(a, "--gen")) {
+			parse_gen(o, value(argc, argv, &i));
+		} else if (!strcmp(a, "--emit")) {
+			o->emit = true;
+		} else if (!strcmp(a, "--compare")) {
+			o->compare = value(argc, argv, &i);
 		} else if (!strcmp(a, "--")) {
 			i++;
 			break;
@@ -171,63 +235,63 @@ static void parse(int argc, char **argv, struct options *o)
 			bad("unknown option %s", a);
 		}
 	}
-	if (o->nframes == 0)
-		bad("--frames is missing");
-	if (o->npolicies == 0)
-		parse_policy(o, "all");
-	if (i == argc)
-		bad("no trace file");
 	o->traces = argv + i;
 	o->ntraces = argc - i;
+	check_combination(o);
+	if (o->npolicies == 0)
+		parse_policy(o, "all");
 }
 
-/* Hit ratio in tenths of a percent, rounded half up. */
-static uint64_t hit_permille(uint64_t refs, uint64_t faults)
+static void emit(const struct gen_spec *s)
 {
-	return ((refs - faults) * 2000 + refs) / (2 * refs);
+	for (uint64_t i = 0; i < s->len; i++)
+		printf("%u %c\n", gen_page(s, i), gen_write(s, i) ? 'W' : 'R');
 }
 
-static void run_trace(const struct options *o, const char *path, const struct trace *t)
+static void run(const struct options *o, const struct reftable *rt, const char *name,
+		const struct trace *t)
 {
-	if (!o->csv)
-		printf("%s: %zu references, %u distinct pages; a new frame enters with its bit %s\n"
-		       "%-8s %10s %12s %8s\n", path, t->n, t->distinct,
-		       o->miss_sets_bit ? "set (the hardware)" : "clear (the textbook CLOCK)",
-		       "policy", "frames", "faults", "hit %");
-	for (unsigned f = 0; f < o->nframes; f++) {
-		for (unsigned p = 0; p < o->npolicies; p++) {
-			uint64_t faults;
-			if (sim_faults(o->policies[p], t, o->frames[f], o->miss_sets_bit, &faults) < 0)
-				bad("no policy called '%s'", o->policies[p]);
-			uint64_t pm = hit_permille(t->n, faults);
-			if (o->csv)
-				printf("%s,%s,%u,%zu,%llu,%.3f\n", path, o->policies[p], o->frames[f],
-				       t->n, (unsigned long long)faults,
-				       100.0 * (double)(t->n - faults) / (double)t->n);
-			else
-				printf("%-8s %10u %12llu %6llu.%llu\n", o->policies[p], o->frames[f],
-				       (unsigned long long)faults, (unsigned long long)(pm / 10),
-				       (unsigned long long)(pm % 10));
-		}
-	}
+	const struct report r = { o->policies, o->npolicies, o->frames, o->nframes,
+				  o->miss_sets_bit };
+	if (o->csv)
+		report_csv(&r, name, t);
+	else if (rt && report_compare(&r, rt, o->compare, name, t) < 0)
+		bad("--compare: %s has no rows for trace '%s' (give --frames)", o->compare, name);
+	else if (!rt)
+		report_table(&r, name, t);
 }
 
 int main(int argc, char **argv)
 {
 	struct options o;
+	static struct reftable rt;
+	char err[512];
 	parse(argc, argv, &o);
+	if (o.emit) {
+		emit(&o.gens[0]);
+		return 0;
+	}
+	if (o.compare && reftable_read(o.compare, &rt, err, sizeof err) < 0)
+		bad("--compare: %s", err);
 	if (o.csv)
-		printf("trace,policy,frames,references,faults,hit_ratio\n");
-	for (int i = 0; i < o.ntraces; i++) {
+		fputs(REPORT_CSV_HEADER, stdout);
+	for (int i = 0; i < o.ntraces + (int)o.ngens; i++) {
 		struct trace t;
-		char err[512];
-		if (trace_read(o.traces[i], &t, err, sizeof err) < 0) {
+		char spec[GEN_TEXT_MAX];
+		const char *name = spec;
+		if (i < o.ntraces && trace_read(o.traces[i], &t, err, sizeof err) < 0) {
 			fprintf(stderr, "policysim: %s\n", err);
 			return 2;
 		}
+		if (i < o.ntraces) {
+			name = o.traces[i];
+		} else {
+			trace_generate(&t, &o.gens[i - o.ntraces]);
+			gen_format(&o.gens[i - o.ntraces], spec, sizeof spec);
+		}
 		if (!o.csv && i)
 			putchar('\n');
-		run_trace(&o, o.traces[i], &t);
+		run(&o, o.compare ? &rt : NULL, name, &t);
 		trace_free(&t);
 	}
 	return 0;

@@ -1,18 +1,22 @@
 /*
- * trace.c - reference strings for the simulator.
+ * trace.c - reference strings for the simulator: read from a file, or
+ * generated from a spec (gen.c, the code the in-OS replay runs too).
  *
  * Format (/work/shared/traces/README.md): one page number per line, in
  * reference order, optionally followed by whitespace and R or W (a read
- * or a write; a bare number is a read). Blank lines are skipped; anything
- * else is an error naming the file and line. Page numbers are renumbered
- * densely in order of first reference (sort the distinct numbers, then a
- * binary search per reference: O(n log n)), so that the model's page
- * table is an array of `distinct` entries.
+ * or a write; a bare number is a read). Page numbers are decimal, 0 to
+ * 2^64-1 (a virtual address / 4096 from lackey2trace fits). Blank lines
+ * are skipped; anything else is an error naming the file and line. Page
+ * numbers are renumbered densely in order of first reference (sort the
+ * distinct numbers, then a binary search per reference: O(n log n)), so
+ * that the model's page table is an array of `distinct` entries; no
+ * policy sees a page's number, so renumbering changes no fault count.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "gen.h"
 #include "policysim.h"
 
 static void *xrealloc(void *p, size_t n)
@@ -25,27 +29,29 @@ static void *xrealloc(void *p, size_t n)
 	return p;
 }
 
-static int cmp_u32(const void *a, const void *b)
+static int cmp_u64(const void *a, const void *b)
 {
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
 	return (x > y) - (x < y);
 }
 
-/* Renumber t->page[] densely in order of first reference. */
-static void renumber(struct trace *t)
+/* t->page[] from raw[0..t->n), renumbered densely in order of first
+ * reference; t->distinct set. */
+static void renumber(struct trace *t, const uint64_t *raw)
 {
-	uint32_t *sorted = xrealloc(NULL, t->n * sizeof *sorted);
-	memcpy(sorted, t->page, t->n * sizeof *sorted);
-	qsort(sorted, t->n, sizeof *sorted, cmp_u32);
+	uint64_t *sorted = xrealloc(NULL, t->n * sizeof *sorted);
+	memcpy(sorted, raw, t->n * sizeof *sorted);
+	qsort(sorted, t->n, sizeof *sorted, cmp_u64);
 	size_t d = 0;
 	for (size_t i = 0; i < t->n; i++)
 		if (d == 0 || sorted[d - 1] != sorted[i])
 			sorted[d++] = sorted[i];
 	uint32_t *id = xrealloc(NULL, d * sizeof *id);     /* by rank: dense number + 1 */
 	memset(id, 0, d * sizeof *id);
+	t->page = xrealloc(t->page, t->n * sizeof *t->page);
 	unsigned next = 0;
 	for (size_t i = 0; i < t->n; i++) {
-		uint32_t *at = bsearch(&t->page[i], sorted, d, sizeof *sorted, cmp_u32);
+		uint64_t *at = bsearch(&raw[i], sorted, d, sizeof *sorted, cmp_u64);
 		size_t rank = (size_t)(at - sorted);
 		if (!id[rank])
 			id[rank] = ++next;
@@ -57,7 +63,7 @@ static void renumber(struct trace *t)
 }
 
 /* One line: 1 (a reference), 0 (blank) or -1 (malformed). */
-static int parse_line(char *line, uint32_t *page, bool *write)
+static int parse_line(char *line, uint64_t *page, bool *write)
 {
 	char *p = line;
 	while (*p == ' ' || *p == '\t')
@@ -67,8 +73,8 @@ static int parse_line(char *line, uint32_t *page, bool *write)
 	if (*p < '0' || *p > '9')
 		return -1;
 	errno = 0;
-	unsigned long v = strtoul(p, &p, 10);
-	if (errno || v > UINT32_MAX - 1)
+	unsigned long long v = strtoull(p, &p, 10);
+	if (errno)
 		return -1;
 	while (*p == ' ' || *p == '\t')
 		p++;
@@ -81,7 +87,7 @@ static int parse_line(char *line, uint32_t *page, bool *write)
 	}
 	if (*p != '\n' && *p != '\r' && *p != '\0')
 		return -1;
-	*page = (uint32_t)v;
+	*page = (uint64_t)v;
 	return 1;
 }
 
@@ -94,15 +100,17 @@ int trace_read(const char *path, struct trace *t, char *err, size_t errlen)
 		return -1;
 	}
 	size_t cap = 0;
+	uint64_t *raw = NULL;
 	char line[256];
 	for (unsigned long lineno = 1; fgets(line, sizeof line, f); lineno++) {
-		uint32_t page;
+		uint64_t page;
 		bool write;
 		int r = parse_line(line, &page, &write);
 		if (r < 0) {
 			snprintf(err, errlen, "%s:%lu: not a page number with an optional R or W",
 				 path, lineno);
 			fclose(f);
+			free(raw);
 			trace_free(t);
 			return -1;
 		}
@@ -110,10 +118,10 @@ int trace_read(const char *path, struct trace *t, char *err, size_t errlen)
 			continue;
 		if (t->n == cap) {
 			cap = cap ? 2 * cap : 4096;
-			t->page = xrealloc(t->page, cap * sizeof *t->page);
+			raw = xrealloc(raw, cap * sizeof *raw);
 			t->write = xrealloc(t->write, cap * sizeof *t->write);
 		}
-		t->page[t->n] = page;
+		raw[t->n] = page;
 		t->write[t->n++] = write;
 	}
 	fclose(f);
@@ -122,20 +130,38 @@ int trace_read(const char *path, struct trace *t, char *err, size_t errlen)
 		trace_free(t);
 		return -1;
 	}
-	renumber(t);
+	renumber(t, raw);
+	free(raw);
 	return 0;
 }
 
 void trace_from(struct trace *t, const unsigned *pages, size_t n)
 {
+	memset(t, 0, sizeof *t);
 	t->n = n;
-	t->page = xrealloc(NULL, n * sizeof *t->page);
+	uint64_t *raw = xrealloc(NULL, n * sizeof *raw);
 	t->write = xrealloc(NULL, n * sizeof *t->write);
 	for (size_t i = 0; i < n; i++) {
-		t->page[i] = pages[i];
+		raw[i] = pages[i];
 		t->write[i] = false;
 	}
-	renumber(t);
+	renumber(t, raw);
+	free(raw);
+}
+
+void trace_generate(struct trace *t, const struct gen_spec *s)
+{
+	memset(t, 0, sizeof *t);
+	t->n = (size_t)s->len;
+	uint32_t *page = xrealloc(NULL, t->n * sizeof *page);
+	uint64_t *raw = xrealloc(NULL, t->n * sizeof *raw);
+	t->write = xrealloc(NULL, t->n * sizeof *t->write);
+	gen_fill(s, 0, s->len, page, t->write);
+	for (size_t i = 0; i < t->n; i++)
+		raw[i] = page[i];
+	free(page);
+	renumber(t, raw);
+	free(raw);
 }
 
 void trace_free(struct trace *t)
