@@ -43,6 +43,7 @@ include mk/host.mk
 include mk/mm-host.mk
 include mk/policysim.mk
 include mk/qemu.mk
+include mk/replay.mk
 
 .PHONY: all clean
 all: $(B)/kernel.elf $(B)/kernel32.elf $(USER_ELFS)

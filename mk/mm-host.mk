@@ -8,7 +8,7 @@
 MM_CORE_SRCS := servers/mm/zone.c servers/mm/buddy.c tests/host/mm_stubs.c
 MM_SLAB_SRCS := servers/mm/slab.c servers/mm/slab_debug.c servers/mm/kmalloc.c \
                 tests/host/slab_fixture.c $(MM_CORE_SRCS)
-MM_HOST_TESTS := zone buddy slab slab_debug options policy
+MM_HOST_TESTS := zone buddy slab slab_debug options policy policy_classic
 
 HOST_TEST_SRCS_zone       := tests/host/test_zone.c $(MM_CORE_SRCS)
 HOST_TEST_SRCS_buddy      := tests/host/test_buddy.c $(MM_CORE_SRCS)
@@ -16,7 +16,10 @@ HOST_TEST_SRCS_slab       := tests/host/test_slab.c $(MM_SLAB_SRCS)
 HOST_TEST_SRCS_slab_debug := tests/host/test_slab_debug.c $(MM_SLAB_SRCS)
 # The policies alone, as the simulator compiles them: policy.h and page.h,
 # no other mm file; the machine is the simulator's model (tools/policysim).
-HOST_TEST_SRCS_policy     := tests/host/test_policy.c $(POLICY_SRCS) tools/policysim/machine.c
+HOST_TEST_SRCS_policy     := tests/host/test_policy.c $(POLICY_SRCS) tools/policysim/machine.c \
+                             tests/host/cpp_trace.c
+HOST_TEST_SRCS_policy_classic := tests/host/test_policy_classic.c $(POLICY_SRCS) \
+                                 tools/policysim/machine.c tests/host/cpp_trace.c
 HOST_TEST_SRCS_options    := tests/host/test_options.c servers/mm/options.c tests/host/mm_stubs.c
 
 # mk/host.mk expanded its build rules before this file was read, so the

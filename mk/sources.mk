@@ -20,13 +20,15 @@ LIBSYS_SRCS := libsys/src/crt0.S libsys/src/syscall.c libsys/src/newlib_glue.c l
                libsys/src/dma.c libsys/src/dmapool.c
 
 # The memory server: its allocators (host-tested too) and its server code.
-MM_SRCS     := servers/mm/main.c servers/mm/env.c servers/mm/policy.c servers/mm/policy_ghost.c servers/mm/policy_fifo.c servers/mm/policy_clock.c servers/mm/budget.c servers/mm/stat.c servers/mm/event.c servers/mm/proc.c servers/mm/region.c \
+MM_SRCS     := servers/mm/main.c servers/mm/env.c servers/mm/policy.c servers/mm/policy_ghost.c servers/mm/policy_fifo.c servers/mm/policy_clock.c \
+               servers/mm/policy_nru.c servers/mm/policy_aging.c servers/mm/policy_random.c servers/mm/policy_wsclock.c \
+               servers/mm/budget.c servers/mm/stat.c servers/mm/event.c servers/mm/proc.c servers/mm/region.c \
                servers/mm/fault.c servers/mm/spawn.c servers/mm/requests.c servers/mm/shm.c \
                servers/mm/backend_anon.c servers/mm/backend_elf.c servers/mm/backend_shm.c \
                servers/mm/zone.c servers/mm/buddy.c servers/mm/slab.c servers/mm/slab_debug.c \
                servers/mm/kmalloc.c servers/mm/kcall.c servers/mm/check.c servers/mm/options.c \
                servers/mm/swap.c servers/mm/swap_slot.c servers/mm/swap_cache.c servers/mm/reclaim.c \
-               servers/mm/oom.c \
+               servers/mm/oom.c servers/mm/module.c \
                servers/mm/grant.c servers/mm/backend_dma.c servers/mm/dma_bus.c \
                servers/mm/dma_frames.c servers/mm/dma_stream.c servers/mm/bounce.c \
                servers/mm/dma_info.c \
@@ -37,7 +39,7 @@ MM_SRCS     := servers/mm/main.c servers/mm/env.c servers/mm/policy.c servers/mm
 POLICY_SRCS := $(filter servers/mm/policy%.c,$(MM_SRCS))
 
 # User programs: one .c each under user/ (or tests/progs/ for test programs).
-USER_PROGS  := init hello sh memstat touch fill events
+USER_PROGS  := init hello sh memstat touch fill events policy replay
 TEST_PROGS  := fault_null fault_write_code fault_hlt fault_cli fault_kernel_jump \
                badsys spin fault_unmapped heap_faults stack_grow stack_overflow mmap_anon \
                shm_writer shm_reader ipc_ping ipc_pong ipc_forbidden notify_test threads \

@@ -7,9 +7,11 @@
  *              and swap-outs, clean and dirty evictions, pages reclaimed in
  *              the background and by direct reclaim, OOM kills, major and
  *              minor faults since boot (MM_VMSTAT);
- *   policy     the active replacement policy, and per pool (the global
- *              one and each budget) its frames, budget and counters:
- *              admitted, victims, scanned, referenced, hand moves;
+ *   policy     the active replacement policy with its parameters, and
+ *              per pool (the global one and each budget) its frames,
+ *              budget and counters: admitted, victims, scanned,
+ *              referenced, hand moves, and what the richer policies
+ *              count - activated, deactivated, ghost hits, samples;
  *   processes  per process: resident pages, minor and major faults,
  *              pages in swap, page tables, and its budget if it has one
  *              (MM_PROCINFO, both its BASIC and PAGING answers);
@@ -85,6 +87,7 @@ static void print_swap(const struct mm_vmstat_info *v)
 		kv("major_faults", v->major_faults);
 		kv("minor_faults", v->minor_faults);
 		printf("policy %s\n", v->policy);
+		printf("policy_choice %s\n", v->policy_text);
 		kv("pools", v->pools);
 		return;
 	}
@@ -97,9 +100,10 @@ static void print_swap(const struct mm_vmstat_info *v)
 	       (ull)v->reclaim_background, (ull)v->reclaim_direct, (ull)v->oom_kills);
 	printf("faults since boot: major %llu, minor %llu\n\n", (ull)v->major_faults,
 	       (ull)v->minor_faults);
-	printf("policy: %s\n", v->policy);
-	printf("%-12s %8s %8s %9s %8s %8s %10s %8s\n", "pool", "frames", "budget", "admitted",
-	       "victims", "scanned", "referenced", "moves");
+	printf("policy: %s\n", v->policy_text);
+	printf("%-12s %8s %8s %9s %8s %8s %10s %8s %9s %11s %10s %8s\n", "pool", "frames", "budget",
+	       "admitted", "victims", "scanned", "referenced", "moves", "activated", "deactivated",
+	       "ghost_hits", "samples");
 }
 
 static void print_pool(unsigned i, const struct mm_vmstat_info *v)
@@ -113,14 +117,19 @@ static void print_pool(unsigned i, const struct mm_vmstat_info *v)
 		printf("pool.%u.scanned %llu\n", i, (ull)v->scanned);
 		printf("pool.%u.referenced %llu\n", i, (ull)v->referenced);
 		printf("pool.%u.moves %llu\n", i, (ull)v->moves);
+		printf("pool.%u.activated %llu\n", i, (ull)v->activated);
+		printf("pool.%u.deactivated %llu\n", i, (ull)v->deactivated);
+		printf("pool.%u.ghost_hits %llu\n", i, (ull)v->ghost_hits);
+		printf("pool.%u.samples %llu\n", i, (ull)v->samples);
 		return;
 	}
 	char budget[24] = "-";
 	if (v->pool_limit)
 		snprintf(budget, sizeof budget, "%llu", (ull)v->pool_limit);
-	printf("%-12s %8llu %8s %9llu %8llu %8llu %10llu %8llu\n", v->pool_name, (ull)v->pool_pages,
-	       budget, (ull)v->admitted, (ull)v->victims, (ull)v->scanned, (ull)v->referenced,
-	       (ull)v->moves);
+	printf("%-12s %8llu %8s %9llu %8llu %8llu %10llu %8llu %9llu %11llu %10llu %8llu\n",
+	       v->pool_name, (ull)v->pool_pages, budget, (ull)v->admitted, (ull)v->victims,
+	       (ull)v->scanned, (ull)v->referenced, (ull)v->moves, (ull)v->activated,
+	       (ull)v->deactivated, (ull)v->ghost_hits, (ull)v->samples);
 }
 
 static int print_paging(void)

@@ -130,3 +130,35 @@ int mm_policy(const char *name)
 	struct ipc_msg m = { .tag = MM_POLICY, .w = { (uint64_t)(uintptr_t)name, strlen(name) } };
 	return (int)mm_call(&m);
 }
+
+int mm_policy_set(const char *text, char *why, size_t whylen, uint64_t *frames)
+{
+	struct ipc_msg m = { .tag = MM_POLICY, .w = { (uint64_t)(uintptr_t)text, strlen(text),
+		why ? (uint64_t)(uintptr_t)why : 0, why ? whylen : 0 } };
+	int64_t r = mm_call(&m);
+	if (r >= 0 && frames)
+		*frames = m.w[0];
+	return (int)r;
+}
+
+int mm_policy_info(unsigned index, struct mm_policy_info *out, unsigned *count, unsigned *active)
+{
+	struct ipc_msg m = { .tag = MM_POLICY_INFO,
+		.w = { index, (uint64_t)(uintptr_t)out, sizeof *out } };
+	int64_t r = mm_call(&m);
+	if (r >= 0 && count)
+		*count = (unsigned)m.w[0];
+	if (r >= 0 && active)
+		*active = (unsigned)m.w[1];
+	return (int)r;
+}
+
+int64_t mm_module_read(const char *name, uint64_t offset, void *buf, size_t len, uint64_t *size)
+{
+	struct ipc_msg m = { .tag = MM_MODULE_READ, .w = { (uint64_t)(uintptr_t)name, strlen(name),
+		offset, (uint64_t)(uintptr_t)buf, len } };
+	int64_t r = mm_call(&m);
+	if (r >= 0 && size)
+		*size = m.w[0];
+	return r;
+}

@@ -32,7 +32,10 @@
  * the page to swap or drops a clean one). If none can go (no swap device,
  * swap full, all refused) the new page still comes in, over the budget:
  * a budget limits replacement, it does not make faults fail - memstat
- * then shows more frames than the budget.
+ * then shows more frames than the budget. Background reclaim never takes
+ * a budget's frames, and direct reclaim only once the global pool is
+ * exhausted (reclaim.c): a budget's faults are those of its own pages
+ * through its own N frames, which is what the simulator computes.
  *
  * Not supported: changing a budget after creation; budgets on shared
  * mappings (their frames are the object's); nested budgets.

@@ -44,6 +44,7 @@ struct mm_backend;
 struct mm_proc;
 struct budget;
 struct policy_pool;
+struct mm_boot_module;
 
 struct mm_region {
 	vaddr_t start, end;         /* [start, end), page aligned */
@@ -172,6 +173,8 @@ typedef int (*mm_spawn_setup_fn)(struct mm_proc *p, void *arg);
 void spawn_init(const void *boot_info);
 int mm_spawn_program(const char *argv_line, int parent, unsigned flags);
 int mm_spawn_resident(const char *argv_line, mm_spawn_setup_fn setup, void *arg);
+/* The boot module called name (any of them, mm's own too), or NULL. */
+const struct mm_boot_module *spawn_boot_module(const char *name);
 
 /* budget.c: frame budgets (local replacement) */
 int budget_valid(uint64_t frames);
@@ -184,14 +187,21 @@ void budget_admit(struct mm_region *r, pfn_t pfn);
 void budget_region_gone(struct mm_proc *p, struct mm_region *r);
 void budget_proc_gone(struct mm_proc *p);
 
-/* stat.c: MM_VMSTAT, MM_POLICY, MM_PROCINFO's paging words */
+/* stat.c: MM_VMSTAT, MM_POLICY, MM_POLICY_INFO, MM_PROCINFO's paging words */
 int mm_copy_to(struct mm_proc *p, vaddr_t dst, const void *buf, size_t len);
 int mm_handle_vmstat(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply);
 int mm_handle_policy(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply);
+int mm_handle_policy_info(const struct ipc_msg *req, const struct ipc_from *from,
+			  struct ipc_msg *reply);
 void stat_procinfo_paging(const struct mm_proc *p, struct ipc_msg *reply);
-/* Make the policy called name run every pool: 0, or -ERR_INVAL (unknown;
- * nothing changes). MM_POLICY and the boot option policy= use it. */
+/* Make the policy chosen by text ("NAME", "NAME:K=V,...", "NAME K=V ...",
+ * len bytes) run every pool: 0, or -ERR_INVAL with the reason in why
+ * (nothing changes). MM_POLICY and the boot option policy= use it. */
 int stat_policy_select(const char *text, size_t len, char *why, size_t whylen);
+
+/* module.c: MM_MODULE_READ (boot modules as read-only files) */
+int mm_handle_module_read(const struct ipc_msg *req, const struct ipc_from *from,
+			  struct ipc_msg *reply);
 
 /* event.c: the paging-event ring (vmstat.h's mm_event) */
 int mm_handle_events(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply);

@@ -20,6 +20,9 @@
  * The helpers never move a policy's hand: a policy with a hand moves it
  * off a frame before deleting that frame.
  *
+ * Refusals (policy_refuse): a policy may mark frames mm refused to
+ * evict, bit 63 of their words, counted in a pool word of its choice.
+ *
  * Switching policy (policy_hand_over) empties a pool through the old
  * policy's remove, oldest frame of list 0 first, and admits each frame to
  * the new one in that order: the new policy starts with the residency
@@ -31,7 +34,10 @@
 #include <pagoda/error.h>
 #include "policy.h"
 
-const struct mm_policy *const policy_table[] = { &policy_fifo, &policy_clock };
+const struct mm_policy *const policy_table[] = {
+	&policy_fifo, &policy_clock,
+	&policy_nru, &policy_aging, &policy_random, &policy_wsclock,
+};
 const unsigned policy_count = sizeof policy_table / sizeof policy_table[0];
 
 static uint32_t link_of(pfn_t pfn)
@@ -172,6 +178,41 @@ const struct mm_policy *policy_find(const char *name)
 		if (!strcmp(policy_table[i]->name, name))
 			return policy_table[i];
 	return NULL;
+}
+
+/* ---- refusals --------------------------------------------------------------- */
+
+void policy_forget_refusals(struct policy_pool *pool, int count)
+{
+	for (int l = 0; l < POLICY_LISTS && pool->words[count]; l++) {
+		uint32_t at = pool->head[l];
+		for (uint64_t i = 0; i < pool->count[l]; i++, at = pfn_to_page(at)->next)
+			policy_frame_words[at] &= ~POLICY_REFUSED;
+	}
+	pool->words[count] = 0;
+}
+
+void policy_refuse(struct policy_pool *pool, int count, pfn_t pfn)
+{
+	if (!(policy_frame_words[pfn] & POLICY_REFUSED)) {
+		policy_frame_words[pfn] |= POLICY_REFUSED;
+		pool->words[count]++;
+	}
+	if (pool->words[count] < pool->pages)
+		return;
+	policy_forget_refusals(pool, count);            /* all refused: start again */
+	if (pool->pages > 1) {
+		policy_frame_words[pfn] |= POLICY_REFUSED;
+		pool->words[count] = 1;
+	}
+}
+
+void policy_refusal_leaves(struct policy_pool *pool, int count, pfn_t pfn)
+{
+	if (policy_frame_words[pfn] & POLICY_REFUSED) {
+		policy_frame_words[pfn] &= ~POLICY_REFUSED;
+		pool->words[count]--;
+	}
 }
 
 /* ---- parameters ------------------------------------------------------------ */

@@ -145,6 +145,24 @@ void policy_env_free(void *ptr, size_t bytes);
 void policy_list_add_tail(struct policy_pool *pool, int list, pfn_t pfn);
 void policy_list_del(struct policy_pool *pool, int list, pfn_t pfn);
 
+/* Refusals (policy.c). mm asks for a victim again without a remove when
+ * it could not evict the frame offered (in use, or it cannot be written
+ * yet). A policy that wants repeated questions to go through every frame
+ * before one comes back marks the refused frame - POLICY_REFUSED, bit 63
+ * of its word in policy_frame_words[], which it then uses for nothing
+ * else - and passes over marked frames until its next decision point (a
+ * fault, a sampling), when it forgets them. pool->words[count] (the
+ * policy picks the word) counts the marks, so forgetting none is free. */
+#define POLICY_REFUSED (1ull << 63)
+/* Mark pfn refused. When that marks every frame of pool, the marks are
+ * wiped but pfn's (unless it is the pool's only frame): there is always
+ * a frame left to offer, and never the one just refused if another exists. */
+void policy_refuse(struct policy_pool *pool, int count, pfn_t pfn);
+/* Frame pfn leaves pool (call from remove, before policy_list_del). */
+void policy_refusal_leaves(struct policy_pool *pool, int count, pfn_t pfn);
+/* Wipe every mark. */
+void policy_forget_refusals(struct policy_pool *pool, int count);
+
 /* Walk every list of pool and check the invariants P1-P4 of policy.c:
  * 0, or -ERR_BUG after an mm_bug naming the pool and the frame. */
 int policy_pool_check(const struct policy_pool *pool);
@@ -175,6 +193,10 @@ int policy_ghost_check(const struct policy_pool *pool);
 /* The table (policy.c). */
 extern const struct mm_policy policy_fifo;
 extern const struct mm_policy policy_clock;
+extern const struct mm_policy policy_nru;       /* policy_nru.c ... policy_wsclock.c */
+extern const struct mm_policy policy_aging;
+extern const struct mm_policy policy_random;
+extern const struct mm_policy policy_wsclock;
 extern const struct mm_policy *const policy_table[];
 extern const unsigned policy_count;
 

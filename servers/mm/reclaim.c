@@ -38,6 +38,14 @@
  * loop stays one thread and deterministic: the same messages give the
  * same evictions, with no timer in the way.
  *
+ * Budgets are local replacement: a budget's frames are replaced by its
+ * own faults (budget.c), and background reclaim takes only from the
+ * global pool, so a workload in a budget of N frames faults exactly as
+ * N frames and its policy say - what `replay` compares with the
+ * simulator (docs/policies.md). Direct reclaim, the last step before the
+ * OOM killer, turns to the budgets only once the global pool has given
+ * all it can.
+ *
  * The reserve, and why swapping out cannot deadlock. User pages are
  * allocated with plain flags, so they stop at each zone's min watermark;
  * the pager's own needs below min are few and bounded per eviction: a
@@ -55,7 +63,9 @@
  * Invariants (reclaim_check): Q1 a frame in a pool is an allocated user
  * page (one pinned since it was admitted leaves when it is next offered);
  * Q2 each pool's pages = the frames that name it; Q3 a
- * pool's list counts add up to its pages.
+ * pool's list counts add up to its pages; Q4 each pool passes its
+ * policy's checker (policy_pool_check: P1-P4 of policy.c, and the
+ * history's), so a switch of policy is checked with every frame in place.
  *
  * Not supported: per-zone reclaim (all user pages come from the zones
  * below the class zone anyway), kswapd-like pacing, writeback clustering
@@ -401,12 +411,14 @@ unsigned reclaim_evict_from(struct policy_pool *pool, unsigned n)
 	return freed;
 }
 
-/* Evict from the global pool, then from the others. */
-static unsigned reclaim_any(unsigned n)
+/* Memory pressure: evict up to n frames from the global pool, then (if
+ * budgets, for direct reclaim) from the budgets. */
+static unsigned reclaim_pressure(unsigned n, bool budgets)
 {
 	unsigned freed = 0;
+	int last = budgets ? RECLAIM_POOLS : 2;
 	protect_recent = true;
-	for (int id = 1; id < RECLAIM_POOLS && freed < n; id++)
+	for (int id = 1; id < last && freed < n; id++)
 		if (pools[id].pool)
 			freed += reclaim_evict_from(pools[id].pool, n - freed);
 	protect_recent = false;
@@ -421,12 +433,12 @@ static bool at_cap(void)
 pfn_t reclaim_alloc_user(mm_flags_t flags)
 {
 	if (at_cap())
-		mm_vmstat.reclaim_direct += reclaim_any(RECLAIM_BATCH);
+		mm_vmstat.reclaim_direct += reclaim_pressure(RECLAIM_BATCH, true);
 	if (at_cap())
 		return PFN_NONE;
 	pfn_t pfn = buddy_alloc(0, flags);
 	if (pfn == PFN_NONE) {
-		mm_vmstat.reclaim_direct += reclaim_any(RECLAIM_BATCH);
+		mm_vmstat.reclaim_direct += reclaim_pressure(RECLAIM_BATCH, true);
 		pfn = buddy_alloc(0, flags);
 	}
 	return pfn;
@@ -446,7 +458,7 @@ void reclaim_background(void)
 		return;
 	uint64_t high = wmark_sum(WMARK_HIGH);
 	while (zone_free_pages() < high) {
-		unsigned freed = reclaim_any(RECLAIM_BATCH);
+		unsigned freed = reclaim_pressure(RECLAIM_BATCH, false);
 		mm_vmstat.reclaim_background += freed;
 		if (!freed)
 			return;
@@ -481,6 +493,7 @@ unsigned reclaim_check(void)
 			       (unsigned long)counted[id]);
 			bad++;
 		}
+		bad += policy_pool_check(pool) < 0;
 	}
 	return bad;
 }

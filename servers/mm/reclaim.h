@@ -65,11 +65,12 @@ pfn_t reclaim_alloc_user(mm_flags_t flags);
 /* Frames in pools: the user pages the cap counts. */
 uint64_t reclaim_user_pages(void);
 
-/* After each message: below the low watermark (or near the cap), free
- * pages until the high one. */
+/* After each message: below the low watermark, free pages of the global
+ * pool until the high one (never a budget's: they replace only their
+ * own, so their faults are exact). */
 void reclaim_background(void);
 
-/* Q1-Q3 (reclaim.c). */
+/* Q1-Q4 (reclaim.c). */
 unsigned reclaim_check(void);
 
 #endif

@@ -45,15 +45,20 @@ void spawn_init(const void *boot_info)
 	boot = boot_info;
 }
 
+const struct mm_boot_module *spawn_boot_module(const char *name)
+{
+	for (uint32_t i = 0; boot && i < boot->nmodules; i++)
+		if (!strcmp(boot->modules[i].name, name))
+			return &boot->modules[i];
+	return NULL;
+}
+
 /* mm itself never runs twice; the swap device only resident, by mm. */
 static const struct mm_boot_module *find_module(const char *name, unsigned flags)
 {
 	if (!strcmp(name, "mm") || (!(flags & MM_SPAWN_RESIDENT) && !strcmp(name, SWAPDEV_MODULE)))
 		return NULL;
-	for (uint32_t i = 0; i < boot->nmodules; i++)
-		if (!strcmp(boot->modules[i].name, name))
-			return &boot->modules[i];
-	return NULL;
+	return spawn_boot_module(name);
 }
 
 /* The program name: the first word of line, or "" (bounded by size). */

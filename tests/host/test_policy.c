@@ -24,6 +24,7 @@
 #include <cmocka.h>
 #include <pagoda/error.h>
 #include "machine.h"
+#include "cpp_trace.h"
 
 #define VPAGES 2048             /* virtual pages: the cpp trace's blocks are 1..1223 */
 
@@ -153,31 +154,11 @@ static void a_loop_one_page_too_big_faults_on_every_reference(void **state)
 	assert_int_equal(faults_of("clock", s, 40, 4), 40);
 }
 
-/* The trace, read once. */
-static unsigned *trace;
-static size_t trace_n;
-
-static void load_trace(void)
-{
-	if (trace)
-		return;
-	FILE *f = fopen("tests/traces/cpp.txt", "r");
-	assert_non_null(f);
-	size_t cap = 16384;
-	trace = malloc(cap * sizeof *trace);
-	unsigned v;
-	while (fscanf(f, "%u", &v) == 1) {
-		assert_true(trace_n < cap);
-		trace[trace_n++] = v;
-	}
-	fclose(f);
-	assert_int_equal(trace_n, 9047);
-}
-
 /* Hit ratio in tenths of a percent, rounded as the README's table. */
 static unsigned hit_permille(const char *name, unsigned frames_n)
 {
-	load_trace();
+	size_t trace_n;
+	const unsigned *trace = cpp_trace(&trace_n);
 	unsigned faults = faults_of(name, trace, trace_n, frames_n);
 	unsigned hits = (unsigned)trace_n - faults;
 	return (unsigned)((hits * 1000.0) / trace_n + 0.5);

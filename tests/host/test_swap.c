@@ -2,7 +2,7 @@
  * test_swap.c - the swap core on the host: the slot allocator against a
  * model, eviction and refault byte for byte, clean pages dropped without a
  * write, shared pages evicted from every process, the usermem cap and the
- * background reclaimer, device errors, the device dying, and the OOM
+ * background reclaimer (which leaves budgets alone), device errors, the device dying, and the OOM
  * killer's choice. The real servers/mm sources run against the kernel
  * model (kcall_stub.c) and an in-memory swap device (swapdev_stub.c);
  * every step is followed by mm_check_all (which runs swap_check and
@@ -441,6 +441,82 @@ static void below_the_low_watermark_the_background_reclaimer_frees_to_high(void 
 	exit_proc(p->pid, 0);
 }
 
+/* An MM_MMAP of pages pages with a budget of frames (MM_MAP_BUDGET). */
+static vaddr_t map_budget(int pid, unsigned pages, uint64_t frames)
+{
+	struct ipc_msg req = { .tag = MM_MMAP,
+		.w = { pages * PAGE_SIZE, MM_PROT_READ | MM_PROT_WRITE, MM_MAP_BUDGET, 0, frames } };
+	struct ipc_msg r = { .tag = -ERR_NOSYS };
+	struct ipc_from from = { .pid = pid, .handle = 77 };
+	mm_handlers[MM_MMAP](&req, &from, &r);
+	assert_int_equal(r.tag, 0);
+	return r.w[0];
+}
+
+static uint64_t low_watermarks(void)
+{
+	uint64_t low = 0;
+	for (int z = 0; z < MM_NR_ZONES; z++)
+		low += mm_zones[z].managed_pages ? mm_zones[z].watermark[WMARK_LOW] : 0;
+	return low;
+}
+
+/* Local replacement: below the low watermark the background reclaimer
+ * evicts global pages, and once the global pool has nothing left it gives
+ * up rather than take a budget's frames. */
+static void background_reclaim_never_takes_a_budgets_frames(void **state)
+{
+	(void)state;
+	struct mm_proc *p = spawn("prog");
+	vaddr_t b = map_budget(p->pid, 20, 20), g = map_anon(p->pid, 40 * PAGE_SIZE, MM_PROT_READ | MM_PROT_WRITE);
+	write_pattern(p->pid, b, 20, 3);
+	write_pattern(p->pid, g, 40, 4);
+	const struct policy_pool *pool = budget_pool_of(region_find(p, b));
+	uint64_t victims = pool->stats.victims;
+	assert_int_equal(pool->pages, 20);
+	static pfn_t held[MiB(64) / PAGE_SIZE];
+	size_t n = 0;
+	while (zone_free_pages() >= low_watermarks() - 4)
+		held[n++] = buddy_alloc(0, MM_EMERGENCY);
+	reclaim_background();
+	assert_true(mm_vmstat.reclaim_background > 0);         /* the global pages went */
+	assert_int_equal(pool->pages, 20);
+	assert_int_equal(pool->stats.victims, victims);
+	assert_mm_consistent();
+	evict_all();                                            /* the global pool is empty */
+	while (zone_free_pages() >= low_watermarks() - 4)
+		held[n++] = buddy_alloc(0, MM_EMERGENCY);
+	uint64_t freed = mm_vmstat.reclaim_background;
+	reclaim_background();
+	assert_int_equal(mm_vmstat.reclaim_background, freed);
+	assert_int_equal(pool->pages, 20);
+	assert_int_equal(pool->stats.victims, victims);
+	for (size_t i = 0; i < n; i++)
+		buddy_free(held[i], 0);
+	assert_pattern(p->pid, b, 20, 3);
+	assert_pattern(p->pid, g, 40, 4);
+	exit_proc(p->pid, 0);
+}
+
+/* Direct reclaim, the last step before the OOM killer, turns to a budget
+ * once the global pool has given all it can: under a cap of 24 user
+ * pages a budget of 30 holds at most what the cap leaves. */
+static void direct_reclaim_takes_a_budgets_frames_once_the_global_pool_is_exhausted(void **state)
+{
+	(void)state;
+	struct mm_proc *p = spawn("prog");
+	vaddr_t b = map_budget(p->pid, 30, 30);
+	mm_config.usermem_pages = 24;
+	write_pattern(p->pid, b, 30, 5);
+	const struct policy_pool *pool = budget_pool_of(region_find(p, b));
+	assert_true(reclaim_user_pages() <= 24);
+	assert_true(pool->pages < 24);
+	assert_int_equal(reclaim_global.pages, 0);
+	assert_true(mm_vmstat.reclaim_direct >= 6);
+	assert_pattern(p->pid, b, 30, 5);
+	exit_proc(p->pid, 0);
+}
+
 static void pinned_frames_are_never_evicted(void **state)
 {
 	(void)state;
@@ -631,6 +707,8 @@ int main(void)
 		T(a_shared_page_written_by_an_exited_process_is_not_dropped),
 		T(user_pages_stay_within_the_usermem_cap_and_keep_their_data),
 		T(below_the_low_watermark_the_background_reclaimer_frees_to_high),
+		T(background_reclaim_never_takes_a_budgets_frames),
+		T(direct_reclaim_takes_a_budgets_frames_once_the_global_pool_is_exhausted),
 		T(pinned_frames_are_never_evicted),
 		T(two_pages_that_do_not_fit_end_in_the_oom_killer_not_a_livelock),
 		T(a_failed_write_keeps_the_page_resident_and_intact),

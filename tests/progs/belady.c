@@ -103,7 +103,9 @@ static void refuse_stat(void)
 	try_call("events read 0", MM_EVENTS, MM_EVENTS_READ, ep, 0);
 	try_call("events read 257", MM_EVENTS, MM_EVENTS_READ, ep, MM_EVENT_RING + 1);
 	try_call("procinfo kind 2", MM_PROCINFO, MM_PROCINFO_SELF, 2, 0);
-	try_call("policy length 16", MM_POLICY, (uint64_t)(uintptr_t)"clockclockclockc", 16, 0);
+	static char text[MM_POLICY_TEXT_MAX];
+	memset(text, 'c', sizeof text);
+	try_call("policy length 64", MM_POLICY, (uint64_t)(uintptr_t)text, sizeof text, 0);
 	try_call("policy at address 8", MM_POLICY, 8, 4, 0);
 }
 

@@ -76,7 +76,7 @@ t_malformed_budgets_and_policy_names_are_refused() {
 	expect '^belady: events read 0: ERR_INVAL$'
 	expect '^belady: events read 257: ERR_INVAL$'
 	expect '^belady: procinfo kind 2: ERR_INVAL$'
-	expect '^belady: policy length 16: ERR_INVAL$'
+	expect '^belady: policy length 64: ERR_INVAL$'
 	expect '^belady: policy at address 8: ERR_FAULT$'
 	expect "^belady: policy 'lru': ERR_INVAL$"
 	expect "^belady: policy '': ERR_INVAL$"

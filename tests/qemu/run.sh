@@ -191,6 +191,8 @@ t_grub_iso_boots_to_the_shell_which_runs_programs() {
 . tests/qemu/ramdisk_tests.sh
 . tests/qemu/swap_tests.sh
 . tests/qemu/policy_tests.sh
+. tests/qemu/policy_classic_tests.sh
+. tests/qemu/replay_tests.sh
 . tests/qemu/dma_tests.sh
 
 run_tests "$1" "${2:-}"

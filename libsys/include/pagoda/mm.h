@@ -68,10 +68,34 @@ enum mm_request {
 	 * ring overflowed) since START, w1 = recording (0/1).
 	 * ERR_INVAL, ERR_FAULT. */
 	MM_EVENTS = 10,
-	/* w0 = address of a policy name, w1 = its length (1 .. 15): make it
-	 * the replacement policy of every pool (their frames are handed over).
-	 * -> tag = 0. ERR_INVAL (unknown name or length), ERR_FAULT. */
+	/* w0 = address of a policy's text, "NAME", "NAME:K=V,K=V" or
+	 * "NAME K=V K=V", w1 = its length (1 .. MM_POLICY_TEXT_MAX - 1);
+	 * w2 = address of a buffer for the reason of a refusal, w3 = its size
+	 * (0 with w2 = 0: no buffer; else 1 .. MM_POLICY_WHY_MAX): make that
+	 * policy, with those parameters, run every pool (their frames are
+	 * handed over). -> tag = 0, w0 = frames handed over, w1 = pools.
+	 * ERR_INVAL (bad length, unknown policy or parameter, value out of
+	 * range: the reason, one NUL-terminated line, is in the buffer),
+	 * ERR_FAULT (the text or the buffer). A refusal changes nothing but
+	 * the buffer. */
 	MM_POLICY = 11,
+	/* w0 = index (0 .. policies - 1) into the policy table, w1 = address
+	 * of a struct mm_policy_info, w2 = its size (exactly sizeof).
+	 * -> tag = 0, w0 = how many policies there are, w1 = the index of
+	 * the active one; the struct filled (name, summary, parameters with
+	 * default, range and, for the active policy, the value in use).
+	 * ERR_INVAL (size), ERR_NOENT (index), ERR_FAULT. */
+	MM_POLICY_INFO = 12,
+	/* Read a boot module's bytes (a trace, say: modules that are not
+	 * programs are files). w0 = address of its name (as MM_SPAWN names a
+	 * program: "cpp-3000.txt"), w1 = the name's length (1 ..
+	 * MM_MODULE_NAME_LEN - 1), w2 = offset into the module (0 .. its
+	 * size), w3 = address of a buffer, w4 = how many bytes to read (0 ..
+	 * MM_MODULE_READ_MAX; 0: only the size). -> tag = bytes copied
+	 * (fewer than w4 at the end, 0 past it), w0 = the module's size.
+	 * ERR_INVAL (a length or the offset), ERR_NOENT (no such module),
+	 * ERR_FAULT. Nothing of mm changes. */
+	MM_MODULE_READ = 13,
 
 	/* DMA (docs/dma.md, docs/mm-protocol.md). Only a driver may ask for
 	 * DMA memory: the caller must own the PCI device named by its bdf
@@ -224,6 +248,36 @@ _Static_assert(sizeof(struct mm_event_rec) == 40, "event records are 40 bytes");
 #define MM_EVENT_NO_SLOT     (~0ULL)
 
 #define MM_POLICY_NAME_LEN 16
+#define MM_POLICY_TEXT_MAX 64       /* MM_POLICY's text, NAME:K=V,..., with its NUL */
+#define MM_POLICY_WHY_MAX 128       /* MM_POLICY's reason buffer, at most */
+#define MM_POLICY_PARAMS 4          /* parameters a policy may have */
+#define MM_POLICY_SUMMARY_LEN 128
+#define MM_POLICY_MEANING_LEN 80
+
+/* One parameter of a policy (MM_POLICY_INFO). */
+struct mm_policy_param_info {
+	char name[MM_POLICY_NAME_LEN];      /* "tau", NUL-padded */
+	uint64_t def, min, max;             /* default and range */
+	uint64_t value;                     /* the active policy: the value in
+					       use; another one: the default */
+	char meaning[MM_POLICY_MEANING_LEN];    /* one line, NUL-padded */
+};
+_Static_assert(sizeof(struct mm_policy_param_info) == 16 + 4 * 8 + 80, "no padding");
+
+/* MM_POLICY_INFO's answer: one policy of the table. Strings are
+ * NUL-terminated (cut to fit). */
+struct mm_policy_info {
+	char name[MM_POLICY_NAME_LEN];
+	char summary[MM_POLICY_SUMMARY_LEN];    /* the algorithm and its citation */
+	uint64_t nparams;                   /* 0 .. MM_POLICY_PARAMS */
+	uint64_t active;                    /* 1: it runs the pools now */
+	struct mm_policy_param_info param[MM_POLICY_PARAMS];
+};
+_Static_assert(sizeof(struct mm_policy_info) ==
+	       16 + 128 + 2 * 8 + MM_POLICY_PARAMS * sizeof(struct mm_policy_param_info), "no padding");
+
+#define MM_MODULE_NAME_LEN 32       /* a boot module's name, with its NUL */
+#define MM_MODULE_READ_MAX 4096u    /* bytes one MM_MODULE_READ copies at most */
 
 /* MM_VMSTAT's answer. Counters are since boot. */
 struct mm_vmstat_info {
@@ -249,8 +303,16 @@ struct mm_vmstat_info {
 	uint64_t scanned;           /* frames looked at choosing them */
 	uint64_t referenced;        /* ... of which had been referenced */
 	uint64_t moves;             /* hand movements / list rotations */
+	uint64_t activated;         /* frames promoted (to active, hot, T2...) */
+	uint64_t deactivated;       /* frames demoted */
+	uint64_t ghost_hits;        /* faults on a page the history remembered */
+	uint64_t samples;           /* periodic samplings (aging's shifts) */
+	/* the active policy with its parameters, as MM_POLICY takes it
+	 * ("wsclock:tau=50"), NUL-padded */
+	char policy_text[MM_POLICY_TEXT_MAX];
 };
-_Static_assert(sizeof(struct mm_vmstat_info) == 12 * 8 + 32 + 7 * 8, "no padding");
+_Static_assert(sizeof(struct mm_vmstat_info) == 12 * 8 + 32 + 11 * 8 + MM_POLICY_TEXT_MAX,
+	       "no padding");
 
 /* ---- DMA (MM_DMA_*) ---- */
 

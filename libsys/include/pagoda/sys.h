@@ -127,6 +127,17 @@ void *mm_mmap_budget(size_t len, unsigned prot, uint64_t frames);  /* NULL on fa
 int mm_vmstat_get(unsigned pool, struct mm_vmstat_info *out);
 int mm_events(unsigned cmd, struct mm_event_rec *buf, unsigned max, uint64_t *lost);
 int mm_policy(const char *name);
+/* MM_POLICY with parameters ("wsclock:tau=50", "wsclock tau=50"): 0, or
+ * -ERR_x with the reason in why[whylen] (why may be NULL; whylen at most
+ * MM_POLICY_WHY_MAX); *frames (if not NULL) = frames handed over. */
+int mm_policy_set(const char *text, char *why, size_t whylen, uint64_t *frames);
+/* MM_POLICY_INFO for policy index: 0, or -ERR_x; *count and *active (if
+ * not NULL) = how many policies there are, the active one's index. */
+int mm_policy_info(unsigned index, struct mm_policy_info *out, unsigned *count, unsigned *active);
+/* MM_MODULE_READ: up to len (<= MM_MODULE_READ_MAX) bytes of the boot
+ * module called name from offset into buf: bytes read (0 at the end),
+ * or -ERR_x; *size (if not NULL) = the module's size. */
+int64_t mm_module_read(const char *name, uint64_t offset, void *buf, size_t len, uint64_t *size);
 uint64_t mm_free_pages(void);               /* sum over zones; 0 on error */
 
 #endif
