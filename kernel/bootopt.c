@@ -60,8 +60,13 @@ static void apply(struct boot_options *o, const char *word)
 		o->verbose = true;
 	} else if (!strcmp(word, "quiet")) {
 		o->quiet = true;
+	} else if (!strncmp(word, "iommu=", 6)) {
+		if (!strcmp(word + 6, "off") || !strcmp(word + 6, "on"))
+			o->iommu_off = !strcmp(word + 6, "off");
+		else
+			reject(o, word, "needs on or off; using the default: on");
 	} else {
-		reject(o, word, "is unknown; ignored (known: quantum=N verbose quiet)");
+		reject(o, word, "is unknown; ignored (known: quantum=N verbose quiet iommu=on|off)");
 	}
 }
 

@@ -4,6 +4,9 @@
  *   quantum=N   time slice in timer ticks, 1..100 (default 2; 10 ms ticks)
  *   verbose     print the memory map and every module at boot
  *   quiet       print only the banner line and errors
+ *   iommu=off   leave DMA translation off (the memory server cannot turn
+ *               it on): every device reaches all of memory, for comparison
+ *   iommu=on    the default: the memory server turns translation on
  *
  * Words that contain '/' and no '=' are skipped (QEMU's -kernel puts the
  * kernel's path first). An unknown option or a bad value is reported on the console
@@ -18,6 +21,7 @@ struct boot_options {
 	int quantum;
 	bool verbose;
 	bool quiet;
+	bool iommu_off;
 	int errors;     /* options rejected */
 };
 

@@ -32,7 +32,10 @@
  * Notifications are a pending-bits word per process: NOTIFY ORs bits in,
  * never blocks, and the next RECV from IPC_ANY or PID_KERNEL returns them
  * (from pid 0) before anything queued. The memory server also receives,
- * from pid 0, one MM_PROC_EXIT report per process that ends.
+ * from pid 0, one MM_PROC_EXIT report per process that ends, and one
+ * MM_IOMMU_FAULT per DMA the IOMMU blocked (iommucall.c): reports are
+ * recorded where they happen and turned into messages only when the
+ * server receives, so recording one never blocks (an interrupt may).
  *
  * When a process dies, threads queued to send to it, waiting for its
  * reply, or receiving from it alone, are woken with ERR_DEAD; its own
@@ -40,6 +43,7 @@
  */
 #include "ipc.h"
 #include "sched.h"
+#include "iommucall.h"
 #include "arch/x86_64/syscall_regs.h"
 #include <pagoda/mm.h>
 
@@ -151,32 +155,42 @@ int64_t ipc_send(struct thread *t, int dst_pid, const struct ipc_msg *m, bool ca
 	return block(t, IPC_SENDING, dst_pid);
 }
 
-/* Kernel reports and notifications waiting for process p, if any. */
-static bool pending_for(struct thread *t, int src)
+/* The oldest exit the memory server has not been told of, as its report. */
+static bool exit_report(struct ipc_msg *m)
 {
-	struct proc *p = t->proc;
-	if (src != IPC_ANY && src != PID_KERNEL)
-		return false;
-	if (p->notify_bits) {
-		struct ipc_msg m = { .tag = MSG_NOTIFY, .w = { p->notify_bits } };
-		p->notify_bits = 0;
-		deliver(t, PID_KERNEL, IPC_NO_REPLY, &m);
-		return true;
-	}
-	if (!(p->flags & PROC_FLAG_MM) || unreported_exits == 0)
+	if (unreported_exits == 0)
 		return false;
 	for (int i = 0; i < NPROC; i++) {
 		struct proc *z = proc_at(i);
 		if (z->state == PROC_ZOMBIE && !z->exit_reported) {
-			struct ipc_msg m = { .tag = MM_PROC_EXIT,
-					     .w = { (uint64_t)z->pid, (uint64_t)(int64_t)z->exit_status } };
+			*m = (struct ipc_msg){ .tag = MM_PROC_EXIT,
+					       .w = { (uint64_t)z->pid, (uint64_t)(int64_t)z->exit_status } };
 			z->exit_reported = true;
 			unreported_exits--;
-			deliver(t, PID_KERNEL, IPC_NO_REPLY, &m);
 			return true;
 		}
 	}
 	return false;
+}
+
+/* Kernel reports and notifications waiting for process p, if any: the
+ * memory server's are exits, then DMA faults (iommucall_report). */
+static bool pending_for(struct thread *t, int src)
+{
+	struct proc *p = t->proc;
+	struct ipc_msg m;
+	if (src != IPC_ANY && src != PID_KERNEL)
+		return false;
+	if (p->notify_bits) {
+		m = (struct ipc_msg){ .tag = MSG_NOTIFY, .w = { p->notify_bits } };
+		p->notify_bits = 0;
+		deliver(t, PID_KERNEL, IPC_NO_REPLY, &m);
+		return true;
+	}
+	if (!(p->flags & PROC_FLAG_MM) || !(exit_report(&m) || iommucall_report(&m)))
+		return false;
+	deliver(t, PID_KERNEL, IPC_NO_REPLY, &m);
+	return true;
 }
 
 /* A RECV source that can never send: 0 if src may, else the error. */
@@ -284,13 +298,19 @@ void ipc_proc_gone(struct proc *p)
 	}
 }
 
-/* Tell the memory server at once if it is waiting; else its next RECV
- * picks the report up (pending_for). */
-void ipc_report_exit(struct proc *p)
+/* A report for the memory server was recorded (an exit, a DMA fault):
+ * hand it over at once if the server waits in RECV; else its next RECV
+ * picks it up (pending_for). Safe from an interrupt: it only wakes. */
+void ipc_kernel_report(void)
 {
-	unreported_exits++;
 	struct proc *mm = proc_mm();
 	struct thread *r = mm ? waiting_receiver(mm, PID_KERNEL) : NULL;
 	if (r)
 		pending_for(r, r->peer);
+}
+
+void ipc_report_exit(struct proc *p)
+{
+	unreported_exits++;
+	ipc_kernel_report();
 }

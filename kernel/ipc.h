@@ -14,5 +14,6 @@ int64_t ipc_notify(struct proc *from, int dst, uint64_t bits);
 void ipc_thread_gone(struct thread *t);
 void ipc_proc_gone(struct proc *p);
 void ipc_report_exit(struct proc *p);
+void ipc_kernel_report(void);
 
 #endif

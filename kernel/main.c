@@ -4,7 +4,8 @@
  * Boot order: serial console; copy and check the boot information (while
  * the boot identity map still covers it); parse boot options; print the
  * banner; stop cleanly if the kernel image itself does not fit in RAM; CPU tables (GDT, TSS, IDT), FPU/SSE, the syscall MSRs; the
- * kernel's final page tables; then the memory server, the one process the
+ * kernel's final page tables; the IOMMU found and reported (translation
+ * waits for the memory server); then the memory server, the one process the
  * kernel builds (frames from the boot-only allocator, sealed afterwards),
  * the timer, and the scheduler, which never returns. The memory server
  * starts everything else.
@@ -16,6 +17,8 @@
 #include "sched.h"
 #include "spawn.h"
 #include "mmcall.h"
+#include "iommu.h"
+#include "iommucall.h"
 #include "arch/x86_64/arch.h"
 #include "arch/x86_64/mmu.h"
 
@@ -88,6 +91,8 @@ void kmain(uint32_t magic, uint32_t mbi)
 	proc_init();
 	paddr_t kstart = (paddr_t)(uintptr_t)_kernel_phys_start, kend = (paddr_t)(uintptr_t)_kernel_phys_end;
 	mmcall_init(boot_info.top_of_ram, kstart, kend);
+	iommucall_init(&boot_info, kstart, kend);
+	iommu_init(boot_options.iommu_off, boot_options.quiet);
 	if (!spawn_memory_server(&boot_info, kstart, kend))
 		arch_poweroff(POWER_FAIL);
 	bootmem_seal();

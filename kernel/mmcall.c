@@ -6,7 +6,8 @@
  * memory server reach these handlers, and each handler checks every
  * argument - the target process exists and is not the server itself,
  * addresses are user addresses and page aligned, frames are page aligned
- * RAM outside the kernel image, rights are known bits, enough spare frames
+ * RAM outside the kernel image and never an IOMMU table (a process that
+ * could write one could point any device anywhere), rights are known bits, enough spare frames
  * were given, an output buffer is writable server memory - and only then
  * changes anything. A refused call changes nothing.
  *
@@ -25,6 +26,7 @@
 #include "ipc.h"
 #include "syscall.h"
 #include "mmcall.h"
+#include "iommu.h"
 #include "arch/x86_64/mmu.h"
 #include "arch/x86_64/syscall_regs.h"
 #include <pagoda/syscall.h>
@@ -66,7 +68,8 @@ static struct proc *alive(uint64_t pid)
 
 static bool frame_ok(paddr_t pa)
 {
-	return !(pa & ~PAGE_MASK) && pa < ram_top && !(pa >= kernel_lo && pa < kernel_hi);
+	return !(pa & ~PAGE_MASK) && pa < ram_top && !(pa >= kernel_lo && pa < kernel_hi) &&
+	       !iommu_frame_is_table(pa);
 }
 
 static bool page_va_ok(vaddr_t va)
@@ -120,24 +123,6 @@ int64_t sys_mm_thread_start(struct trapframe *tf)
 	return t->tid;
 }
 
-/* Collect the usable spares in order; false if one is not a valid frame
- * or two are the same. */
-static bool gather_spares(const uint64_t in[MM_MAP_SPARES], struct frame_supply *s)
-{
-	s->count = s->used = 0;
-	for (int i = 0; i < MM_MAP_SPARES; i++) {
-		if (in[i] == PADDR_NONE)
-			continue;
-		if (!frame_ok(in[i]))
-			return false;
-		for (unsigned j = 0; j < s->count; j++)
-			if (s->frames[j] == in[i])
-				return false;
-		s->frames[s->count++] = in[i];
-	}
-	return true;
-}
-
 /* (pid, va, pa, rights, spare 0..MM_MAP_SPARES-1 in args 4..6) -> spares used */
 int64_t sys_mm_map(struct trapframe *tf)
 {
@@ -150,7 +135,7 @@ int64_t sys_mm_map(struct trapframe *tf)
 	struct frame_supply s;
 	if (!p)
 		return -ERR_SRCH;
-	if (!page_va_ok(va) || !frame_ok(pa) || !rights_ok(rights) || !gather_spares(spares, &s))
+	if (!page_va_ok(va) || !frame_ok(pa) || !rights_ok(rights) || !frame_supply_gather(&s, spares, frame_ok))
 		return -ERR_INVAL;
 	int needed = pt_map_probe(p->root, va);
 	if (needed < 0)
@@ -164,8 +149,13 @@ int64_t sys_mm_map(struct trapframe *tf)
 /* A run of frames [pa, pa + len) that are all RAM outside the kernel image. */
 static bool frames_ok(paddr_t pa, uint64_t len)
 {
-	return !(pa & ~PAGE_MASK) && pa < ram_top && len <= ram_top - pa &&
-	       !(pa < kernel_hi && pa + len > kernel_lo);
+	if ((pa & ~PAGE_MASK) || pa >= ram_top || len > ram_top - pa ||
+	    (pa < kernel_hi && pa + len > kernel_lo))
+		return false;
+	for (uint64_t off = 0; off < len; off += PAGE_SIZE)
+		if (iommu_frame_is_table(pa + off))
+			return false;
+	return true;
 }
 
 /* A run of pages [va, va + len) of user addresses inside one 2 MiB span. */
@@ -189,7 +179,7 @@ int64_t sys_mm_map_run(struct trapframe *tf)
 		return -ERR_INVAL;
 	uint64_t len = run.npages * PAGE_SIZE;
 	if (!run_va_ok(run.va, len) || !frames_ok(run.pa, len) || !rights_ok(run.rights) ||
-	    !gather_spares(spares, &s))
+	    !frame_supply_gather(&s, spares, frame_ok))
 		return -ERR_INVAL;
 	for (uint64_t off = 0; off < len; off += PAGE_SIZE)
 		if (pt_map_probe(p->root, run.va + off) < 0)

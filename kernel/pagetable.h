@@ -30,6 +30,11 @@ struct frame_supply {
 	unsigned used;          /* how many of them the call consumed */
 };
 
+/* Gather a system call's spares into s (supply.c): in order, PADDR_NONE
+ * dropped; false if one fails ok() or two are the same. */
+bool frame_supply_gather(struct frame_supply *s, const uint64_t in[MM_MAP_SPARES],
+			 bool (*ok)(paddr_t pa));
+
 /* A present 4 KiB user mapping, as pt_lookup and pt_unmap report it. */
 struct pt_page {
 	paddr_t pa;             /* the frame (page aligned) */

@@ -7,7 +7,8 @@
  * returns -ERR_NOSYS. Each sys_<name> checks its arguments before acting (see
  * libsys/include/pagoda/syscall.h for the ABI) and returns a value >= 0 or
  * -ERR_x, which goes back in rax. The memory server's calls are in
- * mmcall.c; IPC mechanics in ipc.c; console input in tty.c.
+ * mmcall.c (its IOMMU calls in iommucall.c); IPC mechanics in ipc.c;
+ * console input in tty.c.
  */
 #include "kernel.h"
 #include "sched.h"
@@ -187,6 +188,11 @@ static const syscall_fn syscalls[SYS__COUNT] = {
 	[SYS_MM_KILL]         = sys_mm_kill,
 	[SYS_MM_PROC_DESTROY] = sys_mm_proc_destroy,
 	[SYS_MM_IPC_ALLOW]    = sys_mm_ipc_allow,
+	[SYS_MM_IOMMU_INFO]   = sys_mm_iommu_info,
+	[SYS_MM_IOMMU_ENABLE] = sys_mm_iommu_enable,
+	[SYS_MM_IOMMU_DOMAIN] = sys_mm_iommu_domain,
+	[SYS_MM_IOMMU_MAP]    = sys_mm_iommu_map,
+	[SYS_MM_IOMMU_UNMAP]  = sys_mm_iommu_unmap,
 };
 
 int64_t syscall_dispatch(struct trapframe *tf)

@@ -25,4 +25,11 @@ int64_t sys_mm_kill(struct trapframe *tf);
 int64_t sys_mm_proc_destroy(struct trapframe *tf);
 int64_t sys_mm_ipc_allow(struct trapframe *tf);
 
+/* iommucall.c: allowed to the memory server only */
+int64_t sys_mm_iommu_info(struct trapframe *tf);
+int64_t sys_mm_iommu_enable(struct trapframe *tf);
+int64_t sys_mm_iommu_domain(struct trapframe *tf);
+int64_t sys_mm_iommu_map(struct trapframe *tf);
+int64_t sys_mm_iommu_unmap(struct trapframe *tf);
+
 #endif

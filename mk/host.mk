@@ -34,6 +34,25 @@ HOST_TESTS += pagetable
 HOST_TEST_SRCS_pagetable := tests/host/test_pagetable.c
 $(B)/host/test_pagetable: kernel/arch/x86_64/pagetable.c kernel/pagetable.h kernel/arch/x86_64/mmu.h
 
+# The IOMMU's pure parts: the record of its frames, the ACPI/DMAR parser,
+# the VT-d tables (vtd_table.c and vtd_check.c are #included by their
+# test, x86.h's clflush replaced) and the fault interrupt (vtd_fault.c,
+# #included, over a model of the fault registers).
+HOST_TESTS += frameset acpi vtd_table vtd_fault
+HOST_TEST_SRCS_frameset := tests/host/test_frameset.c kernel/frameset.c lib/format.c tests/host/kstubs.c
+HOST_TEST_SRCS_acpi := tests/host/test_acpi.c kernel/arch/x86_64/acpi.c kernel/arch/x86_64/dmar.c \
+                       lib/format.c tests/host/kstubs.c
+HOST_TEST_SRCS_vtd_table := tests/host/test_vtd_table.c kernel/frameset.c kernel/supply.c lib/format.c \
+                            tests/host/kstubs.c
+HOST_TEST_SRCS_vtd_fault := tests/host/test_vtd_fault.c lib/format.c tests/host/kstubs.c
+$(B)/host/test_vtd_fault: kernel/arch/x86_64/vtd_fault.c kernel/arch/x86_64/vtd.h \
+                          kernel/arch/x86_64/vtd_regs.h kernel/iommu.h
+$(B)/host/test_frameset: kernel/frameset.h
+$(B)/host/test_acpi: kernel/arch/x86_64/acpi.h kernel/arch/x86_64/dmar.h
+$(B)/host/test_vtd_table: kernel/arch/x86_64/vtd_table.c kernel/arch/x86_64/vtd_check.c \
+                          kernel/arch/x86_64/vtd_table.h kernel/arch/x86_64/vtd_table_internal.h \
+                          kernel/arch/x86_64/vtd_regs.h kernel/frameset.h
+
 define HOST_TEST_RULE
 $(B)/host/test_$(1): $$(HOST_TEST_SRCS_$(1)) $$(wildcard tests/host/*.h) | deps-check
 	@mkdir -p $$(@D)

@@ -71,11 +71,12 @@ bench-host: $(BENCH_BINS)
 # ---- the memory server's policy code on the host --------------------------
 # Every file of the server (MM_SRCS, mk/sources.mk: proc, region, fault,
 # requests, shm, spawn, check and whatever joins them, over the real
-# allocators) but the three that meet the real world: main.c (the request
-# loop), env.c (newlib, the console) and kcall.c (the system calls). The
+# allocators) but the four that meet the real world: main.c (the request
+# loop), env.c (newlib, the console), kcall.c (the system calls) and
+# iommu.c (the IOMMU: tested in QEMU, tests/qemu/iommu_tests.sh). The
 # fixture, mm_stubs.c and kcall_stub.c (a model of the kernel behind every
 # SYS_MM_* call of servers/mm/kcall.h) stand in for them.
-MM_POLICY_SRCS := $(filter-out servers/mm/main.c servers/mm/env.c servers/mm/kcall.c,$(MM_SRCS)) \
+MM_POLICY_SRCS := $(filter-out servers/mm/main.c servers/mm/env.c servers/mm/kcall.c servers/mm/iommu.c,$(MM_SRCS)) \
                   tests/host/kcall_stub.c tests/host/mm_fixture.c tests/host/mm_stubs.c \
                   tests/host/elf_builder.c
 MM_POLICY_TESTS := kcall_stub region fault proc requests shm spawn backend paging_requests

@@ -45,8 +45,9 @@ test: deps-check
 # Guest costs: Pagoda's bench program and a Linux peer (Debian's kernel
 # running bench/linux/lbench.c) in the same QEMU, each with -icount shift=0
 # (rdtsc deltas = exact guest instruction counts, the same on any host) and
-# without (host-clock ticks, compared as ratios within the run).
+# without (host-clock ticks, compared as ratios within the run); then an
+# IOMMU map + unmap on q35 with intel-iommu (iommu_probe, bench mode).
 BENCH_CPU ?= max
 .PHONY: bench-qemu
-bench-qemu: $(B)/kernel32.elf $(B)/user/mm.elf $(B)/user/ramdisk.elf $(B)/user/init.elf $(B)/user/bench.elf $(B)/user/bench_echo.elf | deps-check
+bench-qemu: $(B)/kernel32.elf $(B)/user/mm.elf $(B)/user/ramdisk.elf $(B)/user/init.elf $(B)/user/bench.elf $(B)/user/bench_echo.elf $(B)/user/iommu_probe.elf | deps-check
 	@bench/guest.sh $(B) $(BENCH_CPU)

@@ -4,11 +4,14 @@ BOOT_SRCS   := boot/entry.S
 ARCH_SRCS   := kernel/arch/x86_64/entry.S kernel/arch/x86_64/gdt.c kernel/arch/x86_64/idt.c \
                kernel/arch/x86_64/trap.c kernel/arch/x86_64/serial.c kernel/arch/x86_64/timer.c \
                kernel/arch/x86_64/fpu.c kernel/arch/x86_64/paging.c kernel/arch/x86_64/power.c \
-               kernel/arch/x86_64/syscall_arch.c kernel/arch/x86_64/pagetable.c
+               kernel/arch/x86_64/syscall_arch.c kernel/arch/x86_64/pagetable.c \
+               kernel/arch/x86_64/lapic.c kernel/arch/x86_64/acpi.c kernel/arch/x86_64/dmar.c \
+               kernel/arch/x86_64/vtd_boot.c kernel/arch/x86_64/vtd.c kernel/arch/x86_64/vtd_fault.c \
+               kernel/arch/x86_64/vtd_table.c kernel/arch/x86_64/vtd_check.c
 KERNEL_SRCS := kernel/main.c kernel/console.c kernel/tty.c kernel/lib.c kernel/bootinfo.c \
                kernel/bootopt.c kernel/bootmem.c kernel/vm.c kernel/proc.c \
                kernel/sched.c kernel/spawn.c kernel/fault.c kernel/syscall.c kernel/ipc.c \
-               kernel/mmcall.c
+               kernel/mmcall.c kernel/supply.c kernel/iommucall.c kernel/frameset.c
 
 # lib/: pure, freestanding code that the kernel and the memory server both
 # compile, each with its own flags (ELF checking, the first user stack,
@@ -33,6 +36,7 @@ MM_SRCS     := servers/mm/main.c servers/mm/env.c servers/mm/policy.c servers/mm
                servers/mm/dma_frames.c servers/mm/dma_stream.c servers/mm/bounce.c \
                servers/mm/dma_info.c \
                servers/mm/lend.c servers/mm/swapdev.c servers/mm/swapdev_selftest.c \
+               servers/mm/iommu.c \
                lib/elf.c lib/ustack.c
 # The replacement policies among them (policy.c, policy_ghost.c, policy_*.c):
 # the host simulator and the policy suite compile exactly these.
@@ -47,4 +51,5 @@ TEST_PROGS  := fault_null fault_write_code fault_hlt fault_cli fault_kernel_jump
                mmap_churn stat_spares mmap_stack munmap_exit heap_start wait_send heap_shrink \
                copy_untouched recv_refused ipc_handles read_blocked mmcall_probe \
                exit_with printf_c99 spawn_orphan malloc_threads thread_reap thread_overflow \
-               blk_probe belady swap_pattern swap_shared swap_clean dma_probe
+               blk_probe belady swap_pattern swap_shared swap_clean iommu_probe iommu_denied \
+               dma_probe

@@ -80,6 +80,34 @@ int kcall_ipc_allow(int pid, int target_pid)
 	return (int)sys_call6(SYS_MM_IPC_ALLOW, (uint64_t)pid, (uint64_t)target_pid, 0, 0, 0, 0);
 }
 
+int kcall_iommu_info(struct mm_iommu_info *out)
+{
+	return (int)sys_call6(SYS_MM_IOMMU_INFO, (uint64_t)(uintptr_t)out, 0, 0, 0, 0, 0);
+}
+
+int kcall_iommu_enable(paddr_t root)
+{
+	return (int)sys_call6(SYS_MM_IOMMU_ENABLE, root, 0, 0, 0, 0, 0);
+}
+
+int kcall_iommu_domain(unsigned op, unsigned dom, unsigned bdf, paddr_t frame)
+{
+	return (int)sys_call6(SYS_MM_IOMMU_DOMAIN, op, dom, bdf, frame, 0, 0);
+}
+
+int kcall_iommu_map(unsigned dom, uint64_t iova, paddr_t pa, uint64_t npages, uint64_t rights,
+		    const paddr_t *spares)
+{
+	struct mm_map_run run = { iova, pa, npages, rights };
+	return (int)sys_call6(SYS_MM_IOMMU_MAP, dom, (uint64_t)(uintptr_t)&run,
+			      spares[0], spares[1], spares[2], 0);
+}
+
+int kcall_iommu_unmap(unsigned dom, uint64_t iova, uint64_t npages, paddr_t *out)
+{
+	return (int)sys_call6(SYS_MM_IOMMU_UNMAP, dom, iova, npages, (uint64_t)(uintptr_t)out, 0, 0);
+}
+
 int kcall_call(int pid, struct ipc_msg *m)
 {
 	return ipc_call(pid, m);

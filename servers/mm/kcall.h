@@ -40,6 +40,16 @@ int kcall_copy(int src_pid, vaddr_t src, int dst_pid, vaddr_t dst, size_t len);
 int kcall_kill(int pid, int status);
 int kcall_proc_destroy(int pid);
 int kcall_ipc_allow(int pid, int target_pid);
+/* The IOMMU calls (SYS_MM_IOMMU_*, docs/iommu.md). */
+int kcall_iommu_info(struct mm_iommu_info *out);
+int kcall_iommu_enable(paddr_t root);
+/* op MM_IOMMU_CREATE / _DESTROY / _ATTACH / _DETACH; frame or PADDR_NONE. */
+int kcall_iommu_domain(unsigned op, unsigned dom, unsigned bdf, paddr_t frame);
+/* Map npages frames from pa at iova in dom. -> spares used. */
+int kcall_iommu_map(unsigned dom, uint64_t iova, paddr_t pa, uint64_t npages, uint64_t rights,
+		    const paddr_t *spares);
+/* Unmap npages from iova; out[MM_MAP_SPARES] gets the freed tables. -> how many. */
+int kcall_iommu_unmap(unsigned dom, uint64_t iova, uint64_t npages, paddr_t *out);
 /* CALL a server (the swap device): m is replaced by the reply. The
  * CALL's own status: 0, or -ERR_x (ERR_DEAD: it died first). */
 int kcall_call(int pid, struct ipc_msg *m);

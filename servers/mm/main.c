@@ -11,7 +11,9 @@
  * server only answers messages:
  * ipc_serve() dispatches client requests by tag through mm_handlers
  * (requests.c) and the
- * kernel's messages (page faults, exit reports) to kernel_message().
+ * kernel's messages (page faults, exit reports, DMA faults: iommu.c) to
+ * kernel_message(). Before init, translation goes on when the kernel found
+ * an IOMMU (mm_iommu_start).
  * After every message the background reclaimer gets its turn (reclaim.c:
  * it works only below the low watermark), which keeps the loop one thread
  * and deterministic. Booted with `check` on its module line (options.c),
@@ -33,6 +35,7 @@
 #include "swapdev.h"
 #include "swap.h"
 #include "dma.h"
+#include "iommu.h"
 
 #define SWAPTEST_PAGES 64       /* pages the `swaptest` option sends through the device */
 
@@ -44,6 +47,8 @@ static int kernel_message(const struct ipc_msg *m, const struct ipc_from *from, 
 		return mm_handle_fault(m, from, reply);
 	if (m->tag == MM_PROC_EXIT && from->pid == PID_KERNEL)
 		mm_handle_exit((int)m->w[0], (int)(int64_t)m->w[1], m->w[2]);
+	if (m->tag == MM_IOMMU_FAULT && from->pid == PID_KERNEL)
+		mm_handle_iommu_fault(m);
 	return 0;
 }
 
@@ -206,6 +211,7 @@ int main(void)
 	       (unsigned long)mm_zones[ZONE_DMA32].free_pages,
 	       (unsigned long)mm_zones[ZONE_NORMAL].free_pages);
 	configure(managed);
+	mm_iommu_start();
 	err = start_init();
 	if (err < 0) {
 		printf("mm: cannot start init: %s\n", pagoda_strerror(err));

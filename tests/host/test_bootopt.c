@@ -13,7 +13,8 @@
 #include "bootopt.h"
 #include "kstubs.h"
 
-#define UNKNOWN   "' is unknown; ignored (known: quantum=N verbose quiet)"
+#define UNKNOWN   "' is unknown; ignored (known: quantum=N verbose quiet iommu=on|off)"
+#define BAD_IOMMU "' needs on or off; using the default: on"
 #define BAD_QUANT "' needs a number of ticks in 1..100; using the default 2"
 
 static struct boot_options opt;
@@ -30,6 +31,7 @@ static void assert_defaults(const struct boot_options *o)
 	assert_int_equal(o->quantum, BOOTOPT_QUANTUM_DEFAULT);
 	assert_false(o->verbose);
 	assert_false(o->quiet);
+	assert_false(o->iommu_off);
 }
 
 static void assert_quiet_log(void)
@@ -220,6 +222,34 @@ static void bootopt_later_quantum_wins(void **state)
 	assert_quiet_log();
 }
 
+static void bootopt_iommu_off_and_on_the_last_wins(void **state)
+{
+	bootopt_parse("iommu=off", &opt);
+	assert_true(opt.iommu_off);
+	bootopt_parse("iommu=on", &opt);
+	assert_false(opt.iommu_off);
+	bootopt_parse("iommu=on quiet iommu=off", &opt);
+	assert_true(opt.iommu_off);
+	assert_true(opt.quiet);
+	assert_quiet_log();
+}
+
+static void bootopt_rejects_iommu_values_but_off_and_on(void **state)
+{
+	const char *bad[] = { "iommu=", "iommu=OFF", "iommu=0", "iommu=offf", "iommu=off,on" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char line[128];
+		kstub_log_clear();
+		bootopt_parse(bad[i], &opt);
+		snprintf(line, sizeof line, "boot: option '%s" BAD_IOMMU, bad[i]);
+		assert_false(opt.iommu_off);
+		assert_int_equal(opt.errors, 1);
+		assert_int_equal(kstub_log_count_line(line), 1);
+	}
+	bootopt_parse("iommu", &opt);
+	assert_int_equal(kstub_log_count_line("boot: option 'iommu" UNKNOWN), 1);
+}
+
 #define T(f) cmocka_unit_test_setup(f, setup)
 
 int main(void)
@@ -243,6 +273,8 @@ int main(void)
 		T(bootopt_skips_path_longer_than_a_word),
 		T(bootopt_word_with_slash_and_equals_is_an_option),
 		T(bootopt_later_quantum_wins),
+		T(bootopt_iommu_off_and_on_the_last_wins),
+		T(bootopt_rejects_iommu_values_but_off_and_on),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -34,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <pagoda/sys.h>
+#include "tsc.h"
 
 #define ITER        200
 #define WARMUP      20
@@ -53,19 +54,6 @@ struct result {
 static struct result results[MAX_OPS];
 static int nresults;
 static uint64_t samples[ITER];
-
-static inline uint64_t rdtsc(void)
-{
-	uint32_t lo, hi;
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi) :: "memory");
-	return ((uint64_t)hi << 32) | lo;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
 
 /* Sorts the n samples and records min and median under name. */
 static void report(const char *name, int n)

@@ -23,53 +23,12 @@
 #include <pagoda/mmboot.h>
 #include <pagoda/layout.h>
 #include <pagoda/types.h>
+#include "probe.h"
 
 #define VA 0x400000ULL
 #define NFRAMES 8
 
-static int failures;
 static uint64_t out[MM_PRUNE_MAX];
-
-static void say(const char *s)
-{
-	size_t n = 0;
-	while (s[n])
-		n++;
-	sys_write(s, n);
-}
-
-static void check(const char *what, int ok)
-{
-	say("mmcall_probe: ");
-	say(what);
-	say(ok ? "\n" : "  UNEXPECTED\n");
-	if (!ok)
-		failures++;
-}
-
-static int reserved(const struct mm_boot_info *bi, uint64_t pa)
-{
-	for (uint32_t i = 0; i < bi->nreserved; i++)
-		if (pa + 4096 > bi->reserved[i].base && pa < bi->reserved[i].base + bi->reserved[i].len)
-			return 1;
-	return 0;
-}
-
-/* NFRAMES free frames from the top of the highest usable range. */
-static int take_frames(uint64_t *f)
-{
-	const struct mm_boot_info *bi = (const void *)MM_BOOT_INFO_VA;
-	const struct mm_boot_range *top = 0;
-	for (uint32_t i = 0; i < bi->nranges; i++)
-		if (bi->ranges[i].type == MM_RANGE_USABLE && (!top || bi->ranges[i].base > top->base))
-			top = &bi->ranges[i];
-	int n = 0;
-	for (uint64_t pa = top ? top->base + top->len - 4096 : 0; top && n < NFRAMES && pa >= top->base;
-	     pa -= 4096)
-		if (!reserved(bi, pa))
-			f[n++] = pa;
-	return n == NFRAMES;
-}
 
 static int64_t lookup(uint64_t pid, uint64_t va)
 {
@@ -161,7 +120,8 @@ int main(void)
 {
 	uint64_t f[NFRAMES];
 	static const char name[32] = "probe_target";
-	if (!take_frames(f)) {
+	probe_name = "mmcall_probe";
+	if (!take_frames(f, NFRAMES)) {
 		say("mmcall_probe: FAIL: no free frames\n");
 		sys_poweroff(1);
 	}
@@ -171,7 +131,5 @@ int main(void)
 		probe((uint64_t)pid, f);
 		probe_run((uint64_t)pid, f);
 	}
-	say(failures ? "mmcall_probe: FAIL\n" : "mmcall_probe: PASS\n");
-	sys_poweroff(failures ? 1 : 0);
-	return 0;
+	probe_finish();
 }

@@ -11,10 +11,16 @@ B=${B:-build}
 LOGDIR=$B/tests
 TIMEOUT=${TIMEOUT:-30}
 ACCEL=${ACCEL:-tcg}
+# q35 with QEMU's Intel IOMMU and the edu device pinned at 00:04.0 (its
+# PCI requester id, which the IOMMU names in faults, stays 0x20).
+IOMMU_MACHINE="-machine q35 -device intel-iommu -device edu,addr=04.0"
 mkdir -p "$LOGDIR"
 
 # boot [--mem M] [--append CMDLINE] [--iso ISO] [--extra QEMU-ARGS] [--input TEXT] PROG[:ARGS]...
-# TEXT (with \n escapes) is typed on the serial console.
+# TEXT (with \n escapes) is typed on the serial console. QEMU-ARGS (e.g.
+# "$IOMMU_MACHINE") are added to QEMU's; a test that gives none gets
+# $QEMU_EXTRA instead: QEMU_EXTRA="-machine q35 -device intel-iommu" make
+# test-qemu runs the whole suite on q35 with translation on.
 # Each PROG is build/user/PROG.elf, passed as a multiboot module; words after
 # ':' become its arguments.
 boot() {
@@ -43,6 +49,8 @@ boot() {
 	fi
 	# shellcheck disable=SC2206
 	[ -n "$extra" ] && cmd+=($extra)
+	# shellcheck disable=SC2206
+	[ -z "$extra" ] && [ -n "${QEMU_EXTRA:-}" ] && cmd+=($QEMU_EXTRA)
 	echo "${cmd[*]}" >"$LOG.cmd"
 	printf '%b' "$input" | timeout "$TIMEOUT" "${cmd[@]}" >"$LOG" 2>&1
 	STATUS=$?

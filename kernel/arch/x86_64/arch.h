@@ -44,6 +44,15 @@ void irq_eoi(int irq);
 void paging_init(paddr_t top_of_ram);
 paddr_t paging_kernel_root(void);
 void paging_activate(paddr_t root);
+paddr_t paging_physmap_end(void);
+void paging_uncached(paddr_t pa);
+#define CHIPSET_MMIO_LO 0xfe000000ULL   /* 0xfe000000..4 GiB: chipset registers, no RAM */
+#define CHIPSET_MMIO_HI 0x100000000ULL
+
+/* lapic.c: the local APIC, for MSIs (the IOMMU's fault event) */
+void lapic_init(void);
+void lapic_eoi(void);
+unsigned lapic_id(void);
 
 /* power.c */
 __attribute__((noreturn)) void arch_halt_forever(int code);

@@ -7,6 +7,8 @@
  *   PML4[256]  physmap: physical 0..max(4 GiB, top of RAM) at PHYSMAP_BASE,
  *              2 MiB pages, global, no-execute (capped at PHYSMAP_MAX_GIB);
  *   PML4[511]  the boot tables' higher-half map of the kernel image.
+ * paging_uncached() turns off caching for the 2 MiB pages that hold
+ * device registers (the IOMMU's, the local APIC's).
  * Slot 0 (the identity map) is dropped: the user half of the kernel's own
  * table is empty. Every process's top-level table copies slots 256..511,
  * and since these tables never change after boot the copies stay valid.
@@ -21,6 +23,7 @@ extern uint64_t boot_pdpt_high[512];
 static uint64_t kernel_pml4[512] __attribute__((aligned(4096)));
 static uint64_t physmap_pdpt[512] __attribute__((aligned(4096)));
 static uint64_t physmap_pd[PHYSMAP_MAX_GIB][512] __attribute__((aligned(4096)));
+static uint64_t physmap_gib;            /* GiB the physmap covers */
 
 static paddr_t boot_phys(const void *p)
 {
@@ -37,6 +40,7 @@ void paging_init(paddr_t top_of_ram)
 			PHYSMAP_MAX_GIB);
 		gib = PHYSMAP_MAX_GIB;
 	}
+	physmap_gib = gib;
 	for (uint64_t g = 0; g < gib; g++) {
 		for (int i = 0; i < 512; i++) {
 			paddr_t pa = (g << 30) + ((uint64_t)i << 21);
@@ -58,4 +62,21 @@ void paging_activate(paddr_t root)
 {
 	if (read_cr3() != root)
 		write_cr3(root);
+}
+
+paddr_t paging_physmap_end(void)
+{
+	return physmap_gib << 30;
+}
+
+/* Device registers must not be cached: make the physmap's 2 MiB page
+ * holding pa uncached (PCD | PWT: the default PAT's UC). The callers map
+ * only the chipset's window 0xfe000000..0xffffffff, where a PC has no
+ * RAM, so no RAM loses its caching. */
+void paging_uncached(paddr_t pa)
+{
+	if (pa >= paging_physmap_end())
+		panic("paging_uncached: %#lx is outside the physmap", pa);
+	physmap_pd[pa >> 30][(pa >> 21) & 511] |= PTE_PCD | PTE_PWT;
+	invlpg((uint64_t)(uintptr_t)phys_to_virt(pa & ~((1ULL << 21) - 1)));
 }

@@ -2,6 +2,7 @@
  * trap.c - where every exception and interrupt lands (from entry.S).
  *
  *   timer interrupt        -> sched_tick()
+ *   IOMMU fault event      -> vtd_fault_irq() (an MSI: the local APIC's EOI)
  *   exception in user mode -> the portable kernel decides (proc_fault):
  *                             the offending process is killed with a
  *                             logged reason; the system runs on
@@ -15,6 +16,7 @@
 #include "arch/x86_64/arch.h"
 #include "arch/x86_64/mmu.h"
 #include "arch/x86_64/x86.h"
+#include "arch/x86_64/vtd.h"
 #include "fault.h"
 #include "sched.h"
 #include "tty.h"
@@ -111,6 +113,13 @@ void trap(struct trapframe *tf)
 		irq_eoi(IRQ_SERIAL);
 		return;
 	}
+	if (tf->trapno == T_IOMMU_FAULT) {
+		vtd_fault_irq();
+		lapic_eoi();
+		return;
+	}
+	if (tf->trapno == T_SPURIOUS)
+		return;                 /* the local APIC's: no EOI */
 	if (tf->trapno >= T_IRQ0) {
 		irq_eoi((int)(tf->trapno - T_IRQ0));
 		return;                 /* spurious or unexpected line: ignore */

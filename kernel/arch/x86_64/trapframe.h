@@ -20,7 +20,8 @@
 #define TF_SS      168
 #define TF_SIZE    176
 
-/* Vectors. 0..31 are CPU exceptions; the PIC is remapped to 32..47. */
+/* Vectors. 0..31 are CPU exceptions; the PIC is remapped to 32..47;
+ * the local APIC delivers the MSIs from 48 up (lapic.c). */
 #define T_DE   0   /* divide error */
 #define T_DB   1
 #define T_NMI  2
@@ -40,7 +41,9 @@
 #define T_MC   18
 #define T_XM   19  /* SIMD floating point */
 #define T_IRQ0 32
-#define T_NVEC 48
+#define T_IOMMU_FAULT 62 /* the IOMMU's fault event (an MSI, vtd_fault.c) */
+#define T_SPURIOUS 63    /* the local APIC's spurious vector (low nibble 1111) */
+#define T_NVEC 64
 #define T_SYSCALL 256 /* not a vector: marks frames built by the syscall entry */
 
 /* Segment selectors (gdt.c builds the table in this order). */

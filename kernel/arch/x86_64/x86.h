@@ -42,6 +42,23 @@ static inline void cli(void) { __asm__ volatile("cli" ::: "memory"); }
 static inline void sti(void) { __asm__ volatile("sti" ::: "memory"); }
 static inline void hlt(void) { __asm__ volatile("hlt" ::: "memory"); }
 
+/* Write back and invalidate the cache lines of [p, p + len), then fence:
+ * what the CPU wrote is in memory for a device that does not snoop. */
+static inline void clflush_range(const void *p, uint64_t len)
+{
+	const char *c = (const char *)((uintptr_t)p & ~(uintptr_t)63);
+	for (; c < (const char *)p + len; c += 64)
+		__asm__ volatile("clflush (%0)" :: "r"(c) : "memory");
+	__asm__ volatile("mfence" ::: "memory");
+}
+
+/* Device registers: one access of exactly this width (a device may
+ * refuse, or QEMU abort on, any other width). */
+static inline uint32_t mmio_read32(volatile void *p) { return *(volatile uint32_t *)p; }
+static inline uint64_t mmio_read64(volatile void *p) { return *(volatile uint64_t *)p; }
+static inline void mmio_write32(volatile void *p, uint32_t v) { *(volatile uint32_t *)p = v; }
+static inline void mmio_write64(volatile void *p, uint64_t v) { *(volatile uint64_t *)p = v; }
+
 static inline uint64_t rdtsc(void)
 {
 	uint32_t lo, hi;
@@ -55,6 +72,7 @@ static inline void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, u
 }
 
 /* Model-specific registers. */
+#define MSR_APIC_BASE 0x1bu
 #define MSR_EFER   0xC0000080u
 #define MSR_STAR   0xC0000081u
 #define MSR_LSTAR  0xC0000082u

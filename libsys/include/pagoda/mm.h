@@ -179,6 +179,17 @@ enum mm_request {
 					      mastering off, read back): 0 lets
 					      mm free its DMA memory, else mm
 					      quarantines it (docs/dma.md) */
+/* A device's DMA was blocked by the IOMMU (docs/iommu.md). src = 0;
+ * w0 = the page address the device used (an IOVA), w1 = the device's
+ * bdf (PCI requester id), w2 = MM_IOMMU_FAULT_READ or _WRITE, w3 =
+ * MM_IOMMU_REASON_*, w4 = the hardware's own reason code (VT-d: 1..13),
+ * w5 = how many identical faults in a row this one stands for (>= 1;
+ * 0: no fault record, only the counts of w6), w6 = faults since the
+ * previous message that the kernel counted but could not record (its
+ * ring was full) in bits 31..0, and times the hardware itself dropped
+ * faults (it sets an overflow bit, not a count) in bits 63..32. The sum
+ * of w5 and w6's low half over all messages is every fault recorded. */
+#define MM_IOMMU_FAULT (IPC_TAG_KERNEL + 3)
 
 /* MM_FAULT access bits (w1). */
 #define MM_FAULT_READ    0x0
@@ -188,6 +199,16 @@ enum mm_request {
 #define MM_FAULT_COPY    0x8    /* not a trap: the kernel met the page while
 				   copying for a system call of the thread
 				   (SYS_WRITE's buffer, say); w2 = 0 */
+
+/* MM_IOMMU_FAULT's direction (w2) and reason (w3). */
+#define MM_IOMMU_FAULT_READ  0      /* the device read memory */
+#define MM_IOMMU_FAULT_WRITE 1      /* the device wrote memory */
+#define MM_IOMMU_REASON_NO_DOMAIN 1 /* the device is attached to no domain */
+#define MM_IOMMU_REASON_NO_WRITE  2 /* a write to a page not mapped writable */
+#define MM_IOMMU_REASON_NO_READ   3 /* a read of a page not mapped */
+#define MM_IOMMU_REASON_ADDRESS   4 /* an IOVA beyond the address width */
+#define MM_IOMMU_REASON_TABLES    5 /* the tables are malformed (a kernel bug) */
+#define MM_IOMMU_REASON_OTHER     6
 
 /* Replies to MM_FAULT (the tag). */
 #define MM_FAULT_RESUME 0       /* the page is there now: run (or copy) again */

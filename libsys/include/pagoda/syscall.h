@@ -138,8 +138,101 @@ enum pagoda_syscall {
 	 * fn), 0 if nobody does. ERR_NOENT if there is no such device. The
 	 * memory server asks before it gives DMA memory (MM_DMA_*). */
 	SYS_MM_DEVICE       = 33,
+
+	/* The IOMMU (DMA remapping) calls, 35..39 (docs/iommu.md). mm
+	 * decides which device reaches which frames at which I/O virtual
+	 * address (IOVA); the kernel builds the hardware's tables from
+	 * frames mm hands in and invalidates the hardware's caches before
+	 * it returns. A device is named by its PCI requester id, bdf =
+	 * bus << 8 | device << 3 | function; a domain (one I/O address
+	 * space) by a number 1 .. info.domains - 1. Every frame argument
+	 * must be RAM that mm manages: page aligned, inside a usable range
+	 * of the boot memory map, outside the kernel image, the boot
+	 * modules and the frames the kernel built mm from - never device
+	 * memory - and not already an IOMMU table (nor, for a table,
+	 * mapped for a device). Without an IOMMU, or before
+	 * SYS_MM_IOMMU_ENABLE, the calls from 37 up get ERR_NOENT. */
+	/* (struct mm_iommu_info *out) -> 0: what the kernel found and holds
+	 * (fields below). ERR_FAULT (out not writable mm memory). Answers
+	 * with flags 0 when there is no IOMMU. */
+	SYS_MM_IOMMU_INFO   = 35,
+	/* (root frame) -> 0: translation on, with `root` (zeroed here) as
+	 * the root table: from then on a device reaches only what its
+	 * domain maps, and a device in no domain reaches nothing. It stays
+	 * on until power-off. ERR_NOENT (no usable IOMMU), ERR_PERM (the
+	 * kernel was booted with iommu=off), ERR_BUSY (already on),
+	 * ERR_INVAL (bad frame). */
+	SYS_MM_IOMMU_ENABLE = 36,
+	/* (op, domain, bdf, frame) -> result by op (MM_IOMMU_* below):
+	 *   CREATE  domain with `frame` (zeroed) as its second-level root -> 0.
+	 *           ERR_BUSY (the domain exists), ERR_INVAL (bad id or frame).
+	 *   DESTROY domain -> 0; its root frame is mm's again. ERR_NOENT (no
+	 *           such domain), ERR_BUSY (a device is attached or a page
+	 *           is mapped).
+	 *   ATTACH  device bdf to domain -> spares used (0, or 1: `frame`,
+	 *           a spare or PADDR_NONE, became the bus's context table,
+	 *           which then stays until power-off). ERR_NOENT (no such
+	 *           domain, or no remapping unit covers bdf), ERR_BUSY (bdf
+	 *           is attached), ERR_NOMEM (the bus has no context table
+	 *           and frame is PADDR_NONE), ERR_INVAL (bad spare).
+	 *   DETACH  device bdf from domain -> 0: its context entry cleared,
+	 *           the context cache and the domain's IOTLB entries
+	 *           invalidated: the device reaches nothing any more.
+	 *           ERR_NOENT (bdf is not attached to that domain). */
+	SYS_MM_IOMMU_DOMAIN = 37,
+	/* (domain, const struct mm_map_run *run, spare0, spare1, spare2) ->
+	 * spares used: map run->npages (1..MM_MAP_RUN_MAX) pages from IOVA
+	 * run->va to the contiguous frames from run->pa, with run->rights:
+	 * MM_RIGHT_READ (the device may read them) or MM_RIGHT_READ |
+	 * MM_RIGHT_WRITE (and write). The IOVAs lie in one 2 MiB span below
+	 * 1 << info.iova_bits, so the spares serve as for SYS_MM_MAP (at
+	 * most info.levels - 1 are used). ERR_NOENT (no such domain),
+	 * ERR_FAULT (run not readable), ERR_INVAL (npages, IOVA, rights, a
+	 * frame or a spare refused), ERR_BUSY (a page of the run is
+	 * mapped), ERR_NOMEM (too few spares), ERR_NOSPC (the kernel's
+	 * record of IOMMU frames is full). Nothing changes on an error. */
+	SYS_MM_IOMMU_MAP    = 38,
+	/* (domain, iova, npages, uint64_t out[MM_MAP_SPARES]) -> n: unmap
+	 * npages (1..MM_MAP_RUN_MAX) pages from iova (one 2 MiB span, every
+	 * page mapped), unlink the tables that leaves empty (the leaf
+	 * table first), invalidate the IOTLB (page-selective where the
+	 * unit can, else the domain), and only then return: the n unlinked
+	 * table frames are in out[0..n) and, like the unmapped frames, are
+	 * mm's again - no device can reach them any more. ERR_NOENT (no
+	 * such domain, or a page of the range is not mapped), ERR_INVAL,
+	 * ERR_FAULT (out not writable for MM_MAP_SPARES entries: checked
+	 * before anything changes). */
+	SYS_MM_IOMMU_UNMAP  = 39,
 	SYS__COUNT
 };
+
+/* SYS_MM_IOMMU_DOMAIN's operations (its first argument). */
+#define MM_IOMMU_CREATE  0
+#define MM_IOMMU_DESTROY 1
+#define MM_IOMMU_ATTACH  2
+#define MM_IOMMU_DETACH  3
+
+/* SYS_MM_IOMMU_INFO's answer. */
+struct mm_iommu_info {
+	uint32_t flags;         /* MM_IOMMU_PRESENT, _ENABLED, _OFF, _PSI */
+	uint32_t units;         /* remapping units in use */
+	uint32_t iova_bits;     /* IOVAs lie below 1 << iova_bits */
+	uint32_t levels;        /* levels of second-level tables (3: 39 bits) */
+	uint32_t domains;       /* domain ids are 1 .. domains - 1 */
+	uint32_t pad;
+	uint64_t reg_base;      /* the first unit's registers (physical) */
+	uint64_t faults;        /* DMA faults recorded since boot */
+	uint64_t faults_lost;   /* ... of which the kernel kept only the count */
+	uint64_t overflows;     /* times the hardware dropped faults (PFO) */
+	uint64_t mapped;        /* pages mapped, all domains */
+	uint64_t tables;        /* frames the kernel holds as IOMMU tables */
+};
+_Static_assert(sizeof(struct mm_iommu_info) == 6 * 4 + 6 * 8, "no padding");
+
+#define MM_IOMMU_PRESENT 0x1    /* a usable remapping unit was found */
+#define MM_IOMMU_ENABLED 0x2    /* translation is on */
+#define MM_IOMMU_OFF     0x4    /* booted with iommu=off: ENABLE is refused */
+#define MM_IOMMU_PSI     0x8    /* page-selective IOTLB invalidation */
 
 /* Process flags given at SYS_MM_PROC_CREATE. */
 #define PROC_FLAG_POWER 0x1     /* may call SYS_POWEROFF */
