@@ -8,7 +8,7 @@
 MM_CORE_SRCS := servers/mm/zone.c servers/mm/buddy.c tests/host/mm_stubs.c
 MM_SLAB_SRCS := servers/mm/slab.c servers/mm/slab_debug.c servers/mm/kmalloc.c \
                 tests/host/slab_fixture.c $(MM_CORE_SRCS)
-MM_HOST_TESTS := zone buddy slab slab_debug options policy policy_classic
+MM_HOST_TESTS := zone buddy slab slab_debug options policy policy_classic policy_adaptive
 
 HOST_TEST_SRCS_zone       := tests/host/test_zone.c $(MM_CORE_SRCS)
 HOST_TEST_SRCS_buddy      := tests/host/test_buddy.c $(MM_CORE_SRCS)
@@ -20,6 +20,8 @@ HOST_TEST_SRCS_policy     := tests/host/test_policy.c $(POLICY_SRCS) tools/polic
                              tests/host/cpp_trace.c
 HOST_TEST_SRCS_policy_classic := tests/host/test_policy_classic.c $(POLICY_SRCS) \
                                  tools/policysim/machine.c tests/host/cpp_trace.c
+HOST_TEST_SRCS_policy_adaptive := tests/host/test_policy_adaptive.c $(POLICY_SRCS) \
+                                  tools/policysim/machine.c tests/host/mm_stubs.c
 HOST_TEST_SRCS_options    := tests/host/test_options.c servers/mm/options.c tests/host/mm_stubs.c
 
 # mk/host.mk expanded its build rules before this file was read, so the

@@ -25,6 +25,7 @@ LIBSYS_SRCS := libsys/src/crt0.S libsys/src/syscall.c libsys/src/newlib_glue.c l
 # The memory server: its allocators (host-tested too) and its server code.
 MM_SRCS     := servers/mm/main.c servers/mm/env.c servers/mm/policy.c servers/mm/policy_ghost.c servers/mm/policy_fifo.c servers/mm/policy_clock.c \
                servers/mm/policy_nru.c servers/mm/policy_aging.c servers/mm/policy_random.c servers/mm/policy_wsclock.c \
+               servers/mm/policy_car.c servers/mm/policy_clockpro.c servers/mm/policy_2q.c servers/mm/policy_linux.c \
                servers/mm/budget.c servers/mm/stat.c servers/mm/event.c servers/mm/proc.c servers/mm/region.c \
                servers/mm/fault.c servers/mm/spawn.c servers/mm/requests.c servers/mm/shm.c \
                servers/mm/backend_anon.c servers/mm/backend_elf.c servers/mm/backend_shm.c \

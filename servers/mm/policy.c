@@ -37,6 +37,7 @@
 const struct mm_policy *const policy_table[] = {
 	&policy_fifo, &policy_clock,
 	&policy_nru, &policy_aging, &policy_random, &policy_wsclock,
+	&policy_car, &policy_clockpro, &policy_2q, &policy_linux,
 };
 const unsigned policy_count = sizeof policy_table / sizeof policy_table[0];
 

@@ -186,6 +186,9 @@ void policy_ghost_add(struct policy_pool *pool, int list, uint64_t key, uint64_t
 bool policy_ghost_take(struct policy_pool *pool, uint64_t key, int *list, uint64_t *word);
 /* Drop the oldest entry of list (false if it is empty). */
 bool policy_ghost_drop_oldest(struct policy_pool *pool, int list);
+/* The oldest entry of list, left in place: true with *key and *word set
+ * (false if it is empty). */
+bool policy_ghost_oldest(const struct policy_pool *pool, int list, uint64_t *key, uint64_t *word);
 uint64_t policy_ghost_count(const struct policy_pool *pool, int list);
 /* The history's invariants (policy_ghost.c): 0 or -ERR_BUG after mm_bug. */
 int policy_ghost_check(const struct policy_pool *pool);
@@ -197,6 +200,10 @@ extern const struct mm_policy policy_nru;       /* policy_nru.c ... policy_wsclo
 extern const struct mm_policy policy_aging;
 extern const struct mm_policy policy_random;
 extern const struct mm_policy policy_wsclock;
+extern const struct mm_policy policy_car;       /* policy_car.c, policy_clockpro.c, ... */
+extern const struct mm_policy policy_clockpro;
+extern const struct mm_policy policy_2q;
+extern const struct mm_policy policy_linux;
 extern const struct mm_policy *const policy_table[];
 extern const unsigned policy_count;
 

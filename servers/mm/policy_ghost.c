@@ -12,7 +12,9 @@
  * them, POLICY_GHOST_LISTS circular doubly linked lists (oldest first)
  * through next/prev, and a hash of the keys with chains through hnext
  * (buckets: the power of two at or above cap). Indexes, not pointers,
- * 32 bits each: an entry is 32 bytes.
+ * 32 bits each: an entry is 32 bytes. An entry is found by its key
+ * (policy_ghost_take) or read at the oldest end of its list
+ * (policy_ghost_oldest, which leaves it there; policy_ghost_drop_oldest).
  *
  * Invariants (policy_ghost_check):
  *   G1  the lists' counts and the free entries add up to cap;
@@ -198,6 +200,16 @@ bool policy_ghost_drop_oldest(struct policy_pool *pool, int list)
 	if (!g || list < 0 || list >= POLICY_GHOST_LISTS || g->head[list] == GHOST_NONE)
 		return false;
 	release(g, g->head[list]);
+	return true;
+}
+
+bool policy_ghost_oldest(const struct policy_pool *pool, int list, uint64_t *key, uint64_t *word)
+{
+	const struct policy_ghosts *g = pool->ghosts;
+	if (!g || list < 0 || list >= POLICY_GHOST_LISTS || g->head[list] == GHOST_NONE)
+		return false;
+	*key = g->e[g->head[list]].key;
+	*word = g->e[g->head[list]].word;
 	return true;
 }
 

@@ -18,10 +18,7 @@ t_classic_policies_take_in_the_os_the_faults_of_the_host_model() {
 	runs="$runs belady+3+random:seed=0 belady+4+random:seed=0"
 	runs="$runs belady+3+wsclock:tau=2 belady+4+wsclock:tau=2"
 	boot mm:swap=16 ramdisk "init:$runs memstat+-k" belady memstat
-	local got want="3:9 4:10 3:10 4:8 3:10 4:6 3:9 4:10"
-	got=$(sed -nE 's/^belady: budget ([34]): ([0-9]+) faults \(major [0-9]+, minor [0-9]+\), data ok$/\1:\2/p' "$LOG" |
-		tr '\n' ' ' | sed 's/ $//')
-	[ "$got" = "$want" ] || fail "budget:faults per run were '$got', expected '$want'"
+	expect_belady_counts "3:9 4:10 3:10 4:8 3:10 4:6 3:9 4:10"
 	expect '^policy wsclock$'
 	exited_with 'belady 4 wsclock:tau=2' 0
 	init_finished

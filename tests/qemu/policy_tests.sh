@@ -4,6 +4,17 @@
 # ring (sourced by tests/qemu/run.sh after lib.sh and mm_tests.sh, whose
 # helpers init_finished and exited_with they use).
 
+# expect_belady_counts "N:F N:F ...": the belady runs of the log, in
+# order, took F faults with a budget of N frames each, their data intact
+# (tests/progs/belady.c's result lines); the files sourced after this one
+# use it too.
+expect_belady_counts() {
+	local got
+	got=$(sed -nE 's/^belady: budget ([0-9]+): ([0-9]+) faults \(major [0-9]+, minor [0-9]+\), data ok$/\1:\2/p' "$LOG" |
+		tr '\n' ' ' | sed 's/ $//')
+	[ "$got" = "$1" ] || fail "budget:faults per run were '$got', expected '$1'"
+}
+
 t_memstat_k_reports_swap_counters_the_policy_and_every_pool() {
 	boot mm "init:memstat+-k" memstat
 	expect '^free [1-9][0-9]*$'
