@@ -38,6 +38,7 @@ include mk/kernel.mk
 include mk/newlib.mk
 include mk/user.mk
 include mk/ramdisk.mk
+include mk/drivers.mk
 include mk/iso.mk
 include mk/host.mk
 include mk/mm-host.mk

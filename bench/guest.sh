@@ -16,10 +16,11 @@ mkdir -p "$B/bench"
 run_pagoda() {      # $1 = 1 for -icount shift=0
 	local icount=() name=host
 	[ "$1" = 1 ] && icount=(-icount shift=0) && name=icount
-	timeout 300 qemu-system-x86_64 -accel tcg "${icount[@]}" -cpu "$CPU" -m 128M -no-reboot \
+	timeout 300 qemu-system-x86_64 -accel tcg "${icount[@]}" -cpu "$CPU" -machine q35 \
+		-device edu,addr=04.0 -m 128M -no-reboot \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 -display none -serial stdio -monitor none \
 		-kernel "$B/kernel32.elf" -append quiet \
-		-initrd "$B/user/mm.elf swap=16,$B/user/ramdisk.elf,$B/user/init.elf bench,$B/user/bench.elf,$B/user/bench_echo.elf" \
+		-initrd "$B/user/mm.elf swap=16,$B/user/ramdisk.elf,$B/user/devmgr.elf edu=00:04.0,$B/user/edu.elf,$B/user/init.elf bench,$B/user/bench.elf,$B/user/bench_echo.elf" \
 		</dev/null | tr -d '\r' >"$B/bench/pagoda-$name.log"
 	sed -n '/^BEGIN CSV/,/^END CSV/p' "$B/bench/pagoda-$name.log" | sed '1d;$d' >"$B/bench/pagoda-$name.csv"
 	grep -q '^sys_null,' "$B/bench/pagoda-$name.csv"
@@ -109,9 +110,10 @@ bench/linux/run.sh "$B" "$CPU" 1 && bench/linux/run.sh "$B" "$CPU" 0 || {
 
 printf '\nGuest costs, -cpu %s, medians. instr = guest instructions (-icount shift=0); host = rdtsc\n' "$CPU"
 printf 'ticks following the host clock (this machine, this run). Linux: ipc_call is a pipe\n'
-printf 'round trip, sys_null is getppid. fault includes zeroing the page; memset_4k is the zeroing alone.\n\n'
+printf 'round trip, sys_null is getppid. fault includes zeroing the page; memset_4k is the zeroing alone.\n'
+printf 'irq_notify: edu MSI raised by its user-space driver to the notification in its hands (no peer).\n\n'
 printf '%-11s %12s %12s %8s %12s %12s %8s\n' op pagoda-instr linux-instr ratio pagoda-host linux-host ratio
-for op in sys_null ipc_call fault memset_4k spawn_wait memcpy_4k; do
+for op in sys_null ipc_call fault memset_4k spawn_wait memcpy_4k irq_notify; do
 	pi=$(median_of "$B/bench/pagoda-icount.csv" $op); ph=$(median_of "$B/bench/pagoda-host.csv" $op)
 	li=""; lh=""
 	[ $peer = 1 ] && li=$(median_of "$B/bench/linux-icount.csv" $op) && lh=$(median_of "$B/bench/linux-host.csv" $op)

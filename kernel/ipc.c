@@ -35,7 +35,9 @@
  * from pid 0, one MM_PROC_EXIT report per process that ends, and one
  * MM_IOMMU_FAULT per DMA the IOMMU blocked (iommucall.c): reports are
  * recorded where they happen and turned into messages only when the
- * server receives, so recording one never blocks (an interrupt may).
+ * server receives, so recording one never blocks (an interrupt may). A
+ * device interrupt is a notification too, from the kernel to the
+ * device's owner (ipc_notify_kernel, from device.c).
  *
  * When a process dies, threads queued to send to it, waiting for its
  * reply, or receiving from it alone, are woken with ERR_DEAD; its own
@@ -164,7 +166,8 @@ static bool exit_report(struct ipc_msg *m)
 		struct proc *z = proc_at(i);
 		if (z->state == PROC_ZOMBIE && !z->exit_reported) {
 			*m = (struct ipc_msg){ .tag = MM_PROC_EXIT,
-					       .w = { (uint64_t)z->pid, (uint64_t)(int64_t)z->exit_status } };
+					       .w = { (uint64_t)z->pid, (uint64_t)(int64_t)z->exit_status,
+						      z->dev_unstopped } };
 			z->exit_reported = true;
 			unreported_exits--;
 			return true;
@@ -250,6 +253,16 @@ int64_t ipc_reply(struct thread *t, uint64_t handle, const struct ipc_msg *m)
 	return 0;
 }
 
+/* OR bits into dst's pending word; a thread of dst waiting in RECV from
+ * anyone or from the kernel gets them at once. */
+void ipc_notify_kernel(struct proc *dst, uint64_t bits)
+{
+	dst->notify_bits |= bits;
+	struct thread *r = waiting_receiver(dst, PID_KERNEL);
+	if (r && dst->notify_bits)
+		pending_for(r, r->peer);
+}
+
 int64_t ipc_notify(struct proc *from, int dst_pid, uint64_t bits)
 {
 	if (!proc_may_send(from, dst_pid))
@@ -257,10 +270,7 @@ int64_t ipc_notify(struct proc *from, int dst_pid, uint64_t bits)
 	struct proc *dst = proc_by_pid(dst_pid);
 	if (!dst || dst->state != PROC_ALIVE)
 		return -ERR_SRCH;
-	dst->notify_bits |= bits;
-	struct thread *r = waiting_receiver(dst, PID_KERNEL);
-	if (r && dst->notify_bits)
-		pending_for(r, r->peer);
+	ipc_notify_kernel(dst, bits);
 	return 0;
 }
 

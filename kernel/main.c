@@ -4,8 +4,9 @@
  * Boot order: serial console; copy and check the boot information (while
  * the boot identity map still covers it); parse boot options; print the
  * banner; stop cleanly if the kernel image itself does not fit in RAM; CPU tables (GDT, TSS, IDT), FPU/SSE, the syscall MSRs; the
- * kernel's final page tables; the IOMMU found and reported (translation
- * waits for the memory server); then the memory server, the one process the
+ * kernel's final page tables; the PCI functions of bus 0 and the local
+ * APIC (device.c); the IOMMU found and reported (translation waits for
+ * the memory server); then the memory server, the one process the
  * kernel builds (frames from the boot-only allocator, sealed afterwards),
  * the timer, and the scheduler, which never returns. The memory server
  * starts everything else.
@@ -17,6 +18,7 @@
 #include "sched.h"
 #include "spawn.h"
 #include "mmcall.h"
+#include "device.h"
 #include "iommu.h"
 #include "iommucall.h"
 #include "arch/x86_64/arch.h"
@@ -87,6 +89,9 @@ void kmain(uint32_t magic, uint32_t mbi)
 	fpu_init();
 	syscall_arch_init();
 	paging_init(boot_info.top_of_ram);
+	device_init(&boot_info, paging_physmap_end());
+	if (!boot_options.quiet)
+		kprintf("pci: %d functions on bus 0\n", device_count());
 	bootmem_init(&boot_info, (paddr_t)(uintptr_t)_kernel_phys_end);
 	proc_init();
 	paddr_t kstart = (paddr_t)(uintptr_t)_kernel_phys_start, kend = (paddr_t)(uintptr_t)_kernel_phys_end;

@@ -13,6 +13,10 @@
  *
  * SYS_MM_MAP_RUN maps a run of contiguous frames inside one leaf table in
  * one call (probing every page first), for big mappings made at once.
+ * SYS_MM_MAP_MMIO is the one way to map a frame that is not RAM: a page
+ * of a device's BAR, which device.c must vouch for (the device exists,
+ * the target owns it, the BAR is mappable and holds the page), mapped
+ * uncached; SYS_MM_DEVICE tells the server who owns a device.
  * The kernel allocates nothing here: SYS_MM_MAP is handed MM_MAP_SPARES
  * spare frames and uses them, in order, for page tables it must create,
  * returning how many it used; SYS_MM_PRUNE hands emptied tables back.
@@ -26,6 +30,7 @@
 #include "ipc.h"
 #include "syscall.h"
 #include "mmcall.h"
+#include "device.h"
 #include "iommu.h"
 #include "arch/x86_64/mmu.h"
 #include "arch/x86_64/syscall_regs.h"
@@ -93,10 +98,12 @@ int64_t sys_mm_proc_create(struct trapframe *tf)
 	char name[PROC_NAME_MAX];
 	paddr_t root = sc_arg(tf, 1);
 	uint64_t flags = sc_arg(tf, 2);
-	if (flags & ~(uint64_t)PROC_FLAG_POWER)
+	if (flags & ~(uint64_t)(PROC_FLAG_POWER | PROC_FLAG_DEVMGR))
 		return -ERR_INVAL;
 	if (!frame_ok(root))
 		return -ERR_INVAL;
+	if ((flags & PROC_FLAG_DEVMGR) && proc_with_flag(PROC_FLAG_DEVMGR))
+		return -ERR_BUSY;               /* one enumerator at a time */
 	if (vm_copy_in(current_proc()->root, name, sc_arg(tf, 0), sizeof name) < 0)
 		return -ERR_FAULT;
 	name[sizeof name - 1] = '\0';
@@ -123,6 +130,20 @@ int64_t sys_mm_thread_start(struct trapframe *tf)
 	return t->tid;
 }
 
+/* Map one checked page: -ERR_BUSY (va is mapped), -ERR_NOMEM (too few
+ * spares: then none is used), or how many spares became page tables. */
+static int64_t map_page(struct proc *p, vaddr_t va, paddr_t pa, unsigned rights,
+			struct frame_supply *s)
+{
+	int needed = pt_map_probe(p->root, va);
+	if (needed < 0)
+		return needed;
+	if ((unsigned)needed > s->count)
+		return -ERR_NOMEM;
+	int err = pt_map(p->root, va, pa, rights, s);
+	return err < 0 ? err : (int64_t)s->used;
+}
+
 /* (pid, va, pa, rights, spare 0..MM_MAP_SPARES-1 in args 4..6) -> spares used */
 int64_t sys_mm_map(struct trapframe *tf)
 {
@@ -137,13 +158,7 @@ int64_t sys_mm_map(struct trapframe *tf)
 		return -ERR_SRCH;
 	if (!page_va_ok(va) || !frame_ok(pa) || !rights_ok(rights) || !frame_supply_gather(&s, spares, frame_ok))
 		return -ERR_INVAL;
-	int needed = pt_map_probe(p->root, va);
-	if (needed < 0)
-		return needed;                  /* -ERR_BUSY: va is mapped */
-	if ((unsigned)needed > s.count)
-		return -ERR_NOMEM;
-	int err = pt_map(p->root, va, pa, vm_rights(rights), &s);
-	return err < 0 ? err : (int64_t)s.used;
+	return map_page(p, va, pa, vm_rights(rights), &s);
 }
 
 /* A run of frames [pa, pa + len) that are all RAM outside the kernel image. */
@@ -326,6 +341,33 @@ int64_t sys_mm_proc_destroy(struct trapframe *tf)
 	p->state = PROC_FREE;
 	p->root = 0;
 	return 0;
+}
+
+/* (bdf) -> owner pid, 0 if unowned */
+int64_t sys_mm_device(struct trapframe *tf)
+{
+	return device_owner(sc_arg(tf, 0));
+}
+
+/* (pid, va, pa, bdf | bar << 16, spare 0..MM_MAP_SPARES-1 in args 4..6) ->
+ * spares used. As SYS_MM_MAP, but the frame is device memory that device.c
+ * vouches for (inside a mappable BAR of a device pid owns), never RAM. */
+int64_t sys_mm_map_mmio(struct trapframe *tf)
+{
+	struct proc *p = target(sc_arg(tf, 0));
+	vaddr_t va = sc_arg(tf, 1);
+	paddr_t pa = sc_arg(tf, 2);
+	uint64_t dev = sc_arg(tf, 3);
+	uint64_t spares[MM_MAP_SPARES] = { sc_arg(tf, 4), sc_arg(tf, 5), sc_arg(tf, 6) };
+	struct frame_supply s;
+	if (!p)
+		return -ERR_SRCH;
+	if (!page_va_ok(va) || (pa & ~PAGE_MASK) || (dev >> 16) >= DEV_BARS || !frame_supply_gather(&s, spares, frame_ok))
+		return -ERR_INVAL;
+	int err = device_mmio_check(p->pid, dev, pa);
+	if (err < 0)
+		return err;
+	return map_page(p, va, pa, VM_READ | VM_WRITE | VM_UNCACHED, &s);
 }
 
 /* (pid, target pid) -> 0 */

@@ -23,6 +23,7 @@
 #define VM_READ  0x1
 #define VM_WRITE 0x2
 #define VM_EXEC  0x4
+#define VM_UNCACHED 0x8         /* device memory: no caching (pt_map only) */
 
 struct frame_supply {
 	paddr_t frames[MM_MAP_SPARES];

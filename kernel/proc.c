@@ -12,8 +12,10 @@
  * trap_return: the first swtch() to it "returns" straight into user mode.
  *
  * Ending a process (proc_die): its IPC ties are cut (ipc_proc_gone), every
- * thread slot is freed, and it becomes a zombie whose exit the memory
- * server is told about (ipc_report_exit). Its frames are the memory
+ * thread slot is freed, its devices are stopped and released
+ * (device_proc_gone), and only then it becomes a zombie whose exit the
+ * memory server is told about (ipc_report_exit, with the count of devices
+ * that could not be shown stopped). Its frames are the memory
  * server's business. If the dying process is the caller's own, the caller
  * is on a dead thread's kernel stack: it switches away for good.
  */
@@ -21,6 +23,7 @@
 #include "sched.h"
 #include "ipc.h"
 #include "tty.h"
+#include "device.h"
 #include "format.h"
 #include "arch/x86_64/mmu.h"
 #include <pagoda/mm.h>
@@ -112,6 +115,15 @@ bool proc_may_send(const struct proc *from, int dst_pid)
 	return false;
 }
 
+/* The live process that holds `flag` (PROC_FLAG_DEVMGR), or NULL. */
+struct proc *proc_with_flag(unsigned flag)
+{
+	for (int i = 0; i < NPROC; i++)
+		if (procs[i].state == PROC_ALIVE && (procs[i].flags & flag))
+			return &procs[i];
+	return NULL;
+}
+
 int proc_allow(struct proc *p, int target_pid)
 {
 	if (proc_may_send(p, target_pid))
@@ -188,6 +200,7 @@ void proc_die(struct proc *p, int status)
 	}
 	p->nthreads = 0;
 	p->exit_status = status;
+	p->dev_unstopped = device_proc_gone(p);     /* before mm hears of the exit */
 	p->state = PROC_ZOMBIE;
 	ipc_proc_gone(p);
 	ipc_report_exit(p);

@@ -8,8 +8,9 @@
  * the kernel image: the kernel allocates nothing at run time.
  *
  * Life of a process: ALIVE (created by the memory server, or by the kernel
- * for the memory server itself) -> ZOMBIE (all threads gone; its exit is
- * reported to the memory server once) -> FREE (the memory server destroys
+ * for the memory server itself) -> ZOMBIE (all threads gone; its devices
+ * stopped and released; its exit is reported to the memory server once)
+ * -> FREE (the memory server destroys
  * it with SYS_MM_PROC_DESTROY and then frees its frames).
  */
 #ifndef KERNEL_PROC_H
@@ -55,6 +56,7 @@ struct proc {
 	int exit_status;
 	unsigned flags;             /* PROC_FLAG_* */
 	bool exit_reported;         /* the memory server has been told */
+	unsigned dev_unstopped;     /* its devices not shown stopped at exit (device.c) */
 	uint64_t notify_bits;       /* pending notifications */
 	struct thread *sendq_head;  /* threads waiting to send to us, FIFO */
 	struct thread *sendq_tail;
@@ -112,6 +114,7 @@ struct thread *thread_idle(void);
 struct thread *thread_at(int index);
 struct proc *proc_at(int index);
 bool proc_may_send(const struct proc *from, int dst_pid);
+struct proc *proc_with_flag(unsigned flag);
 int proc_allow(struct proc *p, int target_pid);
 void proc_die(struct proc *p, int status);
 void thread_end(struct thread *t);

@@ -6,9 +6,10 @@
  * sc_arg, sc_msg_in...). The number indexes a table; anything outside it
  * returns -ERR_NOSYS. Each sys_<name> checks its arguments before acting (see
  * libsys/include/pagoda/syscall.h for the ABI) and returns a value >= 0 or
- * -ERR_x, which goes back in rax. The memory server's calls are in
- * mmcall.c (its IOMMU calls in iommucall.c); IPC mechanics in ipc.c;
- * console input in tty.c.
+ * -ERR_x, which goes back in rax. The memory server's calls (SYS_MM_FIRST
+ * .. SYS_MM_LAST, refused to everyone else here) are in mmcall.c (its
+ * IOMMU calls in iommucall.c); the driver calls in devcall.c; IPC
+ * mechanics in ipc.c; console input in tty.c.
  */
 #include "kernel.h"
 #include "sched.h"
@@ -188,11 +189,19 @@ static const syscall_fn syscalls[SYS__COUNT] = {
 	[SYS_MM_KILL]         = sys_mm_kill,
 	[SYS_MM_PROC_DESTROY] = sys_mm_proc_destroy,
 	[SYS_MM_IPC_ALLOW]    = sys_mm_ipc_allow,
+	[SYS_MM_DEVICE]       = sys_mm_device,
+	[SYS_MM_MAP_MMIO]     = sys_mm_map_mmio,
 	[SYS_MM_IOMMU_INFO]   = sys_mm_iommu_info,
 	[SYS_MM_IOMMU_ENABLE] = sys_mm_iommu_enable,
 	[SYS_MM_IOMMU_DOMAIN] = sys_mm_iommu_domain,
 	[SYS_MM_IOMMU_MAP]    = sys_mm_iommu_map,
 	[SYS_MM_IOMMU_UNMAP]  = sys_mm_iommu_unmap,
+	[SYS_DEV_CONFIG_READ]  = sys_dev_config_read,
+	[SYS_DEV_CONFIG_WRITE] = sys_dev_config_write,
+	[SYS_DEV_INFO]         = sys_dev_info,
+	[SYS_DEV_IRQ_BIND]     = sys_dev_irq_bind,
+	[SYS_DEV_IRQ_UNBIND]   = sys_dev_irq_unbind,
+	[SYS_DEV_ASSIGN]       = sys_dev_assign,
 };
 
 int64_t syscall_dispatch(struct trapframe *tf)
@@ -201,7 +210,7 @@ int64_t syscall_dispatch(struct trapframe *tf)
 	int64_t ret;
 	if (nr >= SYS__COUNT || !syscalls[nr])
 		ret = -ERR_NOSYS;
-	else if (nr >= SYS_MM_FIRST && !(current_proc()->flags & PROC_FLAG_MM))
+	else if (nr >= SYS_MM_FIRST && nr <= SYS_MM_LAST && !(current_proc()->flags & PROC_FLAG_MM))
 		ret = -ERR_PERM;        /* the memory server's calls (mmcall.c) */
 	else
 		ret = syscalls[nr](tf);

@@ -24,6 +24,16 @@ int64_t sys_mm_copy(struct trapframe *tf);
 int64_t sys_mm_kill(struct trapframe *tf);
 int64_t sys_mm_proc_destroy(struct trapframe *tf);
 int64_t sys_mm_ipc_allow(struct trapframe *tf);
+int64_t sys_mm_device(struct trapframe *tf);
+int64_t sys_mm_map_mmio(struct trapframe *tf);
+
+/* devcall.c: the driver calls (device.c decides who may) */
+int64_t sys_dev_config_read(struct trapframe *tf);
+int64_t sys_dev_config_write(struct trapframe *tf);
+int64_t sys_dev_info(struct trapframe *tf);
+int64_t sys_dev_irq_bind(struct trapframe *tf);
+int64_t sys_dev_irq_unbind(struct trapframe *tf);
+int64_t sys_dev_assign(struct trapframe *tf);
 
 /* iommucall.c: allowed to the memory server only */
 int64_t sys_mm_iommu_info(struct trapframe *tf);

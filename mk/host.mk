@@ -34,6 +34,14 @@ HOST_TESTS += pagetable
 HOST_TEST_SRCS_pagetable := tests/host/test_pagetable.c
 $(B)/host/test_pagetable: kernel/arch/x86_64/pagetable.c kernel/pagetable.h kernel/arch/x86_64/mmu.h
 
+# The PCI layer (pci.c, #included by its test over a model of the
+# configuration ports) and the device table (device.c over a model of
+# the PCI layer and the process table).
+HOST_TESTS += pci device
+HOST_TEST_SRCS_pci    := tests/host/test_pci.c lib/format.c tests/host/kstubs.c
+HOST_TEST_SRCS_device := tests/host/test_device.c kernel/device.c lib/format.c tests/host/kstubs.c
+$(B)/host/test_pci: kernel/arch/x86_64/pci.c kernel/arch/x86_64/arch.h libsys/include/pagoda/dev.h
+$(B)/host/test_device: kernel/device.h kernel/proc.h kernel/arch/x86_64/arch.h libsys/include/pagoda/dev.h
 # The IOMMU's pure parts: the record of its frames, the ACPI/DMAR parser,
 # the VT-d tables (vtd_table.c and vtd_check.c are #included by their
 # test, x86.h's clflush replaced) and the fault interrupt (vtd_fault.c,

@@ -1,7 +1,8 @@
 # The GRUB ISO: grub-mkrescue (BIOS, i386-pc) over build/iso/. Programs go
 # in without debug info (smaller modules load faster); gdb uses build/user/.
 ISO := $(B)/pagoda.iso
-ISO_PROGS := mm ramdisk init sh hello memstat touch spin fill events policy replay
+ISO_PROGS := mm ramdisk devmgr edu init sh hello memstat touch spin fill events policy replay \
+             edudemo
 
 $(ISO): $(B)/kernel32.elf $(ISO_PROGS:%=$(B)/user/%.elf) boot/grub.cfg | deps-check
 	@echo "  ISO     $@"

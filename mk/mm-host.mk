@@ -81,7 +81,7 @@ bench-host: $(BENCH_BINS)
 MM_POLICY_SRCS := $(filter-out servers/mm/main.c servers/mm/env.c servers/mm/kcall.c servers/mm/iommu.c,$(MM_SRCS)) \
                   tests/host/kcall_stub.c tests/host/mm_fixture.c tests/host/mm_stubs.c \
                   tests/host/elf_builder.c
-MM_POLICY_TESTS := kcall_stub region fault proc requests shm spawn backend paging_requests
+MM_POLICY_TESTS := kcall_stub region fault proc requests shm spawn backend paging_requests dev_requests
 $(foreach t,$(MM_POLICY_TESTS),$(eval HOST_TEST_SRCS_$(t) := tests/host/test_$(t).c $(MM_POLICY_SRCS)))
 # The swap core (swap*.c, reclaim.c, oom.c) also gets an in-memory swap
 # device in place of the ramdisk (swapdev_stub.c).

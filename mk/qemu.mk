@@ -1,6 +1,9 @@
 # Running Pagoda in QEMU: make run, make gdb, and the QEMU system tests.
 QEMU       := qemu-system-x86_64
-QEMU_BASE  := -accel $(ACCEL) -m $(MEM) -no-reboot \
+# q35 with QEMU's edu device pinned at 00:04.0 (its bdf is the IOMMU's
+# source id: it must not move); the tests boot the same (tests/qemu/lib.sh).
+QEMU_MACHINE := -machine q35 -device edu,addr=04.0
+QEMU_BASE  := -accel $(ACCEL) $(QEMU_MACHINE) -m $(MEM) -no-reboot \
               -device isa-debug-exit,iobase=0xf4,iosize=0x04
 ifneq ($(ACCEL),tcg)
 ifneq ($(ACCEL),kvm)
@@ -49,5 +52,7 @@ test: deps-check
 # IOMMU map + unmap on q35 with intel-iommu (iommu_probe, bench mode).
 BENCH_CPU ?= max
 .PHONY: bench-qemu
-bench-qemu: $(B)/kernel32.elf $(B)/user/mm.elf $(B)/user/ramdisk.elf $(B)/user/init.elf $(B)/user/bench.elf $(B)/user/bench_echo.elf $(B)/user/iommu_probe.elf | deps-check
+bench-qemu: $(B)/kernel32.elf $(B)/user/mm.elf $(B)/user/ramdisk.elf $(B)/user/devmgr.elf \
+	    $(B)/user/edu.elf $(B)/user/init.elf $(B)/user/bench.elf $(B)/user/bench_echo.elf \
+	    $(B)/user/iommu_probe.elf | deps-check
 	@bench/guest.sh $(B) $(BENCH_CPU)

@@ -14,7 +14,7 @@ first_output() {     # print seconds until the init line appears
 }
 median() { sort -n | sed -n 3p; }
 MEM=${MEM:-640M}     # as `make run` (the ISO asks for a 256 MiB swap device)
-Q=(qemu-system-x86_64 -accel tcg -m "$MEM" -display none -serial stdio -monitor none -no-reboot
+Q=(qemu-system-x86_64 -accel tcg -machine q35 -device edu,addr=04.0 -m "$MEM" -display none -serial stdio -monitor none -no-reboot
    -device isa-debug-exit,iobase=0xf4,iosize=0x04)
 k=$(for i in 1 2 3 4 5; do first_output "${Q[@]}" -kernel "$B/kernel32.elf" -append quiet \
 	-initrd "$B/user/mm.elf,$B/user/init.elf hello,$B/user/hello.elf"; done | median)

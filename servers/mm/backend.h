@@ -16,6 +16,10 @@
  *                 written can be given up and read again from the module.
  *   backend_shm   (backend_shm.c) MM_MAP_SHARED: the shared object's frame
  *                 (shm.c); the frame is the object's, not the process's.
+ *   backend_mmio  (backend_mmio.c) MM_DEV_MMIO: a page of a device's BAR.
+ *                 Device memory is not RAM: no descriptor, nobody's frame;
+ *                 the backend maps it itself (map, not fill) and never
+ *                 gives it up.
  *   backend_dma   (backend_dma.c) a DMA grant (grant.c): its fixed, pinned
  *                 frames, in its owner and in each process it is shared
  *                 with; the frames are the grant's. Nothing is evicted.
@@ -51,9 +55,14 @@ struct mm_backend {
 	/* A frame holding the contents of page va of r (not yet mapped), or
 	 * PFN_NONE when memory is short. */
 	pfn_t (*fill)(struct mm_proc *p, struct mm_region *r, vaddr_t va);
+	/* Instead of fill, for memory that is not frames of mm's (devices):
+	 * map page va of r in p itself. 0 (another thread mapping it first
+	 * is success too), or -ERR_x. NULL for RAM backends. */
+	int (*map)(struct mm_proc *p, struct mm_region *r, vaddr_t va);
 	/* Call fn for every page of r in [from, to) that may be mapped in p,
 	 * with its frame, until fn returns non-zero (which is returned); 0
-	 * when all were visited. fn may unmap the page and free the frame. */
+	 * when all were visited. fn may unmap the page and free the frame.
+	 * (MMIO: the frame number of device memory, which has no descriptor.) */
 	int (*for_each_present)(struct mm_proc *p, struct mm_region *r, vaddr_t from, vaddr_t to,
 				backend_page_fn fn, uint64_t arg);
 	/* Unmap page va (frame pfn) from p and give the frame back: a private
@@ -74,6 +83,7 @@ struct mm_backend {
 extern const struct mm_backend backend_anon;
 extern const struct mm_backend backend_elf;
 extern const struct mm_backend backend_shm;
+extern const struct mm_backend backend_mmio;
 extern const struct mm_backend backend_dma;
 
 /* backend_anon.c: the bookkeeping of private frames, for anon and ELF. */

@@ -12,8 +12,10 @@
  *       USER_MIN <= start and end <= USER_TOP;
  *   R2  the list is sorted by start and regions are disjoint;
  *   R3  a region's kind is known, its prot has only MM_PROT_* bits, it
- *       has a shared object if and only if it is REGION_SHARED, and a
- *       grant if and only if it is REGION_DMA;
+ *       has a shared object if and only if it is REGION_SHARED, a grant
+ *       if and only if it is REGION_DMA, and an MMIO region names a BAR
+ *       (page-aligned address, bar index below DEV_BARS) and is not
+ *       executable;
  *   R4  at most one heap and one stack.
  * Frames of a process (mm_proc_check):
  *   P1  the frame list is doubly linked through own.next/own.prev, its
@@ -31,7 +33,12 @@
  *       write and exec rights exactly as its region's prot says;
  *   P7  each page of a shared object is a user frame owned by mm that
  *       names the object and its index, and where the process has it
- *       mapped, the mapping is that frame.
+ *       mapped, the mapping is that frame;
+ *   P8  each page mapped in an MMIO region (a device's BAR) maps the
+ *       BAR's page at the same offset, writable and not executable, and
+ *       that page is device memory, never a frame mm manages (beyond the
+ *       descriptor array or described as reserved) - and no frame on a
+ *       frame list claims to be inside an MMIO region (P3).
  * All frames (mm_frames_check):
  *   F1  an allocated frame whose descriptor names a process as owner
  *       belongs to a process the server knows;
@@ -44,7 +51,7 @@
  *       holders' own checkers, grant_check and dma_stream_check, verify
  *       that), so no DMA frame is lost or held twice.
  *
- * P6 and P7 ask the kernel. A kernel without SYS_MM_LOOKUP answers
+ * P6, P7 and P8 ask the kernel. A kernel without SYS_MM_LOOKUP answers
  * ERR_NOSYS: the mappings cannot be checked and the rest still is. A
  * process the kernel already ended (ERR_SRCH: killed, its exit report on
  * the way) is not checked against the kernel either. What a single
@@ -52,10 +59,11 @@
  * not on the list - the host tests check against their model of the
  * kernel (tests/host/kcall_stub.c).
  *
- * Cost: P1-P6 are linear in the frames a process owns, P7 in the size of
- * its shared regions, F1 in all of physical memory. That is debug-boot
+ * Cost: P1-P6 are linear in the frames a process owns, P7 and P8 in the
+ * size of its shared and MMIO regions, F1 in all of physical memory. That is debug-boot
  * cost (mm_check_all after every message), never the normal path.
  */
+#include <pagoda/dev.h>
 #include "check.h"
 #include "buddy.h"
 #include "slab.h"
@@ -70,7 +78,8 @@
 static bool region_kind_known(enum region_kind kind)
 {
 	return kind == REGION_ELF || kind == REGION_HEAP || kind == REGION_STACK ||
-	       kind == REGION_ANON || kind == REGION_SHARED || kind == REGION_DMA;
+	       kind == REGION_ANON || kind == REGION_SHARED || kind == REGION_MMIO ||
+	       kind == REGION_DMA;
 }
 
 static unsigned check_one_region(const struct mm_proc *p, const struct mm_region *r)
@@ -82,8 +91,11 @@ static unsigned check_one_region(const struct mm_proc *p, const struct mm_region
 		       p->pid, (unsigned long)r->start, (unsigned long)r->end);
 		bad++;
 	}
+	bool mmio_bad = r->kind == REGION_MMIO &&
+			((r->mmio_pa & ~PAGE_MASK) || (r->mmio_dev >> 16) >= DEV_BARS ||
+			 (r->prot & MM_PROT_EXEC));
 	if (!region_kind_known(r->kind) || (r->prot & ~MM_PROT_ALL) ||
-	    (r->kind == REGION_SHARED) != (r->shm != NULL) ||
+	    (r->kind == REGION_SHARED) != (r->shm != NULL) || mmio_bad ||
 	    (r->kind == REGION_DMA) != (r->grant != NULL)) {
 		mm_bug("region_check: pid %d region [%#lx, %#lx) kind %d prot %#x shm %p grant %p "
 		       "is inconsistent", p->pid, (unsigned long)r->start, (unsigned long)r->end,
@@ -144,7 +156,8 @@ static unsigned check_owned_frame(struct mm_proc *p, pfn_t pfn, struct frame_cou
 		return 0;
 	}
 	const struct mm_region *r = region_find(p, pg->index);
-	if ((pg->index & ~PAGE_MASK) || !r || r->kind == REGION_SHARED || r->kind == REGION_DMA) {
+	if ((pg->index & ~PAGE_MASK) || !r || r->kind == REGION_SHARED || r->kind == REGION_MMIO ||
+	    r->kind == REGION_DMA) {
 		mm_bug("mm_proc_check: pid %d pfn %#lx is a user page at %#lx, outside its private regions",
 		       p->pid, (unsigned long)pfn, (unsigned long)pg->index);
 		return 1;
@@ -231,6 +244,35 @@ static unsigned check_mappings(struct mm_proc *p)
 	return bad;
 }
 
+/* The frame at pa is device memory, not RAM mm manages: beyond the
+ * descriptor array, or described as reserved. */
+static bool not_ram(paddr_t pa)
+{
+	pfn_t pfn = pa_to_pfn(pa);
+	return !pfn_valid(pfn) || pfn_to_page(pfn)->state == PAGE_RESERVED;
+}
+
+/* P8 for one MMIO region of p. */
+static unsigned check_mmio(struct mm_proc *p, const struct mm_region *r)
+{
+	unsigned bad = 0;
+	for (vaddr_t va = r->start; va < r->end; va += PAGE_SIZE) {
+		int64_t e = 0;
+		paddr_t want = r->mmio_pa + (va - r->start);
+		if (lookup(p, va, &e, &bad) != LOOKUP_MAPPED)
+			continue;
+		if (pa_to_pfn((paddr_t)e) != pa_to_pfn(want) || !not_ram(want) || !(e & MM_PTE_WRITE) ||
+		    (e & MM_PTE_EXEC)) {
+			mm_bug("mm_proc_check: pid %d MMIO page %#lx maps %#lx%s, its BAR page is %#lx%s",
+			       p->pid, (unsigned long)va, (unsigned long)(e & (int64_t)PAGE_MASK),
+			       (e & MM_PTE_EXEC) ? " executable" : !(e & MM_PTE_WRITE) ? " read-only" : "",
+			       (unsigned long)want, not_ram(want) ? "" : ", a frame mm manages");
+			bad++;
+		}
+	}
+	return bad;
+}
+
 /* P7 for one shared region of p. */
 static unsigned check_shared(struct mm_proc *p, const struct mm_region *r)
 {
@@ -292,6 +334,8 @@ unsigned mm_proc_check(struct mm_proc *p)
 	for (const struct mm_region *r = p->regions; r; r = r->next)
 		if (r->kind == REGION_SHARED && r->shm)
 			bad += check_shared(p, r);
+		else if (r->kind == REGION_MMIO)
+			bad += check_mmio(p, r);
 	return bad;
 }
 

@@ -12,7 +12,8 @@
  *   3. asks the region's backend (backend.h) for a frame holding the page:
  *      a fresh zeroed frame (anonymous: heap, stacks, MM_MMAP), the
  *      program's file bytes followed by zeros (ELF segments), or the shared
- *      object's frame (shared mappings);
+ *      object's frame (shared mappings) - or, for device memory (MMIO),
+ *      lets the backend map the device page itself (no frame of mm's);
  *   4. maps it (mm_proc_map); a frame of the process's own goes on its
  *      frame list. Replies MM_FAULT_RESUME.
  * An illegal access is logged - process, address, reason - and answered
@@ -102,6 +103,8 @@ static int map_filled(struct mm_proc *p, struct mm_region *r, vaddr_t va, pfn_t 
 /* Map the page at va of region r in p; 0 or -ERR_x. */
 int mm_fill_page(struct mm_proc *p, struct mm_region *r, vaddr_t va)
 {
+	if (r->backend->map)            /* not RAM (device memory): the backend maps it */
+		return r->backend->map(p, r, va);
 	budget_make_room(r);            /* a full budget replaces one of its own (budget.c) */
 	pfn_t pfn = r->backend->fill(p, r, va);
 	if (pfn == PFN_NONE)

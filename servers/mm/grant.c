@@ -55,6 +55,7 @@
  * stopped later); a cap on the memory one driver pins beyond
  * MM_DMA_GRANTS_MAX grants of at most MM_DMA_GRANT_MAX each.
  */
+#include <pagoda/dev.h>
 #include "dma.h"
 #include "buddy.h"
 #include "slab.h"
@@ -126,7 +127,7 @@ static void unlink_grant(struct grant *g)
 
 int dma_device_check(const struct mm_proc *p, uint64_t bdf)
 {
-	if (bdf > MM_DMA_BDF_MAX)
+	if (bdf > DEV_BDF_MAX)
 		return -ERR_INVAL;
 	int owner = kcall_device_owner((uint32_t)bdf);
 	if (owner < 0)

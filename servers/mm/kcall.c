@@ -120,6 +120,24 @@ int kcall_reply(uint64_t handle, const struct ipc_msg *m)
 
 /* ---- devices ---- */
 
+int kcall_dev_info(uint16_t bdf, struct dev_info *out)
+{
+	return (int)sys_call6(SYS_DEV_INFO, bdf, (uint64_t)(uintptr_t)out, 0, 0, 0, 0);
+}
+
+int kcall_map_mmio(int pid, vaddr_t va, paddr_t pa, uint32_t dev, const paddr_t *spares)
+{
+	return (int)sys_call7(SYS_MM_MAP_MMIO, (uint64_t)pid, va, pa, dev,
+			      spares[0], spares[1], spares[2]);
+}
+
+int kcall_poweroff(int code)
+{
+	return (int)sys_poweroff(code);
+}
+
+/* ---- DMA: who owns a device ---- */
+
 int kcall_device_owner(uint32_t bdf)
 {
 	return (int)sys_call6(SYS_MM_DEVICE, bdf, 0, 0, 0, 0, 0);

@@ -56,10 +56,18 @@ int kcall_call(int pid, struct ipc_msg *m);
 /* Answer a request whose reply was deferred (MM_WAIT). */
 int kcall_reply(uint64_t handle, const struct ipc_msg *m);
 
-/* ---- devices (DMA, servers/mm/grant.c) ---- */
+/* ---- devices (device.c, backend_mmio.c; pagoda/dev.h) ---- */
+struct dev_info;
+/* What the kernel knows of device bdf (SYS_DEV_INFO): 0, or -ERR_NOENT. */
+int kcall_dev_info(uint16_t bdf, struct dev_info *out);
+/* Map the device page pa (inside BAR dev >> 16 of device dev & 0xffff,
+ * which pid owns) at va, uncached (SYS_MM_MAP_MMIO). -> spares used. */
+int kcall_map_mmio(int pid, vaddr_t va, paddr_t pa, uint32_t dev, const paddr_t *spares);
+/* Power the machine off (SYS_POWEROFF): code 0 clean, else a failure. */
+int kcall_poweroff(int code);
 /* The pid that owns PCI device bdf (> 0), 0 if nobody does; -ERR_NOENT
  * if there is no such device, -ERR_NOSYS from a kernel without
- * SYS_MM_DEVICE. */
+ * SYS_MM_DEVICE (SYS_MM_DEVICE; DMA, servers/mm/grant.c). */
 int kcall_device_owner(uint32_t bdf);
 
 #endif

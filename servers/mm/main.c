@@ -7,8 +7,10 @@
  * Start-up builds the page descriptors, zones and buddy allocator from
  * them, the slab caches, and then spawns `init` with the arguments of its
  * module line - after the swap device, when `swap=MiB` asks for one
- * (swapdev.c: the ramdisk is then pid 2 and init pid 3). From then on the
- * server only answers messages:
+ * (swapdev.c: the ramdisk is then pid 2 and init pid 3), and after the
+ * device enumerator has handed out the devices, when the boot has a
+ * `devmgr` module (device.c: init starts on its MM_DEV_READY). From then
+ * on the server only answers messages:
  * ipc_serve() dispatches client requests by tag through mm_handlers
  * (requests.c) and the
  * kernel's messages (page faults, exit reports, DMA faults: iommu.c) to
@@ -178,20 +180,6 @@ static int init_memory(void)
 	return 0;
 }
 
-/* init's command line: its module's words, with "init" as argv[0]. */
-static int start_init(void)
-{
-	char line[MM_ARGV_MAX];
-	for (uint32_t i = 0; i < boot->nmodules; i++) {
-		if (strcmp(boot->modules[i].name, "init"))
-			continue;
-		const char *args = strchr(boot->modules[i].args, ' ');
-		snprintf(line, sizeof line, "init%s", args ? args : "");
-		return mm_spawn_program(line, 0, MM_SPAWN_POWER);
-	}
-	return -ERR_NOENT;
-}
-
 int main(void)
 {
 	if (boot->magic != MM_BOOT_MAGIC) {
@@ -212,11 +200,8 @@ int main(void)
 	       (unsigned long)mm_zones[ZONE_NORMAL].free_pages);
 	configure(managed);
 	mm_iommu_start();
-	err = start_init();
-	if (err < 0) {
-		printf("mm: cannot start init: %s\n", pagoda_strerror(err));
-		sys_poweroff(1);
-	}
+	if (!device_boot())     /* with a device enumerator, init waits for it */
+		mm_start_init();
 	fflush(stdout);
 	serve();
 }

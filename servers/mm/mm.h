@@ -14,7 +14,9 @@
  * A region's kind picks its backend (backend.h), the table of operations
  * that fills, finds, unmaps and evicts its pages: anonymous for the heap,
  * stacks and MM_MMAP anonymous, ELF for program segments, shm for shared
- * mappings, DMA for a grant's frames (grant.c).
+ * mappings, MMIO for a driver's device registers (whose "frames" are
+ * device memory, never frames of mm's: they have no descriptor), DMA for
+ * a grant's frames (grant.c).
  */
 #ifndef MM_MM_H
 #define MM_MM_H
@@ -33,6 +35,7 @@ enum region_kind {
 	REGION_STACK,   /* MM_STACK_MAX below USER_STACK_TOP; guard page under it */
 	REGION_ANON,    /* MM_MMAP anonymous; zero-filled (MM_MAP_STACK: guarded) */
 	REGION_SHARED,  /* MM_MMAP shared: the pages of a shm object */
+	REGION_MMIO,    /* MM_DEV_MMIO: a device's BAR, never RAM (backend_mmio.c) */
 	REGION_DMA,     /* a DMA grant's fixed frames (grant.c): its owner's
 			   mapping or a share; MM_MUNMAP cannot remove it */
 };
@@ -60,6 +63,8 @@ struct mm_region {
 	uint64_t file_len;          /* REGION_ELF: how many */
 	struct shm_obj *shm;        /* REGION_SHARED: set by shm_attach */
 	struct mm_region *shm_next; /* REGION_SHARED: next mapping of the same object */
+	paddr_t mmio_pa;            /* REGION_MMIO: the BAR's bus address (at start) */
+	uint32_t mmio_dev;          /* REGION_MMIO: bdf | bar << 16 (SYS_MM_MAP_MMIO's dev) */
 	struct grant *grant;        /* REGION_DMA: the grant it maps (grant.c) */
 	struct swap_ent *swapped;   /* private: its pages with a swap slot (swap.c) */
 	struct budget *budget;      /* MM_MAP_BUDGET: the mapping's own (budget.c) */
@@ -102,6 +107,10 @@ struct mm_proc {
 	struct mm_proc *next;
 };
 
+/* MM_MMAP and MM_DEV_MMIO regions lie in [USER_MMAP_BASE, MMAP_TOP): up
+ * to the main stack's guard page. */
+#define MMAP_TOP (USER_STACK_TOP - MM_STACK_MAX - PAGE_SIZE)
+
 /* proc.c */
 void mm_proc_init(void);
 struct mm_proc *mm_proc_new(int pid, int parent, const char *name);
@@ -127,6 +136,8 @@ void mm_proc_own(struct mm_proc *p, pfn_t pfn, enum page_use use, vaddr_t va);
 int mm_proc_disown(struct mm_proc *p, pfn_t pfn);
 void mm_proc_release(struct mm_proc *p);
 int mm_proc_map(struct mm_proc *p, vaddr_t va, pfn_t pfn, unsigned prot);
+int mm_proc_spares(paddr_t out[MM_MAP_SPARES]);
+void mm_proc_spares_used(struct mm_proc *p, int used);
 int mm_proc_prune(struct mm_proc *p, vaddr_t from, vaddr_t to);
 void mm_proc_count_spares(uint64_t *free);
 uint64_t mm_rights(unsigned prot);
@@ -168,6 +179,10 @@ int shm_evict_page(pfn_t pfn);
 /* spawn.c */
 #define MM_SPAWN_RESIDENT 0x100     /* mm-internal (not a client's MM_SPAWN_*):
 				       every page present and pinned first */
+#define MM_SPAWN_DEVMGR   0x200     /* mm-internal: the device enumerator
+				       (PROC_FLAG_DEVMGR); its module cannot
+				       be spawned otherwise (ERR_PERM) */
+#define DEVMGR_MODULE "devmgr"
 #define MM_RESIDENT_STACK_PAGES 4   /* a resident server's fixed stack */
 typedef int (*mm_spawn_setup_fn)(struct mm_proc *p, void *arg);
 void spawn_init(const void *boot_info);
@@ -175,6 +190,15 @@ int mm_spawn_program(const char *argv_line, int parent, unsigned flags);
 int mm_spawn_resident(const char *argv_line, mm_spawn_setup_fn setup, void *arg);
 /* The boot module called name (any of them, mm's own too), or NULL. */
 const struct mm_boot_module *spawn_boot_module(const char *name);
+int mm_spawn_module(const char *module, unsigned flags);
+void mm_start_init(void);
+
+/* device.c: the devices' side of the memory server (docs/drivers.md) */
+bool device_boot(void);
+void device_proc_exit(int pid);
+int mm_handle_dev_mmio(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply);
+int mm_handle_dev_open(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply);
+int mm_handle_dev_ready(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply);
 
 /* budget.c: frame budgets (local replacement) */
 int budget_valid(uint64_t frames);

@@ -182,22 +182,38 @@ uint64_t mm_rights(unsigned prot)
 	       ((prot & MM_PROT_EXEC) ? MM_RIGHT_EXEC : 0);
 }
 
-/* Map frame pfn at va in p with the rights of prot. The frame's ownership
- * is the caller's business; page tables the kernel needed become p's. */
-int mm_proc_map(struct mm_proc *p, vaddr_t va, pfn_t pfn, unsigned prot)
+/* The spares for the next mapping call, as physical addresses: 0, or
+ * -ERR_NOMEM. They stay mm's until mm_proc_spares_used. */
+int mm_proc_spares(paddr_t out[MM_MAP_SPARES])
 {
 	if (!refill_spares())
 		return -ERR_NOMEM;
-	paddr_t spare_pa[MM_MAP_SPARES];
 	for (int i = 0; i < MM_MAP_SPARES; i++)
-		spare_pa[i] = pfn_to_pa(spares[i]);
-	int used = kcall_map(p->pid, va, pfn_to_pa(pfn), mm_rights(prot), spare_pa);
-	if (used < 0)
-		return used;
+		out[i] = pfn_to_pa(spares[i]);
+	return 0;
+}
+
+/* The kernel used the first `used` spares (a mapping call's answer): they
+ * are p's page tables now. */
+void mm_proc_spares_used(struct mm_proc *p, int used)
+{
 	for (int i = 0; i < used; i++) {
 		mm_proc_own(p, spares[i], PAGE_USE_PAGETABLE, 0);
 		spares[i] = PFN_NONE;
 	}
+}
+
+/* Map frame pfn at va in p with the rights of prot. The frame's ownership
+ * is the caller's business; page tables the kernel needed become p's. */
+int mm_proc_map(struct mm_proc *p, vaddr_t va, pfn_t pfn, unsigned prot)
+{
+	paddr_t spare_pa[MM_MAP_SPARES];
+	if (mm_proc_spares(spare_pa) < 0)
+		return -ERR_NOMEM;
+	int used = kcall_map(p->pid, va, pfn_to_pa(pfn), mm_rights(prot), spare_pa);
+	if (used < 0)
+		return used;
+	mm_proc_spares_used(p, used);
 	return 0;
 }
 

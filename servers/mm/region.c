@@ -36,6 +36,7 @@ static const struct mm_backend *const backend_of[] = {
 	[REGION_STACK]  = &backend_anon,
 	[REGION_ANON]   = &backend_anon,
 	[REGION_SHARED] = &backend_shm,
+	[REGION_MMIO]   = &backend_mmio,
 	[REGION_DMA]    = &backend_dma,
 };
 

@@ -285,6 +285,9 @@ const ipc_handler mm_handlers[MM__REQUESTS] = {
 	[MM_POLICY]   = mm_handle_policy,
 	[MM_POLICY_INFO] = mm_handle_policy_info,
 	[MM_MODULE_READ] = mm_handle_module_read,
+	[MM_DEV_MMIO]  = mm_handle_dev_mmio,
+	[MM_DEV_OPEN]  = mm_handle_dev_open,
+	[MM_DEV_READY] = mm_handle_dev_ready,
 	[MM_DMA_ALLOC]  = mm_handle_dma_alloc,
 	[MM_DMA_FREE]   = mm_handle_dma_free,
 	[MM_DMA_SHARE]  = mm_handle_dma_share,
@@ -326,6 +329,7 @@ void mm_handle_exit(int pid, int status, uint64_t unstopped)
 		swapdev_lost();
 		swap_device_lost();
 	}
+	device_proc_exit(pid);
 	struct mm_proc *p = mm_proc_find(pid);
 	if (!p)
 		return;

@@ -24,6 +24,11 @@
  * replacement policy) and every frame is marked PG_PINNED; and a setup
  * hook maps what else it needs (the device's storage). Its module cannot
  * be started by MM_SPAWN.
+ *
+ * The processes mm starts itself at boot (mm_spawn_module) take their
+ * arguments from their module line: init, and the device enumerator
+ * (DEVMGR_MODULE, with PROC_FLAG_DEVMGR; nobody else may start that
+ * module: ERR_PERM).
  */
 #include <stdio.h>
 #include <string.h>
@@ -180,6 +185,8 @@ static int spawn(const char *argv_line, int parent, unsigned flags, const struct
 {
 	char name[sizeof ((struct mm_boot_module *)0)->name];
 	first_word(argv_line, name, sizeof name);
+	if (!strcmp(name, DEVMGR_MODULE) && !(flags & MM_SPAWN_DEVMGR))
+		return -ERR_PERM;       /* the enumerator is mm's to start, once */
 	const struct mm_boot_module *m = name[0] ? find_module(name, flags) : NULL;
 	if (!m)
 		return name[0] ? -ERR_NOENT : -ERR_INVAL;
@@ -193,7 +200,8 @@ static int spawn(const char *argv_line, int parent, unsigned flags, const struct
 	pfn_t root = buddy_alloc(0, MM_ZERO);
 	if (root == PFN_NONE)
 		return -ERR_NOMEM;
-	unsigned kflags = (flags & MM_SPAWN_POWER) ? PROC_FLAG_POWER : 0;
+	unsigned kflags = ((flags & MM_SPAWN_POWER) ? PROC_FLAG_POWER : 0) |
+			  ((flags & MM_SPAWN_DEVMGR) ? PROC_FLAG_DEVMGR : 0);
 	int pid = kcall_proc_create(m->name, pfn_to_pa(root), kflags);
 	struct mm_proc *p = pid > 0 ? mm_proc_new(pid, parent, m->name) : NULL;
 	if (!p) {
@@ -218,7 +226,34 @@ static int spawn(const char *argv_line, int parent, unsigned flags, const struct
 /* Start the program named by the first word of argv_line. Returns the pid. */
 int mm_spawn_program(const char *argv_line, int parent, unsigned flags)
 {
-	return spawn(argv_line, parent, flags & ~MM_SPAWN_RESIDENT, NULL);
+	return spawn(argv_line, parent, flags & ~(unsigned)(MM_SPAWN_RESIDENT | MM_SPAWN_DEVMGR), NULL);
+}
+
+/* Start boot module `module` with its module line's words as arguments
+ * (argv[0] = the module's name), no parent: the processes mm itself
+ * starts (init, the device enumerator). Returns the pid, or -ERR_NOENT
+ * without such a module. */
+int mm_spawn_module(const char *module, unsigned flags)
+{
+	char line[MM_ARGV_MAX];
+	const struct mm_boot_module *m = spawn_boot_module(module);
+	if (!m)
+		return -ERR_NOENT;
+	const char *args = strchr(m->args, ' ');
+	snprintf(line, sizeof line, "%s%s", module, args ? args : "");
+	return spawn(line, 0, flags & ~(unsigned)MM_SPAWN_RESIDENT, NULL);
+}
+
+/* init, allowed to power off; without it the system cannot run: say so
+ * and power off with a failure. */
+void mm_start_init(void)
+{
+	int err = mm_spawn_module("init", MM_SPAWN_POWER);
+	if (err >= 0)
+		return;
+	printf("mm: cannot start init: %s\n", pagoda_strerror(err));
+	fflush(stdout);
+	kcall_poweroff(1);
 }
 
 /* A server mm calls synchronously: resident and pinned (see the top of

@@ -7,16 +7,27 @@
 #include <string.h>
 #include <cmocka.h>
 #include <pagoda/error.h>
+#include <pagoda/dev.h>
 #include "mm_env.h"
 #include "zone.h"
 #include "dma.h"
 #include "mm_stubs.h"
 #include "dma_fixture.h"
 
+void give_device(uint32_t bdf, int pid)
+{
+	if (stub_dev_owner((uint16_t)bdf) == -ERR_NOENT) {
+		struct dev_info info = { .bdf = (uint16_t)bdf, .vendor = 0x1234, .device = 0x11e8 };
+		stub_dev_add(&info);
+	}
+	stub_dev_set_owner((uint16_t)bdf, pid);
+	stub_dev_stuck((uint16_t)bdf, false);
+}
+
 int driver(uint32_t bdf)
 {
 	int pid = spawn("prog")->pid;
-	stub_device_set(bdf, pid);
+	give_device(bdf, pid);
 	return pid;
 }
 

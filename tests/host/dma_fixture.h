@@ -9,12 +9,16 @@
 
 #include <pagoda/types.h>
 #include <pagoda/mm.h>
+#include <pagoda/dev.h>
 #include "mm_fixture.h"
 
-#define EDU_BDF   MM_DMA_BDF(0, 4, 0)   /* 00:04.0, as make run pins edu */
-#define OTHER_BDF MM_DMA_BDF(0, 5, 0)
+#define EDU_BDF   DEV_BDF(0, 4, 0)   /* 00:04.0, as make run pins edu */
+#define OTHER_BDF DEV_BDF(0, 5, 0)
 #define RW (MM_PROT_READ | MM_PROT_WRITE)
 
+/* The kernel model's device bdf (added if new) is pid's now (0: nobody's),
+ * and not stuck. */
+void give_device(uint32_t bdf, int pid);
 /* A new process (prog) that the kernel model says owns bdf. */
 int driver(uint32_t bdf);
 

@@ -12,6 +12,7 @@
 #include <pagoda/error.h>
 #include <pagoda/layout.h>
 #include <pagoda/mm.h>
+#include <pagoda/dev.h>
 #include "mm_env.h"
 #include "mm.h"
 #include "kcall_stub.h"
@@ -56,11 +57,6 @@ struct sproc {
 	uint64_t unstopped;         /* its devices that could not be stopped at death */
 };
 
-struct device {
-	bool present, stuck;
-	uint32_t bdf;
-	int owner;
-};
 
 static struct sproc procs[STUB_PROCS];
 static int next_pid = 2;
@@ -72,9 +68,12 @@ static unsigned nreplies;
 static unsigned calls[STUB__CALLS];
 static struct { bool armed; unsigned skip; int err; } fails[STUB__CALLS];
 static unsigned spares_held;
-static struct device devices[STUB_DEVICES];
 
 static stub_server_fn server;
+static struct dev_info devices[STUB_DEVICES];
+static bool stuck[STUB_DEVICES];     /* devices[i] cannot be shown stopped */
+static unsigned ndevices;
+static int poweroff_code = -1;
 
 void stub_set_server(stub_server_fn fn)
 {
@@ -100,7 +99,9 @@ void stub_kernel_reset(void)
 	nreplies = 0;
 	memset(calls, 0, sizeof calls);
 	memset(fails, 0, sizeof fails);
-	memset(devices, 0, sizeof devices);
+	ndevices = 0;
+	poweroff_code = -1;
+	memset(stuck, 0, sizeof stuck);
 }
 
 void stub_fail(enum stub_call call, unsigned skip, int err)
@@ -199,10 +200,13 @@ int kcall_proc_create(const char *name, paddr_t root, unsigned flags)
 	int err = enter(STUB_PROC_CREATE);
 	if (err)
 		return err;
-	if ((flags & ~(unsigned)PROC_FLAG_POWER) || !frame_ok(root))
+	if ((flags & ~(unsigned)(PROC_FLAG_POWER | PROC_FLAG_DEVMGR)) || !frame_ok(root))
 		return -ERR_INVAL;
 	if (!name)
 		return -ERR_FAULT;
+	for (int i = 0; i < STUB_PROCS && (flags & PROC_FLAG_DEVMGR); i++)
+		if (procs[i].state == STUB_ALIVE && (procs[i].flags & PROC_FLAG_DEVMGR))
+			return -ERR_BUSY;       /* one enumerator at a time */
 	struct sproc *p = NULL;
 	for (int i = 0; i < STUB_PROCS && !p; i++)
 		if (procs[i].state == STUB_FREE)
@@ -230,21 +234,11 @@ int kcall_thread_start(int pid, vaddr_t entry, vaddr_t rsp, uint64_t arg)
 	return next_tid++;
 }
 
-/* The kernel stops a dying process's devices before reporting its exit. */
-static uint64_t stop_devices(int pid)
-{
-	uint64_t unstopped = 0;
-	for (int i = 0; i < STUB_DEVICES; i++)
-		if (devices[i].present && devices[i].owner == pid) {
-			unstopped += devices[i].stuck;
-			devices[i].owner = 0;
-		}
-	return unstopped;
-}
+static uint64_t release_devices(int pid);
 
 static void die(struct sproc *p, int status)
 {
-	p->unstopped = stop_devices(p->pid);
+	p->unstopped = release_devices(p->pid);     /* before the exit is reported */
 	p->state = STUB_DEAD;
 	p->status = status;
 	p->threads = 0;
@@ -395,19 +389,11 @@ static bool gather_spares(const paddr_t *spares, paddr_t *out, unsigned *n)
 	return true;
 }
 
-int kcall_map(int pid, vaddr_t va, paddr_t pa, uint64_t rights, const paddr_t *spares)
+/* Map va -> pa in p (checked by the caller, but for va being mapped and
+ * the spares being enough), the missing tables from s[0..ns). */
+static int install(struct sproc *p, vaddr_t va, paddr_t pa, uint64_t rights, const paddr_t *s,
+		   unsigned ns)
 {
-	struct sproc *p;
-	paddr_t s[MM_MAP_SPARES];
-	unsigned ns;
-	bool spares_ok = gather_spares(spares, s, &ns);
-	if (!spares_ok || ns > 0)       /* a map with none (a lent frame) leaves mm's as they were */
-		spares_held = spares_ok ? ns : 0;
-	int err = enter_page(STUB_MAP, pid, va, &p);
-	if (err)
-		return err;
-	if (!frame_ok(pa) || !rights_ok(rights) || !spares_ok)
-		return -ERR_INVAL;
 	if (pte_find(p, va))
 		return -ERR_BUSY;
 	unsigned need = tables_needed(p, va);
@@ -428,6 +414,23 @@ int kcall_map(int pid, vaddr_t va, paddr_t pa, uint64_t rights, const paddr_t *s
 		spares_held = ns - used;
 	return (int)used;
 }
+
+int kcall_map(int pid, vaddr_t va, paddr_t pa, uint64_t rights, const paddr_t *spares)
+{
+	struct sproc *p;
+	paddr_t s[MM_MAP_SPARES];
+	unsigned ns;
+	bool spares_ok = gather_spares(spares, s, &ns);
+	if (!spares_ok || ns > 0)       /* a map with none (a lent frame) leaves mm's as they were */
+		spares_held = spares_ok ? ns : 0;
+	int err = enter_page(STUB_MAP, pid, va, &p);
+	if (err)
+		return err;
+	if (!frame_ok(pa) || !rights_ok(rights) || !spares_ok)
+		return -ERR_INVAL;
+	return install(p, va, pa, rights, s, ns);
+}
+
 
 static int64_t pte_word(const struct pte *e, bool with_rights)
 {
@@ -658,48 +661,6 @@ int stub_user_write(int pid, vaddr_t va, const void *buf, size_t len)
 	return 0;
 }
 
-/* ---- devices ------------------------------------------------------------------- */
-
-static struct device *device_find(uint32_t bdf)
-{
-	for (int i = 0; i < STUB_DEVICES; i++)
-		if (devices[i].present && devices[i].bdf == bdf)
-			return &devices[i];
-	return NULL;
-}
-
-void stub_device_set(uint32_t bdf, int owner)
-{
-	struct device *d = device_find(bdf);
-	for (int i = 0; i < STUB_DEVICES && !d; i++)
-		if (!devices[i].present)
-			d = &devices[i];
-	if (!d)
-		abort();                /* a test wants more devices than the table holds */
-	*d = (struct device){ .present = true, .bdf = bdf, .owner = owner };
-}
-
-void stub_device_stuck(uint32_t bdf, bool stuck)
-{
-	struct device *d = device_find(bdf);
-	if (d)
-		d->stuck = stuck;
-}
-
-int stub_device_owner(uint32_t bdf)
-{
-	struct device *d = device_find(bdf);
-	return d ? d->owner : -ERR_NOENT;
-}
-
-int kcall_device_owner(uint32_t bdf)
-{
-	int err = enter(STUB_DEVICE);
-	if (err)
-		return err;
-	return stub_device_owner(bdf);
-}
-
 /* ---- what the tests read ---------------------------------------------------- */
 
 enum stub_state stub_state(int pid)
@@ -784,4 +745,114 @@ unsigned stub_replies(void)
 const struct stub_reply *stub_reply_at(unsigned i)
 {
 	return i < nreplies ? &replies[i] : NULL;
+}
+
+/* ---- devices ------------------------------------------------------------- */
+
+static struct dev_info *device(uint16_t bdf)
+{
+	for (unsigned i = 0; i < ndevices; i++)
+		if (devices[i].bdf == bdf)
+			return &devices[i];
+	return NULL;
+}
+
+void stub_dev_add(const struct dev_info *info)
+{
+	if (ndevices == STUB_DEVICES)
+		abort();
+	stuck[ndevices] = false;
+	devices[ndevices++] = *info;
+}
+
+void stub_dev_set_owner(uint16_t bdf, int pid)
+{
+	struct dev_info *d = device(bdf);
+	if (!d)
+		abort();
+	d->owner = pid;
+}
+
+int stub_dev_owner(uint16_t bdf)
+{
+	struct dev_info *d = device(bdf);
+	return d ? d->owner : -ERR_NOENT;
+}
+
+/* The kernel stops a dying process's devices and releases them: how
+ * many could not be shown stopped (MM_PROC_EXIT's w2). */
+static uint64_t release_devices(int pid)
+{
+	uint64_t unstopped = 0;
+	for (unsigned i = 0; i < ndevices; i++)
+		if (devices[i].owner == pid) {
+			devices[i].owner = 0;
+			unstopped += stuck[i];
+		}
+	return unstopped;
+}
+
+void stub_dev_stuck(uint16_t bdf, bool is_stuck)
+{
+	struct dev_info *d = device(bdf);
+	if (!d)
+		abort();
+	stuck[d - devices] = is_stuck;
+}
+
+int kcall_device_owner(uint32_t bdf)
+{
+	int err = enter(STUB_DEVICE);
+	if (err)
+		return err;
+	if (bdf > 0xffff)
+		return -ERR_INVAL;
+	return stub_dev_owner((uint16_t)bdf);
+}
+
+int stub_poweroff_code(void)
+{
+	return poweroff_code;
+}
+
+int kcall_poweroff(int code)
+{
+	poweroff_code = code;
+	return 0;
+}
+
+int kcall_dev_info(uint16_t bdf, struct dev_info *out)
+{
+	int err = enter(STUB_DEV_INFO);
+	if (err)
+		return err;
+	struct dev_info *d = device(bdf);
+	if (!d)
+		return -ERR_NOENT;
+	*out = *d;
+	return 0;
+}
+
+/* SYS_MM_MAP_MMIO, in the kernel's order (kernel/mmcall.c, device.c). */
+int kcall_map_mmio(int pid, vaddr_t va, paddr_t pa, uint32_t dev, const paddr_t *spares)
+{
+	struct sproc *p;
+	paddr_t s[MM_MAP_SPARES];
+	unsigned ns;
+	bool spares_ok = gather_spares(spares, s, &ns);
+	spares_held = spares_ok ? ns : 0;
+	int err = enter_page(STUB_MAP_MMIO, pid, va, &p);
+	if (err)
+		return err;
+	if ((pa & ~PAGE_MASK) || (dev >> 16) >= DEV_BARS || !spares_ok)
+		return -ERR_INVAL;
+	struct dev_info *d = device((uint16_t)dev);
+	if (!d)
+		return -ERR_NOENT;
+	if (d->owner != pid)
+		return -ERR_PERM;
+	const struct dev_bar *b = &d->bar[dev >> 16];
+	if (!(b->flags & DEV_BAR_MAPPABLE) || pa < b->base || pa - b->base >= b->size)
+		return -ERR_INVAL;
+	return install(p, va, pa, MM_RIGHT_READ | MM_RIGHT_WRITE, s, ns);
 }

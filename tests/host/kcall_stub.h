@@ -44,7 +44,7 @@ enum stub_state { STUB_FREE, STUB_ALIVE, STUB_DEAD, STUB_REPORTED };
 enum stub_call {
 	STUB_PROC_CREATE, STUB_THREAD_START, STUB_MAP, STUB_UNMAP, STUB_PROTECT,
 	STUB_ACCESSED, STUB_LOOKUP, STUB_PRUNE, STUB_COPY, STUB_KILL, STUB_DESTROY,
-	STUB_IPC_ALLOW, STUB_REPLY, STUB_DEVICE, STUB__CALLS
+	STUB_IPC_ALLOW, STUB_REPLY, STUB_DEV_INFO, STUB_MAP_MMIO, STUB_DEVICE, STUB__CALLS
 };
 
 /* kcall_call (a CALL to a server, the swap device) goes to fn, which
@@ -112,14 +112,23 @@ void stub_exit(int pid, int status);
 int stub_deliver_exits(void);
 int stub_exits_pending(void);
 
-/* PCI devices (SYS_MM_DEVICE). stub_device_set adds bdf (or gives it a
- * new owner: a pid, or 0 for none), not stuck; a stuck device cannot be
- * shown stopped when its owner dies. stub_device_owner: its owner, -ERR_NOENT if the
- * kernel has no such device (uncounted). */
-#define STUB_DEVICES 16
-void stub_device_set(uint32_t bdf, int owner);
-void stub_device_stuck(uint32_t bdf, bool stuck);
-int stub_device_owner(uint32_t bdf);
+/* ---- devices: the kernel's device table -------------------------------
+ * kcall_dev_info answers from a table the test fills; kcall_map_mmio
+ * checks as SYS_MM_MAP_MMIO does (owner, a DEV_BAR_MAPPABLE BAR holding
+ * the page) and maps the device page - not RAM: a test must not read or
+ * write it through the model (stub_user_read/write). A process's end
+ * (SYS_MM_KILL, stub_exit) releases its devices, as the kernel does
+ * before the exit report, whose w2 counts the ones a test marked stuck
+ * (they could not be shown stopped); kcall_device_owner (SYS_MM_DEVICE)
+ * answers from the same table; kcall_poweroff records its code. Reset by
+ * stub_kernel_reset. */
+#define STUB_DEVICES 8
+struct dev_info;
+void stub_dev_add(const struct dev_info *info);     /* its owner as given */
+void stub_dev_set_owner(uint16_t bdf, int pid);
+int stub_dev_owner(uint16_t bdf);                   /* -ERR_NOENT: no such device */
+int stub_poweroff_code(void);                       /* -1: never powered off */
+void stub_dev_stuck(uint16_t bdf, bool stuck);               /* at its owner's death */
 
 /* Deferred replies (kcall_reply), oldest first. */
 struct stub_reply {

@@ -34,7 +34,7 @@ static const struct mm_range ram[] = {
 #define MODULE_SLOT KiB(16)
 
 static const struct mm_range modules_reserved[] = {
-	{ MODULES_PA, 4 * MODULE_SLOT, MM_RANGE_RESERVED },
+	{ MODULES_PA, 8 * MODULE_SLOT, MM_RANGE_RESERVED },
 };
 
 static struct mm_boot_info boot_info;
@@ -110,6 +110,8 @@ int mm_fixture_boot(void **state)
 	add_module("junk", NULL);
 	add_module("mm", build_prog);
 	add_module("ramdisk", build_prog);
+	add_module("devmgr", build_prog);
+	add_module("init", build_prog);
 	spawn_init(&boot_info);
 	stub_kernel_reset();
 	return 0;
@@ -312,13 +314,22 @@ void exit_proc(int pid, int status)
 /* ---- consistency with the kernel model ------------------------------------- */
 
 struct tally {
+	struct mm_proc *p;
 	int pid;
-	uint64_t private_pages, shared_pages, grant_pages, strangers;
+	uint64_t private_pages, shared_pages, device_pages, grant_pages, strangers;
 };
 
 static void tally_mapping(vaddr_t va, paddr_t pa, uint64_t rights, bool accessed, bool dirty, void *arg)
 {
 	struct tally *t = arg;
+	const struct mm_region *r = region_find(t->p, va);
+	if (!pfn_valid(pa_to_pfn(pa))) {        /* device memory: only in MMIO regions */
+		if (r && r->kind == REGION_MMIO && pa == r->mmio_pa + (va - r->start))
+			t->device_pages++;
+		else
+			t->strangers++;
+		return;
+	}
 	const struct page *pg = pfn_to_page(pa_to_pfn(pa));
 	if (pg->state == PAGE_ALLOCATED && pg->use == PAGE_USE_USER && pg->owner == (uint32_t)t->pid &&
 	    pg->index == va)
@@ -339,9 +350,9 @@ void assert_mm_consistent(void)
 	for (struct mm_proc *p = mm_proc_first(); p; p = p->next) {
 		if (!p->alive || stub_state(p->pid) != STUB_ALIVE)
 			continue;
-		struct tally t = { .pid = p->pid };
+		struct tally t = { .p = p, .pid = p->pid };
 		stub_for_each_mapping(p->pid, tally_mapping, &t);
-		assert_int_equal(t.strangers, 0);       /* only frames it owns or shares */
+		assert_int_equal(t.strangers, 0);       /* only frames it owns or shares, or its devices' */
 		assert_int_equal(t.private_pages, p->resident);
 		assert_int_equal(stub_tables(p->pid) + 1, p->pagetables);
 		assert_int_equal(stub_root(p->pid), pfn_to_pa(p->root));

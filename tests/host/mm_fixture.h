@@ -5,7 +5,7 @@
  * kernel (kcall_stub.c).
  *
  * A suite boots once (mm_fixture_boot as group setup): 64 MiB of RAM, the
- * allocators, the server's caches, and a boot image with five modules:
+ * allocators, the server's caches, and a boot image with seven modules:
  *
  *   prog     a valid ELF: text [0x401000, 0x401800) r-x from file offset
  *            0x1000, data [0x402100, 0x403200) rw- from offset 0x2100
@@ -15,6 +15,8 @@
  *   junk     not an ELF
  *   mm       a copy of prog (the server itself: never spawnable)
  *   ramdisk  a copy of prog (the swap device: only swapdev_start runs it)
+ *   devmgr   a copy of prog (the device enumerator: only device_boot runs it)
+ *   init     a copy of prog (what mm_start_init runs)
  *
  * Each test (MM_TEST) starts with no processes and the kernel model reset,
  * and ends by exiting whatever is left. Pids therefore start at 2 in every

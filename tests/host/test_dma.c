@@ -239,7 +239,7 @@ static void a_driver_that_exits_returns_every_frame_and_is_unmapped_from_its_cli
 	assert_int_equal(share(drv, g2.id, client, RW, &at), 0);
 	assert_int_equal(user_write(client, at, "x", 1), 0);
 	exit_proc(drv, 0);
-	assert_int_equal(stub_device_owner(EDU_BDF), 0);   /* the kernel stopped and released it */
+	assert_int_equal(stub_dev_owner(EDU_BDF), 0);   /* the kernel stopped and released it */
 	assert_true(unmapped_in(client, at, g2.pages));
 	assert_null(region_find(proc(client), at));
 	assert_int_equal(dma_frames_in_memory(), 0);
@@ -258,7 +258,7 @@ static void a_device_not_shown_stopped_quarantines_the_grants_and_they_are_never
 	struct grant_reply g = grant_alloc(drv, EDU_BDF, 4 * PAGE_SIZE, 24);
 	vaddr_t at;
 	assert_int_equal(share(drv, g.id, client, RW, &at), 0);
-	stub_device_stuck(EDU_BDF, true);
+	stub_dev_stuck(EDU_BDF, true);
 	exit_proc(drv, 0);
 	assert_true(unmapped_in(client, at, g.pages));      /* nobody reaches it any more */
 	assert_true(frames_are_grant(&g));                  /* but nobody gets it either */
@@ -289,7 +289,7 @@ static void a_grant_whose_device_changes_owner_leaks_nothing(void **state)
 	(void)state;
 	int a = driver(EDU_BDF), b = spawn("prog")->pid;
 	struct grant_reply g = grant_alloc(a, EDU_BDF, 2 * PAGE_SIZE, 32);
-	stub_device_set(EDU_BDF, b);                /* the device is b's now */
+	give_device(EDU_BDF, b);                /* the device is b's now */
 	assert_dma_refused(&a, 1, a, MM_DMA_ALLOC, EDU_BDF, PAGE_SIZE, 32, 0, 0, 0, 0, -ERR_PERM);
 	struct grant_reply h = grant_alloc(b, EDU_BDF, PAGE_SIZE, 32);
 	assert_int_equal(req7(a, MM_DMA_FREE, g.id, 0, 0, 0, 0, 0, 0, NULL), 0);  /* still a's to free */
@@ -340,12 +340,12 @@ static void grants_for_devices_the_caller_does_not_own_are_refused(void **state)
 {
 	(void)state;
 	int drv = driver(EDU_BDF), plain = spawn("prog")->pid;
-	stub_device_set(OTHER_BDF, 0);                  /* a device nobody owns */
+	give_device(OTHER_BDF, 0);                  /* a device nobody owns */
 	const int p[] = { drv, plain };
 	assert_dma_refused(p, 2, drv, MM_DMA_ALLOC, OTHER_BDF, PAGE_SIZE, 32, 0, 0, 0, 0, -ERR_PERM);
 	assert_dma_refused(p, 2, plain, MM_DMA_ALLOC, EDU_BDF, PAGE_SIZE, 32, 0, 0, 0, 0, -ERR_PERM);
 	assert_dma_refused(p, 2, plain, MM_DMA_ALLOC, OTHER_BDF, PAGE_SIZE, 32, 0, 0, 0, 0, -ERR_PERM);
-	assert_dma_refused(p, 2, drv, MM_DMA_ALLOC, MM_DMA_BDF(0, 9, 1), PAGE_SIZE, 32, 0, 0, 0, 0,
+	assert_dma_refused(p, 2, drv, MM_DMA_ALLOC, DEV_BDF(0, 9, 1), PAGE_SIZE, 32, 0, 0, 0, 0,
 			   -ERR_NOENT);                    /* no such device */
 	stub_fail(STUB_DEVICE, 0, -ERR_NOSYS);          /* a kernel without SYS_MM_DEVICE */
 	assert_dma_refused(p, 2, drv, MM_DMA_ALLOC, EDU_BDF, PAGE_SIZE, 32, 0, 0, 0, 0, -ERR_NOSYS);

@@ -447,7 +447,7 @@ static void maps_for_devices_the_caller_does_not_own_are_refused(void **state)
 	const int p[] = { drv, plain };
 	const uint64_t TO = MM_DMA_TO_DEVICE;
 	assert_dma_refused(p, 2, plain, MM_DMA_MAP, theirs, 16, TO, EDU_BDF, 64, 0, 0, -ERR_PERM);
-	assert_dma_refused(p, 2, drv, MM_DMA_MAP, mine, 16, TO, MM_DMA_BDF(1, 2, 3), 64, 0, 0, -ERR_NOENT);
+	assert_dma_refused(p, 2, drv, MM_DMA_MAP, mine, 16, TO, DEV_BDF(1, 2, 3), 64, 0, 0, -ERR_NOENT);
 	stub_fail(STUB_DEVICE, 0, -ERR_NOSYS);
 	assert_dma_refused(p, 2, drv, MM_DMA_MAP, mine, 16, TO, EDU_BDF, 64, 0, 0, -ERR_NOSYS);
 }
@@ -547,7 +547,7 @@ static void a_device_not_shown_stopped_quarantines_pinned_and_bounce_pages(void 
 	assert_int_equal(dma_map(pid, va, 2 * PAGE_SIZE, MM_DMA_FROM_DEVICE, 24, touched_region(pid, 1), 4,
 				 &r), 0);
 	assert_int_equal(r.w[4], 2);
-	stub_device_stuck(EDU_BDF, true);
+	stub_dev_stuck(EDU_BDF, true);
 	exit_proc(pid, 0);
 	assert_int_equal(dma_frames_in_memory(), 4);        /* its 2 pages and their 2 bounce pages */
 	struct mm_dma_stream_info s;

@@ -51,7 +51,7 @@ int dma_grant_free(struct dma_grant *g)
 	return 0;
 }
 
-static const struct dma_device edu = { MM_DMA_BDF(0, 4, 0), 28 };
+static const struct dma_device edu = { DEV_BDF(0, 4, 0), 28 };
 
 static int setup(void **state)
 {

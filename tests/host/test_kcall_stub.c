@@ -310,11 +310,17 @@ static void destroy_refuses_a_live_process_and_mm_itself(void **state)
 	assert_int_equal(kcall_proc_destroy(999), -ERR_SRCH);
 }
 
-static void proc_create_checks_flags_root_and_the_table_size(void **state)
+static void proc_create_checks_flags_root_one_enumerator_and_the_table_size(void **state)
 {
 	(void)state;
-	assert_int_equal(kcall_proc_create("t", frame(), 0x2), -ERR_INVAL);
+	assert_int_equal(kcall_proc_create("t", frame(), 0x4), -ERR_INVAL);
 	assert_int_equal(kcall_proc_create("t", 0x1234, 0), -ERR_INVAL);
+	int enumerator = kcall_proc_create("devmgr", frame(), PROC_FLAG_DEVMGR);
+	assert_true(enumerator > 1);
+	assert_int_equal(kcall_proc_create("devmgr", frame(), PROC_FLAG_DEVMGR), -ERR_BUSY);
+	assert_int_equal(kcall_kill(enumerator, 0), 0);
+	assert_true(kcall_proc_create("devmgr", frame(), PROC_FLAG_DEVMGR) > enumerator);
+	stub_kernel_reset();
 	for (int i = 0; i < STUB_PROCS; i++)
 		assert_true(kcall_proc_create("t", frame(), PROC_FLAG_POWER) > 1);
 	assert_int_equal(kcall_proc_create("t", frame(), 0), -ERR_NOSPC);
@@ -392,7 +398,7 @@ int main(void)
 		MM_TEST(user_accesses_set_accessed_and_dirty_bits),
 		MM_TEST(kill_makes_the_process_dead_and_reports_its_exit_once),
 		MM_TEST(destroy_refuses_a_live_process_and_mm_itself),
-		MM_TEST(proc_create_checks_flags_root_and_the_table_size),
+		MM_TEST(proc_create_checks_flags_root_one_enumerator_and_the_table_size),
 		MM_TEST(thread_start_checks_addresses_and_records_the_first_thread),
 		MM_TEST(ipc_allow_fills_a_table_of_eight),
 		MM_TEST(reply_is_recorded_and_no_reply_handle_is_refused),

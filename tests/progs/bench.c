@@ -23,8 +23,16 @@
  *                (a major fault). Minus the swap-out: one major fault.
  *   memcpy_4k    memcpy of 4 KiB (newlib, as the ramdisk copies a page
  *                each way): the copy inside each swap-out and swap-in
+ *   irq_notify   interrupt delivery to a user driver: the edu driver
+ *                raises its device's MSI by software (register 0x60) and
+ *                counts until the notification is in its hands (the trap,
+ *                device_interrupt, the EOI, back to user mode, the
+ *                SYS_RECV that takes the bits: EDU_IRQ_LATENCY); measured
+ *                inside the driver, which reports each sample
  * (the swap ops need mm booted with swap=MiB and the ramdisk module;
- * without swap they are skipped, and reported as such).
+ * without swap they are skipped, and reported as such; irq_notify needs
+ * the devmgr and edu modules and a machine with edu, else it is
+ * skipped).
  * Output: one "bench: NAME min A median B instructions" line each, then a
  * CSV block between "BEGIN CSV" and "END CSV" (op,min,median,iterations).
  * The CPU's brand string is printed first: the -cpu model matters.
@@ -34,6 +42,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <pagoda/sys.h>
+#include <pagoda/edu.h>
 #include "tsc.h"
 
 #define ITER        200
@@ -204,6 +213,28 @@ static int bench_swap(void)
 	return 0;
 }
 
+static int bench_irq(void)
+{
+	uint16_t bdf;
+	int driver = mm_dev_open(EDU_VENDOR, EDU_DEVICE, 0, &bdf);
+	if (driver < 0) {
+		printf("bench: no edu driver (%s): irq_notify skipped\n", pagoda_strerror(driver));
+		return 0;
+	}
+	for (int i = -WARMUP; i < ITER; i++) {
+		struct ipc_msg m = { .tag = EDU_IRQ_LATENCY };
+		int err = ipc_call(driver, &m);
+		if (err < 0 || m.tag < 0) {
+			printf("bench: EDU_IRQ_LATENCY failed: %s\n", pagoda_strerror(err < 0 ? err : (int)m.tag));
+			return -1;
+		}
+		if (i >= 0)
+			samples[i] = m.w[0];
+	}
+	report("irq_notify", ITER);
+	return 0;
+}
+
 static int bench_spawn(void)
 {
 	for (int i = -SPAWN_WARM; i < SPAWN_ITER; i++) {
@@ -258,6 +289,7 @@ int main(void)
 	failed |= bench_fault() < 0;
 	failed |= bench_spawn() < 0;
 	failed |= bench_swap() < 0;
+	failed |= bench_irq() < 0;
 	printf("BEGIN CSV\nop,min,median,iterations\n");
 	for (int i = 0; i < nresults; i++)
 		printf("%s,%llu,%llu,%d\n", results[i].name, (unsigned long long)results[i].min,

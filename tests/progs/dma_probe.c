@@ -38,7 +38,7 @@ static int64_t request(int64_t tag, uint64_t w0, uint64_t w1, uint64_t w2, uint6
 	return err < 0 ? err : m.tag;
 }
 
-static const struct dma_device edu = { MM_DMA_BDF(0, 4, 0), 28 };
+static const struct dma_device edu = { DEV_BDF(0, 4, 0), 28 };
 
 static void device_checks(int64_t not_a_driver)
 {

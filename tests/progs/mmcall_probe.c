@@ -14,7 +14,11 @@
  * SYS_MM_MAP_RUN: bad runs are refused (unreadable, empty, too long,
  * across a leaf table, beyond RAM, too few spares) and a run of three
  * contiguous frames is mapped in one call, which a second call finds
- * busy. It prints one
+ * busy. Devices (edu at 00:04.0, unowned: nobody enumerates here):
+ * SYS_MM_DEVICE answers unowned, absent, a bad bdf; SYS_MM_MAP_MMIO
+ * refuses an unowned device and every bad argument; the server may read
+ * SYS_DEV_INFO but not assign; one PROC_FLAG_DEVMGR process at a time.
+ * It prints one
  * line per check and powers off: code 0 (and "mmcall_probe: PASS") if all
  * passed, 1 otherwise. It uses no C library (nobody serves its heap).
  */
@@ -23,10 +27,11 @@
 #include <pagoda/mmboot.h>
 #include <pagoda/layout.h>
 #include <pagoda/types.h>
+#include <pagoda/dev.h>
 #include "probe.h"
 
 #define VA 0x400000ULL
-#define NFRAMES 8
+#define NFRAMES 10
 
 static uint64_t out[MM_PRUNE_MAX];
 
@@ -116,6 +121,46 @@ static void probe_run(uint64_t pid, const uint64_t *f)
 	check("map_run over a mapped page: ERR_BUSY", map_run(pid, &run, none) == -ERR_BUSY);
 }
 
+#define EDU_BDF 0x20
+
+static int64_t map_mmio(uint64_t pid, uint64_t va, uint64_t pa, uint64_t dev, const uint64_t *sp)
+{
+	return sys_call7(SYS_MM_MAP_MMIO, pid, va, pa, dev, sp[0], sp[1], sp[2]);
+}
+
+static void probe_devices(uint64_t pid, const uint64_t *f)
+{
+	static struct dev_info info;
+	static const char name[32] = "enumerator";
+	const uint64_t none[3] = { PADDR_NONE, PADDR_NONE, PADDR_NONE };
+	check("device: SYS_MM_DEVICE of unowned edu: 0", sys_call6(SYS_MM_DEVICE, EDU_BDF, 0, 0, 0, 0, 0) == 0);
+	check("device: SYS_MM_DEVICE of an absent bdf: ERR_NOENT",
+	      sys_call6(SYS_MM_DEVICE, 0x28, 0, 0, 0, 0, 0) == -ERR_NOENT);
+	check("device: SYS_MM_DEVICE of bdf 0x10000: ERR_INVAL",
+	      sys_call6(SYS_MM_DEVICE, 0x10000, 0, 0, 0, 0, 0) == -ERR_INVAL);
+	check("device: SYS_DEV_INFO of edu for the server",
+	      sys_call6(SYS_DEV_INFO, EDU_BDF, (uint64_t)(uintptr_t)&info, 0, 0, 0, 0) == 0 &&
+	      info.vendor == 0x1234 && info.bar[0].size == (1u << 20) && (info.bar[0].flags & DEV_BAR_MAPPABLE));
+	check("device: SYS_DEV_ASSIGN by the server: ERR_PERM",
+	      sys_call6(SYS_DEV_ASSIGN, EDU_BDF, pid, 0, 0, 0, 0) == -ERR_PERM);
+	uint64_t bar = info.bar[0].base;
+	check("device: map_mmio of an unowned device: ERR_PERM", map_mmio(pid, VA, bar, EDU_BDF, none) == -ERR_PERM);
+	check("device: map_mmio of BAR 6: ERR_INVAL", map_mmio(pid, VA, bar, EDU_BDF | 6 << 16, none) == -ERR_INVAL);
+	check("device: map_mmio of an unaligned page: ERR_INVAL", map_mmio(pid, VA, bar + 8, EDU_BDF, none) == -ERR_INVAL);
+	check("device: map_mmio at an unaligned va: ERR_INVAL", map_mmio(pid, VA + 8, bar, EDU_BDF, none) == -ERR_INVAL);
+	check("device: map_mmio of an absent device: ERR_NOENT", map_mmio(pid, VA, bar, 0x28, none) == -ERR_NOENT);
+	check("device: map_mmio into the server: ERR_SRCH", map_mmio(MM_PID, VA, bar, EDU_BDF, none) == -ERR_SRCH);
+	check("device: create with unknown flags: ERR_INVAL",
+	      sys_call6(SYS_MM_PROC_CREATE, (uint64_t)(uintptr_t)name, f[8], 0x4, 0, 0, 0) == -ERR_INVAL);
+	int64_t enumerator = sys_call6(SYS_MM_PROC_CREATE, (uint64_t)(uintptr_t)name, f[8], PROC_FLAG_DEVMGR, 0, 0, 0);
+	check("device: create an enumerator", enumerator > 0);
+	check("device: a second enumerator: ERR_BUSY",
+	      sys_call6(SYS_MM_PROC_CREATE, (uint64_t)(uintptr_t)name, f[9], PROC_FLAG_DEVMGR, 0, 0, 0) == -ERR_BUSY);
+	check("device: end the first",  sys_call6(SYS_MM_KILL, (uint64_t)enumerator, 0, 0, 0, 0, 0) == 0);
+	check("device: then a new one may be created",
+	      sys_call6(SYS_MM_PROC_CREATE, (uint64_t)(uintptr_t)name, f[9], PROC_FLAG_DEVMGR, 0, 0, 0) > enumerator);
+}
+
 int main(void)
 {
 	uint64_t f[NFRAMES];
@@ -130,6 +175,7 @@ int main(void)
 	if (pid > 0) {
 		probe((uint64_t)pid, f);
 		probe_run((uint64_t)pid, f);
+		probe_devices((uint64_t)pid, f);
 	}
 	probe_finish();
 }

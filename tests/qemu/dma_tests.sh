@@ -5,10 +5,10 @@
 # mm_tests.sh, whose helpers init_finished and exited_with they use).
 
 t_dma_requests_from_a_process_that_owns_no_device_are_refused() {
-	boot mm:check "init:dma_probe+noent" dma_probe
+	boot mm:check "init:dma_probe+perm" dma_probe
 	expect '^dma_probe: the kernel (names|cannot name) devices to the memory server$'
 	expect '^dma_probe: PASS$'
-	exited_with 'dma_probe noent' 0
+	exited_with 'dma_probe perm' 0
 	init_finished
 }
 

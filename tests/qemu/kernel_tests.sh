@@ -38,7 +38,7 @@ boot_typing() {
 	rm -f "$fifo" && mkfifo "$fifo"
 	type_when "$when" "$text" "$fifo" &
 	local typist=$!
-	local cmd=(qemu-system-x86_64 -accel "$ACCEL" -m 128M -display none -serial stdio
+	local cmd=(qemu-system-x86_64 -accel "$ACCEL" "${MACHINE[@]}" -m 128M -display none -serial stdio
 		-monitor none -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
 		-kernel "$B/kernel32.elf" -append "" -initrd "$mods")
 	echo "${cmd[*]}" >"$LOG.cmd"

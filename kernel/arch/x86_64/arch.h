@@ -49,10 +49,36 @@ void paging_uncached(paddr_t pa);
 #define CHIPSET_MMIO_LO 0xfe000000ULL   /* 0xfe000000..4 GiB: chipset registers, no RAM */
 #define CHIPSET_MMIO_HI 0x100000000ULL
 
-/* lapic.c: the local APIC, for MSIs (the IOMMU's fault event) */
-void lapic_init(void);
+/* lapic.c: the local APIC, for MSIs (the IOMMU's fault event, the
+ * drivers' devices). Device interrupt slot i (0 .. IRQ_SLOTS-1) is vector
+ * T_DEV0 + i (kernel/device.c). */
+bool lapic_init(void);
 void lapic_eoi(void);
 unsigned lapic_id(void);
+uint32_t lapic_msi_address(void);
+uint32_t lapic_msi_data(unsigned vector);
+#define IRQ_SLOTS T_DEV_COUNT
+static inline unsigned irq_slot_vector(int slot) { return T_DEV0 + (unsigned)slot; }
+
+/* pci.c: configuration space (legacy ports), bus-0 enumeration, MSI */
+#include <pagoda/dev.h>
+struct pci_function {
+	uint16_t bdf, vendor, device;
+	uint8_t header;             /* PCI_CFG_HEADER */
+	uint8_t msi_cap;            /* offset of the MSI capability, 0: none */
+	uint8_t msi_len;            /* its length in bytes */
+	uint32_t class_code;        /* class << 16 | subclass << 8 | prog-if */
+	struct dev_bar bar[DEV_BARS];
+};
+uint32_t pci_cfg_read(uint16_t bdf, unsigned off, unsigned width);
+void pci_cfg_write(uint16_t bdf, unsigned off, unsigned width, uint32_t v);
+int pci_scan(struct pci_function *out, int max);
+int pci_bar_decode(uint32_t lo, uint32_t hi, uint32_t probe_lo, uint32_t probe_hi,
+		   struct dev_bar *out);
+void pci_msi_program(uint16_t bdf, uint8_t cap, unsigned vector);
+void pci_msi_disable(uint16_t bdf, uint8_t cap);
+/* Bus mastering and MSI off, then read back: true if shown stopped. */
+bool pci_stop(uint16_t bdf, uint8_t msi_cap);
 
 /* power.c */
 __attribute__((noreturn)) void arch_halt_forever(int code);

@@ -1,7 +1,7 @@
 /*
  * idt.c - the interrupt descriptor table.
  *
- * One 64-bit interrupt gate per vector 0..47, each pointing at its stub in
+ * One 64-bit interrupt gate per vector 0..63 (T_NVEC), each pointing at its stub in
  * entry.S (trap_vectors[]). All are interrupt gates (interrupts stay off
  * inside the kernel: Pagoda's kernel is not preemptible) with DPL 0, so a
  * user `int $n` raises #GP instead of faking an interrupt. The breakpoint

@@ -1,8 +1,11 @@
 /*
  * lapic.c - the local APIC, as far as message-signalled interrupts need
- * it: the IOMMU's fault event arrives as an MSI written to the LAPIC,
- * which interrupts the CPU with the vector the message names and wants an
- * end-of-interrupt write afterwards (Intel SDM vol. 3A, chapter 11).
+ * it: the IOMMU's fault event and the drivers' devices (kernel/device.c)
+ * arrive as MSIs written to the LAPIC, which interrupts the CPU with the
+ * vector the message names and wants an end-of-interrupt write afterwards
+ * (Intel SDM vol. 3A, chapter 11). An MSI's address is 0xFEE0_0000 | APIC
+ * id << 12, its data the vector, fixed delivery, edge triggered
+ * (lapic_msi_address, lapic_msi_data: what pci.c programs a device with).
  *
  * The timer and the serial port still come from the 8259 PIC, through
  * the LAPIC's LINT0 pin in virtual-wire mode (ExtINT), which the BIOS sets
@@ -11,8 +14,8 @@
  * interrupts keep coming. Its registers are reached through the physmap,
  * made uncached first.
  *
- * Minimal on purpose: no LAPIC timer, no IPIs, no x2APIC, one CPU. The
- * drivers' MSIs (issue 10) will share this file.
+ * Minimal on purpose: no LAPIC timer, no IPIs, no x2APIC, one CPU, no
+ * IOAPIC (INTx routing would need ACPI's tables).
  */
 #include "kernel.h"
 #include "arch/x86_64/arch.h"
@@ -27,25 +30,29 @@
 #define LVT_EXTINT   (7u << 8)
 #define APIC_BASE_ENABLE (1ULL << 11)
 #define APIC_BASE_ADDR   0xffffff000ULL
+#define MSI_ADDRESS      0xfee00000u
+#define MSI_DEST_SHIFT   12
 
 static volatile uint8_t *regs;          /* NULL: no usable LAPIC */
 
-void lapic_init(void)
+/* true once the LAPIC can take MSIs (a second call changes nothing). */
+bool lapic_init(void)
 {
 	if (regs)
-		return;
+		return true;
 	uint64_t msr = rdmsr(MSR_APIC_BASE);
 	paddr_t pa = msr & APIC_BASE_ADDR;
 	if (!(msr & APIC_BASE_ENABLE) || pa < CHIPSET_MMIO_LO || pa >= CHIPSET_MMIO_HI) {
 		kprintf("lapic: not enabled, or its registers (%#lx) lie outside the chipset "
 			"window: no MSIs\n", pa);
-		return;
+		return false;
 	}
 	paging_uncached(pa);
 	regs = phys_to_virt(pa);
 	if (!(mmio_read32(regs + LAPIC_SVR) & SVR_ENABLE))
 		mmio_write32(regs + LAPIC_LINT0, LVT_EXTINT);
 	mmio_write32(regs + LAPIC_SVR, SVR_ENABLE | T_SPURIOUS);
+	return true;
 }
 
 void lapic_eoi(void)
@@ -57,4 +64,14 @@ void lapic_eoi(void)
 unsigned lapic_id(void)
 {
 	return regs ? mmio_read32(regs + LAPIC_ID) >> 24 : 0;
+}
+
+uint32_t lapic_msi_address(void)
+{
+	return MSI_ADDRESS | lapic_id() << MSI_DEST_SHIFT;
+}
+
+uint32_t lapic_msi_data(unsigned vector)
+{
+	return vector & 0xff;       /* fixed delivery, edge triggered */
 }

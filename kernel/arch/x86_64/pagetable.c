@@ -17,7 +17,8 @@
  * pruned goes in the same call. The root is never pruned.
  *
  * Rights: a user page is always PTE_U|PTE_P; VM_WRITE sets PTE_W; no
- * VM_EXEC sets PTE_NX. Intermediate tables are created user-writable and
+ * VM_EXEC sets PTE_NX; VM_UNCACHED (device memory, SYS_MM_MAP_MMIO) sets
+ * PTE_PCD|PTE_PWT. pt_protect keeps the caching bits of the entry. Intermediate tables are created user-writable and
  * executable so that the leaf entry alone decides the rights.
  *
  * TLB: pt_unmap and pt_protect invalidate the address in the current
@@ -101,6 +102,8 @@ static uint64_t pte_rights(unsigned rights)
 		f |= PTE_W;
 	if (!(rights & VM_EXEC))
 		f |= PTE_NX;
+	if (rights & VM_UNCACHED)
+		f |= PTE_PCD | PTE_PWT;     /* PAT entry 3: uncacheable */
 	return f;
 }
 
@@ -172,7 +175,7 @@ int pt_protect(paddr_t root, vaddr_t va, unsigned rights)
 	uint64_t *pte = present_pte(root, va);
 	if (!pte)
 		return -ERR_NOENT;
-	*pte = (*pte & (PTE_ADDR | PTE_A | PTE_D)) | pte_rights(rights);
+	*pte = (*pte & (PTE_ADDR | PTE_A | PTE_D | PTE_PCD | PTE_PWT)) | pte_rights(rights);
 	invlpg(va);
 	return 0;
 }

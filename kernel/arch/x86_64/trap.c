@@ -2,6 +2,8 @@
  * trap.c - where every exception and interrupt lands (from entry.S).
  *
  *   timer interrupt        -> sched_tick()
+ *   device interrupt (MSI) -> device_interrupt(): the owner's notification;
+ *                             then the local APIC's EOI
  *   IOMMU fault event      -> vtd_fault_irq() (an MSI: the local APIC's EOI)
  *   exception in user mode -> the portable kernel decides (proc_fault):
  *                             the offending process is killed with a
@@ -20,6 +22,7 @@
 #include "fault.h"
 #include "sched.h"
 #include "tty.h"
+#include "device.h"
 
 static const char *const exception_names[32] = {
 	[T_DE] = "divide error", [T_DB] = "debug", [T_NMI] = "NMI",
@@ -111,6 +114,11 @@ void trap(struct trapframe *tf)
 	if (tf->trapno == T_IRQ0 + IRQ_SERIAL) {
 		tty_input_irq();
 		irq_eoi(IRQ_SERIAL);
+		return;
+	}
+	if (tf->trapno >= T_DEV0 && tf->trapno < T_DEV0 + T_DEV_COUNT) {
+		device_interrupt((int)(tf->trapno - T_DEV0));
+		lapic_eoi();
 		return;
 	}
 	if (tf->trapno == T_IOMMU_FAULT) {

@@ -21,7 +21,10 @@
 #define TF_SIZE    176
 
 /* Vectors. 0..31 are CPU exceptions; the PIC is remapped to 32..47;
- * the local APIC delivers the MSIs from 48 up (lapic.c). */
+ * the local APIC delivers the MSIs from 48 up (lapic.c): 48..61 the
+ * drivers' devices (one per bound device: kernel/device.c), 62 the
+ * IOMMU's fault event, 63 the local APIC's spurious vector (its low four
+ * bits must be ones on older CPUs). */
 #define T_DE   0   /* divide error */
 #define T_DB   1
 #define T_NMI  2
@@ -41,6 +44,8 @@
 #define T_MC   18
 #define T_XM   19  /* SIMD floating point */
 #define T_IRQ0 32
+#define T_DEV0 48        /* the devices' MSIs, T_DEV_COUNT of them (device.c) */
+#define T_DEV_COUNT 14
 #define T_IOMMU_FAULT 62 /* the IOMMU's fault event (an MSI, vtd_fault.c) */
 #define T_SPURIOUS 63    /* the local APIC's spurious vector (low nibble 1111) */
 #define T_NVEC 64
@@ -56,6 +61,8 @@
 #ifndef __ASSEMBLY__
 #include <stdint.h>
 #include <stddef.h>
+
+_Static_assert(T_DEV0 + T_DEV_COUNT <= T_IOMMU_FAULT, "device vectors end below the IOMMU's");
 
 struct trapframe {
 	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;

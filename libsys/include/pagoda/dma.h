@@ -25,11 +25,12 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <pagoda/mm.h>
+#include <pagoda/dev.h>
 
 /* The device a driver does DMA for, as Linux's struct device with its
  * dma_mask: its PCI name and how many address bits it drives. */
 struct dma_device {
-	uint32_t bdf;               /* MM_DMA_BDF(bus, dev, fn) */
+	uint32_t bdf;               /* DEV_BDF(bus, dev, fn), pagoda/dev.h */
 	unsigned mask_bits;         /* MM_DMA_MASK_MIN .. 64 */
 };
 

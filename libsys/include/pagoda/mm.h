@@ -97,9 +97,32 @@ enum mm_request {
 	 * ERR_FAULT. Nothing of mm changes. */
 	MM_MODULE_READ = 13,
 
+	/* Devices (pagoda/dev.h, docs/drivers.md). */
+	/* w0 = bdf, w1 = BAR index (0 .. DEV_BARS-1): map that memory BAR of
+	 * a device the caller owns into its address space, read-write,
+	 * uncached, never executable, pages filled on first touch (a region
+	 * of its own, never evicted or swapped: servers/mm/backend_mmio.c).
+	 * -> tag = 0, w0 = address, w1 = length (the BAR's size). Asked
+	 * again for the same BAR, the same answer. ERR_INVAL (bdf or bar out
+	 * of range, an I/O or unmappable BAR, no BAR there), ERR_NOENT (no
+	 * such device), ERR_PERM (the caller does not own it), ERR_NOMEM (no
+	 * room in its address space). */
+	MM_DEV_MMIO = 16,
+	/* w0 = vendor << 16 | device id, w1 = which one (0: the first in bdf
+	 * order): the caller may send to the driver of that device from now
+	 * on. -> tag = the driver's pid, w0 = the bdf. ERR_NOENT (no such
+	 * device), ERR_AGAIN (it has no driver yet), ERR_NOSPC (the caller's
+	 * IPC permission table is full). */
+	MM_DEV_OPEN = 17,
+	/* The device enumerator only (else ERR_PERM), once (then ERR_BUSY):
+	 * it has listed the devices and handed them to their drivers; the
+	 * memory server now starts init. -> tag = 0. */
+	MM_DEV_READY = 18,
+
 	/* DMA (docs/dma.md, docs/mm-protocol.md). Only a driver may ask for
 	 * DMA memory: the caller must own the PCI device named by its bdf
-	 * (MM_DMA_BDF; the kernel says who owns it, SYS_MM_DEVICE). A
+	 * (DEV_BDF, pagoda/dev.h; the kernel says who owns it,
+	 * SYS_MM_DEVICE). A
 	 * device's DMA mask is given as a number of address bits,
 	 * MM_DMA_MASK_MIN .. 64 (24: ZONE_DMA, 32: DMA32, 64: any frame). */
 	/* w0 = bdf, w1 = size in bytes (1 .. MM_DMA_GRANT_MAX), w2 = mask
@@ -173,12 +196,17 @@ enum mm_request {
 
 /* Sent by the kernel only (IPC_TAG_KERNEL range: processes cannot forge them). */
 #define MM_FAULT     (IPC_TAG_KERNEL + 1)  /* src = faulting pid; w0 = address, w1 = MM_FAULT_*, w2 = ip */
-#define MM_PROC_EXIT (IPC_TAG_KERNEL + 2)  /* src = 0; w0 = pid, w1 = status,
-					      w2 = devices of pid the kernel
-					      could not show stopped (bus
-					      mastering off, read back): 0 lets
-					      mm free its DMA memory, else mm
-					      quarantines it (docs/dma.md) */
+/* MM_PROC_EXIT: src = 0; w0 = pid, w1 = status, w2 = how many of the
+ * devices the process owned could NOT be shown stopped. Before the report
+ * the kernel stopped each of its devices (bus mastering and MSI off, then
+ * the command register read back) and released it; w2 counts those whose
+ * read-back still showed bus mastering (or MSI) on, or that no longer
+ * answer: such a device may still write memory, so the frames it was
+ * given must not be reused (0 normally, and for a process without
+ * devices). */
+#define MM_PROC_EXIT (IPC_TAG_KERNEL + 2)   /* mm frees (w2 = 0) or quarantines
+					       (w2 > 0) the process's DMA
+					       memory: docs/dma.md */
 /* A device's DMA was blocked by the IOMMU (docs/iommu.md). src = 0;
  * w0 = the page address the device used (an IOVA), w1 = the device's
  * bdf (PCI requester id), w2 = MM_IOMMU_FAULT_READ or _WRITE, w3 =
@@ -336,10 +364,6 @@ _Static_assert(sizeof(struct mm_vmstat_info) == 12 * 8 + 32 + 11 * 8 + MM_POLICY
 	       "no padding");
 
 /* ---- DMA (MM_DMA_*) ---- */
-
-/* A PCI device's name: bus, device, function, as on the bus. */
-#define MM_DMA_BDF(bus, dev, fn) (((uint32_t)(bus) << 8) | ((uint32_t)(dev) << 3) | (uint32_t)(fn))
-#define MM_DMA_BDF_MAX     0xffffu
 
 #define MM_DMA_MASK_MIN    24           /* below ZONE_DMA's 16 MiB no zone fits */
 #define MM_DMA_GRANT_MAX   (4ULL << 20) /* the buddy allocator's largest block */

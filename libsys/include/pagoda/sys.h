@@ -140,4 +140,28 @@ int mm_policy_info(unsigned index, struct mm_policy_info *out, unsigned *count, 
 int64_t mm_module_read(const char *name, uint64_t offset, void *buf, size_t len, uint64_t *size);
 uint64_t mm_free_pages(void);               /* sum over zones; 0 on error */
 
+/* ---- devices (dev.c); see pagoda/dev.h and docs/drivers.md ---- */
+struct dev_info;
+/* Configuration space of a device the caller owns (the enumerator: any
+ * bus-0 function, reads only). The read returns the value (>= 0). */
+int64_t dev_config_read(uint16_t bdf, unsigned off, unsigned width);
+int dev_config_write(uint16_t bdf, unsigned off, unsigned width, uint32_t value);
+int dev_info(uint16_t bdf, struct dev_info *out);
+/* MSI -> notification bits; returns the CPU vector. */
+int dev_irq_bind(uint16_t bdf, uint64_t bits);
+int dev_irq_unbind(uint16_t bdf);
+int dev_assign(uint16_t bdf, int pid);         /* the enumerator only */
+/* A driver just started: wait (a bounded number of yields) until the
+ * enumerator has made it bdf's owner. 0, or -ERR_PERM (it never did). */
+int dev_wait_owned(uint16_t bdf);
+/* MM_DEV_MMIO: BAR `bar` of the caller's device bdf mapped at *va, *len
+ * bytes. 0 or -ERR_x. */
+int mm_dev_mmio(uint16_t bdf, unsigned bar, volatile void **va, uint64_t *len);
+/* MM_DEV_OPEN: the pid of the driver of the index-th device with these
+ * ids (the caller may send to it from now on); *bdf its bdf. */
+int mm_dev_open(uint16_t vendor, uint16_t device, unsigned index, uint16_t *bdf);
+int mm_dev_ready(void);                     /* the enumerator only */
+/* "bb:dd.f" (hexadecimal, as lspci writes it) -> bdf: 0, or -ERR_INVAL. */
+int dev_bdf_parse(const char *s, uint16_t *bdf);
+
 #endif

@@ -70,13 +70,13 @@ enum pagoda_syscall {
 	/* SYS_GETTID(): the calling thread's id. */
 	SYS_GETTID        = 16,
 
-	/* Memory-server calls: only the memory server may make these; anyone
-	 * else gets ERR_PERM. Every argument is checked before anything
-	 * changes. See docs/mm-protocol.md. */
+	/* Memory-server calls, SYS_MM_FIRST .. SYS_MM_LAST: only the memory
+	 * server may make these; anyone else gets ERR_PERM. Every argument
+	 * is checked before anything changes. See docs/mm-protocol.md. */
 	/* (const char *name, paddr_t root, flags) -> pid. root: a frame the
 	 * kernel makes the new top-level page table. flags: PROC_FLAG_*. */
 	SYS_MM_PROC_CREATE  = 20,
-	SYS_MM_FIRST        = SYS_MM_PROC_CREATE,   /* this and above: memory server only */
+	SYS_MM_FIRST        = SYS_MM_PROC_CREATE,   /* from here to SYS_MM_LAST: memory server only */
 	/* (pid, entry, rsp, arg) -> tid: first thread of a created process. */
 	SYS_MM_THREAD_START = 21,
 	/* (pid, va, pa, rights, spare0, spare1, [r12] spare2) -> number of the
@@ -134,10 +134,24 @@ enum pagoda_syscall {
 	 * RAM or in the kernel image, unknown rights, bad spares); ERR_BUSY
 	 * (a page of the run is mapped); ERR_NOMEM (too few spares). */
 	SYS_MM_MAP_RUN      = 32,
-	/* (bdf) -> the pid that owns PCI device bdf (bus << 8 | dev << 3 |
-	 * fn), 0 if nobody does. ERR_NOENT if there is no such device. The
-	 * memory server asks before it gives DMA memory (MM_DMA_*). */
+	/* (bdf) -> the pid that owns the device (> 0), 0 if the device
+	 * exists but is unowned. ERR_NOENT (no such device), ERR_INVAL (bdf
+	 * above DEV_BDF_MAX). Changes nothing. The memory server asks it
+	 * before it hands a driver anything tied to a device (pagoda/dev.h). */
 	SYS_MM_DEVICE       = 33,
+	/* (pid, va, pa, dev, spare0, spare1, [r12] spare2) -> spares used:
+	 * map the device page at pa into pid at va, read-write, never
+	 * executable, uncached. dev = bdf | bar << 16 (bar 0..DEV_BARS-1).
+	 * The page must lie inside that BAR of a device pid owns, and the
+	 * BAR must be DEV_BAR_MAPPABLE (pagoda/dev.h): device memory, never
+	 * RAM. The spares serve as for SYS_MM_MAP. Checked in this order,
+	 * before anything changes: ERR_SRCH (pid not alive, or the server);
+	 * ERR_INVAL (va not a page-aligned user address, pa not page
+	 * aligned, unknown bits in dev, bar out of range, bad spares);
+	 * ERR_NOENT (no such device); ERR_PERM (pid does not own it);
+	 * ERR_INVAL (the BAR is not mappable, or pa is outside it); ERR_BUSY
+	 * (va is mapped); ERR_NOMEM (too few spares). */
+	SYS_MM_MAP_MMIO     = 34,
 
 	/* The IOMMU (DMA remapping) calls, 35..39 (docs/iommu.md). mm
 	 * decides which device reaches which frames at which I/O virtual
@@ -203,6 +217,50 @@ enum pagoda_syscall {
 	 * ERR_FAULT (out not writable for MM_MAP_SPARES entries: checked
 	 * before anything changes). */
 	SYS_MM_IOMMU_UNMAP  = 39,
+	SYS_MM_LAST         = 39,   /* the memory server's calls end here */
+
+	/* Driver calls: any process may make them; the kernel checks that
+	 * the caller owns the device named by bdf (pagoda/dev.h), else
+	 * ERR_PERM. Every argument is checked before anything changes; a
+	 * bdf above DEV_BDF_MAX is ERR_INVAL, a bdf the kernel did not find
+	 * at boot ERR_NOENT. See docs/drivers.md. */
+	/* (bdf, offset, width) -> the value read (zero-extended). width 1, 2
+	 * or 4, offset < PCI_CFG_SIZE and a multiple of width, else
+	 * ERR_INVAL. The enumerator may read any bus-0 function, present or
+	 * not (an absent one reads all ones); others only their own device. */
+	SYS_DEV_CONFIG_READ  = 40,
+	SYS_DEV_FIRST        = SYS_DEV_CONFIG_READ,
+	/* (bdf, offset, width, value) -> 0: owner only. Arguments as for
+	 * the read (ERR_INVAL; value wider than width: ERR_INVAL); a write
+	 * overlapping a BAR, the ROM BAR or the MSI capability: ERR_PERM. */
+	SYS_DEV_CONFIG_WRITE = 41,
+	/* (bdf, struct dev_info *out) -> 0: what the kernel knows of the
+	 * device (ids, class, BARs with sizes, owner, interrupt). The owner,
+	 * the enumerator and the memory server may ask. ERR_FAULT (out not
+	 * writable for sizeof(struct dev_info)). */
+	SYS_DEV_INFO         = 42,
+	/* (bdf, bits) -> the CPU vector: owner only. The kernel allocates a
+	 * vector, programs the device's MSI capability to raise it on this
+	 * CPU and enables MSI; from then on each interrupt ORs `bits` into
+	 * the owner's notifications (a MSG_NOTIFY from PID_KERNEL, ipc.h),
+	 * and the kernel acknowledges the local APIC itself (MSI is edge
+	 * triggered: nothing for the driver to acknowledge but its device's
+	 * own status). The device needs bus mastering on to send an MSI.
+	 * ERR_INVAL (bits 0), ERR_NOSYS (the device has no MSI capability),
+	 * ERR_BUSY (already bound), ERR_NOSPC (no vector left). */
+	SYS_DEV_IRQ_BIND     = 43,
+	/* (bdf) -> 0: owner only. MSI disabled, the vector freed; ERR_NOENT
+	 * too if nothing is bound. */
+	SYS_DEV_IRQ_UNBIND   = 44,
+	/* (bdf, pid) -> 0: the enumerator only (else ERR_PERM). pid becomes
+	 * the device's owner. ERR_SRCH (pid not alive, or the memory
+	 * server), ERR_BUSY (the device has an owner: it is released only
+	 * when that one ends), ERR_PERM also for a bridge (class 0x06: the
+	 * host bridge, the ISA bridge the timer and console sit behind are
+	 * the kernel's). */
+	SYS_DEV_ASSIGN       = 45,
+	/* 46, 47: reserved for drivers; ERR_NOSYS. */
+	SYS_DEV_LAST         = 47,
 	SYS__COUNT
 };
 
@@ -235,7 +293,9 @@ _Static_assert(sizeof(struct mm_iommu_info) == 6 * 4 + 6 * 8, "no padding");
 #define MM_IOMMU_PSI     0x8    /* page-selective IOTLB invalidation */
 
 /* Process flags given at SYS_MM_PROC_CREATE. */
-#define PROC_FLAG_POWER 0x1     /* may call SYS_POWEROFF */
+#define PROC_FLAG_POWER  0x1    /* may call SYS_POWEROFF */
+#define PROC_FLAG_DEVMGR 0x2    /* the device enumerator (pagoda/dev.h): at most
+				   one alive at a time (else ERR_BUSY) */
 
 /* Rights for SYS_MM_MAP / SYS_MM_PROTECT (read is implied). */
 #define MM_RIGHT_READ  0x1
