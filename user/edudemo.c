@@ -16,10 +16,14 @@
  * buffer mapped for streaming (bounced where it lies beyond the device's
  * 28-bit reach), and two buffers of the driver's DMA pool:
  *
- *   edudemo: DMA buffer of 4000 bytes at bus 0x0ff3a000 (zone DMA32, below 256 MiB)
+ *   edudemo: DMA buffer of 4000 bytes at bus 0x0fc3e000 (zone DMA32, below 256 MiB)
  *   edudemo: DMA through the grant: 4000 bytes to the device and back: verified
- *   edudemo: DMA through a streaming mapping: 4000 bytes (bus 0x... out, 0x... back, 0 pages bounced): verified
- *   edudemo: DMA through the pool: 40 bytes (buffers at bus 0x... and 0x...): verified
+ *   edudemo: DMA through a streaming mapping: 4000 bytes (bus 0x0fc40000 out,
+ *            0x0fc40000 back, 2 pages bounced): verified
+ *   edudemo: DMA through the pool: 40 bytes (buffers at bus 0x0fc00000 and 0x0fc00040): verified
+ *
+ * (make run's 640 MiB: the driver's page lies above edu's 256 MiB, so the
+ * streaming mapping bounces, a page each way)
  *
  * Arguments: the numbers whose factorials to ask for (default 5 10 12).
  * Exit status 0 when every answer was right (n! checked against its own
