@@ -44,6 +44,13 @@ t_a_bad_bounce_word_is_reported_and_auto_kept() {
 # and dmadrv, a test driver that holds DMA memory and dies holding it. Every
 # boot has edu at 00:04.0 (lib.sh); boot_devices is device_tests.sh's.
 
+# lines_matching N REGEX: exactly N lines of the log match.
+lines_matching() {
+	local n
+	n=$(grep -cE -- "$2" "$LOG")
+	[ "$n" = "$1" ] || fail "expected $1 lines matching /$2/, got $n"
+}
+
 # hex_at_most KEY LIMIT: memstat -k's "KEY 0x..." is at most LIMIT.
 hex_at_most() {
 	local v
@@ -68,9 +75,7 @@ t_edudemo_moves_a_buffer_through_the_dma_engine_three_ways_and_verifies_it() {
 t_a_dma_round_trip_through_edu_is_byte_exact_and_below_256M_nothing_bounces() {
 	boot_devices edu "edudma+roundtrip+4095 memstat+-k+dma" edudma memstat
 	expect '^edudma: grant round trip of 4095 bytes: out at bus 0x0[0-9a-f]{7}, back at 0x0[0-9a-f]{7}, 0 pages bounced: byte-exact$'
-	local n
-	n=$(grep -cE '^edudma: stream round trip of 4095 bytes: .*, 0 pages bounced: byte-exact$' "$LOG")
-	[ "$n" = 2 ] || fail "expected 2 unbounced byte-exact stream round trips, got $n"
+	lines_matching 2 '^edudma: stream round trip of 4095 bytes: .*, 0 pages bounced: byte-exact$'
 	expect '^edudma: PASS$'
 	expect '^dma_maps 4$'               # two round trips, a mapping each way
 	expect '^bounced_maps 0$'
@@ -84,9 +89,7 @@ t_with_512M_a_streaming_buffer_above_256M_bounces_and_round_trips_byte_exact_bot
 	# edu's 28-bit mask reaches 256 MiB; the driver's heap page lies above it
 	boot_devices edu "edudma+roundtrip+4095 memstat+-k+dma" --mem 512M edudma memstat
 	expect '^edudma: grant round trip of 4095 bytes: .*, 0 pages bounced: byte-exact$'
-	local n
-	n=$(grep -cE '^edudma: stream round trip of 4095 bytes: out at bus 0x0[0-9a-f]{7}, back at 0x0[0-9a-f]{7}, 2 pages bounced: byte-exact$' "$LOG")
-	[ "$n" = 2 ] || fail "expected 2 byte-exact stream round trips bounced each way, got $n"
+	lines_matching 2 '^edudma: stream round trip of 4095 bytes: out at bus 0x0[0-9a-f]{7}, back at 0x0[0-9a-f]{7}, 2 pages bounced: byte-exact$'
 	expect '^edudma: PASS$'
 	expect '^bounced_maps 4$'
 	expect '^bounced_pages 4$'
@@ -101,9 +104,7 @@ t_bounce_force_bounces_every_streaming_mapping_and_the_round_trip_stays_exact() 
 		edudma memstat
 	expect '^mm: bounce=force: every streaming DMA mapping bounces$'
 	expect '^edudma: grant round trip of 1000 bytes: .*, 0 pages bounced: byte-exact$'   # grants never bounce
-	local n
-	n=$(grep -cE '^edudma: stream round trip of 1000 bytes: .*, 2 pages bounced: byte-exact$' "$LOG")
-	[ "$n" = 2 ] || fail "expected 2 bounced byte-exact stream round trips, got $n"
+	lines_matching 2 '^edudma: stream round trip of 1000 bytes: .*, 2 pages bounced: byte-exact$'
 	expect '^bounce_force 1$'
 	expect '^bounced_maps 4$'
 	expect '^bounce_bytes_to_device 2000$'
