@@ -83,7 +83,8 @@ t_enumerator_role_cannot_be_taken_by_an_ordinary_process() {
 t_driver_requests_with_bad_values_get_errors() {
 	boot_devices edu "devprobe+3" devprobe
 	expect '^devprobe: an unknown request: ERR_NOSYS$'
-	expect '^devprobe: a DMA request without the DMA code: ERR_NOSYS$'
+	expect '^devprobe: a DMA request the driver does not know: ERR_NOSYS$'
+	expect '^devprobe: a DMA buffer of 0 bytes: ERR_INVAL$'
 	expect '^devprobe: 13!: ERR_INVAL$'
 	expect '^devprobe: liveness of a 33-bit value: ERR_INVAL$'
 	expect '^devprobe: MM_DEV_OPEN of ids nobody has: ERR_NOENT$'
