@@ -37,7 +37,7 @@ MM_SRCS     := servers/mm/main.c servers/mm/env.c servers/mm/policy.c servers/mm
                servers/mm/oom.c servers/mm/module.c \
                servers/mm/grant.c servers/mm/backend_dma.c servers/mm/dma_bus.c \
                servers/mm/dma_frames.c servers/mm/dma_stream.c servers/mm/bounce.c \
-               servers/mm/dma_info.c \
+               servers/mm/dma_info.c servers/mm/dma_check.c \
                servers/mm/lend.c servers/mm/swapdev.c servers/mm/swapdev_selftest.c \
                servers/mm/iommu.c \
                lib/elf.c lib/ustack.c

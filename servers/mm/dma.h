@@ -11,8 +11,10 @@
  *                 device, shared, revoked, freed or quarantined at exit
  *   backend_dma.c the region backend that maps a grant's fixed frames
  *   dma_stream.c  streaming mappings of a process's own pages (pinned)
- *   bounce.c      bounce buffers for pages a device cannot reach, the
- *                 copies in each direction, and their counters
+ *   bounce.c      a mapping's bus addresses, and bounce buffers for pages
+ *                 a device cannot reach, the copies in each direction,
+ *                 and their counters
+ *   dma_check.c   the invariants of grants and mappings, as code
  *   dma_info.c    MM_DMA_INFO (memstat dma)
  *
  * Every DMA frame is an allocated order-0 block with use PAGE_USE_DMA,
@@ -54,12 +56,81 @@ bool dma_frame_is(pfn_t pfn, const void *object);
 
 /* ---- grant.c ------------------------------------------------------------ */
 
-struct grant;
-struct dma_stream;
+/* A grant (grant.c): a run of frames, its owner's region and its shares. */
+struct grant_share {
+	struct mm_proc *proc;
+	struct mm_region *region;
+};
+
+struct grant {
+	uint64_t id;                /* 1, 2, ... never reused */
+	int owner;                  /* pid of the driver */
+	uint32_t bdf;
+	unsigned mask_bits;
+	pfn_t pfn;                  /* first frame; the rest follow */
+	uint64_t npages;
+	uint64_t size;              /* bytes asked for */
+	paddr_t bus;                /* what the device is given */
+	struct mm_region *region;   /* in the owner; NULL once quarantined */
+	struct grant_share shares[MM_DMA_SHARES_MAX];
+	unsigned nshares;
+	bool quarantined;
+	struct grant *next;         /* oldest first */
+};
+
+/* A streaming mapping (dma_stream.c): the process's pages it pins, and
+ * for each the bus address the device is given - the page's own, or its
+ * bounce page's (bounce.c). */
+struct stream_page {
+	pfn_t frame;                /* the process's frame, pinned */
+	pfn_t bounce;               /* the frame the device sees instead, or PFN_NONE */
+	paddr_t bus;                /* what the device is given for this page */
+	bool was_pinned;            /* pinned by something else before */
+};
+
+struct dma_stream {
+	uint64_t id;                /* 1, 2, ... never reused */
+	int owner;
+	uint32_t bdf;
+	unsigned mask_bits;
+	unsigned dir;               /* MM_DMA_TO_DEVICE etc. | MM_DMA_CONTIG */
+	vaddr_t va;
+	uint64_t len;
+	uint64_t npages;
+	struct stream_page *pages;
+	pfn_t run;                  /* MM_DMA_CONTIG, bounced: the run of npages
+				       bounce frames (pages[i].bounce = run + i) */
+	uint64_t bounced;           /* pages with a bounce page */
+	unsigned nsegs;
+	struct mm_dma_seg first;
+	bool quarantined;
+	struct dma_stream *next;    /* oldest first */
+};
+
+/* Page i of s starts at this address; the buffer's bytes in it are *len
+ * from offset *off. */
+static inline vaddr_t dma_stream_page_va(const struct dma_stream *s, uint64_t i)
+{
+	return page_round_down(s->va) + (i << PAGE_SHIFT);
+}
+
+static inline void dma_stream_span(const struct dma_stream *s, uint64_t i, uint64_t *off,
+				   uint64_t *len)
+{
+	vaddr_t page = dma_stream_page_va(s, i);
+	vaddr_t start = i == 0 ? s->va : page;
+	vaddr_t end = page + PAGE_SIZE < s->va + s->len ? page + PAGE_SIZE : s->va + s->len;
+	*off = start & ~PAGE_MASK;
+	*len = end - start;
+}
 
 /* Boot: the slab caches of grants and streaming mappings. */
 void grant_init(void);
 void dma_stream_init(void);
+
+/* Every grant and every mapping, oldest first (through ->next). */
+struct grant *grant_first(void);
+struct dma_stream *dma_stream_first(void);
 
 /* The frame of page index of a grant region's grant, and whether pid may
  * map frame pfn at va (the grant's owner or a process it was shared
@@ -73,13 +144,8 @@ void grant_region_gone(struct mm_region *r);
  * grants (unmapped from every process first), else they are
  * quarantined. Its streaming mappings likewise (dma_stream_proc_exit). */
 void dma_proc_exit(struct mm_proc *p, uint64_t unstopped);
-/* G1-G7 (grant.c); returns the violations. */
-unsigned grant_check(void);
-/* Frames held by grants, quarantined grants included (for dma_check). */
+/* Frames held by grants, quarantined grants included. */
 uint64_t grant_frames(void);
-/* The index-th grant, oldest first, for MM_DMA_INFO; false past the end. */
-bool grant_info(uint64_t index, struct mm_dma_grant_info *out);
-void grant_totals(struct mm_dma_totals *t);
 
 /* The device check every MM_DMA request that names one makes: 0 if the
  * caller owns bdf, else -ERR_NOENT / -ERR_PERM / -ERR_NOSYS / -ERR_INVAL. */
@@ -96,10 +162,6 @@ int mm_handle_dma_revoke(const struct ipc_msg *req, const struct ipc_from *from,
  * a shrinking MM_SBRK are refused (ERR_BUSY) while one does. */
 bool dma_stream_pins(const struct mm_proc *p, vaddr_t from, vaddr_t to);
 void dma_stream_proc_exit(struct mm_proc *p, uint64_t unstopped);
-unsigned dma_stream_check(void);
-uint64_t dma_stream_frames(void);   /* DMA frames held: bounce + quarantined */
-bool dma_stream_info(uint64_t index, struct mm_dma_stream_info *out);
-void dma_stream_totals(struct mm_dma_totals *t);
 
 int mm_handle_dma_map(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply);
 int mm_handle_dma_sync(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply);
@@ -117,18 +179,34 @@ struct bounce_stats {
 };
 extern struct bounce_stats bounce_stats;
 
-/* npages contiguous bounce frames below the mask for a mapping (object),
- * or PFN_NONE; counted in bounce_stats.pages until bounce_free (the
- * other counters count mappings made: dma_stream.c). */
-pfn_t bounce_alloc(uint64_t npages, unsigned mask_bits, const void *object);
-void bounce_free(pfn_t pfn, uint64_t npages);
-/* Copy len bytes at offset off of the process's frame `page` into the
- * bounce frame (to the device) or back (from it); the byte counts. */
-void bounce_to_device(pfn_t bounce, pfn_t page, uint64_t off, uint64_t len);
-void bounce_from_device(pfn_t bounce, pfn_t page, uint64_t off, uint64_t len);
+/* Step 3 of a mapping: a bus address for every page of s (its frames
+ * pinned), a bounce page for each the device cannot reach (or all of
+ * them, bounce=force), or one bounce run for all (MM_DMA_CONTIG and not
+ * one segment). 0, or -ERR_NOMEM (no bounce page below the mask). */
+int bounce_assign(struct dma_stream *s);
+/* Give back s's bus addresses and bounce pages (what bounce_assign made). */
+void bounce_release(struct dma_stream *s);
+/* Copy the buffer's bytes of every bounced page of s into its bounce page
+ * (to_device) or back: the bytes copied. */
+uint64_t bounce_copy(struct dma_stream *s, bool to_device);
+
+/* ---- dma_check.c: the invariants of grants and mappings ------------------- */
+
+/* G1-G7 (grants) and S1-S4 (mappings): the violations found. */
+unsigned grant_check(void);
+unsigned dma_stream_check(void);
+/* The DMA frames s holds (its bounce pages, and when quarantined the
+ * pages it pinned), and those all mappings hold. */
+uint64_t dma_stream_held(const struct dma_stream *s);
+uint64_t dma_stream_frames(void);
 
 /* ---- dma_info.c ---------------------------------------------------------- */
 
 int mm_handle_dma_info(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply);
+/* MM_DMA_INFO's answers: the index-th grant or mapping, oldest first
+ * (false past the last), and the totals. */
+bool dma_info_grant_at(uint64_t index, struct mm_dma_grant_info *out);
+bool dma_info_stream_at(uint64_t index, struct mm_dma_stream_info *out);
+void dma_info_sum(struct mm_dma_totals *t);
 
 #endif

@@ -12,6 +12,79 @@
  * is ERR_INVAL, an index past the last ERR_NOENT.
  */
 #include "dma.h"
+#include "zone.h"
+#include "config.h"
+
+bool dma_info_grant_at(uint64_t index, struct mm_dma_grant_info *out)
+{
+	const struct grant *g = grant_first();
+	while (g && index-- > 0)
+		g = g->next;
+	if (!g)
+		return false;
+	*out = (struct mm_dma_grant_info){
+		.id = g->id, .size = g->size, .pages = g->npages, .bus = g->bus,
+		.va = g->region ? g->region->start : 0, .owner = g->owner, .bdf = g->bdf,
+		.mask_bits = g->mask_bits, .zone = pfn_zone(g->pfn),
+		.flags = g->quarantined ? MM_DMA_INFO_QUARANTINED : 0, .nshares = g->nshares,
+	};
+	for (unsigned i = 0; i < g->nshares; i++) {
+		out->share_pid[i] = g->shares[i].proc->pid;
+		out->share_prot[i] = g->shares[i].region->prot;
+	}
+	return true;
+}
+
+static void grant_totals(struct mm_dma_totals *t)
+{
+	for (const struct grant *g = grant_first(); g; g = g->next) {
+		t->grants++;
+		t->grant_pages += g->npages;
+		t->quarantined += g->quarantined;
+		t->quarantined_pages += g->quarantined ? g->npages : 0;
+	}
+}
+
+bool dma_info_stream_at(uint64_t index, struct mm_dma_stream_info *out)
+{
+	const struct dma_stream *s = dma_stream_first();
+	while (s && index-- > 0)
+		s = s->next;
+	if (!s)
+		return false;
+	*out = (struct mm_dma_stream_info){
+		.id = s->id, .va = s->va, .len = s->len, .bus = s->first.bus, .owner = s->owner,
+		.bdf = s->bdf, .mask_bits = s->mask_bits, .dir = s->dir, .pages = (uint32_t)s->npages,
+		.bounced = (uint32_t)s->bounced, .segs = s->nsegs,
+		.flags = (s->quarantined ? MM_DMA_INFO_QUARANTINED : 0) |
+			 (s->bounced ? MM_DMA_INFO_BOUNCED : 0),
+	};
+	return true;
+}
+
+static void stream_totals(struct mm_dma_totals *t)
+{
+	for (const struct dma_stream *s = dma_stream_first(); s; s = s->next) {
+		t->streams++;
+		t->stream_pages += s->quarantined ? 0 : s->npages;
+		t->quarantined += s->quarantined;
+		t->quarantined_pages += s->quarantined ? dma_stream_held(s) : 0;
+	}
+	t->bounce_pages = bounce_stats.pages;
+	t->bounce_force = mm_config.bounce_force;
+	t->maps = bounce_stats.maps;
+	t->bounced_maps = bounce_stats.bounced_maps;
+	t->bounced_pages = bounce_stats.bounced_pages;
+	t->bytes_to_device = bounce_stats.bytes_to_device;
+	t->bytes_from_device = bounce_stats.bytes_from_device;
+}
+
+void dma_info_sum(struct mm_dma_totals *t)
+{
+	*t = (struct mm_dma_totals){ 0 };
+	grant_totals(t);
+	stream_totals(t);
+}
 
 static size_t answer_size(uint64_t kind)
 {
@@ -27,13 +100,10 @@ static size_t answer_size(uint64_t kind)
 static bool fill(uint64_t kind, uint64_t index, void *buf)
 {
 	if (kind == MM_DMA_INFO_GRANT)
-		return grant_info(index, buf);
+		return dma_info_grant_at(index, buf);
 	if (kind == MM_DMA_INFO_STREAM)
-		return dma_stream_info(index, buf);
-	struct mm_dma_totals *t = buf;
-	*t = (struct mm_dma_totals){ 0 };
-	grant_totals(t);
-	dma_stream_totals(t);
+		return dma_info_stream_at(index, buf);
+	dma_info_sum(buf);
 	return index == 0;
 }
 

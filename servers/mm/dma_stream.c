@@ -40,14 +40,7 @@
  * pinned until the last one goes; one that was pinned before (a resident
  * server's page) stays pinned after.
  *
- * Invariants (dma_stream_check):
- *   S1 a live mapping's owner is alive, and each of its frames is that
- *      process's user page at its address, pinned and in no pool;
- *   S2 each bounce page is a DMA frame of the mapping, and every bus
- *      address it hands out is below its mask;
- *   S3 bounce_stats.pages is the bounce pages all mappings hold;
- *   S4 a quarantined mapping's frames are DMA frames held by a
- *      quarantined mapping.
+ * Its invariants, S1-S4, are checked by dma_stream_check (dma_check.c).
  *
  * Not supported: mapping shared memory or a grant (map the grant itself:
  * it has a bus address), more than MM_DMA_MAP_MAX bytes at once, a
@@ -63,32 +56,6 @@
 #include "reclaim.h"
 #include "config.h"
 
-struct stream_page {
-	pfn_t frame;                /* the process's frame, pinned */
-	pfn_t bounce;               /* the frame the device sees instead, or PFN_NONE */
-	paddr_t bus;                /* what the device is given for this page */
-	bool was_pinned;            /* pinned by something else before */
-};
-
-struct dma_stream {
-	uint64_t id;
-	int owner;
-	uint32_t bdf;
-	unsigned mask_bits;
-	unsigned dir;               /* MM_DMA_TO_DEVICE etc. | MM_DMA_CONTIG */
-	vaddr_t va;
-	uint64_t len;
-	uint64_t npages;
-	struct stream_page *pages;
-	pfn_t run;                  /* MM_DMA_CONTIG, bounced: the run of npages
-				       bounce frames (pages[i].bounce = run + i) */
-	uint64_t bounced;           /* pages with a bounce page */
-	unsigned nsegs;
-	struct mm_dma_seg first;
-	bool quarantined;
-	struct dma_stream *next;    /* oldest first */
-};
-
 static struct slab_cache *stream_cache;
 static struct dma_stream *streams;
 static uint64_t next_id = 1;
@@ -98,19 +65,9 @@ void dma_stream_init(void)
 	stream_cache = slab_cache_create("mm_dma_stream", sizeof(struct dma_stream), 8, NULL);
 }
 
-static uint64_t page_va(const struct dma_stream *s, uint64_t i)
+struct dma_stream *dma_stream_first(void)
 {
-	return page_round_down(s->va) + (i << PAGE_SHIFT);
-}
-
-/* The buffer's bytes in page i: from offset *off, *len of them. */
-static void page_span(const struct dma_stream *s, uint64_t i, uint64_t *off, uint64_t *len)
-{
-	vaddr_t start = i == 0 ? s->va : page_va(s, i);
-	vaddr_t end = page_va(s, i) + PAGE_SIZE < s->va + s->len ? page_va(s, i) + PAGE_SIZE
-								 : s->va + s->len;
-	*off = start & ~PAGE_MASK;
-	*len = end - start;
+	return streams;
 }
 
 static bool pinned_by_a_stream(pfn_t frame, const struct dma_stream *except)
@@ -208,74 +165,10 @@ static int pin_all(struct mm_proc *p, struct dma_stream *s, uint64_t *pinned)
 {
 	for (*pinned = 0; *pinned < s->npages; ++*pinned) {
 		int err;
-		pfn_t frame = present_frame(p, page_va(s, *pinned), &err);
+		pfn_t frame = present_frame(p, dma_stream_page_va(s, *pinned), &err);
 		if (frame == PFN_NONE)
 			return err;     /* ERR_NOMEM, ERR_SRCH (it died), ERR_DEAD (swap) */
 		pin(s, &s->pages[*pinned], frame);
-	}
-	return 0;
-}
-
-/* ---- bus addresses and bounce pages ------------------------------------------- */
-
-static bool bus_contiguous(const struct dma_stream *s)
-{
-	for (uint64_t i = 0; i < s->npages; i++)
-		if (s->pages[i].bus == PADDR_NONE ||
-		    (i > 0 && s->pages[i].bus != s->pages[i - 1].bus + PAGE_SIZE))
-			return false;
-	return true;
-}
-
-static void bus_unmap_pages(struct dma_stream *s)
-{
-	for (uint64_t i = 0; i < s->npages; i++)
-		if (s->pages[i].bus != PADDR_NONE) {
-			dma_bus_unmap(s->bdf, s->pages[i].bus, 1);
-			s->pages[i].bus = PADDR_NONE;
-		}
-}
-
-/* MM_DMA_CONTIG and not reachable as one segment: one bounce run. */
-static int bounce_run(struct dma_stream *s)
-{
-	bus_unmap_pages(s);
-	s->run = bounce_alloc(s->npages, s->mask_bits, s);
-	if (s->run == PFN_NONE)
-		return -ERR_NOMEM;
-	paddr_t bus = dma_bus_map(s->bdf, s->run, s->npages, s->mask_bits);
-	for (uint64_t i = 0; i < s->npages; i++) {
-		s->pages[i].bounce = s->run + i;
-		s->pages[i].bus = bus == PADDR_NONE ? PADDR_NONE : bus + (i << PAGE_SHIFT);
-	}
-	s->bounced = s->npages;
-	return bus == PADDR_NONE ? -ERR_BUG : 0;
-}
-
-/* Page i is out of reach: a bounce page of its own. */
-static int bounce_page(struct dma_stream *s, uint64_t i)
-{
-	struct stream_page *sp = &s->pages[i];
-	sp->bounce = bounce_alloc(1, s->mask_bits, s);
-	if (sp->bounce == PFN_NONE)
-		return -ERR_NOMEM;
-	s->bounced++;
-	sp->bus = dma_bus_map(s->bdf, sp->bounce, 1, s->mask_bits);
-	return sp->bus == PADDR_NONE ? -ERR_BUG : 0;
-}
-
-/* Step 3: a bus address for every page, bouncing what must be. */
-static int assign_bus(struct dma_stream *s)
-{
-	for (uint64_t i = 0; i < s->npages; i++)
-		s->pages[i].bus = mm_config.bounce_force ? PADDR_NONE
-					       : dma_bus_map(s->bdf, s->pages[i].frame, 1, s->mask_bits);
-	if ((s->dir & MM_DMA_CONTIG) && !bus_contiguous(s))
-		return bounce_run(s);
-	for (uint64_t i = 0; i < s->npages; i++) {
-		int err = s->pages[i].bus == PADDR_NONE ? bounce_page(s, i) : 0;
-		if (err < 0)
-			return err;
 	}
 	return 0;
 }
@@ -289,7 +182,7 @@ static unsigned build_segs(struct dma_stream *s, struct mm_dma_seg *segs, unsign
 	struct mm_dma_seg cur = { 0, 0 };
 	for (uint64_t i = 0; i < s->npages; i++) {
 		uint64_t off, len;
-		page_span(s, i, &off, &len);
+		dma_stream_span(s, i, &off, &len);
 		paddr_t bus = s->pages[i].bus + off;
 		if (cur.len && bus == cur.bus + cur.len) {
 			cur.len += len;
@@ -324,25 +217,6 @@ static int write_segs(struct mm_proc *p, struct dma_stream *s, vaddr_t to, uint6
 	return err < 0 ? -ERR_FAULT : 0;
 }
 
-/* ---- copies ----------------------------------------------------------------------- */
-
-static uint64_t copy(struct dma_stream *s, bool to_device)
-{
-	uint64_t bytes = 0;
-	for (uint64_t i = 0; i < s->npages; i++) {
-		uint64_t off, len;
-		if (s->pages[i].bounce == PFN_NONE)
-			continue;
-		page_span(s, i, &off, &len);
-		if (to_device)
-			bounce_to_device(s->pages[i].bounce, s->pages[i].frame, off, len);
-		else
-			bounce_from_device(s->pages[i].bounce, s->pages[i].frame, off, len);
-		bytes += len;
-	}
-	return bytes;
-}
-
 /* The CPU gets the pages back after a device that may have written them:
  * marked dirty (neither the device's writes nor mm's copies set the
  * page-table dirty bit), and the bounce pages copied back. */
@@ -352,7 +226,7 @@ static uint64_t back_to_cpu(struct dma_stream *s)
 		return 0;
 	for (uint64_t i = 0; i < s->npages; i++)
 		pfn_to_page(s->pages[i].frame)->flags |= PG_DIRTY;
-	return copy(s, false);
+	return bounce_copy(s, false);
 }
 
 /* ---- a mapping's life ---------------------------------------------------------------- */
@@ -360,15 +234,9 @@ static uint64_t back_to_cpu(struct dma_stream *s)
 /* Undo everything of s (its first `pinned` pages are pinned) and free it. */
 static void release(struct dma_stream *s, uint64_t pinned)
 {
-	bus_unmap_pages(s);
-	if (s->run != PFN_NONE)
-		bounce_free(s->run, s->npages);
-	for (uint64_t i = 0; i < s->npages; i++) {
-		if (s->run == PFN_NONE && s->pages[i].bounce != PFN_NONE)
-			bounce_free(s->pages[i].bounce, 1);
-		if (i < pinned)
-			unpin(s, &s->pages[i]);
-	}
+	bounce_release(s);
+	for (uint64_t i = 0; i < pinned; i++)
+		unpin(s, &s->pages[i]);
 	kfree(s->pages);
 	slab_free(stream_cache, s);
 }
@@ -416,7 +284,7 @@ static int make_stream(struct mm_proc *p, struct dma_stream *s, const struct ipc
 	uint64_t pinned;
 	int err = pin_all(p, s, &pinned);
 	if (err == 0)
-		err = assign_bus(s);
+		err = bounce_assign(s);
 	if (err == 0)
 		err = write_segs(p, s, req->w[5], req->w[6]);
 	if (err < 0) {
@@ -424,7 +292,7 @@ static int make_stream(struct mm_proc *p, struct dma_stream *s, const struct ipc
 		return err;
 	}
 	if (s->dir & MM_DMA_TO_DEVICE)
-		copy(s, true);
+		bounce_copy(s, true);
 	s->id = next_id++;
 	link_stream(s);
 	bounce_stats.maps++;
@@ -495,7 +363,7 @@ int mm_handle_dma_sync(const struct ipc_msg *req, const struct ipc_from *from, s
 	if (err < 0)
 		return mm_reply(reply, err);
 	if (req->w[1] == MM_DMA_SYNC_FOR_DEVICE)
-		reply->w[0] = (s->dir & MM_DMA_TO_DEVICE) ? copy(s, true) : 0;
+		reply->w[0] = (s->dir & MM_DMA_TO_DEVICE) ? bounce_copy(s, true) : 0;
 	else
 		reply->w[0] = back_to_cpu(s);
 	return mm_reply(reply, 0);
@@ -557,131 +425,3 @@ bool dma_stream_pins(const struct mm_proc *p, vaddr_t from, vaddr_t to)
 	return false;
 }
 
-/* ---- what memstat and the checkers see ---------------------------------------------- */
-
-static uint64_t frames_held(const struct dma_stream *s)
-{
-	uint64_t n = s->bounced;
-	for (uint64_t i = 0; s->quarantined && i < s->npages; i++)
-		n += dma_frame_is(s->pages[i].frame, s);
-	return n;
-}
-
-uint64_t dma_stream_frames(void)
-{
-	uint64_t n = 0;
-	for (const struct dma_stream *s = streams; s; s = s->next)
-		n += frames_held(s);
-	return n;
-}
-
-bool dma_stream_info(uint64_t index, struct mm_dma_stream_info *out)
-{
-	const struct dma_stream *s = streams;
-	while (s && index-- > 0)
-		s = s->next;
-	if (!s)
-		return false;
-	*out = (struct mm_dma_stream_info){
-		.id = s->id, .va = s->va, .len = s->len, .bus = s->first.bus, .owner = s->owner,
-		.bdf = s->bdf, .mask_bits = s->mask_bits, .dir = s->dir, .pages = (uint32_t)s->npages,
-		.bounced = (uint32_t)s->bounced, .segs = s->nsegs,
-		.flags = (s->quarantined ? MM_DMA_INFO_QUARANTINED : 0) |
-			 (s->bounced ? MM_DMA_INFO_BOUNCED : 0),
-	};
-	return true;
-}
-
-void dma_stream_totals(struct mm_dma_totals *t)
-{
-	for (const struct dma_stream *s = streams; s; s = s->next) {
-		t->streams++;
-		t->stream_pages += s->quarantined ? 0 : s->npages;
-		t->quarantined += s->quarantined;
-		t->quarantined_pages += s->quarantined ? frames_held(s) : 0;
-	}
-	t->bounce_pages = bounce_stats.pages;
-	t->bounce_force = mm_config.bounce_force;
-	t->maps = bounce_stats.maps;
-	t->bounced_maps = bounce_stats.bounced_maps;
-	t->bounced_pages = bounce_stats.bounced_pages;
-	t->bytes_to_device = bounce_stats.bytes_to_device;
-	t->bytes_from_device = bounce_stats.bytes_from_device;
-}
-
-/* ---- dma_stream_check: S1-S4 ----------------------------------------------------------- */
-
-/* S1 for page i of live mapping s of p. */
-static unsigned check_pinned(const struct dma_stream *s, const struct mm_proc *p, uint64_t i)
-{
-	pfn_t frame = s->pages[i].frame;
-	const struct page *pg = pfn_valid(frame) ? pfn_to_page(frame) : NULL;
-	if (pg && pg->state == PAGE_ALLOCATED && pg->use == PAGE_USE_USER &&
-	    pg->owner == (uint32_t)p->pid && pg->index == page_va(s, i) && (pg->flags & PG_PINNED) &&
-	    !reclaim_pool_of(frame))
-		return 0;
-	mm_bug("dma_stream_check: mapping %lu page %lu (pfn %#lx) is not a pinned page of pid %d",
-	       (unsigned long)s->id, (unsigned long)i, (unsigned long)frame, p->pid);
-	return 1;
-}
-
-/* S2 for page i of s; *bounces counts its bounce pages. */
-static unsigned check_bounce(const struct dma_stream *s, uint64_t i, uint64_t *bounces)
-{
-	const struct stream_page *sp = &s->pages[i];
-	bool bad = sp->bus == PADDR_NONE || sp->bus + PAGE_SIZE - 1 > dma_mask_of(s->mask_bits);
-	if (sp->bounce != PFN_NONE) {
-		++*bounces;
-		bad |= !dma_frame_is(sp->bounce, s);
-	}
-	if (bad)
-		mm_bug("dma_stream_check: mapping %lu page %lu: bus %#lx, bounce pfn %#lx, %u-bit mask",
-		       (unsigned long)s->id, (unsigned long)i, (unsigned long)sp->bus,
-		       (unsigned long)sp->bounce, s->mask_bits);
-	return bad;
-}
-
-/* S4 for page i of quarantined s. */
-static unsigned check_kept(const struct dma_stream *s, uint64_t i)
-{
-	const struct page *pg = pfn_to_page(s->pages[i].frame);
-	const struct dma_stream *holder = (const struct dma_stream *)(uintptr_t)pg->object;
-	const struct dma_stream *q = streams;
-	while (q && q != holder)
-		q = q->next;
-	if (q && q->quarantined && dma_frame_is(s->pages[i].frame, holder))
-		return 0;
-	mm_bug("dma_stream_check: quarantined mapping %lu page %lu (pfn %#lx) is not kept",
-	       (unsigned long)s->id, (unsigned long)i, (unsigned long)s->pages[i].frame);
-	return 1;
-}
-
-static unsigned check_stream(const struct dma_stream *s, uint64_t *bounces)
-{
-	const struct mm_proc *p = mm_proc_find(s->owner);
-	unsigned bad = 0;
-	if (!s->quarantined && (!p || !p->alive)) {
-		mm_bug("dma_stream_check: mapping %lu of pid %d outlives it", (unsigned long)s->id,
-		       s->owner);
-		return 1;
-	}
-	for (uint64_t i = 0; i < s->npages; i++) {
-		bad += s->quarantined ? check_kept(s, i) : check_pinned(s, p, i);
-		bad += check_bounce(s, i, bounces);
-	}
-	return bad;
-}
-
-unsigned dma_stream_check(void)
-{
-	uint64_t bounces = 0;
-	unsigned bad = 0;
-	for (const struct dma_stream *s = streams; s; s = s->next)
-		bad += check_stream(s, &bounces);
-	if (bounces != bounce_stats.pages) {
-		mm_bug("dma_stream_check: mappings hold %lu bounce pages, the counter says %lu",
-		       (unsigned long)bounces, (unsigned long)bounce_stats.pages);
-		bad++;
-	}
-	return bad;
-}

@@ -31,23 +31,7 @@
  * A grant's id counts up from 1 and is never reused, so a stale id (a
  * double free) is ERR_NOENT, not someone else's grant.
  *
- * Invariants (grant_check):
- *   G1 frame i of a grant is pfn + i, a DMA frame of this grant
- *      (dma_frame_is) with index i: contiguous, pinned, in no pool;
- *   G2 its bus range [bus, bus + pages * 4 KiB) and its frames lie at or
- *      below the mask;
- *   G3 a live grant's owner is a live process whose region list holds
- *      the grant's region: REGION_DMA, this grant, its size, read-write;
- *   G4 each share is a live process other than the owner, at most one per
- *      process and MM_DMA_SHARES_MAX in all, whose list holds its region
- *      (REGION_DMA, this grant, its size, read-only or read-write);
- *   G5 a quarantined grant has no region and no shares;
- *   G6 every REGION_DMA region of every process is its grant's owner
- *      region or one of its shares;
- *   G7 every page of every region of a grant is mapped, to its frame
- *      (asked of the kernel: SYS_MM_LOOKUP; skipped where it cannot say).
- * mm_frames_check (check.c) counts the DMA frames in memory against
- * grant_frames() + dma_stream_frames().
+ * Its invariants, G1-G7, are checked by grant_check (dma_check.c).
  *
  * Not supported: growing or splitting a grant; a share that outlives the
  * grant (freeing unmaps it); a share of a share; quarantine ending (a
@@ -62,27 +46,6 @@
 #include "kcall.h"
 #include "zone.h"
 
-struct grant_share {
-	struct mm_proc *proc;
-	struct mm_region *region;
-};
-
-struct grant {
-	uint64_t id;
-	int owner;                  /* pid of the driver */
-	uint32_t bdf;
-	unsigned mask_bits;
-	pfn_t pfn;                  /* first frame; the rest follow */
-	uint64_t npages;
-	uint64_t size;              /* bytes asked for */
-	paddr_t bus;                /* what the device is given */
-	struct mm_region *region;   /* in the owner; NULL once quarantined */
-	struct grant_share shares[MM_DMA_SHARES_MAX];
-	unsigned nshares;
-	bool quarantined;
-	struct grant *next;         /* oldest first */
-};
-
 static struct slab_cache *grant_cache;
 static struct grant *grants;
 static uint64_t next_id = 1;
@@ -90,6 +53,11 @@ static uint64_t next_id = 1;
 void grant_init(void)
 {
 	grant_cache = slab_cache_create("mm_grant", sizeof(struct grant), 8, NULL);
+}
+
+struct grant *grant_first(void)
+{
+	return grants;
 }
 
 static struct grant *find(uint64_t id)
@@ -411,159 +379,3 @@ uint64_t grant_frames(void)
 	return n;
 }
 
-bool grant_info(uint64_t index, struct mm_dma_grant_info *out)
-{
-	const struct grant *g = grants;
-	while (g && index-- > 0)
-		g = g->next;
-	if (!g)
-		return false;
-	*out = (struct mm_dma_grant_info){
-		.id = g->id, .size = g->size, .pages = g->npages, .bus = g->bus,
-		.va = g->region ? g->region->start : 0, .owner = g->owner, .bdf = g->bdf,
-		.mask_bits = g->mask_bits, .zone = pfn_zone(g->pfn),
-		.flags = g->quarantined ? MM_DMA_INFO_QUARANTINED : 0, .nshares = g->nshares,
-	};
-	for (unsigned i = 0; i < g->nshares; i++) {
-		out->share_pid[i] = g->shares[i].proc->pid;
-		out->share_prot[i] = g->shares[i].region->prot;
-	}
-	return true;
-}
-
-void grant_totals(struct mm_dma_totals *t)
-{
-	for (const struct grant *g = grants; g; g = g->next) {
-		t->grants++;
-		t->grant_pages += g->npages;
-		t->quarantined += g->quarantined;
-		t->quarantined_pages += g->quarantined ? g->npages : 0;
-	}
-}
-
-/* ---- grant_check: G1-G7 ------------------------------------------------------ */
-
-/* G1, G2 */
-static unsigned check_frames(const struct grant *g)
-{
-	uint64_t mask = dma_mask_of(g->mask_bits);
-	unsigned bad = 0;
-	for (uint64_t i = 0; i < g->npages; i++)
-		if (!dma_frame_is(g->pfn + i, g) || pfn_to_page(g->pfn + i)->index != i) {
-			mm_bug("grant_check: grant %lu frame %lu (pfn %#lx) is not a pinned DMA frame of it",
-			       (unsigned long)g->id, (unsigned long)i, (unsigned long)(g->pfn + i));
-			bad++;
-		}
-	if (g->npages == 0 || g->bus == PADDR_NONE || g->bus + (g->npages << PAGE_SHIFT) - 1 > mask ||
-	    pfn_to_pa(g->pfn + g->npages) - 1 > mask) {
-		mm_bug("grant_check: grant %lu (bus %#lx, pfn %#lx, %lu pages) is not below its %u-bit mask",
-		       (unsigned long)g->id, (unsigned long)g->bus, (unsigned long)g->pfn,
-		       (unsigned long)g->npages, g->mask_bits);
-		bad++;
-	}
-	return bad;
-}
-
-static bool on_list(const struct mm_proc *p, const struct mm_region *r)
-{
-	for (const struct mm_region *q = p->regions; q; q = q->next)
-		if (q == r)
-			return true;
-	return false;
-}
-
-/* G7 for region r of g. */
-static unsigned check_mapped(const struct grant *g, const struct mm_region *r)
-{
-	for (uint64_t i = 0; i < g->npages; i++) {
-		int64_t e = kcall_lookup(r->proc->pid, r->start + (i << PAGE_SHIFT));
-		if (e == -ERR_NOSYS || e == -ERR_SRCH)
-			return 0;       /* the kernel cannot say */
-		if (e < 0 || pa_to_pfn((paddr_t)e) != g->pfn + i) {
-			mm_bug("grant_check: grant %lu page %lu is not mapped to its frame in pid %d at %#lx",
-			       (unsigned long)g->id, (unsigned long)i, r->proc->pid,
-			       (unsigned long)(r->start + (i << PAGE_SHIFT)));
-			return 1;
-		}
-	}
-	return 0;
-}
-
-/* G3, G4 for region r of g in p with rights prot. */
-static unsigned check_region(const struct grant *g, const struct mm_proc *p,
-			     const struct mm_region *r, bool owner)
-{
-	bool prot_ok = owner ? r && r->prot == (MM_PROT_READ | MM_PROT_WRITE)
-			     : r && (r->prot == MM_PROT_READ || r->prot == (MM_PROT_READ | MM_PROT_WRITE));
-	if (!p || !p->alive || !r || r->proc != p || !on_list(p, r) || r->kind != REGION_DMA ||
-	    r->grant != g || r->end - r->start != g->npages << PAGE_SHIFT || !prot_ok) {
-		mm_bug("grant_check: grant %lu: the %s region of pid %d is not a mapping of it",
-		       (unsigned long)g->id, owner ? "owner's" : "shared", p ? p->pid : -1);
-		return 1;
-	}
-	return check_mapped(g, r);
-}
-
-static unsigned check_grant(const struct grant *g)
-{
-	unsigned bad = check_frames(g);
-	if (g->quarantined) {
-		if (g->region || g->nshares) {
-			mm_bug("grant_check: quarantined grant %lu is still mapped", (unsigned long)g->id);
-			bad++;
-		}
-		return bad;
-	}
-	bad += check_region(g, mm_proc_find(g->owner), g->region, true);
-	if (g->nshares > MM_DMA_SHARES_MAX) {
-		mm_bug("grant_check: grant %lu has %u shares", (unsigned long)g->id, g->nshares);
-		return bad + 1;
-	}
-	for (unsigned i = 0; i < g->nshares; i++) {
-		const struct grant_share *s = &g->shares[i];
-		bad += check_region(g, s->proc, s->region, false);
-		for (unsigned j = 0; j < i; j++)
-			if (g->shares[j].proc == s->proc || s->proc->pid == g->owner) {
-				mm_bug("grant_check: grant %lu is shared twice with pid %d",
-				       (unsigned long)g->id, s->proc->pid);
-				bad++;
-			}
-	}
-	return bad;
-}
-
-static bool has_region(const struct grant *g, const struct mm_region *r)
-{
-	if (g->region == r)
-		return true;
-	for (unsigned i = 0; i < g->nshares && i < MM_DMA_SHARES_MAX; i++)
-		if (g->shares[i].region == r)
-			return true;
-	return false;
-}
-
-/* G6: r, a REGION_DMA region of p, is one of its grant's. */
-static unsigned check_dma_region(const struct mm_proc *p, const struct mm_region *r)
-{
-	const struct grant *g = grants;
-	while (g && g != r->grant)
-		g = g->next;
-	if (!g || !has_region(g, r)) {
-		mm_bug("grant_check: pid %d region [%#lx, %#lx) is a DMA mapping of no grant",
-		       p->pid, (unsigned long)r->start, (unsigned long)r->end);
-		return 1;
-	}
-	return 0;
-}
-
-unsigned grant_check(void)
-{
-	unsigned bad = 0;
-	for (const struct grant *g = grants; g; g = g->next)
-		bad += check_grant(g);
-	for (const struct mm_proc *p = mm_proc_first(); p; p = p->next)
-		for (const struct mm_region *r = p->regions; r; r = r->next)
-			if (r->kind == REGION_DMA)
-				bad += check_dma_region(p, r);
-	return bad;
-}

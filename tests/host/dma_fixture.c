@@ -88,8 +88,7 @@ void dma_snapshot_take(struct dma_snapshot *s, const int *pids, int npids)
 		s->resident[i] = mm_proc_find(pids[i]) ? mm_proc_find(pids[i])->resident : 0;
 		s->regions[i] = regions_of(pids[i]);
 	}
-	grant_totals(&s->totals);
-	dma_stream_totals(&s->totals);
+	dma_info_sum(&s->totals);
 	s->pinned = pinned_user_frames();
 	s->procs = mm_proc_count();
 }

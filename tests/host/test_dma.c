@@ -263,7 +263,7 @@ static void a_device_not_shown_stopped_quarantines_the_grants_and_they_are_never
 	assert_true(unmapped_in(client, at, g.pages));      /* nobody reaches it any more */
 	assert_true(frames_are_grant(&g));                  /* but nobody gets it either */
 	struct mm_dma_grant_info info;
-	assert_true(grant_info(0, &info));
+	assert_true(dma_info_grant_at(0, &info));
 	assert_int_equal(info.flags, MM_DMA_INFO_QUARANTINED);
 	assert_int_equal(info.owner, drv);
 	assert_int_equal(info.pages, 4);
@@ -310,7 +310,7 @@ static void a_client_that_exits_drops_its_share_and_the_grant_lives_on(void **st
 	assert_int_equal(share(drv, g.id, client, RW, NULL), 0);
 	exit_proc(client, 0);
 	struct mm_dma_grant_info info;
-	assert_true(grant_info(0, &info));
+	assert_true(dma_info_grant_at(0, &info));
 	assert_int_equal(info.nshares, 0);
 	assert_true(mapped_in(drv, g.va, &g));
 	assert_int_equal(share(drv, g.id, spawn("prog")->pid, MM_PROT_READ, NULL), 0);

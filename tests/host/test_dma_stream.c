@@ -551,7 +551,7 @@ static void a_device_not_shown_stopped_quarantines_pinned_and_bounce_pages(void 
 	exit_proc(pid, 0);
 	assert_int_equal(dma_frames_in_memory(), 4);        /* its 2 pages and their 2 bounce pages */
 	struct mm_dma_stream_info s;
-	assert_true(dma_stream_info(0, &s));
+	assert_true(dma_info_stream_at(0, &s));
 	assert_true(s.flags & MM_DMA_INFO_QUARANTINED);
 	assert_mm_consistent();
 	int next = driver(EDU_BDF);
