@@ -100,6 +100,28 @@ iommu_table() {
 	printf '%-52s %10s\n' "... when its two tables are made and freed too" "$b"
 }
 
+# DMA memory, in guest instructions (-icount), medians, measured inside
+# the edu driver (EDU_DMA_BENCH): a one-page grant allocated and freed
+# (its frame zeroed: memset_4k of it); a page mapped for streaming and
+# unmapped, within reach; the same bouncing (a 24-bit device), whose bounce
+# page is zeroed and then gets the page's 4096 bytes (memcpy_4k).
+dma_table() {
+	local I=$B/bench/pagoda-icount.csv g m b z c
+	g=$(median_of "$I" dma_grant); m=$(median_of "$I" dma_map); b=$(median_of "$I" dma_map_bounce)
+	z=$(median_of "$I" memset_4k); c=$(median_of "$I" memcpy_4k)
+	if [ -z "$g" ] || [ -z "$m" ] || [ -z "$b" ]; then
+		echo "dma: the DMA figures are missing (see $B/bench/pagoda-icount.log)"
+		return
+	fi
+	printf '\nDMA memory for a driver, -cpu %s, guest instructions (medians, inside the edu driver):\n' "$CPU"
+	printf '%-52s %10s\n' "grant of one page: allocate + map + free" "$g"
+	printf '%-52s %10s\n' "... without zeroing its frame" $((g - z))
+	printf '%-52s %10s\n' "streaming map + unmap of one page, no bounce" "$m"
+	printf '%-52s %10s\n' "streaming map + unmap of one page, bounced" "$b"
+	printf '%-52s %10s\n' "... of which the copy into the bounce page" "$c"
+	printf '%-52s %10s\n' "... bounced, copy and zeroing excluded" $((b - c - z))
+}
+
 run_pagoda 1 || { echo "bench: Pagoda run under -icount failed (see $B/bench/pagoda-icount.log)"; exit 1; }
 run_pagoda 0 || { echo "bench: Pagoda run failed (see $B/bench/pagoda-host.log)"; exit 1; }
 peer=1
@@ -123,3 +145,4 @@ done
 printf '\nratio = Pagoda / Linux (below 1: Pagoda is cheaper). CSVs in %s/bench/.\n' "$B"
 swap_table
 iommu_table
+dma_table

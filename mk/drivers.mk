@@ -2,7 +2,7 @@
 # (servers/drivers/*/): linked like programs (crt0, libsys, newlib), each
 # from the .c files of its own folder, which it may include from.
 DEVMGR_SRCS := servers/devmgr/main.c servers/devmgr/scan.c
-EDU_SRCS    := servers/drivers/edu/main.c servers/drivers/edu/edu.c
+EDU_SRCS    := servers/drivers/edu/main.c servers/drivers/edu/edu.c servers/drivers/edu/dma.c
 ROGUE_SRCS  := servers/drivers/rogue/main.c
 DRIVER_OBJS := $(patsubst %.c,$(B)/%.o,$(DEVMGR_SRCS) $(EDU_SRCS) $(ROGUE_SRCS))
 

@@ -25,6 +25,10 @@ HOST_TEST_SRCS_ustack   := tests/host/test_ustack.c lib/ustack.c
 HOST_TESTS += ramdisk
 HOST_TEST_SRCS_ramdisk  := tests/host/test_ramdisk.c servers/ramdisk/ramdisk.c
 $(B)/host/test_ramdisk: servers/ramdisk/ramdisk.h libsys/include/pagoda/blk.h
+# DMA pools for drivers (libsys), over a host stand-in for the grant calls.
+HOST_TESTS += dmapool
+HOST_TEST_SRCS_dmapool  := tests/host/test_dmapool.c libsys/src/dmapool.c
+$(B)/host/test_dmapool: libsys/include/pagoda/dma.h
 # pagetable.c is #included by its test (x86.h's privileged instructions replaced)
 HOST_TESTS += pagetable
 HOST_TEST_SRCS_pagetable := tests/host/test_pagetable.c

@@ -92,6 +92,11 @@ HOST_TEST_SRCS_swap := tests/host/test_swap.c tests/host/swapdev_stub.c \
 # The swap device's mm side, with the real ramdisk handler as the device.
 HOST_TEST_SRCS_swapdev := tests/host/test_swapdev.c $(MM_POLICY_SRCS) servers/ramdisk/ramdisk.c
 MM_POLICY_TESTS += swapdev
+# DMA: grants, streaming mappings and bounce buffers (dma.h), with the
+# kernel model playing the device table and the exit report.
+MM_POLICY_TESTS += dma dma_stream
+HOST_TEST_SRCS_dma        := tests/host/test_dma.c tests/host/dma_fixture.c $(MM_POLICY_SRCS)
+HOST_TEST_SRCS_dma_stream := tests/host/test_dma_stream.c tests/host/dma_fixture.c $(MM_POLICY_SRCS)
 HOST_TESTS += $(MM_POLICY_TESTS)
 $(foreach t,$(MM_POLICY_TESTS),$(eval $(call HOST_TEST_RULE,$(t))))
 $(MM_POLICY_TESTS:%=$(B)/host/test_%): $(wildcard servers/mm/*.h)

@@ -21,7 +21,7 @@ LIB_SRCS    := lib/elf.c lib/ustack.c lib/format.c
 
 LIBSYS_SRCS := libsys/src/crt0.S libsys/src/syscall.c libsys/src/newlib_glue.c libsys/src/ipc.c \
                libsys/src/mmclient.c libsys/src/sbrk.c libsys/src/thread.c libsys/src/rlock.c \
-               libsys/src/dev.c
+               libsys/src/dev.c libsys/src/dma.c libsys/src/dmapool.c
 
 # The memory server: its allocators (host-tested too) and its server code.
 MM_SRCS     := servers/mm/main.c servers/mm/env.c servers/mm/policy.c servers/mm/policy_ghost.c servers/mm/policy_fifo.c servers/mm/policy_clock.c \
@@ -35,6 +35,9 @@ MM_SRCS     := servers/mm/main.c servers/mm/env.c servers/mm/policy.c servers/mm
                servers/mm/kmalloc.c servers/mm/kcall.c servers/mm/check.c servers/mm/options.c \
                servers/mm/swap.c servers/mm/swap_slot.c servers/mm/swap_cache.c servers/mm/reclaim.c \
                servers/mm/oom.c servers/mm/module.c \
+               servers/mm/grant.c servers/mm/backend_dma.c servers/mm/dma_bus.c \
+               servers/mm/dma_frames.c servers/mm/dma_stream.c servers/mm/bounce.c \
+               servers/mm/dma_info.c servers/mm/dma_check.c \
                servers/mm/lend.c servers/mm/swapdev.c servers/mm/swapdev_selftest.c \
                servers/mm/iommu.c servers/mm/iommu_domain.c servers/mm/iommu_fault.c servers/mm/iova.c \
                lib/elf.c lib/ustack.c
@@ -52,4 +55,4 @@ TEST_PROGS  := fault_null fault_write_code fault_hlt fault_cli fault_kernel_jump
                copy_untouched recv_refused ipc_handles read_blocked mmcall_probe \
                exit_with printf_c99 spawn_orphan malloc_threads thread_reap thread_overflow \
                blk_probe belady swap_pattern swap_shared swap_clean iommu_probe iommu_denied \
-               devtest devprobe
+               devtest devprobe dma_probe edudma dmadrv dma_victim

@@ -14,22 +14,24 @@
  *              count - activated, deactivated, ghost hits, samples;
  *   processes  per process: resident pages, minor and major faults,
  *              pages in swap, page tables, and its budget if it has one
- *              (MM_PROCINFO, both its BASIC and PAGING answers).
+ *              (MM_PROCINFO, both its BASIC and PAGING answers);
+ *   dma        DMA grants (owner, device, size, bus address range,
+ *              pinned pages, zone, mask, who they are shared with,
+ *              quarantined or not), streaming mappings, and bounce-buffer
+ *              use (MM_DMA_INFO).
  *
- *
- * memstat iommu [-k] prints, instead, each device's IOMMU domain
- * (MM_IOMMU_STAT): its domain id and driver, every mapped range - the
- * bus address (IOVA) the device uses, the frames behind it and the grant
- * they belong to - and its DMA fault count, with the totals.
- *
- * With -k the same figures come as `key value` lines, one per figure, for
- * scripts and tests; the keys are listed in docs/memstat.md.
+ * `memstat dma` prints the dma section alone. `memstat iommu` prints,
+ * instead, each device's IOMMU domain (MM_IOMMU_STAT): its domain id and
+ * driver, every mapped range - the bus address (IOVA) the device uses,
+ * the frames behind it and the grant they belong to - and its DMA fault
+ * count, with the totals. With -k the same figures
+ * come as `key value` lines, one per figure, for scripts and tests; the
+ * keys are listed in docs/memstat.md.
  */
 #include <stdio.h>
 #include <string.h>
-#include <stdbool.h>
 #include <pagoda/sys.h>
-#include <pagoda/mm.h>
+#include <pagoda/dma.h>
 
 #define KIB_PER_PAGE 4ULL
 
@@ -198,6 +200,133 @@ static int print_procs(void)
 	return 0;
 }
 
+/* ---- dma ------------------------------------------------------------------ */
+
+static const char *const zone_name[3] = { "DMA", "DMA32", "NORMAL" };
+
+static void bdf_text(uint32_t bdf, char *out, size_t n)
+{
+	snprintf(out, n, "%02x:%02x.%x", bdf >> 8, (bdf >> 3) & 0x1f, bdf & 7);
+}
+
+/* "5:r,7:rw", or "-". */
+static void shares_text(const struct mm_dma_grant_info *g, char *out, size_t n)
+{
+	size_t used = 0;
+	out[0] = '\0';
+	for (uint32_t i = 0; i < g->nshares && i < MM_DMA_SHARES_MAX; i++)
+		used += (size_t)snprintf(out + used, used < n ? n - used : 0, "%s%d:%s", i ? "," : "",
+					 g->share_pid[i],
+					 (g->share_prot[i] & MM_PROT_WRITE) ? "rw" : "r");
+	if (!g->nshares)
+		snprintf(out, n, "-");
+}
+
+static void print_grant(const struct mm_dma_grant_info *g)
+{
+	char bdf[16], shares[64];
+	bdf_text(g->bdf, bdf, sizeof bdf);
+	shares_text(g, shares, sizeof shares);
+	bool q = g->flags & MM_DMA_INFO_QUARANTINED;
+	ull end = (ull)(g->bus + g->pages * 4096 - 1);
+	if (keys) {
+		printf("grant.%llu.owner %d\n", (ull)g->id, g->owner);
+		printf("grant.%llu.device %s\n", (ull)g->id, bdf);
+		printf("grant.%llu.size %llu\n", (ull)g->id, (ull)g->size);
+		printf("grant.%llu.pages %llu\n", (ull)g->id, (ull)g->pages);
+		printf("grant.%llu.bus 0x%llx\n", (ull)g->id, (ull)g->bus);
+		printf("grant.%llu.bus_end 0x%llx\n", (ull)g->id, end);
+		printf("grant.%llu.zone %s\n", (ull)g->id, zone_name[g->zone % 3]);
+		printf("grant.%llu.mask_bits %u\n", (ull)g->id, g->mask_bits);
+		printf("grant.%llu.shared %s\n", (ull)g->id, shares);
+		printf("grant.%llu.quarantined %d\n", (ull)g->id, q);
+		return;
+	}
+	printf("%5llu %6d %-8s %8llu %6llu  0x%09llx-0x%09llx %-6s %4u  %-14s %s\n", (ull)g->id,
+	       g->owner, bdf, (ull)g->size, (ull)g->pages, (ull)g->bus, end, zone_name[g->zone % 3],
+	       g->mask_bits, shares, q ? "quarantined" : "live");
+}
+
+static const char *dir_name(uint32_t dir)
+{
+	static const char *const names[4] = { "?", "to", "from", "both" };
+	return names[dir & MM_DMA_BIDIRECTIONAL];
+}
+
+static void print_stream(const struct mm_dma_stream_info *m)
+{
+	char bdf[16];
+	bdf_text(m->bdf, bdf, sizeof bdf);
+	bool q = m->flags & MM_DMA_INFO_QUARANTINED;
+	if (keys) {
+		printf("stream.%llu.owner %d\n", (ull)m->id, m->owner);
+		printf("stream.%llu.device %s\n", (ull)m->id, bdf);
+		printf("stream.%llu.va 0x%llx\n", (ull)m->id, (ull)m->va);
+		printf("stream.%llu.len %llu\n", (ull)m->id, (ull)m->len);
+		printf("stream.%llu.dir %s\n", (ull)m->id, dir_name(m->dir));
+		printf("stream.%llu.bus 0x%llx\n", (ull)m->id, (ull)m->bus);
+		printf("stream.%llu.pages %u\n", (ull)m->id, m->pages);
+		printf("stream.%llu.bounced %u\n", (ull)m->id, m->bounced);
+		printf("stream.%llu.segs %u\n", (ull)m->id, m->segs);
+		printf("stream.%llu.quarantined %d\n", (ull)m->id, q);
+		return;
+	}
+	printf("%5llu %6d %-8s 0x%012llx %8llu %-4s 0x%09llx %5u %7u %4u %s\n", (ull)m->id, m->owner,
+	       bdf, (ull)m->va, (ull)m->len, dir_name(m->dir), (ull)m->bus, m->pages, m->bounced,
+	       m->segs, q ? "quarantined" : "live");
+}
+
+static void print_dma_totals(const struct mm_dma_totals *t)
+{
+	if (keys) {
+		kv("dma_grants", t->grants);
+		kv("dma_grant_pages", t->grant_pages);
+		kv("dma_quarantined", t->quarantined);
+		kv("dma_quarantined_pages", t->quarantined_pages);
+		kv("dma_streams", t->streams);
+		kv("dma_stream_pages", t->stream_pages);
+		kv("bounce_pages", t->bounce_pages);
+		kv("bounce_force", t->bounce_force);
+		kv("dma_maps", t->maps);
+		kv("bounced_maps", t->bounced_maps);
+		kv("bounced_pages", t->bounced_pages);
+		kv("bounce_bytes_to_device", t->bytes_to_device);
+		kv("bounce_bytes_from_device", t->bytes_from_device);
+		return;
+	}
+	printf("dma: %llu grants (%llu pages pinned), %llu streaming mappings (%llu pages pinned), "
+	       "%llu quarantined (%llu pages)\n", (ull)t->grants, (ull)t->grant_pages, (ull)t->streams,
+	       (ull)t->stream_pages, (ull)t->quarantined, (ull)t->quarantined_pages);
+	printf("bounce buffers: %llu pages in use%s; since boot %llu mappings, %llu bounced "
+	       "(%llu pages), %llu bytes copied to devices, %llu from them\n", (ull)t->bounce_pages,
+	       t->bounce_force ? " (bounce=force)" : "", (ull)t->maps, (ull)t->bounced_maps,
+	       (ull)t->bounced_pages, (ull)t->bytes_to_device, (ull)t->bytes_from_device);
+}
+
+static int print_dma(void)
+{
+	struct mm_dma_totals t;
+	int err = dma_info_totals(&t);
+	if (err < 0) {
+		printf("memstat: MM_DMA_INFO failed: %s\n", pagoda_strerror(err));
+		return -1;
+	}
+	print_dma_totals(&t);
+	if (!keys && t.grants)
+		printf("%5s %6s %-8s %8s %6s  %-23s %-6s %4s  %-14s %s\n", "grant", "owner", "device",
+		       "size", "pages", "bus range", "zone", "mask", "shared with", "state");
+	struct mm_dma_grant_info g;
+	for (unsigned i = 0; dma_info_grant(i, &g) == 0; i++)
+		print_grant(&g);
+	if (!keys && t.streams)
+		printf("%5s %6s %-8s %-14s %8s %-4s %-11s %5s %7s %4s %s\n", "map", "owner", "device",
+		       "address", "bytes", "dir", "bus", "pages", "bounced", "segs", "state");
+	struct mm_dma_stream_info m;
+	for (unsigned i = 0; dma_info_stream(i, &m) == 0; i++)
+		print_stream(&m);
+	return 0;
+}
+
 static void print_iommu_map(const struct mm_iommu_dev_info *d, unsigned i)
 {
 	const char *rw = d->map[i].rights & MM_RIGHT_WRITE ? "rw" : "r";
@@ -261,20 +390,27 @@ static int print_iommu(void)
 
 int main(int argc, char **argv)
 {
-	bool iommu = false;
+	bool dma_only = false, iommu = false;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-k"))
 			keys = 1;
+		else if (!strcmp(argv[i], "dma"))
+			dma_only = true;
 		else if (!strcmp(argv[i], "iommu"))
 			iommu = true;
 		else {
-			printf("usage: memstat [-k] [iommu]   (-k: key value lines; iommu: IOMMU domains only)\n");
+			printf("usage: memstat [-k] [dma|iommu]   (-k: key value lines; dma: DMA only; "
+			       "iommu: IOMMU domains only)\n");
 			return 2;
 		}
 	}
+	if (dma_only)
+		return print_dma() < 0;
 	if (iommu)
 		return print_iommu() < 0;
 	if (print_zones() < 0 || print_paging() < 0 || print_procs() < 0)
 		return 1;
-	return 0;
+	if (!keys)
+		printf("\n");
+	return print_dma() < 0;
 }

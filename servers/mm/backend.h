@@ -7,7 +7,7 @@
  * (fault.c) asks the backend for a frame holding the page and maps it; an
  * unmap (MM_MUNMAP, heap shrink) asks it to find the region's present
  * pages and give each back; reclaim (reclaim.c) asks it to give a page
- * up. Today there are three:
+ * up. Today there are four:
  *
  *   backend_anon  (backend_anon.c) heap, stack, MM_MMAP anonymous: a zeroed
  *                 frame on first touch; the frame is the process's.
@@ -20,11 +20,13 @@
  *                 Device memory is not RAM: no descriptor, nobody's frame;
  *                 the backend maps it itself (map, not fill) and never
  *                 gives it up.
+ *   backend_dma   (backend_dma.c) a DMA grant (grant.c): its fixed, pinned
+ *                 frames, in its owner and in each process it is shared
+ *                 with; the frames are the grant's. Nothing is evicted.
  *
  * The first three are swap-backed (swap.h, docs/swap.md): evict writes a
  * page that was written to a swap slot (or drops a clean one), fill reads
- * it back first, a major fault. Coming next: DMA memory (a fixed frame;
- * nothing is ever evicted).
+ * it back first, a major fault.
  *
  * The two private-frame backends share their bookkeeping: their frames are
  * on the process's frame list (page.h: own.next/own.prev, index = virtual
@@ -33,7 +35,7 @@
  * them. The backend_private_* helpers below do that for both.
  *
  * Not supported: a backend per region instance (a region's backend data
- * lives in the region: file_* for ELF, shm for shared).
+ * lives in the region: file_* for ELF, shm for shared, grant for DMA).
  */
 #ifndef MM_BACKEND_H
 #define MM_BACKEND_H
@@ -82,6 +84,7 @@ extern const struct mm_backend backend_anon;
 extern const struct mm_backend backend_elf;
 extern const struct mm_backend backend_shm;
 extern const struct mm_backend backend_mmio;
+extern const struct mm_backend backend_dma;
 
 /* backend_anon.c: the bookkeeping of private frames, for anon and ELF. */
 int backend_private_for_each(struct mm_proc *p, struct mm_region *r, vaddr_t from, vaddr_t to,

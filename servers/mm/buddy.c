@@ -50,6 +50,14 @@
  * (mm_flags.h). Zones are tried from that one downwards; a zone serves the
  * request only if it keeps `min` (halved for MM_HIGH, ignored for
  * MM_EMERGENCY) plus its lowmem reserve for that class zone free (zone.h).
+ *
+ * Below a limit (buddy_alloc_below, for DMA masks that end inside a zone,
+ * such as edu's 28 bits in DMA32): the same, but a block is taken only if
+ * it ends at or below the limit; the free lists of each order are
+ * searched for one, smallest order first, instead of taking the head. A
+ * search costs the length of the lists, so only DMA asks for it. (Linux
+ * allocates from the zone and, when the block lies above the mask,
+ * frees it and retries from ZONE_DMA: dma_direct_alloc's "again" loop.)
  */
 #include <string.h>
 #include <pagoda/error.h>
@@ -104,16 +112,32 @@ static void set_head(pfn_t pfn, enum page_state state, unsigned order)
 	pg->order = (uint8_t)order;
 }
 
-/* Algorithm R: take a block of exactly `order` from zone z, splitting. */
-static pfn_t take_block(struct zone *z, unsigned order)
+/* The first free block of order j >= order, smallest j first, whose
+ * lowest 2^order frames end at or below frame `limit` (PFN_NONE: no
+ * limit, so the head of the first non-empty list). *found = its order. */
+static pfn_t find_block(struct zone *z, unsigned order, pfn_t limit, unsigned *found)
 {
-	unsigned j = order;
+	for (unsigned j = order; j <= MM_MAX_ORDER; j++) {
+		for (uint32_t cur = z->free_area[j].head; cur != PAGE_LINK_NONE;
+		     cur = pfn_to_page(cur)->next) {
+			if (limit == PFN_NONE || cur + ((pfn_t)1 << order) <= limit) {
+				*found = j;
+				return cur;
+			}
+		}
+	}
+	return PFN_NONE;
+}
 
-	while (j <= MM_MAX_ORDER && z->free_area[j].head == PAGE_LINK_NONE)
-		j++;
-	if (j > MM_MAX_ORDER)
+/* Algorithm R: take a block of exactly `order` from zone z, splitting
+ * (the lower half is kept, so the block starts where the free one did). */
+static pfn_t take_block(struct zone *z, unsigned order, pfn_t limit)
+{
+	unsigned j;
+	pfn_t pfn = find_block(z, order, limit, &j);
+
+	if (pfn == PFN_NONE)
 		return PFN_NONE;
-	pfn_t pfn = z->free_area[j].head;
 	list_unlink(z, pfn, j);
 	while (j > order) {
 		j--;
@@ -211,6 +235,11 @@ static void prepare_block(struct zone *z, pfn_t pfn, unsigned order, mm_flags_t 
 
 pfn_t buddy_alloc(unsigned order, mm_flags_t flags)
 {
+	return buddy_alloc_below(order, flags, PFN_NONE);
+}
+
+pfn_t buddy_alloc_below(unsigned order, mm_flags_t flags, pfn_t limit)
+{
 	enum zone_id classzone = class_zone(flags);
 
 	if (order > MM_MAX_ORDER || (flags & ~MM_FLAGS_VALID)) {
@@ -219,9 +248,10 @@ pfn_t buddy_alloc(unsigned order, mm_flags_t flags)
 	}
 	for (int zid = classzone; zid >= 0; zid--) {
 		struct zone *z = &mm_zones[zid];
-		if (!zone_may_serve(z, order, flags, classzone))
+		if ((limit != PFN_NONE && z->start_pfn >= limit) ||
+		    !zone_may_serve(z, order, flags, classzone))
 			continue;
-		pfn_t pfn = take_block(z, order);
+		pfn_t pfn = take_block(z, order, limit);
 		if (pfn != PFN_NONE) {
 			prepare_block(z, pfn, order, flags);
 			return pfn;

@@ -20,6 +20,14 @@
 pfn_t buddy_alloc(unsigned order, mm_flags_t flags);
 
 /*
+ * The same, for a block that must end at or below frame `limit` (every
+ * frame of it < limit: a DMA mask inside a zone). PFN_NONE (no limit)
+ * is buddy_alloc. Zones starting at or above the limit are skipped; in
+ * the others the free lists are searched for a block low enough.
+ */
+pfn_t buddy_alloc_below(unsigned order, mm_flags_t flags, pfn_t limit);
+
+/*
  * Give back a block. pfn and order must be exactly what buddy_alloc returned
  * and was asked for. Freeing a frame that is not the head of an allocated
  * block (a double free, a tail frame, a reserved frame, a frame beyond the

@@ -12,9 +12,10 @@
  *       USER_MIN <= start and end <= USER_TOP;
  *   R2  the list is sorted by start and regions are disjoint;
  *   R3  a region's kind is known, its prot has only MM_PROT_* bits, it
- *       has a shared object if and only if it is REGION_SHARED, and an
- *       MMIO region names a BAR (page-aligned address, bar index below
- *       DEV_BARS) and is not executable;
+ *       has a shared object if and only if it is REGION_SHARED, a grant
+ *       if and only if it is REGION_DMA, and an MMIO region names a BAR
+ *       (page-aligned address, bar index below DEV_BARS) and is not
+ *       executable;
  *   R4  at most one heap and one stack.
  * Frames of a process (mm_proc_check):
  *   P1  the frame list is doubly linked through own.next/own.prev, its
@@ -22,7 +23,8 @@
  *   P2  every frame on it is an allocated order-0 block whose descriptor
  *       names this pid as owner and says PAGE_USE_USER or _PAGETABLE;
  *   P3  a user frame's index is a page-aligned address inside one of the
- *       process's private (not shared) regions; the root is a page table;
+ *       process's private regions (not shared, not a DMA grant); the root
+ *       is a page table;
  *   P4  resident = the user frames on the list, pagetables = the page
  *       tables on it;
  *   P5  a process that has exited (waiting for its parent) owns nothing
@@ -41,7 +43,13 @@
  *   F1  an allocated frame whose descriptor names a process as owner
  *       belongs to a process the server knows;
  *   F2  their number equals the total length of all frame lists (with P2:
- *       every such frame is on its owner's list, and on no other).
+ *       every such frame is on its owner's list, and on no other);
+ *   F3  an allocated DMA frame (PAGE_USE_DMA) is an order-0 block owned by
+ *       mm, pinned and in no replacement pool, and their number equals
+ *       what grants and streaming mappings hold (grant_frames,
+ *       dma_stream_frames: each such frame names its holder, and the
+ *       holders' own checkers, grant_check and dma_stream_check, verify
+ *       that), so no DMA frame is lost or held twice.
  *
  * P6, P7 and P8 ask the kernel. A kernel without SYS_MM_LOOKUP answers
  * ERR_NOSYS: the mappings cannot be checked and the rest still is. A
@@ -63,6 +71,7 @@
 #include "kcall.h"
 #include "swap.h"
 #include "reclaim.h"
+#include "dma.h"
 #include "iommu_domain.h"
 
 #define REGIONS_MAX (1u << 20)  /* a longer list has a cycle */
@@ -70,7 +79,8 @@
 static bool region_kind_known(enum region_kind kind)
 {
 	return kind == REGION_ELF || kind == REGION_HEAP || kind == REGION_STACK ||
-	       kind == REGION_ANON || kind == REGION_SHARED || kind == REGION_MMIO;
+	       kind == REGION_ANON || kind == REGION_SHARED || kind == REGION_MMIO ||
+	       kind == REGION_DMA;
 }
 
 static unsigned check_one_region(const struct mm_proc *p, const struct mm_region *r)
@@ -86,10 +96,11 @@ static unsigned check_one_region(const struct mm_proc *p, const struct mm_region
 			((r->mmio_pa & ~PAGE_MASK) || (r->mmio_dev >> 16) >= DEV_BARS ||
 			 (r->prot & MM_PROT_EXEC));
 	if (!region_kind_known(r->kind) || (r->prot & ~MM_PROT_ALL) ||
-	    (r->kind == REGION_SHARED) != (r->shm != NULL) || mmio_bad) {
-		mm_bug("region_check: pid %d region [%#lx, %#lx) kind %d prot %#x shm %p is inconsistent",
-		       p->pid, (unsigned long)r->start, (unsigned long)r->end, (int)r->kind, r->prot,
-		       (void *)r->shm);
+	    (r->kind == REGION_SHARED) != (r->shm != NULL) || mmio_bad ||
+	    (r->kind == REGION_DMA) != (r->grant != NULL)) {
+		mm_bug("region_check: pid %d region [%#lx, %#lx) kind %d prot %#x shm %p grant %p "
+		       "is inconsistent", p->pid, (unsigned long)r->start, (unsigned long)r->end,
+		       (int)r->kind, r->prot, (void *)r->shm, (void *)r->grant);
 		bad++;
 	}
 	return bad;
@@ -146,7 +157,8 @@ static unsigned check_owned_frame(struct mm_proc *p, pfn_t pfn, struct frame_cou
 		return 0;
 	}
 	const struct mm_region *r = region_find(p, pg->index);
-	if ((pg->index & ~PAGE_MASK) || !r || r->kind == REGION_SHARED || r->kind == REGION_MMIO) {
+	if ((pg->index & ~PAGE_MASK) || !r || r->kind == REGION_SHARED || r->kind == REGION_MMIO ||
+	    r->kind == REGION_DMA) {
 		mm_bug("mm_proc_check: pid %d pfn %#lx is a user page at %#lx, outside its private regions",
 		       p->pid, (unsigned long)pfn, (unsigned long)pg->index);
 		return 1;
@@ -328,12 +340,28 @@ unsigned mm_proc_check(struct mm_proc *p)
 	return bad;
 }
 
+/* F3 for one allocated DMA frame; counted into *dma. */
+static unsigned check_dma_frame(pfn_t pfn, uint64_t *dma)
+{
+	const struct page *pg = pfn_to_page(pfn);
+	++*dma;
+	if (pg->order == 0 && pg->owner == PAGE_OWNER_MM && (pg->flags & PG_PINNED) &&
+	    pg->object != 0 && !reclaim_pool_of(pfn))
+		return 0;
+	mm_bug("mm_frames_check: DMA frame %#lx (order %u, owner %u, flags %#x) is not a pinned "
+	       "frame of mm held by a grant or mapping, out of every pool", (unsigned long)pfn,
+	       pg->order, pg->owner, pg->flags);
+	return 1;
+}
+
 unsigned mm_frames_check(void)
 {
-	uint64_t owned = 0, listed = 0;
+	uint64_t owned = 0, listed = 0, dma = 0;
 	unsigned bad = 0;
 	for (pfn_t pfn = 0; pfn < mm_max_pfn; pfn++) {
 		const struct page *pg = pfn_to_page(pfn);
+		if (pg->state == PAGE_ALLOCATED && pg->use == PAGE_USE_DMA)
+			bad += check_dma_frame(pfn, &dma);
 		if (pg->state != PAGE_ALLOCATED || pg->owner == PAGE_OWNER_MM ||
 		    (pg->use != PAGE_USE_USER && pg->use != PAGE_USE_PAGETABLE))
 			continue;
@@ -351,13 +379,19 @@ unsigned mm_frames_check(void)
 		       (unsigned long)owned, (unsigned long)listed);
 		bad++;
 	}
+	uint64_t held = grant_frames() + dma_stream_frames();
+	if (dma != held) {
+		mm_bug("mm_frames_check: %lu DMA frames in memory, grants and mappings hold %lu",
+		       (unsigned long)dma, (unsigned long)held);
+		bad++;
+	}
 	return bad;
 }
 
 unsigned mm_check_all(void)
 {
 	unsigned bad = buddy_check() + slab_check() + swap_check() + reclaim_check() +
-		       iommu_domain_check();
+		       grant_check() + dma_stream_check() + iommu_domain_check();
 	for (struct mm_proc *p = mm_proc_first(); p; p = p->next)
 		bad += region_check(p) + mm_proc_check(p);
 	return bad + mm_frames_check();

@@ -24,12 +24,14 @@ unsigned region_check(struct mm_proc *p);
  * p is the object's frame. */
 unsigned mm_proc_check(struct mm_proc *p);
 
-/* F1-F2: every allocated frame a descriptor says a process owns belongs
- * to a process the server knows and is on that process's frame list. */
+/* F1-F3: every allocated frame a descriptor says a process owns belongs
+ * to a process the server knows and is on that process's frame list;
+ * every DMA frame is pinned, mm's, and held by a grant or mapping. */
 unsigned mm_frames_check(void);
 
 /* buddy_check, slab_check, swap_check (slots, swap cache, records),
- * reclaim_check (the pools), then the three above over every process. */
+ * reclaim_check (the pools), grant_check and dma_stream_check (dma.h),
+ * then the three above over every process. */
 unsigned mm_check_all(void);
 
 #endif

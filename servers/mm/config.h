@@ -8,6 +8,9 @@
  *                 (default "clock")
  *   usermem=MiB   at most this much memory for user pages (0 or absent:
  *                 no cap beyond RAM), to force paging without changing -m
+ *   bounce=force  every streaming DMA mapping bounces, reachable or not
+ *                 (Linux's swiotlb=force); bounce=auto, the default, only
+ *                 the pages a device cannot reach (bounce.c)
  */
 #ifndef MM_CONFIG_H
 #define MM_CONFIG_H
@@ -20,6 +23,7 @@ struct mm_config {
 	uint64_t swap_pages;        /* swap=, in pages */
 	uint64_t usermem_pages;     /* usermem=, in pages; 0: no cap */
 	char policy[MM_POLICY_ARG_MAX]; /* policy=, "" for the default */
+	bool bounce_force;          /* bounce=force */
 };
 
 extern struct mm_config mm_config;     /* options.c */

@@ -135,3 +135,10 @@ int kcall_poweroff(int code)
 {
 	return (int)sys_poweroff(code);
 }
+
+/* ---- DMA: who owns a device ---- */
+
+int kcall_device_owner(uint32_t bdf)
+{
+	return (int)sys_call6(SYS_MM_DEVICE, bdf, 0, 0, 0, 0, 0);
+}

@@ -65,5 +65,9 @@ int kcall_dev_info(uint16_t bdf, struct dev_info *out);
 int kcall_map_mmio(int pid, vaddr_t va, paddr_t pa, uint32_t dev, const paddr_t *spares);
 /* Power the machine off (SYS_POWEROFF): code 0 clean, else a failure. */
 int kcall_poweroff(int code);
+/* The pid that owns PCI device bdf (> 0), 0 if nobody does; -ERR_NOENT
+ * if there is no such device, -ERR_NOSYS from a kernel without
+ * SYS_MM_DEVICE (SYS_MM_DEVICE; DMA, servers/mm/grant.c). */
+int kcall_device_owner(uint32_t bdf);
 
 #endif

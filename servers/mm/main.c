@@ -36,6 +36,7 @@
 #include "config.h"
 #include "swapdev.h"
 #include "swap.h"
+#include "dma.h"
 #include "iommu.h"
 
 #define SWAPTEST_PAGES 64       /* pages the `swaptest` option sends through the device */
@@ -47,7 +48,7 @@ static int kernel_message(const struct ipc_msg *m, const struct ipc_from *from, 
 	if (m->tag == MM_FAULT)
 		return mm_handle_fault(m, from, reply);
 	if (m->tag == MM_PROC_EXIT && from->pid == PID_KERNEL)
-		mm_handle_exit((int)m->w[0], (int)(int64_t)m->w[1]);
+		mm_handle_exit((int)m->w[0], (int)(int64_t)m->w[1], m->w[2]);
 	if (m->tag == MM_IOMMU_FAULT && from->pid == PID_KERNEL)
 		mm_handle_iommu_fault(m);
 	return 0;
@@ -130,11 +131,13 @@ static void select_policy(void)
 	}
 }
 
-/* The settings (swap=, usermem=, policy=), and the swap device. */
+/* The settings (swap=, usermem=, policy=, bounce=), and the swap device. */
 static void configure(uint64_t managed)
 {
 	mm_config_parse(own_line(), managed, &mm_config);
 	select_policy();
+	if (mm_config.bounce_force)
+		printf("mm: bounce=force: every streaming DMA mapping bounces\n");
 	if (mm_config.swap_pages == 0)
 		return;
 	int err = swapdev_start(mm_config.swap_pages);
@@ -170,6 +173,8 @@ static int init_memory(void)
 	mm_proc_init();
 	region_init();
 	shm_init();
+	grant_init();
+	dma_stream_init();
 	reclaim_init();
 	spawn_init(boot);
 	return 0;

@@ -15,7 +15,8 @@
  * that fills, finds, unmaps and evicts its pages: anonymous for the heap,
  * stacks and MM_MMAP anonymous, ELF for program segments, shm for shared
  * mappings, MMIO for a driver's device registers (whose "frames" are
- * device memory, never frames of mm's: they have no descriptor).
+ * device memory, never frames of mm's: they have no descriptor), DMA for
+ * a grant's frames (grant.c).
  */
 #ifndef MM_MM_H
 #define MM_MM_H
@@ -35,9 +36,12 @@ enum region_kind {
 	REGION_ANON,    /* MM_MMAP anonymous; zero-filled (MM_MAP_STACK: guarded) */
 	REGION_SHARED,  /* MM_MMAP shared: the pages of a shm object */
 	REGION_MMIO,    /* MM_DEV_MMIO: a device's BAR, never RAM (backend_mmio.c) */
+	REGION_DMA,     /* a DMA grant's fixed frames (grant.c): its owner's
+			   mapping or a share; MM_MUNMAP cannot remove it */
 };
 
 struct shm_obj;
+struct grant;
 struct swap_ent;
 struct mm_backend;
 struct mm_proc;
@@ -61,12 +65,17 @@ struct mm_region {
 	struct mm_region *shm_next; /* REGION_SHARED: next mapping of the same object */
 	paddr_t mmio_pa;            /* REGION_MMIO: the BAR's bus address (at start) */
 	uint32_t mmio_dev;          /* REGION_MMIO: bdf | bar << 16 (SYS_MM_MAP_MMIO's dev) */
+	struct grant *grant;        /* REGION_DMA: the grant it maps (grant.c) */
 	struct swap_ent *swapped;   /* private: its pages with a swap slot (swap.c) */
 	struct budget *budget;      /* MM_MAP_BUDGET: the mapping's own (budget.c) */
 	struct mm_region *next;     /* sorted by start */
 };
 
 #define MM_RECENT_FILLS 4
+
+/* MM_MMAP regions, and DMA grants, lie in [USER_MMAP_BASE, MMAP_TOP): up
+ * to the main stack's guard page. */
+#define MMAP_TOP (USER_STACK_TOP - MM_STACK_MAX - PAGE_SIZE)
 
 struct mm_proc {
 	int pid;
@@ -232,6 +241,8 @@ int mm_handle_stat(const struct ipc_msg *req, const struct ipc_from *from, struc
 int mm_handle_procinfo(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply);
 /* Each request's handler by tag (NULL: no such request), for ipc_serve. */
 extern const ipc_handler mm_handlers[MM__REQUESTS];
-void mm_handle_exit(int pid, int status);
+/* pid ended; unstopped = MM_PROC_EXIT's w2, its devices the kernel
+ * could not show stopped (its DMA memory is then quarantined). */
+void mm_handle_exit(int pid, int status, uint64_t unstopped);
 
 #endif

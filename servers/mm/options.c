@@ -27,6 +27,9 @@
  *   policy=TEXT   the replacement policy, NAME or NAME:PARAMS, kept as
  *                 text (1 .. MM_POLICY_ARG_MAX - 1 characters; the policy
  *                 code checks the name); default "", the default policy
+ *   bounce=WORD   force: every streaming DMA mapping bounces (bounce.c,
+ *                 Linux's swiotlb=force); auto: only pages a device
+ *                 cannot reach; default auto
  * A number is decimal or 0x-hexadecimal digits, nothing else (no sign,
  * no unit). The last word for a key wins.
  *
@@ -40,7 +43,7 @@
 
 struct mm_config mm_config;
 
-#define KNOWN "check slab pages swaptest demo faultlog swap= usermem= policy="
+#define KNOWN "check slab pages swaptest demo faultlog swap= usermem= policy= bounce="
 #define NUMBER_MAX (1ULL << 40)         /* MiB: far beyond any machine */
 
 static const struct { const char *word; unsigned bit; } switches[] = {
@@ -52,7 +55,7 @@ static const struct { const char *word; unsigned bit; } switches[] = {
 	{ "faultlog", MM_DEBUG_FAULTLOG },
 };
 
-static const char *const keys[] = { "swap=", "usermem=", "policy=" };
+static const char *const keys[] = { "swap=", "usermem=", "policy=", "bounce=" };
 
 static bool word_is(const char *word, size_t n, const char *name)
 {
@@ -172,6 +175,17 @@ static void set_policy(const char *word, size_t n, const char *val, size_t vn, s
 	cp->cfg->policy[0] = '\0';
 }
 
+static void set_bounce(const char *word, size_t n, const char *val, size_t vn, struct config_parse *cp)
+{
+	if (word_is(val, vn, "force") || word_is(val, vn, "auto")) {
+		cp->cfg->bounce_force = word_is(val, vn, "force");
+		return;
+	}
+	mm_print("mm: option '%.*s' needs force or auto; using the default: auto (bounce only "
+		 "what a device cannot reach)\n", (int)n, word);
+	cp->cfg->bounce_force = false;
+}
+
 static void config_word(const char *word, size_t n, void *arg)
 {
 	const char *key = key_of(word, n);
@@ -183,6 +197,8 @@ static void config_word(const char *word, size_t n, void *arg)
 		set_swap(word, n, val, n - kn, arg);
 	else if (!strcmp(key, "usermem="))
 		set_usermem(word, n, val, n - kn, arg);
+	else if (!strcmp(key, "bounce="))
+		set_bounce(word, n, val, n - kn, arg);
 	else
 		set_policy(word, n, val, n - kn, arg);
 }

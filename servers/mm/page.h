@@ -31,6 +31,9 @@
  *                           maps it (shm_attach, shm_rmap_walk in shm.c), so
  *                           the frame can be unmapped everywhere
  *                 private   slab page: its struct slab *
+ *                 object    DMA frame (PAGE_USE_DMA): the grant or streaming
+ *                           mapping that holds it (dma.h); index = its
+ *                           place in that holder's run of frames
  *
  * Two lists, two pairs of links: the per-process list lives in the
  * use-specific words so that next/prev stay free for the replacement
@@ -106,7 +109,8 @@ struct page {
 	uint64_t index;
 	union {
 		struct page_link own;   /* PAGE_USE_USER (private), PAGE_USE_PAGETABLE */
-		uint64_t object;        /* PAGE_USE_USER (shared): struct shm_obj * */
+		uint64_t object;        /* PAGE_USE_USER (shared): struct shm_obj *;
+					   PAGE_USE_DMA: its grant or mapping */
 		uint64_t private;       /* PAGE_USE_SLAB: struct slab * */
 	};
 };

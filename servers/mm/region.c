@@ -37,6 +37,7 @@ static const struct mm_backend *const backend_of[] = {
 	[REGION_ANON]   = &backend_anon,
 	[REGION_SHARED] = &backend_shm,
 	[REGION_MMIO]   = &backend_mmio,
+	[REGION_DMA]    = &backend_dma,
 };
 
 void region_init(void)

@@ -22,6 +22,7 @@
 #include "kcall.h"
 #include "swap.h"
 #include "swapdev.h"
+#include "dma.h"
 #include "iommu_domain.h"
 
 #define MMAP_MAX (1ULL << 30)      /* longest MM_MMAP region */
@@ -126,6 +127,8 @@ int mm_handle_sbrk(const struct ipc_msg *req, const struct ipc_from *from, struc
 		if (err < 0)
 			return mm_reply(reply, err);
 	} else if (heap && new_end < old_end) {
+		if (dma_stream_pins(p, new_end, old_end))
+			return mm_reply(reply, -ERR_BUSY);     /* a device may be using them */
 		int err = region_unmap_pages(p, heap, new_end, old_end);
 		if (err < 0)
 			return mm_reply(reply, err);  /* exiting */
@@ -207,6 +210,8 @@ int mm_handle_munmap(const struct ipc_msg *req, const struct ipc_from *from, str
 	struct mm_region *r = mmap_region(p, req->w[0], req->w[1]);
 	if (!r)
 		return mm_reply(reply, -ERR_INVAL);
+	if (dma_stream_pins(p, r->start, r->end))
+		return mm_reply(reply, -ERR_BUSY);     /* a device may be using its pages */
 	int err = region_unmap_pages(p, r, r->start, r->end);
 	if (err < 0)
 		return mm_reply(reply, err);  /* it is exiting: the exit report frees it all */
@@ -284,6 +289,14 @@ const ipc_handler mm_handlers[MM__REQUESTS] = {
 	[MM_DEV_MMIO]  = mm_handle_dev_mmio,
 	[MM_DEV_OPEN]  = mm_handle_dev_open,
 	[MM_DEV_READY] = mm_handle_dev_ready,
+	[MM_DMA_ALLOC]  = mm_handle_dma_alloc,
+	[MM_DMA_FREE]   = mm_handle_dma_free,
+	[MM_DMA_SHARE]  = mm_handle_dma_share,
+	[MM_DMA_REVOKE] = mm_handle_dma_revoke,
+	[MM_DMA_MAP]    = mm_handle_dma_map,
+	[MM_DMA_SYNC]   = mm_handle_dma_sync,
+	[MM_DMA_UNMAP]  = mm_handle_dma_unmap,
+	[MM_DMA_INFO]   = mm_handle_dma_info,
 	[MM_IOMMU_STAT] = mm_handle_iommu_stat,
 	[MM_DEMO_PADDR] = mm_handle_demo_paddr,
 };
@@ -304,8 +317,10 @@ static void notify_parent(struct mm_proc *child)
 	}
 }
 
-/* The kernel reports that pid has ended: free everything it had. */
-void mm_handle_exit(int pid, int status)
+/* The kernel reports that pid has ended: free everything it had - but
+ * DMA memory a device it could not stop may still write is quarantined
+ * (grant.c, dma_stream.c), never freed. */
+void mm_handle_exit(int pid, int status, uint64_t unstopped)
 {
 	iommu_proc_exit(pid);           /* its devices reach nothing before a frame is freed */
 	int err = kcall_proc_destroy(pid);
@@ -322,6 +337,7 @@ void mm_handle_exit(int pid, int status)
 	struct mm_proc *p = mm_proc_find(pid);
 	if (!p)
 		return;
+	dma_proc_exit(p, unstopped);
 	region_remove_all(p);
 	budget_proc_gone(p);
 	mm_proc_release(p);

@@ -54,7 +54,9 @@ struct sproc {
 	size_t nptes, cap;
 	struct table *tables;
 	size_t ntables, tcap;
+	uint64_t unstopped;         /* its devices that could not be stopped at death */
 };
+
 
 static struct sproc procs[STUB_PROCS];
 static int next_pid = 2;
@@ -69,6 +71,7 @@ static unsigned spares_held;
 
 static stub_server_fn server;
 static struct dev_info devices[STUB_DEVICES];
+static bool stuck[STUB_DEVICES];     /* devices[i] cannot be shown stopped */
 static unsigned ndevices;
 static int poweroff_code = -1;
 
@@ -98,6 +101,7 @@ void stub_kernel_reset(void)
 	memset(fails, 0, sizeof fails);
 	ndevices = 0;
 	poweroff_code = -1;
+	memset(stuck, 0, sizeof stuck);
 }
 
 void stub_fail(enum stub_call call, unsigned skip, int err)
@@ -230,11 +234,11 @@ int kcall_thread_start(int pid, vaddr_t entry, vaddr_t rsp, uint64_t arg)
 	return next_tid++;
 }
 
-static void release_devices(int pid);
+static uint64_t release_devices(int pid);
 
 static void die(struct sproc *p, int status)
 {
-	release_devices(p->pid);        /* before the exit is reported */
+	p->unstopped = release_devices(p->pid);     /* before the exit is reported */
 	p->state = STUB_DEAD;
 	p->status = status;
 	p->threads = 0;
@@ -314,7 +318,7 @@ int stub_deliver_exits(void)
 		if (!p || p->state != STUB_DEAD)
 			continue;
 		p->state = STUB_REPORTED;
-		mm_handle_exit(pid, p->status);
+		mm_handle_exit(pid, p->status, p->unstopped);
 		n++;
 	}
 	return n;
@@ -757,6 +761,7 @@ void stub_dev_add(const struct dev_info *info)
 {
 	if (ndevices == STUB_DEVICES)
 		abort();
+	stuck[ndevices] = false;
 	devices[ndevices++] = *info;
 }
 
@@ -774,11 +779,35 @@ int stub_dev_owner(uint16_t bdf)
 	return d ? d->owner : -ERR_NOENT;
 }
 
-static void release_devices(int pid)
+/* The kernel stops a dying process's devices and releases them: how
+ * many could not be shown stopped (MM_PROC_EXIT's w2). */
+static uint64_t release_devices(int pid)
 {
+	uint64_t unstopped = 0;
 	for (unsigned i = 0; i < ndevices; i++)
-		if (devices[i].owner == pid)
+		if (devices[i].owner == pid) {
 			devices[i].owner = 0;
+			unstopped += stuck[i];
+		}
+	return unstopped;
+}
+
+void stub_dev_stuck(uint16_t bdf, bool is_stuck)
+{
+	struct dev_info *d = device(bdf);
+	if (!d)
+		abort();
+	stuck[d - devices] = is_stuck;
+}
+
+int kcall_device_owner(uint32_t bdf)
+{
+	int err = enter(STUB_DEVICE);
+	if (err)
+		return err;
+	if (bdf > 0xffff)
+		return -ERR_INVAL;
+	return stub_dev_owner((uint16_t)bdf);
 }
 
 int stub_poweroff_code(void)

@@ -21,6 +21,12 @@
  * process dead and queues its exit report; stub_deliver_exits() hands the
  * queued reports to mm_handle_exit, as the kernel's MM_PROC_EXIT would.
  * Deferred replies (kcall_reply) are recorded for the tests to inspect.
+ *
+ * Devices (SYS_MM_DEVICE, kcall_device_owner): a table of PCI devices by
+ * bdf, each with its owner (0: none) that the tests set. When a process
+ * dies the kernel stops its devices (they become unowned) and its exit
+ * report says how many it could not show stopped: the ones a test marked
+ * stuck (MM_PROC_EXIT's w2).
  */
 #ifndef KCALL_STUB_H
 #define KCALL_STUB_H
@@ -38,7 +44,7 @@ enum stub_state { STUB_FREE, STUB_ALIVE, STUB_DEAD, STUB_REPORTED };
 enum stub_call {
 	STUB_PROC_CREATE, STUB_THREAD_START, STUB_MAP, STUB_UNMAP, STUB_PROTECT,
 	STUB_ACCESSED, STUB_LOOKUP, STUB_PRUNE, STUB_COPY, STUB_KILL, STUB_DESTROY,
-	STUB_IPC_ALLOW, STUB_REPLY, STUB_DEV_INFO, STUB_MAP_MMIO, STUB__CALLS
+	STUB_IPC_ALLOW, STUB_REPLY, STUB_DEV_INFO, STUB_MAP_MMIO, STUB_DEVICE, STUB__CALLS
 };
 
 /* kcall_call (a CALL to a server, the swap device) goes to fn, which
@@ -112,7 +118,9 @@ int stub_exits_pending(void);
  * the page) and maps the device page - not RAM: a test must not read or
  * write it through the model (stub_user_read/write). A process's end
  * (SYS_MM_KILL, stub_exit) releases its devices, as the kernel does
- * before the exit report; kcall_poweroff records its code. Reset by
+ * before the exit report, whose w2 counts the ones a test marked stuck
+ * (they could not be shown stopped); kcall_device_owner (SYS_MM_DEVICE)
+ * answers from the same table; kcall_poweroff records its code. Reset by
  * stub_kernel_reset. */
 #define STUB_DEVICES 8
 struct dev_info;
@@ -120,6 +128,7 @@ void stub_dev_add(const struct dev_info *info);     /* its owner as given */
 void stub_dev_set_owner(uint16_t bdf, int pid);
 int stub_dev_owner(uint16_t bdf);                   /* -ERR_NOENT: no such device */
 int stub_poweroff_code(void);                       /* -1: never powered off */
+void stub_dev_stuck(uint16_t bdf, bool stuck);               /* at its owner's death */
 
 /* Deferred replies (kcall_reply), oldest first. */
 struct stub_reply {

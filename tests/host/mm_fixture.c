@@ -20,6 +20,7 @@
 #include "check.h"
 #include "reclaim.h"
 #include "swap.h"
+#include "dma.h"
 #include "mm_stubs.h"
 #include "mm_maps.h"
 #include "elf_builder.h"
@@ -98,6 +99,8 @@ int mm_fixture_boot(void **state)
 	mm_proc_init();
 	region_init();
 	shm_init();
+	grant_init();
+	dma_stream_init();
 	reclaim_init();
 	swap_init();
 	memset(&boot_info, 0, sizeof boot_info);
@@ -313,7 +316,7 @@ void exit_proc(int pid, int status)
 struct tally {
 	struct mm_proc *p;
 	int pid;
-	uint64_t private_pages, shared_pages, device_pages, strangers;
+	uint64_t private_pages, shared_pages, device_pages, grant_pages, strangers;
 };
 
 static void tally_mapping(vaddr_t va, paddr_t pa, uint64_t rights, bool accessed, bool dirty, void *arg)
@@ -334,6 +337,8 @@ static void tally_mapping(vaddr_t va, paddr_t pa, uint64_t rights, bool accessed
 	else if (pg->state == PAGE_ALLOCATED && pg->use == PAGE_USE_USER && pg->owner == PAGE_OWNER_MM &&
 		 pg->object != 0)
 		t->shared_pages++;
+	else if (pg->state == PAGE_ALLOCATED && pg->use == PAGE_USE_DMA && grant_maps(pa_to_pfn(pa), t->pid, va))
+		t->grant_pages++;
 	else
 		t->strangers++;
 }

@@ -90,8 +90,9 @@ void exit_proc(int pid, int status);
 
 /* mm_check_all() finds nothing, no mm_bug was reported, and mm agrees with
  * the kernel model: every mapping is of a frame the process owns (or a
- * shared page), resident = private pages mapped, pagetables = tables
- * below the root + 1, every table the model holds is on the list. */
+ * shared page, or a page of a grant it owns or was shared, at its place),
+ * resident = private pages mapped, pagetables = tables below the root + 1,
+ * every table the model holds is on the list. */
 void assert_mm_consistent(void);
 
 /* Run fn with stdout captured into buf (what mm printed). */

@@ -2,7 +2,7 @@
  * test_options.c - the memory server's boot options (servers/mm/options.c):
  * the words after the file name on mm's module line set debug switches;
  * unknown words are reported and change nothing; the KEY=VALUE settings
- * (swap=, usermem=, policy=) fill struct mm_config, and a bad value is
+ * (swap=, usermem=, policy=, bounce=) fill struct mm_config, and a bad value is
  * reported, naming the option, and leaves the default.
  */
 #include <stdarg.h>
@@ -56,7 +56,7 @@ static void unknown_or_partial_words_are_reported_and_ignored(void **state)
 {
 	(void)state;
 	assert_int_equal(mm_debug_parse("mm.elf chec checks frobnicate pages"), MM_DEBUG_PAGES);
-	assert_non_null(strstr(stub_print_buf, "mm: option 'chec' is unknown; ignored (known: check slab pages swaptest demo faultlog swap= usermem= policy=)\n"));
+	assert_non_null(strstr(stub_print_buf, "mm: option 'chec' is unknown; ignored (known: check slab pages swaptest demo faultlog swap= usermem= policy= bounce=)\n"));
 	assert_non_null(strstr(stub_print_buf, "mm: option 'checks' is unknown"));
 	assert_non_null(strstr(stub_print_buf, "mm: option 'frobnicate' is unknown"));
 }
@@ -77,6 +77,7 @@ static void without_settings_the_defaults_hold(void **state)
 	assert_int_equal(c.swap_pages, 0);
 	assert_int_equal(c.usermem_pages, 0);
 	assert_string_equal(c.policy, "");
+	assert_false(c.bounce_force);
 	assert_string_equal(stub_print_buf, "");
 }
 
@@ -166,6 +167,29 @@ static void an_empty_or_overlong_policy_is_reported_and_the_default_used(void **
 	assert_string_equal(stub_print_buf, "");
 }
 
+static void bounce_force_makes_every_streaming_mapping_bounce_and_auto_undoes_it(void **state)
+{
+	(void)state;
+	assert_true(parse("mm.elf bounce=force").bounce_force);
+	assert_false(parse("mm.elf bounce=force bounce=auto").bounce_force);  /* the last wins */
+	assert_true(parse("mm.elf bounce=auto check bounce=force").bounce_force);
+	assert_string_equal(stub_print_buf, "");
+	assert_int_equal(mm_debug_parse("mm.elf bounce=force"), 0);           /* not a switch */
+	assert_string_equal(stub_print_buf, "");
+}
+
+static void a_bad_bounce_word_is_reported_and_auto_used(void **state)
+{
+	(void)state;
+	static const char *const bad[] = { "mm.elf bounce=force bounce=", "mm.elf bounce=forced",
+					   "mm.elf bounce=Force", "mm.elf bounce=force bounce=1" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		stub_print_reset();
+		assert_false(parse(bad[i]).bounce_force);
+		assert_non_null(strstr(stub_print_buf, "needs force or auto; using the default: auto"));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -180,6 +204,8 @@ int main(void)
 		cmocka_unit_test_setup(swap_above_half_the_memory_is_refused, setup),
 		cmocka_unit_test_setup(a_bad_usermem_is_reported_and_no_cap_used, setup),
 		cmocka_unit_test_setup(an_empty_or_overlong_policy_is_reported_and_the_default_used, setup),
+		cmocka_unit_test_setup(bounce_force_makes_every_streaming_mapping_bounce_and_auto_undoes_it, setup),
+		cmocka_unit_test_setup(a_bad_bounce_word_is_reported_and_auto_used, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -29,10 +29,22 @@
  *                device_interrupt, the EOI, back to user mode, the
  *                SYS_RECV that takes the bits: EDU_IRQ_LATENCY); measured
  *                inside the driver, which reports each sample
+ *   dma_grant    a DMA grant of one page allocated (frames below the
+ *                mask, zeroed, mapped into the driver) and freed again
+ *                (unmapped, its page tables pruned): two requests to the
+ *                memory server, measured inside the edu driver
+ *                (EDU_DMA_BENCH); the zeroing's rep stosb is 4096 of it
+ *   dma_map      a page of the driver's heap mapped for streaming to the
+ *                device and unmapped (pinned, a bus address, unpinned),
+ *                within edu's reach: nothing bounces
+ *   dma_map_bounce  the same for a 24-bit device: the page bounces, and
+ *                its 4096 bytes are copied into the bounce page (newlib's
+ *                memcpy in the memory server: memcpy_4k of it), the bounce
+ *                page zeroed first (4096 more)
  * (the swap ops need mm booted with swap=MiB and the ramdisk module;
  * without swap they are skipped, and reported as such; irq_notify needs
  * the devmgr and edu modules and a machine with edu, else it is
- * skipped).
+ * skipped; so do the dma ops).
  * Output: one "bench: NAME min A median B instructions" line each, then a
  * CSV block between "BEGIN CSV" and "END CSV" (op,min,median,iterations).
  * The CPU's brand string is printed first: the -cpu model matters.
@@ -52,7 +64,7 @@
 #define FAULT_PAGES (ITER + WARMUP)
 #define PAGE        4096UL
 #define ECHO_STOP   0x5709
-#define MAX_OPS     12
+#define MAX_OPS     16
 
 struct result {
 	const char *name;
@@ -235,6 +247,38 @@ static int bench_irq(void)
 	return 0;
 }
 
+/* One EDU_DMA_BENCH op ITER times, after WARMUP. */
+static int bench_dma_op(int driver, uint64_t op, const char *name)
+{
+	for (int i = -WARMUP; i < ITER; i++) {
+		struct ipc_msg m = { .tag = EDU_DMA_BENCH, .w = { op } };
+		int err = ipc_call(driver, &m);
+		if (err < 0 || m.tag < 0) {
+			printf("bench: EDU_DMA_BENCH %s failed: %s\n", name,
+			       pagoda_strerror(err < 0 ? err : (int)m.tag));
+			return -1;
+		}
+		if (i >= 0)
+			samples[i] = m.w[0];
+	}
+	report(name, ITER);
+	return 0;
+}
+
+static int bench_dma(void)
+{
+	uint16_t bdf;
+	int driver = mm_dev_open(EDU_VENDOR, EDU_DEVICE, 0, &bdf);
+	if (driver < 0) {
+		printf("bench: no edu driver (%s): dma ops skipped\n", pagoda_strerror(driver));
+		return 0;
+	}
+	if (bench_dma_op(driver, EDU_DMA_BENCH_GRANT, "dma_grant") < 0 ||
+	    bench_dma_op(driver, EDU_DMA_BENCH_MAP, "dma_map") < 0)
+		return -1;
+	return bench_dma_op(driver, EDU_DMA_BENCH_BOUNCE, "dma_map_bounce");
+}
+
 static int bench_spawn(void)
 {
 	for (int i = -SPAWN_WARM; i < SPAWN_ITER; i++) {
@@ -290,6 +334,7 @@ int main(void)
 	failed |= bench_spawn() < 0;
 	failed |= bench_swap() < 0;
 	failed |= bench_irq() < 0;
+	failed |= bench_dma() < 0;
 	printf("BEGIN CSV\nop,min,median,iterations\n");
 	for (int i = 0; i < nresults; i++)
 		printf("%s,%llu,%llu,%d\n", results[i].name, (unsigned long long)results[i].min,

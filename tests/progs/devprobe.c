@@ -93,7 +93,8 @@ static void driver_requests(int expected)
 	check("MM_DEV_OPEN of edu names that driver", driver == expected && bdf == EDU_BDF ? 0 : -1, 0);
 	check("EDU_IDENTIFY after MM_DEV_OPEN", edu_call(driver, EDU_IDENTIFY, 0), 0);
 	check("an unknown request", edu_call(driver, 99, 0), -ERR_NOSYS);
-	check("a DMA request without the DMA code", edu_call(driver, EDU_DMA_FIRST, 0), -ERR_NOSYS);
+	check("a DMA request the driver does not know", edu_call(driver, EDU_DMA_LAST, 0), -ERR_NOSYS);
+	check("a DMA buffer of 0 bytes", edu_call(driver, EDU_DMA_BUFFER, 0), -ERR_INVAL);
 	check("13!", edu_call(driver, EDU_FACTORIAL, 13), -ERR_INVAL);
 	check("liveness of a 33-bit value", edu_call(driver, EDU_LIVENESS, 1ULL << 32), -ERR_INVAL);
 	check("MM_DEV_OPEN of ids nobody has", mm_dev_open(0x1234, 0x5678, 0, &bdf), -ERR_NOENT);

@@ -35,7 +35,7 @@ t_mm_checks_every_invariant_after_every_message_through_a_mixed_workload() {
 
 t_mm_reports_an_unknown_option_on_its_module_line_and_runs_on() {
 	boot mm:frobnicate "init:hello" hello
-	expect "^mm: option 'frobnicate' is unknown; ignored \(known: check slab pages swaptest demo faultlog swap= usermem= policy=\)$"
+	expect "^mm: option 'frobnicate' is unknown; ignored \(known: check slab pages swaptest demo faultlog swap= usermem= policy= bounce=\)$"
 	expect_not '^mm: debug:'
 	expect_not '^mm: check:'
 	expect '^hello, world'

@@ -196,6 +196,7 @@ t_grub_iso_boots_to_the_shell_which_runs_programs() {
 . tests/qemu/iommu_tests.sh
 . tests/qemu/policy_adaptive_tests.sh
 . tests/qemu/device_tests.sh
+. tests/qemu/dma_tests.sh
 . tests/qemu/dma_isolation_tests.sh
 
 run_tests "$1" "${2:-}"

@@ -11,8 +11,8 @@
  * holds the others back until its interrupt has come. Tag 0 is every
  * driver's DEV_DRIVER_HELLO (pagoda/dev.h).
  *
- * Requests 0x100 .. 0x1ff are the DMA engine's (EDU_DMA_*: the DMA
- * engineer's servers/drivers/edu/dma.c).
+ * Requests 0x100 .. 0x1ff are the DMA engine's (EDU_DMA_*,
+ * servers/drivers/edu/dma.c).
  */
 #ifndef PAGODA_EDU_H
 #define PAGODA_EDU_H
@@ -43,10 +43,72 @@ enum edu_request {
 	EDU_IRQ_LATENCY = 4,
 
 	EDU_DMA_FIRST = 0x100,  /* .. EDU_DMA_LAST: the DMA engine's requests */
+
+	/* The DMA engine (servers/drivers/edu/dma.c, docs/dma.md): it copies
+	 * between RAM, at a bus address, and the device's own 4 KiB buffer,
+	 * and raises an interrupt when done (after 100 ms of virtual time).
+	 * The driver gets its RAM from the memory server: grants, a DMA pool
+	 * and streaming mappings (pagoda/dma.h). */
+	/* w0 = size (1 .. EDU_DMA_MAX), w1 = mask bits (0: the device's own,
+	 * EDU_DMA_MASK_BITS; else MM_DMA_MASK_MIN .. EDU_DMA_MASK_BITS: a
+	 * grant can be asked below what the device reaches, never above): a
+	 * grant of the driver's, shared read-write with the caller, for the
+	 * caller's data. -> tag = 0, w0 = its address in the caller, w1 = its
+	 * bus address, w2 = the zone of its frames (0 DMA, 1 DMA32, 2
+	 * NORMAL), w3 = a handle for EDU_DMA_ROUNDTRIP and EDU_DMA_RELEASE,
+	 * w4 = pages. ERR_INVAL, ERR_NOSPC (EDU_DMA_BUFFERS out already), and
+	 * the memory server's errors (MM_DMA_ALLOC, MM_DMA_SHARE). */
+	EDU_DMA_BUFFER = EDU_DMA_FIRST,
+	/* w0 = handle, w1 = length (1 .. the buffer's size), w2 = how,
+	 * EDU_DMA_VIA_GRANT or EDU_DMA_VIA_STREAM: the buffer's first w1
+	 * bytes go to the device's buffer by DMA, the driver clears them, and
+	 * the device writes them back by DMA. VIA_GRANT: straight from and
+	 * into the grant. VIA_STREAM: through a buffer in the driver's heap,
+	 * mapped for streaming (dma_map_single) to the device and then from
+	 * it, bounced where that buffer is out of the device's reach; the
+	 * result is copied into the grant. -> tag = 0, w0 = 1 if the driver
+	 * saw the bytes come back as they went (else 0), w1 = the bus
+	 * address the device read, w2 = the one it wrote, w3 = pages bounced
+	 * (VIA_STREAM, both directions), w4 = interrupts the driver has
+	 * handled. ERR_NOENT (no such handle), ERR_PERM (another client's),
+	 * ERR_INVAL, and the memory server's errors (MM_DMA_MAP). */
+	EDU_DMA_ROUNDTRIP,
+	/* w0 .. w4 = up to EDU_DMA_SMALL_MAX bytes, w5 = how many (1 ..
+	 * EDU_DMA_SMALL_MAX): a round trip of a small buffer through two
+	 * buffers of the driver's DMA pool (dma_pool_alloc: EDU_DMA_SMALL_ALIGN
+	 * aligned, never crossing EDU_DMA_SMALL_BOUNDARY). -> tag = 0, w0 ..
+	 * w4 = the bytes the device wrote back, w5 = the bus address of the
+	 * pool buffer it read, w6 = of the one it wrote. ERR_INVAL. */
+	EDU_DMA_SMALL,
+	/* w0 = handle: the grant is revoked from the caller and freed.
+	 * -> tag = 0. ERR_NOENT, ERR_PERM. */
+	EDU_DMA_RELEASE,
+	/* A benchmark probe: w0 = EDU_DMA_BENCH_GRANT (allocate, map and free
+	 * a one-page grant), EDU_DMA_BENCH_MAP (map and unmap one page of the
+	 * driver's heap for streaming, within reach) or
+	 * EDU_DMA_BENCH_BOUNCE (the same with a 24-bit mask, so the page
+	 * bounces and its 4096 bytes are copied to the bounce page).
+	 * -> tag = 0, w0 = rdtsc ticks it took (guest instructions under
+	 * -icount shift=0). ERR_INVAL. */
+	EDU_DMA_BENCH,
+
 	EDU_DMA_LAST  = 0x1ff,
 	EDU__REQUESTS
 };
 
 #define EDU_FACTORIAL_MAX 12    /* 12! = 479001600 is the largest that fits 32 bits */
+
+#define EDU_DMA_MASK_BITS 28    /* edu's DMA mask (QEMU's default dma_mask) */
+#define EDU_DMA_MAX       4095  /* bytes one DMA may move: QEMU 7.2 aborts when
+				   device offset + count reaches 0x41000 */
+#define EDU_DMA_BUFFERS   8     /* grants the driver holds for clients at once */
+#define EDU_DMA_VIA_GRANT  0
+#define EDU_DMA_VIA_STREAM 1
+#define EDU_DMA_SMALL_MAX      40   /* bytes: five words */
+#define EDU_DMA_SMALL_ALIGN    32
+#define EDU_DMA_SMALL_BOUNDARY 256
+#define EDU_DMA_BENCH_GRANT  0
+#define EDU_DMA_BENCH_MAP    1
+#define EDU_DMA_BENCH_BOUNCE 2
 
 #endif

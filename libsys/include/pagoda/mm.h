@@ -120,6 +120,78 @@ enum mm_request {
 	MM_DEV_READY = 18,
 	/* 19: free. 20..29: reserved for the DMA grants (issue 12). */
 
+	/* DMA (docs/dma.md, docs/mm-protocol.md). Only a driver may ask for
+	 * DMA memory: the caller must own the PCI device named by its bdf
+	 * (DEV_BDF, pagoda/dev.h; the kernel says who owns it,
+	 * SYS_MM_DEVICE). A
+	 * device's DMA mask is given as a number of address bits,
+	 * MM_DMA_MASK_MIN .. 64 (24: ZONE_DMA, 32: DMA32, 64: any frame). */
+	/* w0 = bdf, w1 = size in bytes (1 .. MM_DMA_GRANT_MAX), w2 = mask
+	 * bits, w3 = 0 (no flags yet). A grant: size bytes rounded up to
+	 * pages of physically contiguous, zeroed memory below the mask,
+	 * pinned, mapped read-write into the caller, tied to the device.
+	 * -> tag = 0, w0 = address in the caller, w1 = bus address (what the
+	 * device is given), w2 = grant id, w3 = zone of its frames (0 DMA,
+	 * 1 DMA32, 2 NORMAL), w4 = pages. ERR_INVAL (size 0 or above
+	 * MM_DMA_GRANT_MAX, mask bits outside MM_DMA_MASK_MIN..64, flags),
+	 * ERR_NOENT (no such device), ERR_PERM (the caller does not own it),
+	 * ERR_NOSYS (the kernel cannot say who owns devices), ERR_NOMEM (no
+	 * contiguous block below the mask free now, or no address range),
+	 * ERR_NOSPC (MM_DMA_GRANTS_MAX grants already). */
+	MM_DMA_ALLOC = 20,
+	/* w0 = grant id: unmapped from the caller and from every process it
+	 * was shared with, then freed. -> tag = 0. ERR_NOENT (no such grant:
+	 * a bad id, or freed already), ERR_PERM (not the caller's). */
+	MM_DMA_FREE = 21,
+	/* w0 = grant id, w1 = pid, w2 = MM_PROT_READ or MM_PROT_READ |
+	 * MM_PROT_WRITE: map the grant's frames into pid too (e.g. the client
+	 * whose data it carries). -> tag = 0, w0 = address in pid.
+	 * ERR_NOENT, ERR_PERM (as MM_DMA_FREE), ERR_SRCH (pid is no live
+	 * process), ERR_INVAL (pid is the caller, bad prot), ERR_BUSY
+	 * (shared with pid already), ERR_NOSPC (MM_DMA_SHARES_MAX shares),
+	 * ERR_NOMEM. */
+	MM_DMA_SHARE = 22,
+	/* w0 = grant id, w1 = pid it was shared with: unmapped from pid (the
+	 * caller keeps it). -> tag = 0. ERR_NOENT (no such grant, or not
+	 * shared with pid), ERR_PERM. */
+	MM_DMA_REVOKE = 23,
+	/* A streaming mapping of the caller's own memory for one device:
+	 * w0 = address, w1 = length (1 .. MM_DMA_MAP_MAX), w2 = direction
+	 * (MM_DMA_TO_DEVICE, MM_DMA_FROM_DEVICE, MM_DMA_BIDIRECTIONAL) |
+	 * MM_DMA_CONTIG, w3 = bdf, w4 = mask bits, w5 = address of a struct
+	 * mm_dma_seg array for the bus segments (0: none), w6 = its length.
+	 * The pages are pinned until MM_DMA_UNMAP; a page the device cannot
+	 * reach (or every page, with the boot option bounce=force; or the
+	 * whole buffer, with MM_DMA_CONTIG when it is not contiguous) is
+	 * replaced by a bounce buffer below the mask, copied to at map time
+	 * for MM_DMA_TO_DEVICE / _BIDIRECTIONAL.
+	 * -> tag = 0, w0 = mapping id, w1 = segments (written to w5 when
+	 * w5 != 0), w2 = bus address of the first, w3 = its length, w4 =
+	 * pages bounced. ERR_FAULT (a page outside the caller's private
+	 * regions - unmapped, shared or a grant - or not writable for a
+	 * device that writes; or w5 not writable), ERR_INVAL, ERR_NOENT,
+	 * ERR_PERM, ERR_NOSYS (the device, as MM_DMA_ALLOC), ERR_NOSPC (more
+	 * segments than w6 allows, or MM_DMA_STREAMS_MAX mappings), ERR_NOMEM
+	 * (no bounce buffer below the mask). */
+	MM_DMA_MAP = 24,
+	/* w0 = mapping id, w1 = MM_DMA_SYNC_FOR_DEVICE (copy the buffer to
+	 * its bounce pages, for a device that reads) or MM_DMA_SYNC_FOR_CPU
+	 * (copy the bounce pages back, after a device that writes).
+	 * -> tag = 0, w0 = bytes copied. ERR_NOENT (no such mapping),
+	 * ERR_PERM (not the caller's), ERR_INVAL (w1). */
+	MM_DMA_SYNC = 25,
+	/* w0 = mapping id: copied back (MM_DMA_FROM_DEVICE, _BIDIRECTIONAL),
+	 * unpinned, its bounce buffers freed. -> tag = 0, w0 = bytes copied.
+	 * ERR_NOENT, ERR_PERM. */
+	MM_DMA_UNMAP = 26,
+	/* For memstat (anyone may ask): w0 = MM_DMA_INFO_TOTALS,
+	 * MM_DMA_INFO_GRANT or MM_DMA_INFO_STREAM, w1 = index (0, 1, ...)
+	 * of the grant or mapping, w2 = address of the answer (struct
+	 * mm_dma_totals, mm_dma_grant_info, mm_dma_stream_info), w3 = its
+	 * size (exactly sizeof). -> tag = 0, the struct filled. ERR_INVAL
+	 * (kind, size), ERR_NOENT (index past the last), ERR_FAULT. */
+	MM_DMA_INFO = 27,
+
 	/* The IOMMU (docs/iommu.md; 20..27 are the DMA requests). */
 	/* w0 = index (0, 1, ...) into mm's device records (every device that
 	 * had a domain or a DMA fault), w1 = address of a struct
@@ -153,7 +225,9 @@ enum mm_request {
  * answer: such a device may still write memory, so the frames it was
  * given must not be reused (0 normally, and for a process without
  * devices). */
-#define MM_PROC_EXIT (IPC_TAG_KERNEL + 2)
+#define MM_PROC_EXIT (IPC_TAG_KERNEL + 2)   /* mm frees (w2 = 0) or quarantines
+					       (w2 > 0) the process's DMA
+					       memory: docs/dma.md */
 /* A device's DMA was blocked by the IOMMU (docs/iommu.md). src = 0;
  * w0 = the page address the device used (an IOVA), w1 = the device's
  * bdf (PCI requester id), w2 = MM_IOMMU_FAULT_READ or _WRITE, w3 =
@@ -342,6 +416,93 @@ struct mm_vmstat_info {
 };
 _Static_assert(sizeof(struct mm_vmstat_info) == 12 * 8 + 32 + 11 * 8 + MM_POLICY_TEXT_MAX,
 	       "no padding");
+
+/* ---- DMA (MM_DMA_*) ---- */
+
+#define MM_DMA_MASK_MIN    24           /* below ZONE_DMA's 16 MiB no zone fits */
+#define MM_DMA_GRANT_MAX   (4ULL << 20) /* the buddy allocator's largest block */
+#define MM_DMA_GRANTS_MAX  64           /* grants per process */
+#define MM_DMA_SHARES_MAX  4            /* processes one grant is shared with */
+#define MM_DMA_MAP_MAX     (1ULL << 20) /* longest streaming mapping */
+#define MM_DMA_STREAMS_MAX 64           /* streaming mappings per process */
+#define MM_DMA_SEGS_MAX    (MM_DMA_MAP_MAX / 4096 + 1)  /* segments one can need */
+
+/* MM_DMA_MAP's direction (w2), as Linux's enum dma_data_direction. */
+#define MM_DMA_TO_DEVICE     0x1        /* the device reads the buffer */
+#define MM_DMA_FROM_DEVICE   0x2        /* the device writes it */
+#define MM_DMA_BIDIRECTIONAL 0x3        /* both */
+#define MM_DMA_CONTIG        0x10       /* one bus segment, bounced whole if need be */
+
+/* MM_DMA_SYNC's w1. */
+#define MM_DMA_SYNC_FOR_DEVICE 1
+#define MM_DMA_SYNC_FOR_CPU    2
+
+/* One bus segment of a streaming mapping (MM_DMA_MAP's w5 array). */
+struct mm_dma_seg {
+	uint64_t bus;
+	uint64_t len;
+};
+
+/* MM_DMA_INFO's kinds (w0). */
+#define MM_DMA_INFO_TOTALS 0
+#define MM_DMA_INFO_GRANT  1
+#define MM_DMA_INFO_STREAM 2
+
+/* mm_dma_grant_info.flags and mm_dma_stream_info.flags */
+#define MM_DMA_INFO_QUARANTINED 0x1     /* its device was not shown stopped when
+					   its owner died: never freed, never reused */
+#define MM_DMA_INFO_BOUNCED     0x2     /* stream: some page is a bounce buffer */
+
+struct mm_dma_totals {
+	uint64_t grants;            /* live grants (quarantined ones included) */
+	uint64_t grant_pages;       /* their frames */
+	uint64_t quarantined;       /* grants and mappings in quarantine */
+	uint64_t quarantined_pages; /* their frames (bounce buffers included) */
+	uint64_t streams;           /* streaming mappings now */
+	uint64_t stream_pages;      /* process pages they pin */
+	uint64_t bounce_pages;      /* bounce buffers in use, in pages */
+	uint64_t bounce_force;      /* 1: booted with bounce=force */
+	uint64_t maps;              /* streaming mappings made since boot */
+	uint64_t bounced_maps;      /* ... of which bounced at least a page */
+	uint64_t bounced_pages;     /* bounce pages handed out since boot */
+	uint64_t bytes_to_device;   /* copied into bounce buffers */
+	uint64_t bytes_from_device; /* copied out of them */
+};
+_Static_assert(sizeof(struct mm_dma_totals) == 13 * 8, "no padding");
+
+struct mm_dma_grant_info {
+	uint64_t id;
+	uint64_t size;              /* bytes asked for */
+	uint64_t pages;             /* frames pinned: [bus, bus + pages * 4 KiB) */
+	uint64_t bus;
+	uint64_t va;                /* in the owner (0 once quarantined) */
+	int32_t owner;              /* pid (the dead driver's, if quarantined) */
+	uint32_t bdf;
+	uint32_t mask_bits;
+	uint32_t zone;              /* of its frames: 0 DMA, 1 DMA32, 2 NORMAL */
+	uint32_t flags;             /* MM_DMA_INFO_QUARANTINED */
+	uint32_t nshares;
+	int32_t share_pid[MM_DMA_SHARES_MAX];
+	uint32_t share_prot[MM_DMA_SHARES_MAX];  /* MM_PROT_* */
+};
+_Static_assert(sizeof(struct mm_dma_grant_info) == 5 * 8 + 6 * 4 + 8 * MM_DMA_SHARES_MAX,
+	       "no padding");
+
+struct mm_dma_stream_info {
+	uint64_t id;
+	uint64_t va;
+	uint64_t len;
+	uint64_t bus;               /* first segment */
+	int32_t owner;
+	uint32_t bdf;
+	uint32_t mask_bits;
+	uint32_t dir;               /* MM_DMA_* direction | MM_DMA_CONTIG */
+	uint32_t pages;             /* pinned */
+	uint32_t bounced;           /* of which bounced */
+	uint32_t segs;
+	uint32_t flags;             /* MM_DMA_INFO_* */
+};
+_Static_assert(sizeof(struct mm_dma_stream_info) == 4 * 8 + 8 * 4, "no padding");
 
 #define MM_PROCINFO_SELF ((uint64_t)-1)
 #define MM_PROCINFO_INDEX_MAX 1024  /* indexes from here up are refused (the

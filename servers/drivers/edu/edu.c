@@ -17,7 +17,8 @@
  * the interrupt's notification comes (wait_interrupt), acknowledges the
  * interrupt at the device (0x64) and reads the result. One operation at
  * a time; nothing times out (a device that never interrupts keeps the
- * driver waiting, visibly).
+ * driver waiting, visibly). The DMA engine (dma.c) waits the same way
+ * (edu_wait_interrupt, edu_acknowledge).
  */
 #include <stdio.h>
 #include <pagoda/sys.h>
@@ -43,7 +44,7 @@ static inline uint64_t rdtsc(void)
 }
 
 /* Block until the kernel delivers the device's interrupt notification. */
-static void wait_interrupt(void)
+void edu_wait_interrupt(void)
 {
 	struct ipc_msg m;
 	struct ipc_from from;
@@ -54,7 +55,7 @@ static void wait_interrupt(void)
 }
 
 /* Acknowledge at the device what raised the interrupt; returns it. */
-static uint32_t acknowledge(struct edu *e)
+uint32_t edu_acknowledge(struct edu *e)
 {
 	uint32_t status = rd(e, EDU_REG_IRQ_STATUS);
 	wr(e, EDU_REG_IRQ_ACK, status);
@@ -119,8 +120,8 @@ int edu_factorial(struct edu *e, uint32_t n, uint32_t *out)
 	wr(e, EDU_REG_FACTORIAL, n);
 	uint32_t why;
 	do {
-		wait_interrupt();
-		why = acknowledge(e);
+		edu_wait_interrupt();
+		why = edu_acknowledge(e);
 	} while (!(why & EDU_IRQ_FACTORIAL));
 	*out = rd(e, EDU_REG_FACTORIAL);
 	return 0;
@@ -130,14 +131,14 @@ uint64_t edu_irq_latency(struct edu *e)
 {
 	uint64_t t0 = rdtsc();
 	wr(e, EDU_REG_IRQ_RAISE, EDU_IRQ_SOFTWARE);
-	wait_interrupt();
+	edu_wait_interrupt();
 	uint64_t t1 = rdtsc();
-	acknowledge(e);
+	edu_acknowledge(e);
 	return t1 - t0;
 }
 
 /* An interrupt nobody waited for: acknowledge it so the next is seen. */
 void edu_stray_interrupt(struct edu *e)
 {
-	acknowledge(e);
+	edu_acknowledge(e);
 }

@@ -43,11 +43,25 @@ struct edu {
 	uint64_t interrupts;        /* handled since start */
 };
 
+struct ipc_msg;
+struct ipc_from;
+
 int edu_bring_up(struct edu *e, uint16_t bdf);
+/* Block until the device's interrupt notification comes; then say at the
+ * device what raised it (acknowledged, and returned). */
+void edu_wait_interrupt(void);
+uint32_t edu_acknowledge(struct edu *e);
 int edu_factorial(struct edu *e, uint32_t n, uint32_t *out);
 uint32_t edu_liveness(struct edu *e, uint32_t value);
 uint32_t edu_id(const struct edu *e);
 uint64_t edu_irq_latency(struct edu *e);
 void edu_stray_interrupt(struct edu *e);
+
+/* dma.c: the DMA engine and the DMA memory the driver gets for it. */
+int edu_dma_init(struct edu *e);
+/* A request EDU_DMA_FIRST .. EDU_DMA_LAST (pagoda/edu.h): as an ipc_serve
+ * handler, 1 (answer now). */
+int edu_dma_request(struct edu *e, const struct ipc_msg *req, const struct ipc_from *from,
+		    struct ipc_msg *reply);
 
 #endif

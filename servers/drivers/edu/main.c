@@ -12,8 +12,8 @@
  * that comes while no request waits for it) as kernel messages.
  *
  * Requests EDU_DMA_FIRST .. EDU_DMA_LAST belong to the DMA engine
- * (servers/drivers/edu/dma.c, the DMA engineer's; without it they get
- * ERR_NOSYS, as an unknown tag does).
+ * (dma.c: one handler for all of them, handle_dma); a tag of that range
+ * it does not know gets ERR_NOSYS, as an unknown tag does.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,6 +76,11 @@ static int handle_irq_latency(const struct ipc_msg *req, const struct ipc_from *
 	return 1;
 }
 
+static int handle_dma(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply)
+{
+	return edu_dma_request(&edu, req, from, reply);
+}
+
 /* Kernel messages: a notification that no request waited for. */
 static int kernel_message(const struct ipc_msg *m, const struct ipc_from *from,
 			  struct ipc_msg *reply)
@@ -91,6 +96,7 @@ static const ipc_handler handlers[EDU__REQUESTS] = {
 	[EDU_LIVENESS]    = handle_liveness,
 	[EDU_IDENTIFY]    = handle_identify,
 	[EDU_IRQ_LATENCY] = handle_irq_latency,
+	[EDU_DMA_BUFFER ... EDU_DMA_BENCH] = handle_dma,
 };
 
 int main(int argc, char **argv)
@@ -108,6 +114,7 @@ int main(int argc, char **argv)
 	}
 	if (edu_bring_up(&edu, bdf) < 0)
 		return 1;
+	edu_dma_init(&edu);     /* without DMA memory the other requests still work */
 	fflush(stdout);
 	ipc_serve(handlers, EDU__REQUESTS, kernel_message);
 }
