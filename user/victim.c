@@ -4,7 +4,9 @@
  * pattern and asks the rogue driver (pagoda/rogue.h) to attack.
  *
  *   victim [TARGET ...]    TARGET: victim (default), mm, pagetable,
- *                          kernel, or storm=N (N DMAs at the victim page)
+ *                          kernel, storm=N (N DMAs at the victim page),
+ *                          or the rogue's own grant: grant (a legitimate
+ *                          round trip), pastgrant, freedgrant
  *
  * For each target it asks the rogue driver to aim its device at that
  * memory, then checks its own page byte by byte and says whether the
@@ -37,7 +39,13 @@ static unsigned changed_bytes(void)
 static int parse_target(const char *s, uint64_t *kind, uint64_t *count)
 {
 	static const char *const names[] = { "victim", "mm", "pagetable", "kernel" };
+	static const char *const grant_names[] = { "grant", "pastgrant", "freedgrant" };
 	*count = 1;
+	for (uint64_t i = 0; i < 3; i++)
+		if (!strcmp(s, grant_names[i])) {
+			*kind = ROGUE_TARGET_OWN_GRANT + i;
+			return 0;
+		}
 	if (!strncmp(s, "storm=", 6)) {
 		*kind = MM_DEMO_VICTIM;
 		*count = strtoull(s + 6, NULL, 10);
@@ -94,7 +102,8 @@ int main(int argc, char **argv)
 		const char *t = argc > 1 ? argv[i + 1] : "victim";
 		uint64_t kind, count;
 		if (parse_target(t, &kind, &count) < 0) {
-			printf("victim: unknown target '%s' (victim, mm, pagetable, kernel, storm=N)\n", t);
+			printf("victim: unknown target '%s' (victim, mm, pagetable, kernel, storm=N, grant, "
+			       "pastgrant, freedgrant)\n", t);
 			return 2;
 		}
 		attack(rogue, t, kind, count);

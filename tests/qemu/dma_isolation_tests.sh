@@ -109,3 +109,50 @@ t_make_run_demo_off_iso_shows_the_rogue_corrupting_the_victim_at_the_shell() {
 	expect '^victim: after victim: pattern CORRUPTED: [0-9]+ of 4096 bytes changed$'
 	expect_clean
 }
+
+t_legitimate_dma_through_the_iommu_round_trips_byte_exact_through_grants_in_the_domain() {
+	boot_rogue "check demo" "edudemo victim+grant memstat+iommu" edudemo
+	expect '^edudemo: .*verified'
+	expect '^rogue: DMA round trip through its own grant at bus 0x[0-9a-f]+: byte-exact$'
+	expect '^victim: attack grant: the rogue did 1 DMAs at 0x'
+	expect_not 'mm: iommu: DMA fault|MISMATCH'
+	expect '^  00:05\.0 edu    domain [0-9]+, driver pid 4 \(rogue\), 0 mappings, 0 table frames, 0 DMA faults$'
+	# the edu driver keeps its pool's grant: mapped in its domain, below its 28-bit mask
+	expect '^  00:04\.0 edu    domain [0-9]+, driver pid 3 \(edu\), 1 mappings, [0-9]+ table frames, 0 DMA faults$'
+	expect '^    IOVA \[0x1000, 0x2000\) -> frames \[0x[0-9a-f]+, 0x[0-9a-f]+\) rw, grant [0-9]+$'
+	expect_clean
+}
+
+t_dma_just_past_the_end_of_a_grant_is_blocked_and_reported() {
+	boot_rogue "check demo faultlog" "victim+pastgrant"
+	expect '^rogue: DMA round trip through its own grant at bus 0x[0-9a-f]+: byte-exact$'
+	local at
+	at=$(sed -n 's/^rogue: DMA write just past the end of its grant, at bus \(0x[0-9a-f]*\)$/\1/p' "$LOG")
+	[ -n "$at" ] || fail "the rogue did not aim past its grant"
+	expect "^mm: iommu: DMA fault: device 00:05\\.0 \\(edu\\), driver pid 4 \\(rogue\\): write at $at: not mapped writable \\(hardware reason 5\\), x1$"
+	expect '^victim: after pastgrant: pattern intact'
+	expect_clean
+}
+
+# Fails if the IOTLB is not invalidated when a grant is freed: the
+# device's cached translation of the grant's page would take the write.
+t_dma_into_a_freed_grant_is_blocked_so_the_iotlb_was_invalidated() {
+	boot_rogue "check demo faultlog" "victim+freedgrant"
+	expect '^rogue: DMA round trip through its own grant at bus 0x[0-9a-f]+: byte-exact$'
+	local at
+	at=$(sed -n 's/^rogue: DMA write into its freed grant, at bus \(0x[0-9a-f]*\)$/\1/p' "$LOG")
+	[ -n "$at" ] || fail "the rogue did not aim at its freed grant"
+	expect "^mm: iommu: DMA fault: device 00:05\\.0 \\(edu\\), driver pid 4 \\(rogue\\): write at $at: not mapped writable \\(hardware reason 5\\), x1$"
+	expect_clean
+}
+
+t_a_driver_killed_with_a_live_grant_leaves_no_mapping_and_no_leaked_frame() {
+	boot_rogue "check demo" "victim+pastgrant memstat+iommu+-k memstat+dma+-k"
+	expect '^mm: iommu: policy: killing pid 4 \(rogue\)'
+	expect '^mm: iommu: device 00:05\.0 \(edu\): domain torn down after pid 4 ended \(detached, 1 mappings unmapped, then freed\)$'
+	expect '^iommu\.00:05\.0\.domain 0$'
+	expect '^iommu\.00:05\.0\.maps 0$'
+	expect '^dma_grants 1$'            # the edu driver's pool; the rogue's grant is gone
+	expect_not '^grant\.[0-9]+\.owner 4$|LEAK|^dma_quarantined [1-9]'
+	expect_clean
+}

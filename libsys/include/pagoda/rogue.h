@@ -33,6 +33,26 @@ enum rogue_request {
 	ROGUE__REQUESTS
 };
 
+/* ROGUE_ATTACK's targets that are the rogue's own DMA grant (w0; w1 is
+ * ignored): each allocates a two-page grant (MM_DMA_ALLOC, 32-bit mask)
+ * and first does a legitimate round trip through it (page 0 -> the
+ * device's buffer -> page 1, compared byte for byte, which also leaves
+ * page 1's translation in the IOMMU's IOTLB). Then:
+ *   OWN_GRANT    nothing more; the grant is freed;
+ *   PAST_GRANT   a device write just past the grant's end (bus + 8 KiB),
+ *                then the grant is freed;
+ *   FREED_GRANT  the grant is freed (MM_DMA_FREE: unmapped, the IOTLB
+ *                invalidated, the frames freed), then a device write to
+ *                its page 1's bus address - blocked only if the IOTLB
+ *                entry was invalidated.
+ * -> w0 = the bus address aimed at (OWN_GRANT: the grant's), w1 = 1,
+ * tag = 0, or ERR_BUG if the round trip did not compare equal. Aim these
+ * with the IOMMU on only: with it off, "past the grant" is someone
+ * else's memory. */
+#define ROGUE_TARGET_OWN_GRANT   10
+#define ROGUE_TARGET_PAST_GRANT  11
+#define ROGUE_TARGET_FREED_GRANT 12
+
 #define ROGUE_DMAS_MAX 2000
 #define ROGUE_DMA_LEN  256      /* bytes one DMA moves (the buffer side stays
 				   below 0x41000: QEMU 7.2's off-by-one) */

@@ -13,6 +13,10 @@
  * 0x40000) with a physical address it was never granted, and waits for
  * the completion interrupt (command bit 2), never polling.
  *
+ * It also holds a DMA grant of its own for a while (grant_attack): a
+ * legitimate round trip through it, then a write just past its end, or
+ * into it after freeing it.
+ *
  * What happens next is the lesson: with the IOMMU off the device writes
  * wherever it was told; with it on the IOMMU blocks the access, the
  * kernel reports the fault to the memory server, which logs it and (by
@@ -22,6 +26,9 @@
  */
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
+#include <pagoda/types.h>
+#include <pagoda/dma.h>
 #include <pagoda/sys.h>
 #include <pagoda/dev.h>
 #include <pagoda/edu.h>
@@ -92,10 +99,57 @@ static int64_t target_address(uint64_t kind, int pid, uint64_t va)
 static const char *const target_names[] = { "the victim's page", "mm's page descriptors",
 					    "the victim's root page table", "the kernel image" };
 
+/* ---- its own grant: legitimate DMA, then just past it, then after freeing it ---- */
+
+/* A legitimate round trip through the grant: page 0 -> the device's
+ * buffer -> page 1, compared byte for byte. The IOTLB now caches page 1. */
+static int own_grant_round_trip(struct dma_grant *g)
+{
+	uint8_t *cpu = g->cpu;
+	for (unsigned i = 0; i < ROGUE_DMA_LEN; i++)
+		cpu[i] = (uint8_t)(i * 7 + 1);
+	dma(g->bus, false);
+	dma(g->bus + PAGE_SIZE, true);
+	return memcmp(cpu, cpu + PAGE_SIZE, ROGUE_DMA_LEN) ? -ERR_BUG : 0;
+}
+
+static int grant_attack(uint64_t kind, struct ipc_msg *reply)
+{
+	struct dma_device dev = { rogue.bdf, 32 };
+	struct dma_grant g;
+	int err = dma_grant_alloc(&dev, 2 * PAGE_SIZE, &g);
+	if (err < 0)
+		return err;
+	err = own_grant_round_trip(&g);
+	printf("rogue: DMA round trip through its own grant at bus %#llx: %s\n",
+	       (unsigned long long)g.bus, err ? "MISMATCH" : "byte-exact");
+	uint64_t aim = g.bus + 2 * PAGE_SIZE;
+	if (err == 0 && kind == ROGUE_TARGET_PAST_GRANT) {
+		printf("rogue: DMA write just past the end of its grant, at bus %#llx\n", (unsigned long long)aim);
+		fflush(stdout);
+		dma(aim, true);
+	}
+	uint64_t bus = g.bus;
+	int ferr = dma_grant_free(&g);
+	if (err == 0 && ferr == 0 && kind == ROGUE_TARGET_FREED_GRANT) {
+		aim = bus + PAGE_SIZE;      /* the page the IOTLB had cached */
+		printf("rogue: DMA write into its freed grant, at bus %#llx\n", (unsigned long long)aim);
+		fflush(stdout);
+		dma(aim, true);
+	}
+	reply->w[0] = kind == ROGUE_TARGET_OWN_GRANT ? bus : aim;
+	reply->w[1] = 1;
+	return err < 0 ? err : ferr;
+}
+
 static int handle_attack(const struct ipc_msg *req, const struct ipc_from *from,
 			 struct ipc_msg *reply)
 {
 	uint64_t kind = req->w[0], n = req->w[2];
+	if (kind >= ROGUE_TARGET_OWN_GRANT && kind <= ROGUE_TARGET_FREED_GRANT) {
+		reply->tag = grant_attack(kind, reply);
+		return 1;
+	}
 	if (kind > MM_DEMO_KERNEL || n < 1 || n > ROGUE_DMAS_MAX) {
 		reply->tag = -ERR_INVAL;
 		return 1;
