@@ -126,7 +126,7 @@ static unsigned dom_id(const struct iommu_device *d)
  * context table if it has none (it then stays the kernel's). */
 static int attach(struct iommu_device *d)
 {
-	pfn_t spare = buddy_alloc(0, MM_ZERO);
+	pfn_t spare = buddy_alloc(0, 0);
 	int used = kcall_iommu_domain(MM_IOMMU_ATTACH, d->dom, d->bdf,
 				      spare == PFN_NONE ? PADDR_NONE : pfn_to_pa(spare));
 	if (spare != PFN_NONE && used != 1)
@@ -138,7 +138,7 @@ static int make_domain(struct iommu_device *d, int pid, const char *driver_name)
 {
 	if (dom_id(d) >= cfg.domains)
 		return -ERR_NOSPC;
-	pfn_t root = buddy_alloc(0, MM_ZERO);
+	pfn_t root = buddy_alloc(0, 0);
 	if (root == PFN_NONE)
 		return -ERR_NOMEM;
 	d->dom = dom_id(d);
@@ -237,14 +237,15 @@ static int kernel_unmap(struct iommu_device *d, uint64_t iova, uint64_t npages)
 	return 0;
 }
 
-/* One kernel map call for n pages inside one 2 MiB span, with spares. */
+/* One kernel map call for n pages inside one 2 MiB span, with spares
+ * (not zeroed here: the kernel zeroes every frame it takes as a table). */
 static int kernel_map_span(struct iommu_device *d, uint64_t iova, pfn_t pfn, uint64_t n,
 			   uint64_t rights)
 {
 	paddr_t spare[MM_MAP_SPARES];
 	pfn_t frame[MM_MAP_SPARES];
 	for (int i = 0; i < MM_MAP_SPARES; i++) {
-		frame[i] = buddy_alloc(0, MM_ZERO);
+		frame[i] = buddy_alloc(0, 0);
 		spare[i] = frame[i] == PFN_NONE ? PADDR_NONE : pfn_to_pa(frame[i]);
 	}
 	int used = kcall_iommu_map(d->dom, iova, pfn_to_pa(pfn), n, rights, spare);
@@ -379,6 +380,10 @@ static const void *object_of(pfn_t pfn)
 int iommu_bus_map(uint16_t bdf, pfn_t pfn, uint64_t npages, unsigned mask_bits, uint64_t id,
 		  uint64_t *bus)
 {
+	const uint64_t rw = MM_RIGHT_READ | MM_RIGHT_WRITE;
+	const struct iommu_device *open = iommu_device_find(bdf);
+	if (open && open->dom)          /* the usual case: its driver opened it */
+		return iommu_map(bdf, pfn, npages, rw, mask_bits, object_of(pfn), id, bus);
 	struct dev_info info;
 	int err = kcall_dev_info(bdf, &info);
 	if (err < 0 || info.owner <= 0)
@@ -386,8 +391,7 @@ int iommu_bus_map(uint16_t bdf, pfn_t pfn, uint64_t npages, unsigned mask_bits, 
 	const struct mm_proc *p = mm_proc_find(info.owner);
 	err = iommu_device_open(bdf, info.owner, p ? p->name : "?");
 	if (err == 0)
-		err = iommu_map(bdf, pfn, npages, MM_RIGHT_READ | MM_RIGHT_WRITE, mask_bits,
-				object_of(pfn), id, bus);
+		err = iommu_map(bdf, pfn, npages, rw, mask_bits, object_of(pfn), id, bus);
 	return err;
 }
 
