@@ -96,6 +96,7 @@ enum mm_request {
 	 * ERR_INVAL (a length or the offset), ERR_NOENT (no such module),
 	 * ERR_FAULT. Nothing of mm changes. */
 	MM_MODULE_READ = 13,
+	/* 14, 15: reserved for MM_BUDDYINFO and MM_SLABINFO (memstat buddy, slab). */
 
 	/* Devices (pagoda/dev.h, docs/drivers.md). */
 	/* w0 = bdf, w1 = BAR index (0 .. DEV_BARS-1): map that memory BAR of
@@ -118,7 +119,7 @@ enum mm_request {
 	 * it has listed the devices and handed them to their drivers; the
 	 * memory server now starts init. -> tag = 0. */
 	MM_DEV_READY = 18,
-	/* 19: free. 20..29: reserved for the DMA grants (issue 12). */
+	/* 19: reserved for MM_MODULE_INFO (the shell's help). 20..29: the DMA grants. */
 
 	/* DMA (docs/dma.md, docs/mm-protocol.md). Only a driver may ask for
 	 * DMA memory: the caller must own the PCI device named by its bdf

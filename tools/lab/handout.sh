@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# handout.sh - a lab's student tree from the real sources (docs/teaching.md).
+#
+#   tools/lab/handout.sh [--also LABS] LAB OUTDIR   write the handout of LAB
+#   tools/lab/handout.sh --check                    check every fence
+#
+# The handout is the tree (the files git tracks, or everything outside
+# build/ when there is no git) with the fences of LAB - and of the labs
+# named by --also: a comma list, or "earlier", "later", "all" - replaced
+# by their stubs (tools/lab/fence.awk). Every other file is copied with
+# its modification time, so a build tree copied beside it rebuilds only
+# the files the fences touched. OUTDIR/.handout records what was
+# stripped. --check validates every fence in the tree and that each lab
+# of tools/lab/labs has at least one; it prints the fences per lab.
+set -eu
+cd "$(dirname "$0")/../.."
+LABS_FILE=tools/lab/labs
+FENCE=tools/lab/fence.awk
+
+labs() { awk '!/^#/ && NF { print $2 }' "$LABS_FILE"; }
+die() { echo "handout: $*" >&2; exit 2; }
+
+tree_files() {
+	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+		git ls-files --cached --others --exclude-standard | while read -r f; do
+			[ -f "$f" ] && printf '%s\n' "$f"
+		done
+	else
+		find . -path ./build -prune -o -type f -print | sed 's|^\./||'
+	fi
+}
+
+# Files that hold fences: sources only (C, headers, assembly).
+fenced_files() {
+	tree_files | grep -E '\.(c|h|S)$' | while read -r f; do
+		grep -q '/\* LAB [a-z0-9_]*[: ]' "$f" && printf '%s\n' "$f"
+	done
+	return 0
+}
+
+check() {
+	local files out l n
+	files=$(fenced_files)
+	[ -n "$files" ] || die "no fences in the tree"
+	# shellcheck disable=SC2086
+	out=$(awk -v check=1 -f "$FENCE" $files) || die "fences are broken (above)"
+	for l in $(labs); do
+		n=$(printf '%s\n' "$out" | grep -c "^$l " || true)
+		[ "$n" -gt 0 ] || die "lab $l has no fence"
+		echo "lab $l: $n fences"
+	done
+	for l in $(printf '%s\n' "$out" | awk '{print $1}' | sort -u); do
+		labs | grep -qx "$l" || die "fence of unknown lab $l ($(printf '%s\n' "$out" | grep -m1 "^$l " | cut -d' ' -f2))"
+	done
+	return 0
+}
+
+# The labs to strip: LAB and what --also names.
+strip_set() {
+	local lab=$1 also=$2 all seen=0 l
+	all=$(labs)
+	printf '%s\n' "$all" | grep -qx "$lab" || die "no lab '$lab'; the labs are: $(echo $all)"
+	case $also in
+	"") echo "$lab" ;;
+	all) echo $all ;;
+	earlier|later)
+		for l in $all; do
+			[ "$l" = "$lab" ] && { seen=1; echo "$l"; continue; }
+			[ $seen = 0 ] && [ "$also" = earlier ] && echo "$l"
+			[ $seen = 1 ] && [ "$also" = later ] && echo "$l"
+		done ;;
+	*)
+		echo "$lab"
+		for l in ${also//,/ }; do
+			printf '%s\n' "$all" | grep -qx "$l" || die "--also: no lab '$l'"
+			echo "$l"
+		done ;;
+	esac
+}
+
+handout() {
+	local lab=$1 out=$2 also=$3 strip f
+	strip=$(strip_set "$lab" "$also" | sort -u | tr '\n' ' ')
+	check >/dev/null
+	if [ -e "$out" ] && [ ! -f "$out/.handout" ]; then
+		die "$out exists and is not a handout; not overwriting it"
+	fi
+	rm -rf "$out"
+	mkdir -p "$out"
+	tree_files | tar -cf - -T - | tar -xf - -C "$out"
+	for f in $(fenced_files); do
+		awk -v strip="$strip" -f "$FENCE" "$f" >"$out/$f.tmp" || die "cannot strip $f"
+		if cmp -s "$f" "$out/$f.tmp"; then
+			rm "$out/$f.tmp"
+		else
+			mv "$out/$f.tmp" "$out/$f"
+		fi
+	done
+	printf 'lab %s\nstripped %s\n' "$lab" "$strip" >"$out/.handout"
+	echo "handout of lab $lab (stripped: $strip) in $out"
+}
+
+also=""
+case ${1:-} in
+--check) check; exit 0 ;;
+--also) also=${2:-}; shift 2 ;;
+esac
+[ $# -eq 2 ] || die "usage: handout.sh [--also LABS] LAB OUTDIR | --check"
+handout "$1" "$2" "$also"
