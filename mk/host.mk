@@ -72,11 +72,14 @@ $(foreach t,$(HOST_TESTS),$(eval $(call HOST_TEST_RULE,$(t))))
 
 HOST_TEST_BINS := $(HOST_TESTS:%=$(B)/host/test_%)
 
-# Build failures are recorded as failing verdicts, never skipped.
+# Build failures are recorded as failing verdicts, never skipped. Every
+# binary is built first, nproc at a time (-k: past failures); the loop's
+# make then has nothing left to do but redo a failed build into its log.
 .PHONY: test-host
 test-host:
 	@mkdir -p $(B)/results
 	@rm -f $(B)/results/host-*.tap
+	@$(MAKE) --no-print-directory -k -j"$$(nproc)" $(HOST_TESTS:%=$(B)/host/test_%) >$(B)/results/host-all.log 2>&1 || true
 	@for t in $(HOST_TESTS); do \
 	  if $(MAKE) --no-print-directory $(B)/host/test_$$t >$(B)/results/host-$$t.build 2>&1; then \
 	    tests/run-host-test.sh $(B)/host/test_$$t $(B)/results/host-$$t.tap; \

@@ -162,8 +162,8 @@ t_make_run_boots_the_edu_driver_and_edudemo_verifies_at_the_shell() {
 # mmcall_probe stands in for the memory server (the module named "mm"):
 # the mm-only device calls and the one-enumerator rule, end to end.
 t_mm_device_calls_check_their_arguments_and_allow_one_enumerator() {
-	cp "$B/user/mmcall_probe.elf" "$LOGDIR/mm.elf"
-	boot --raw "$LOGDIR/mm.elf"
+	cp "$B/user/mmcall_probe.elf" "$TESTDIR/mm.elf"
+	boot --raw "$TESTDIR/mm.elf"
 	expect '^mmcall_probe: device: SYS_MM_DEVICE of unowned edu: 0$'
 	expect '^mmcall_probe: device: SYS_MM_DEVICE of bdf 0x10000: ERR_INVAL$'
 	expect '^mmcall_probe: device: map_mmio of an unowned device: ERR_PERM$'

@@ -30,8 +30,8 @@ t_iommu_off_on_the_kernel_command_line_leaves_translation_off() {
 }
 
 t_iommu_off_makes_the_kernel_refuse_enable_with_err_perm() {
-	cp "$B/user/iommu_probe.elf" "$LOGDIR/mm.elf"
-	boot --extra "$IOMMU_MACHINE" --append "iommu=off" --raw "$LOGDIR/mm.elf"
+	cp "$B/user/iommu_probe.elf" "$TESTDIR/mm.elf"
+	boot --extra "$IOMMU_MACHINE" --append "iommu=off" --raw "$TESTDIR/mm.elf"
 	expect '^iommu_probe: iommu=off: enable: ERR_PERM$'
 	expect '^iommu_probe: iommu=off: still off, no table held$'
 	expect '^iommu_probe: PASS$'
@@ -61,8 +61,8 @@ t_iommu_calls_from_an_ordinary_process_get_err_perm() {
 # The probe stands in for the memory server: a module named "mm".
 # (and no process may map an IOMMU table).
 t_iommu_calls_refuse_bad_frames_iovas_and_devices_and_hand_back_tables_leaf_first() {
-	cp "$B/user/iommu_probe.elf" "$LOGDIR/mm.elf"
-	boot --extra "$IOMMU_MACHINE" --raw "$LOGDIR/mm.elf"
+	cp "$B/user/iommu_probe.elf" "$TESTDIR/mm.elf"
+	boot --extra "$IOMMU_MACHINE" --raw "$TESTDIR/mm.elf"
 	expect '^iommu_probe: enable: the IOMMU.s registers: ERR_INVAL$'
 	expect '^iommu_probe: enable: the kernel image: ERR_INVAL$'
 	expect '^iommu_probe: attach: a device no unit covers \(00:05\.0\): ERR_NOENT$'

@@ -99,8 +99,8 @@ t_too_little_memory_for_the_modules_fails_cleanly_naming_the_need() {
 
 # The probe stands in for the memory server: a module named "mm".
 t_mm_lookup_and_prune_check_their_arguments_and_hand_back_empty_tables_bottom_up() {
-	cp "$B/user/mmcall_probe.elf" "$LOGDIR/mm.elf"
-	boot --raw "$LOGDIR/mm.elf"
+	cp "$B/user/mmcall_probe.elf" "$TESTDIR/mm.elf"
+	boot --raw "$TESTDIR/mm.elf"
 	expect '^mmcall_probe: lookup: frame \| MM_PTE_WRITE$'
 	expect '^mmcall_probe: prune into read-only memory: ERR_FAULT$'
 	expect '^mmcall_probe: bottom up: PT, PD, PDPT \(the spares in reverse\)$'

@@ -6,6 +6,21 @@
 # The kernel reports the verdict of the run through isa-debug-exit:
 # status 33 = clean power-off, 35 = failure, 37 = kernel panic; 124 is our
 # timeout. Each test prints one TAP line: "ok - name" or "not ok - name: why".
+#
+# JOBS tests run at once (default: the number of CPUs, nproc; JOBS=1 runs
+# them one after another): JOBS=1 make test-qemu. Each runs in a subshell
+# of its own, so a test's globals (LOG, STATUS, FAILED, TIMEOUT=...) never
+# reach another; the verdicts are printed and written in the files' order.
+# So a test must share nothing on disk or on the network with another:
+# - every file it writes has a name of its own: $LOG (its serial log,
+#   $LOGDIR/$TEST.log) and $LOG.*, or a file in $TESTDIR ($LOGDIR/$TEST/,
+#   made empty before the test, removed after it if still empty). A module
+#   named by its file name goes there too: cp X.elf "$TESTDIR/mm.elf".
+#   Never a fixed name like "$LOGDIR/mm.elf" (another test may be writing
+#   it) and never into $B (the images are built before the tests start and
+#   are shared read-only: $B/pagoda.iso may be booted by two tests at once);
+# - a TCP port (a QEMU -gdb or -serial tcp:) comes from `free_port`, never
+#   a fixed number (another test, or another checkout's suite, has it).
 
 B=${B:-build}
 LOGDIR=$B/tests
@@ -14,6 +29,7 @@ LOGDIR=$B/tests
 # other devices; see docs/drivers.md). make run uses the same (mk/qemu.mk).
 MACHINE=(-machine q35 -device edu,addr=04.0)
 TIMEOUT=${TIMEOUT:-30}
+JOBS=${JOBS:-$(nproc 2>/dev/null || echo 1)}
 ACCEL=${ACCEL:-tcg}
 # On top of MACHINE, QEMU's Intel IOMMU (edu's PCI requester id, which the
 # IOMMU names in faults, stays 0x20: it is pinned at 00:04.0).
@@ -61,6 +77,23 @@ boot() {
 	tr -d '\r' <"$LOG" >"$LOG.tmp" && mv "$LOG.tmp" "$LOG"
 }
 
+# free_port: a TCP port on 127.0.0.1 that nobody listens on now, its
+# first guess different for each test of a run (TEST_INDEX, the test's
+# place in the run) and for each run on this machine ($$). It is free
+# when asked, not reserved: bind it at once.
+free_port() {
+	local p=$((20000 + (TEST_INDEX * 37 + $$) % 40000)) tries
+	for ((tries = 0; tries < 200; tries++)); do
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+			echo "$p"
+			return 0
+		fi
+		p=$((20000 + (p - 20000 + 1) % 40000))
+	done
+	fail "free_port: no free TCP port found"
+	return 1
+}
+
 fail() {
 	FAILED="${FAILED:+$FAILED; }$*"
 }
@@ -104,24 +137,73 @@ expect_clean() {
 	expect_not 'PANIC|kernel exception|mm: BUG'
 }
 
+# run_one FUNCTION INDEX SPOOL: run one test (in a subshell of its own:
+# run_tests starts it with &), print its TAP line and, past 10 s, its
+# time; the TAP line goes to SPOOL.tap as well.
+run_one() {
+	local t=$1 line
+	TEST=${t#t_}
+	TEST_INDEX=$2
+	TESTDIR=$LOGDIR/$TEST
+	FAILED=""
+	SKIPPED=""
+	rm -rf "$TESTDIR" && mkdir -p "$TESTDIR"
+	local start=$SECONDS
+	"$t"
+	if [ -z "$FAILED" ]; then
+		line="ok - qemu: $TEST${SKIPPED:+ # SKIP $SKIPPED}"
+	else
+		line="not ok - qemu: $TEST: $FAILED (log: $LOGDIR/$TEST.log)"
+	fi
+	echo "$line" >"$3.tap"
+	echo "$line"
+	if [ $((SECONDS - start)) -gt 10 ]; then
+		echo "  ($TEST took $((SECONDS - start)) s)"
+	fi
+	rmdir "$TESTDIR" 2>/dev/null
+	return 0
+}
+
+# run_tests RESULT.tap [NAME-REGEX]: every t_* function (or those whose
+# name matches), JOBS at a time. Each test's output is held in the spool
+# until the tests before it have ended, so the terminal and RESULT.tap
+# list them in the order of the files, whatever the order they end in.
+# A test whose shell ends without a verdict (an `exit`, a crash) fails.
 run_tests() {
-	local out=$1 filter=${2:-}
+	local out=$1 filter=${2:-} spool=$LOGDIR/.spool.$$ t i=0 next=0 pid
+	local -a tests=() ended=()
+	local -A running=()
 	: >"$out"
-	local t
+	if ! [[ $JOBS =~ ^[1-9][0-9]*$ ]]; then
+		echo "not ok - qemu: JOBS='$JOBS' is not a number of tests to run at once" | tee -a "$out"
+		return
+	fi
 	for t in $(declare -F | awk '{print $3}' | grep '^t_'); do
-		TEST=${t#t_}
-		[ -n "$filter" ] && ! [[ $TEST =~ $filter ]] && continue
-		FAILED=""
-		SKIPPED=""
-		local start=$SECONDS
-		"$t"
-		if [ -z "$FAILED" ]; then
-			echo "ok - qemu: $TEST${SKIPPED:+ # SKIP $SKIPPED}" | tee -a "$out"
-		else
-			echo "not ok - qemu: $TEST: $FAILED (log: $LOGDIR/$TEST.log)" | tee -a "$out"
-		fi
-		if [ $((SECONDS - start)) -gt 10 ]; then
-			echo "  ($TEST took $((SECONDS - start)) s)"
-		fi
+		[ -n "$filter" ] && ! [[ ${t#t_} =~ $filter ]] && continue
+		tests+=("$t")
 	done
+	rm -rf "$spool" && mkdir -p "$spool"
+	trap 'kill "${!running[@]}" 2>/dev/null; rm -rf "$spool"; exit 130' INT TERM
+	while [ "$next" -lt "${#tests[@]}" ]; do
+		while [ "${#running[@]}" -lt "$JOBS" ] && [ "$i" -lt "${#tests[@]}" ]; do
+			run_one "${tests[i]}" "$i" "$spool/$i" >"$spool/$i.out" 2>&1 &
+			running[$!]=$i
+			i=$((i + 1))
+		done
+		wait -n -p pid "${!running[@]}"
+		ended[${running[$pid]}]=$?
+		unset "running[$pid]"
+		while [ -n "${ended[next]:-}" ]; do
+			cat "$spool/$next.out"
+			if [ -s "$spool/$next.tap" ]; then
+				cat "$spool/$next.tap" >>"$out"
+			else
+				echo "not ok - qemu: ${tests[next]#t_}: its shell ended with status ${ended[next]} before its verdict (log: $LOGDIR/${tests[next]#t_}.log)" |
+					tee -a "$out"
+			fi
+			next=$((next + 1))
+		done
+	done
+	trap - INT TERM
+	rm -rf "$spool"
 }

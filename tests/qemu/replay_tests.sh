@@ -33,7 +33,7 @@ sim_faults() {
 # known_policies: the names of REPLAY_POLICIES that policysim knows, one
 # a line; a note (on stderr) for each it does not know yet.
 known_policies() {
-	local pol one=$LOGDIR/one-reference.txt
+	local pol one=$TESTDIR/one-reference.txt
 	echo 1 >"$one"
 	for pol in $REPLAY_POLICIES; do
 		if "$B/host/policysim" --policy "$pol" --frames 1 "$one" >/dev/null 2>&1; then
@@ -105,7 +105,7 @@ t_replay_of_a_cpp_slice_faults_exactly_as_policysim_for_every_policy() {
 		skip "$REPLAY_CPP is missing"
 		return
 	fi
-	local trace=$LOGDIR/cpp-$REPLAY_CPP_REFS.txt
+	local trace=$TESTDIR/cpp-$REPLAY_CPP_REFS.txt
 	head -n "$REPLAY_CPP_REFS" "$REPLAY_CPP" >"$trace"
 	[ "$(sim_faults fifo "$REPLAY_CPP_FRAMES" "$trace")" != "$(sim_faults clock "$REPLAY_CPP_FRAMES" "$trace")" ] ||
 		fail "the cpp slice does not tell FIFO from Clock at $REPLAY_CPP_FRAMES frames"
@@ -115,7 +115,7 @@ t_replay_of_a_cpp_slice_faults_exactly_as_policysim_for_every_policy() {
 
 # replay's own refusals: a missing module, a malformed trace, bad words.
 t_replay_refuses_a_missing_module_a_malformed_trace_and_bad_arguments() {
-	local bad=$LOGDIR/bad-trace.txt
+	local bad=$TESTDIR/bad-trace.txt
 	printf '1\n2 W\n\n3 X\n' >"$bad"
 	boot mm:swap=16 ramdisk "init:replay+trace+nosuch+4 replay+trace+bad-trace.txt+4 replay+gen+lru+3 replay+gen+loop+pages=0+3 replay+gen+loop+pages=9 replay+trace+bad-trace.txt+4+switch=x" \
 		replay --raw "$bad"
@@ -151,7 +151,7 @@ t_policy_lists_every_policy_with_its_parameters_and_marks_the_active_one() {
 	expect '^pool +frames +budget +admitted +victims +scanned +referenced +moves +activated +deactivated +ghost_hits +samples$'
 	expect '^global +[1-9][0-9]* +- +[1-9][0-9]*( +[0-9]+){8}$'
 	# the table mm lists is the one policysim compiles: the same names
-	local pol listed one=$LOGDIR/one-reference.txt
+	local pol listed one=$TESTDIR/one-reference.txt
 	listed=$(sed -n '/^policies (\* = active):$/,/^active: /p' "$LOG" | grep -E '^[* ] [a-z0-9]+ ')
 	for pol in $(known_policies 2>/dev/null); do
 		grep -qE "^[* ] $pol " <<<"$listed" || fail "policy does not list $pol"

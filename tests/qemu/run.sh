@@ -124,8 +124,8 @@ t_module_that_is_not_elf_is_reported_when_run() {
 }
 
 t_truncated_elf_module_is_reported_when_run() {
-	head -c 600 "$B/user/hello.elf" >"$LOGDIR/truncated.elf"
-	boot mm "init:truncated hello" --raw "$LOGDIR/truncated.elf" hello
+	head -c 600 "$B/user/hello.elf" >"$TESTDIR/truncated.elf"
+	boot mm "init:truncated hello" --raw "$TESTDIR/truncated.elf" hello
 	expect "^mm: cannot run 'truncated': segment data lies outside the file$"
 	expect '^hello, world'
 	expect_clean
