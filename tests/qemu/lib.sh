@@ -10,7 +10,8 @@
 # JOBS tests run at once (default: the number of CPUs, nproc; JOBS=1 runs
 # them one after another): JOBS=1 make test-qemu. Each runs in a subshell
 # of its own, so a test's globals (LOG, STATUS, FAILED, TIMEOUT=...) never
-# reach another; the verdicts are printed and written in the files' order.
+# reach another; the verdicts are printed and written in the order of the
+# names (declare -F's), whatever JOBS is.
 # So a test must share nothing on disk or on the network with another:
 # - every file it writes has a name of its own: $LOG (its serial log,
 #   $LOGDIR/$TEST.log) and $LOG.*, or a file in $TESTDIR ($LOGDIR/$TEST/,
@@ -28,7 +29,10 @@ LOGDIR=$B/tests
 # 00:04.0 (unpinned, its bdf - the IOMMU's source id - would depend on the
 # other devices; see docs/drivers.md). make run uses the same (mk/qemu.mk).
 MACHINE=(-machine q35 -device edu,addr=04.0)
-TIMEOUT=${TIMEOUT:-30}
+# A boot still running after TIMEOUT s is a hang (status 124): a guard, not
+# a timing assertion, so generous - with two QEMUs per 2 cores on a loaded
+# machine the swap tests took 30 s (13 s alone).
+TIMEOUT=${TIMEOUT:-60}
 JOBS=${JOBS:-$(nproc 2>/dev/null || echo 1)}
 ACCEL=${ACCEL:-tcg}
 # On top of MACHINE, QEMU's Intel IOMMU (edu's PCI requester id, which the
@@ -167,7 +171,7 @@ run_one() {
 # run_tests RESULT.tap [NAME-REGEX]: every t_* function (or those whose
 # name matches), JOBS at a time. Each test's output is held in the spool
 # until the tests before it have ended, so the terminal and RESULT.tap
-# list them in the order of the files, whatever the order they end in.
+# list them in the order of their names, whatever the order they end in.
 # A test whose shell ends without a verdict (an `exit`, a crash) fails.
 run_tests() {
 	local out=$1 filter=${2:-} spool=$LOGDIR/.spool.$$ t i=0 next=0 pid
