@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# gdb_tests.sh - QEMU system tests of the `pagoda` gdb commands
+# (tools/gdb/pagoda.py, docs/debugging.md). Sourced by tests/qemu/run.sh.
+#
+# A test boots a workload paused, with QEMU's gdb stub on a unix socket in
+# $LOGDIR named after the test (no TCP port, so nothing clashes with a test
+# running beside it), drives `gdb -batch -nx` with the script, and asserts
+# on what the commands printed, cross-checked against what gdb reads by
+# itself (the kernel's fault record, mm's variables while mm is current).
+
+# gdb_session SCRIPT PROG...: boot PROG... (as boot does) stopped at the
+# first instruction, run SCRIPT in gdb with the kernel's and mm's symbols
+# and pagoda.py loaded, then end QEMU. gdb's output is in $GDBLOG, and
+# LOG points at it for the expect helpers.
+gdb_session() {
+	local script=$1
+	shift
+	local sock=$LOGDIR/$TEST.gdb.sock pidfile=$LOGDIR/$TEST.qemu.pid
+	GDBLOG=$LOGDIR/$TEST.gdb
+	rm -f "$sock" "$pidfile" "$GDBLOG"
+	boot --extra "-gdb unix:$sock,server=on,wait=off -S -pidfile $pidfile" "$@" &
+	local booting=$! tries=0
+	# QEMU makes the socket as it starts; the guest waits for gdb (-S).
+	while [ ! -S "$sock" ] && [ $tries -lt 300 ] && kill -0 $booting 2>/dev/null; do
+		sleep 0.1
+		tries=$((tries + 1))
+	done
+	timeout "$TIMEOUT" gdb -batch -nx "$B/kernel.elf" \
+		-ex 'set confirm off' -ex "add-symbol-file $B/user/mm.elf" \
+		-x tools/gdb/pagoda.py -ex "target remote $sock" \
+		-x "$script" -ex kill >"$GDBLOG" 2>&1
+	# gdb's kill ends QEMU; if gdb died first, end the QEMU we started.
+	[ -s "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null
+	wait $booting 2>/dev/null
+	LOG=$GDBLOG
+}
+
+# section NAME: the lines of $GDBLOG between "=== NAME" and the next "===".
+section() {
+	awk -v want="=== $1" '/^=== /{on = ($0 == want); next} on' "$GDBLOG"
+}
+
+# region_holds SECTION PID ADDR: a line of `pagoda regions PID` in SECTION
+# is [start, end) with start <= ADDR < end.
+region_holds() {
+	local start end rest
+	while read -r start end rest; do
+		[[ $start =~ ^0x[0-9a-f]+$ && $end =~ ^0x[0-9a-f]+$ ]] || continue
+		if (( $3 >= start && $3 < end )); then
+			return 0
+		fi
+	done < <(section "$1" | sed -n "/^regions of pid $2 /,/^walk of/p")
+	return 1
+}
+
+# walk_present SECTION PID: `pagoda walk PID IP` in SECTION found the page
+# present at every level, and mm's descriptor of the frame says it is a
+# user page of PID.
+walk_present() {
+	local walk
+	walk=$(section "$1" | sed -n '/^walk of /,/^zone /p')
+	for level in PML4 PDPT PD PT; do
+		grep -qE "^  $level +0x[0-9a-f]+\[ *[0-9]+\] = 0x[0-9a-f]+  P( |$)" <<<"$walk" ||
+			fail "$1: the walk's $level entry is not present"
+	done
+	grep -qE '^  -> pa 0x[0-9a-f]+ \(frame [0-9]+\)$' <<<"$walk" || fail "$1: the walk found no frame"
+	grep -qE "^  mm's page [0-9]+: allocated, use user, owner $2, " <<<"$walk" ||
+		fail "$1: mm's descriptor of the frame is not a user page of pid $2"
+}
+
+# buddy_totals_match SECTION: for every zone, the pages on its free lists
+# (walked) equal its free_pages, compared here, not by the script.
+buddy_totals_match() {
+	local lists free zones=0
+	while read -r lists free; do
+		zones=$((zones + 1))
+		[ "$lists" = "$free" ] || fail "$1: free lists hold $lists pages, zone free_pages $free"
+	done < <(section "$1" | sed -nE 's/^  free lists hold ([0-9]+) pages.* free_pages ([0-9]+).*/\1 \2/p')
+	[ "$zones" = 3 ] || fail "$1: pagoda buddy showed $zones zones, expected 3"
+}
+
+# The workload: hello, whose first data access faults. Stop 1 is in the
+# kernel's fault path (fault_user) while hello is current - its address
+# space owns 0x400000 and up, so mm's variables are out of gdb's plain
+# reach; stop 2 is mm's handler of that same fault, mm current. The
+# commands must give the same picture from both, and agree with what gdb
+# reads itself at each.
+t_gdb_commands_show_a_faulting_process_from_kernel_and_mm() {
+	if ! command -v gdb >/dev/null || ! gdb -batch -nx -ex 'python print(1)' >/dev/null 2>&1; then
+		skip "gdb with Python is not installed"
+		return
+	fi
+	local script=$LOGDIR/$TEST.gdbscript
+	cat >"$script" <<'EOF'
+pagoda break hello fault_user if f->kind == FAULT_PAGE && f->access != FAULT_EXEC
+continue
+delete
+set $fpid = $pagoda_pid()
+set $faddr = f->addr
+eval "echo FAULT pid=%d addr=%#lx ip=%#lx\n", $fpid, f->addr, f->ip
+echo === kernel\n
+pagoda ps
+pagoda regions $fpid
+pagoda walk $fpid f->ip
+pagoda buddy
+pagoda slab
+echo === between\n
+pagoda break mm mm_handle_fault if from->pid == $fpid && req->w[0] == $faddr
+continue
+echo === mm\n
+eval "echo MMSAW pid=%d addr=%#lx\n", from->pid, req->w[0]
+pagoda ps
+pagoda regions from->pid
+pagoda walk from->pid req->w[2]
+pagoda buddy
+pagoda slab
+echo === direct\n
+eval "echo ZONEFREE %d %d %d\n", mm_zones[0].free_pages, mm_zones[1].free_pages, mm_zones[2].free_pages
+eval "echo SIZEOF mm_proc %d mm_region %d\n", sizeof(struct mm_proc), sizeof(struct mm_region)
+EOF
+	gdb_session "$script" mm "init:hello" hello
+	local pid addr
+	read -r pid addr < <(sed -nE 's/^FAULT pid=([0-9]+) addr=(0x[0-9a-f]+) .*/\1 \2/p' "$GDBLOG")
+	if [ -z "$pid" ]; then
+		fail "gdb never stopped in fault_user for hello: $(grep -m1 -iE 'error|pagoda:' "$GDBLOG")"
+		return
+	fi
+	expect "^MMSAW pid=$pid addr=$addr$"
+	expect_not 'Traceback|Python Exception|^pagoda: '
+	section kernel | grep -qE "^\* +$pid alive +hello " ||
+		fail "kernel: pagoda ps does not list pid $pid, hello, as the current process"
+	section mm | grep -qE "^  +$pid alive +hello " ||
+		fail "mm: pagoda ps does not list pid $pid, hello (not current)"
+	section mm | grep -qE '^\* +1 alive +mm \[mm\]' ||
+		fail "mm: pagoda ps does not show mm (pid 1) as the current process"
+	for at in kernel mm; do
+		region_holds $at "$pid" "$addr" || fail "$at: no region of pid $pid holds $addr"
+		walk_present $at "$pid"
+		buddy_totals_match $at
+	done
+	# mm reads nothing between the two stops: its books are the same.
+	[ "$(section kernel | sed -n '/^zone /,$p')" = "$(section mm | sed -n '/^zone /,$p')" ] ||
+		fail "pagoda buddy/slab differ between the kernel's stop and mm's"
+	# While mm is current gdb reads mm_zones itself: the same free counts.
+	local direct shown
+	direct=$(sed -nE 's/^ZONEFREE (.*)/\1/p' "$GDBLOG")
+	shown=$(section mm | sed -nE 's/^zone .* free_pages ([0-9]+)$/\1/p' | tr '\n' ' ')
+	[ -n "$direct" ] && [ "$direct " = "$shown" ] ||
+		fail "pagoda buddy's zone free_pages '$shown' differ from gdb's mm_zones[].free_pages '$direct'"
+	local proc_size region_size
+	read -r _ _ proc_size _ region_size < <(grep '^SIZEOF' "$GDBLOG")
+	section kernel | grep -qE "^mm_proc +$proc_size +[0-9]+ +([2-9]|[1-9][0-9]+)/" ||
+		fail "pagoda slab lists no mm_proc cache of $proc_size-byte objects with 2 or more in use"
+	section kernel | grep -qE "^mm_region +$region_size " ||
+		fail "pagoda slab lists no mm_region cache of $region_size-byte objects"
+}
