@@ -381,7 +381,10 @@ the memory server shows as [mm]."""
                 enum_name(p["state"], "PROC_"), name, int(p["nthreads"]),
                 int(p["root"]))
             r = records.get(pid)
-            if r is not None:
+            if r is None:
+                line += " (no mm record: mm keeps none of itself)" if \
+                    int(p["flags"]) & PROC_FLAG_MM else " (no mm record)"
+            else:
                 nreg = sum(1 for _ in mm.regions(r))
                 line += " %6d %8d %7d %13s %7d" % (
                     int(r["parent"]), int(r["resident"]), int(r["swapped"]),
@@ -515,11 +518,13 @@ If ADDR is not mapped: mm's region there, if any, and its swap slot."""
         if r is None:
             out("  mm: no region of pid %d holds %#x (a fault there is killed)" % (pid, va))
             return
-        out("  mm: in region [%#x, %#x) %s; filled on first touch" %
+        out("  mm: in region [%#x, %#x) %s" %
             (int(r["start"]), int(r["end"]), enum_name(r["kind"], "REGION_")))
         slot = swap_slot_of(mm, r, va >> PAGE_SHIFT)
         if slot is not None:
-            out("  mm: on swap, slot %d" % slot)
+            out("  mm: on swap, slot %d (a touch reads it back: a major fault)" % slot)
+        else:
+            out("  mm: not on swap (a touch fills it: a minor fault)")
 
 
 def region_at(mm, p, va):
