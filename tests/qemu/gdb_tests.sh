@@ -110,6 +110,7 @@ continue
 echo === mm\n
 eval "echo MMSAW pid=%d addr=%#lx\n", from->pid, req->w[0]
 pagoda ps
+pagoda threads
 pagoda regions from->pid
 pagoda walk from->pid req->w[2]
 pagoda buddy
@@ -133,6 +134,8 @@ EOF
 		fail "mm: pagoda ps does not list pid $pid, hello (not current)"
 	section mm | grep -qE '^\* +1 alive +mm \[mm\]' ||
 		fail "mm: pagoda ps does not show mm (pid 1) as the current process"
+	section mm | grep -qE "^  +[0-9]+ blocked +$pid hello +calling +1 +0x[0-9a-f]+ +(read|write) at $addr$" ||
+		fail "mm: pagoda threads does not show hello's thread calling mm with its fault at $addr"
 	for at in kernel mm; do
 		region_holds $at "$pid" "$addr" || fail "$at: no region of pid $pid holds $addr"
 		walk_present $at "$pid"

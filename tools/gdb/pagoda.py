@@ -66,6 +66,7 @@ LEVEL_NAMES = {4: "PML4", 3: "PDPT", 2: "PD", 1: "PT"}
 PROC_FLAG_MM = 0x100
 # libsys/include/pagoda/mm.h
 MM_PROT_NAMES = [(0x1, "r"), (0x2, "w"), (0x4, "x")]
+MM_FAULT_WRITE, MM_FAULT_EXEC, MM_FAULT_PRESENT, MM_FAULT_COPY = 0x1, 0x2, 0x4, 0x8
 # servers/mm/page.h, swap.h
 PAGE_LINK_NONE = 0xffffffff
 
@@ -396,18 +397,19 @@ class PagodaThreads(gdb.Command):
     """List threads: the kernel's thread table.
 
 Columns: tid, state, the process (pid and name), what a blocked thread
-waits for (ipc: sending, receiving, calling, tty) and its peer pid,
-'fault' when its CALL is a page fault the kernel forwarded to mm, and the
-user instruction pointer saved in its trap frame. '*' marks the current
-thread."""
+waits for (ipc: sending, receiving, calling, tty) and its peer pid, the
+user instruction pointer saved in its trap frame at its last entry to the
+kernel, and, when its CALL is a page fault the kernel forwarded to mm, the
+fault (access and address, from the MM_FAULT message it holds). '*' marks
+the current thread."""
 
     def __init__(self):
         super().__init__("pagoda threads", gdb.COMMAND_DATA)
 
     def invoke(self, arg, from_tty):
         cur = int(kernel_var("sched_current"))
-        out("  %4s %-9s %4s %-16s %-10s %5s %-5s %s" %
-            ("tid", "state", "pid", "process", "ipc", "peer", "fault", "user ip"))
+        out("  %4s %-9s %4s %-16s %-10s %5s %-9s %s" %
+            ("tid", "state", "pid", "process", "ipc", "peer", "user ip", "page fault"))
         for t in kernel_threads():
             proc = t["proc"]
             pid, name = (0, "(idle)")
@@ -416,11 +418,21 @@ thread."""
             ip = "-"
             if int(t["tf"]) != 0 and int(proc) != 0:
                 ip = "%#x" % int(t["tf"]["rip"])
-            out("%s %4d %-9s %4d %-16s %-10s %5d %-5s %s" % (
+            out("%s %4d %-9s %4d %-16s %-10s %5d %-9s %s" % (
                 "*" if int(t.address) == cur else " ", int(t["tid"]),
                 enum_name(t["state"], "THREAD_"), pid, name,
-                enum_name(t["ipc"], "IPC_"), int(t["peer"]),
-                "fault" if bool(t["fault"]) else "", ip))
+                enum_name(t["ipc"], "IPC_"), int(t["peer"]), ip, fault_of(t)))
+
+
+def fault_of(t):
+    """The page fault a thread waits on mm for: the MM_FAULT message the
+    kernel made it send (struct thread.msg), or ""."""
+    if not bool(t["fault"]) or str(t["ipc"]) not in ("IPC_SENDING", "IPC_CALLING"):
+        return ""
+    addr, bits = int(t["msg"]["w"][0]), int(t["msg"]["w"][1])
+    access = "exec" if bits & MM_FAULT_EXEC else "write" if bits & MM_FAULT_WRITE else "read"
+    return "%s at %#x%s%s" % (access, addr, " (present)" if bits & MM_FAULT_PRESENT else "",
+                             " (copy)" if bits & MM_FAULT_COPY else "")
 
 
 class PagodaRegions(gdb.Command):
