@@ -8,17 +8,17 @@
 # on what the commands printed, cross-checked against what gdb reads by
 # itself (the kernel's fault record, mm's variables while mm is current).
 
-# gdb_session SCRIPT PROG...: boot PROG... (as boot does) stopped at the
-# first instruction, run SCRIPT in gdb with the kernel's and mm's symbols
-# and pagoda.py loaded, then end QEMU. gdb's output is in $GDBLOG, and
-# LOG points at it for the expect helpers.
+# gdb_session SCRIPT PROG...: boot PROG... (as boot does; QEMU arguments
+# in $GDB_QEMU_EXTRA) stopped at the first instruction, run SCRIPT in gdb
+# with the kernel's and mm's symbols and pagoda.py loaded, then end QEMU.
+# gdb's output is in $GDBLOG, and LOG points at it for the expect helpers.
 gdb_session() {
 	local script=$1
 	shift
 	local sock=$LOGDIR/$TEST.gdb.sock pidfile=$LOGDIR/$TEST.qemu.pid
 	GDBLOG=$LOGDIR/$TEST.gdb
 	rm -f "$sock" "$pidfile" "$GDBLOG"
-	boot --extra "-gdb unix:$sock,server=on,wait=off -S -pidfile $pidfile" "$@" &
+	boot --extra "${GDB_QEMU_EXTRA:-} -gdb unix:$sock,server=on,wait=off -S -pidfile $pidfile" "$@" &
 	local booting=$! tries=0
 	# QEMU makes the socket as it starts; the guest waits for gdb (-S).
 	while [ ! -S "$sock" ] && [ $tries -lt 300 ] && kill -0 $booting 2>/dev/null; do
@@ -79,6 +79,15 @@ buddy_totals_match() {
 	[ "$zones" = 3 ] || fail "$1: pagoda buddy showed $zones zones, expected 3"
 }
 
+# have_gdb: gdb is installed with Python (else the test is skipped).
+have_gdb() {
+	if command -v gdb >/dev/null && gdb -batch -nx -ex 'python print(1)' >/dev/null 2>&1; then
+		return 0
+	fi
+	skip "gdb with Python is not installed"
+	return 1
+}
+
 # The workload: hello, whose first data access faults. Stop 1 is in the
 # kernel's fault path (fault_user) while hello is current - its address
 # space owns 0x400000 and up, so mm's variables are out of gdb's plain
@@ -86,10 +95,7 @@ buddy_totals_match() {
 # commands must give the same picture from both, and agree with what gdb
 # reads itself at each.
 t_gdb_commands_show_a_faulting_process_from_kernel_and_mm() {
-	if ! command -v gdb >/dev/null || ! gdb -batch -nx -ex 'python print(1)' >/dev/null 2>&1; then
-		skip "gdb with Python is not installed"
-		return
-	fi
+	have_gdb || return
 	local script=$LOGDIR/$TEST.gdbscript
 	cat >"$script" <<'EOF'
 pagoda break hello fault_user if f->kind == FAULT_PAGE && f->access != FAULT_EXEC
@@ -156,4 +162,90 @@ EOF
 		fail "pagoda slab lists no mm_proc cache of $proc_size-byte objects with 2 or more in use"
 	section kernel | grep -qE "^mm_region +$region_size " ||
 		fail "pagoda slab lists no mm_region cache of $region_size-byte objects"
+}
+
+# swap_pattern with 2 MiB of user memory pushes its pages out to the
+# ramdisk and touches them again: stop where mm reads a slot back
+# (swapdev_read, called by swap_load). `pagoda swap` must list the page
+# being read at that very slot, the walk must find it not present and on
+# that slot, and the count of pages on swap only must be mm_proc.swapped.
+t_gdb_swap_listing_names_the_slot_mm_reads_back() {
+	have_gdb || return
+	local script=$LOGDIR/$TEST.gdbscript
+	cat >"$script" <<'EOF'
+pagoda break mm swapdev_read
+continue
+eval "echo READ slot=%d\n", slot
+frame 1
+eval "echo PAGE pid=%d va=%#018lx\n", p->pid, va
+echo === swap\n
+pagoda swap p->pid
+echo === walk\n
+pagoda walk p->pid va
+EOF
+	gdb_session "$script" mm:"swap=8 usermem=2" "init:swap_pattern+1024+7" swap_pattern ramdisk
+	local slot pid va
+	slot=$(sed -nE 's/^READ slot=([0-9]+)$/\1/p' "$GDBLOG")
+	read -r pid va < <(sed -nE 's/^PAGE pid=([0-9]+) va=(0x[0-9a-f]+)$/\1 \2/p' "$GDBLOG")
+	if [ -z "$slot" ] || [ -z "$va" ]; then
+		fail "gdb did not stop in swapdev_read under swap_load: $(grep -m1 -iE 'error|pagoda:' "$GDBLOG")"
+		return
+	fi
+	expect_not 'Traceback|Python Exception|^pagoda: '
+	section swap | grep -qE "^  $va slot +$slot refs 1  on swap only \(" ||
+		fail "pagoda swap does not list $va at slot $slot, on swap only"
+	section walk | grep -qE "^  PT .*  not present$" || fail "the walk of $va found it present"
+	section walk | grep -qE "^  mm: on swap, slot $slot " || fail "the walk of $va does not name slot $slot"
+	local listed only counted swapped
+	listed=$(section swap | grep -cE '^  0x[0-9a-f]+ slot ')
+	only=$(section swap | grep -cE '^  0x[0-9a-f]+ slot .* on swap only ')
+	read -r counted swapped < <(section swap |
+		sed -nE 's/^([0-9]+) pages with a slot, [0-9]+ on swap only; mm_proc.swapped ([0-9]+).*/\1 \2/p')
+	[ "$listed" = "$counted" ] || fail "pagoda swap listed $listed pages but counted ${counted:-none}"
+	[ "$only" = "$swapped" ] && [ "$only" -gt 0 ] ||
+		fail "$only pages listed on swap only, mm_proc.swapped ${swapped:-none}"
+}
+
+# With the IOMMU on, edudma's grant round trip makes edu's driver allocate
+# DMA grants; stop where mm frees one (mm_handle_dma_free). `pagoda dma`
+# must list that grant (id and owner as gdb reads them from the request),
+# edu's domain must map the grant's frames at its bus address (an IOVA,
+# with translation on), and the owner's regions must hold a dma region.
+t_gdb_dma_listing_shows_each_grant_in_its_device_domain() {
+	have_gdb || return
+	local script=$LOGDIR/$TEST.gdbscript
+	cat >"$script" <<'EOF'
+pagoda break mm mm_handle_dma_free
+continue
+eval "echo FREE grant=%d by=%d\n", req->w[0], from->pid
+echo === dma\n
+pagoda dma
+echo === regions\n
+pagoda regions from->pid
+EOF
+	GDB_QEMU_EXTRA=$IOMMU_MACHINE gdb_session "$script" mm "devmgr:edu=00:04.0" edu \
+		"init:edudma+roundtrip+1000" edudma
+	local id by
+	read -r id by < <(sed -nE 's/^FREE grant=([0-9]+) by=([0-9]+)$/\1 \2/p' "$GDBLOG")
+	if [ -z "$id" ]; then
+		fail "gdb did not stop in mm_handle_dma_free: $(grep -m1 -iE 'error|pagoda:' "$GDBLOG")"
+		return
+	fi
+	expect_not 'Traceback|Python Exception|^pagoda: '
+	local first end bus
+	read -r first end bus < <(section dma |
+		sed -nE "s/^  grant $id owner $by bdf 00:04\.0 frames \[([0-9]+), ([0-9]+)\) bus (0x[0-9a-f]+).*/\1 \2 \3/p")
+	if [ -z "$bus" ]; then
+		fail "pagoda dma does not list grant $id of pid $by on 00:04.0"
+		return
+	fi
+	section dma | grep -qE "^IOMMU: on, " || fail "pagoda dma does not see the IOMMU on"
+	section dma | grep -qE "^  device 00:04\.0 edu +domain [1-9][0-9]* driver $by \(edu\) " ||
+		fail "pagoda dma shows no domain of 00:04.0 for driver $by"
+	local iova_end
+	iova_end=$(printf '%#x' $((bus + (end - first) * 4096)))
+	section dma | grep -qF "    iova [$bus, $iova_end) -> frames [$first, $end) rw grant $id" ||
+		fail "edu's domain does not map grant $id's frames [$first, $end) at its bus address $bus"
+	section regions | grep -qE '^  0x[0-9a-f]+ 0x[0-9a-f]+ +[0-9]+K rw-  dma ' ||
+		fail "pagoda regions shows no dma region in pid $by"
 }
