@@ -62,6 +62,8 @@ PTE_FLAGS = [(1 << 0, "P"), (1 << 1, "W"), (1 << 2, "U"), (1 << 3, "PWT"),
              (1 << 8, "G"), (1 << 63, "NX")]
 PTE_P, PTE_PS = 1 << 0, 1 << 7
 LEVEL_NAMES = {4: "PML4", 3: "PDPT", 2: "PD", 1: "PT"}
+# libsys/include/pagoda/syscall.h
+MM_RIGHT_WRITE = 0x2
 # kernel/proc.h
 PROC_FLAG_MM = 0x100
 # libsys/include/pagoda/mm.h
@@ -110,12 +112,15 @@ def prot_string(prot):
     return "".join(name if prot & bit else "-" for bit, name in MM_PROT_NAMES)
 
 
+LOAD_HINTS = {KERNEL_FILE: "gdb build/kernel.elf", MM_FILE: "add-symbol-file build/user/mm.elf"}
+
+
 def objfile(basename):
     for o in gdb.objfiles():
         if o.filename and os.path.basename(o.filename) == basename:
             return o
-    fail("no symbols from %s are loaded (make gdb loads them; or "
-         "add-symbol-file build/user/%s)" % (basename, basename))
+    fail("no symbols from %s are loaded (make gdb loads them; or %s)" %
+         (basename, LOAD_HINTS.get(basename, "add-symbol-file")))
 
 
 def find_symbol(obj, name, file=None):
@@ -727,7 +732,7 @@ and region), quarantined. Then every device mm keeps a record of
                 out("    iova [%#x, %#x) -> frames [%d, %d) %s grant %d" % (
                     int(e["iova"]), int(e["iova"]) + (int(e["npages"]) << PAGE_SHIFT),
                     int(e["pfn"]), int(e["pfn"]) + int(e["npages"]),
-                    "rw" if int(e["rights"]) & 2 else "r", int(e["id"])))
+                    "rw" if int(e["rights"]) & MM_RIGHT_WRITE else "r", int(e["id"])))
 
 
 # ---- breakpoints that know whose address space it is --------------------
