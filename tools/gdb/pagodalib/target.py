@@ -314,16 +314,24 @@ def page_descriptor(mm, pfn):
     return mm.index(mm.var("mm_pages"), pfn)
 
 
-PAGE_STATES = ["reserved", "free", "allocated", "tail"]
-PAGE_USES = ["none", "hole", "firmware", "boot", "memmap", "any", "slab",
-             "kmalloc", "user", "pagetable", "dma"]
+def enum_label(type_name, value, prefix):
+    """The enumerator of enum type_name (from the DWARF) whose value is
+    value, lower case without prefix: for fields stored as small integers
+    (struct page's state and use are uint8_t)."""
+    try:
+        fields = gdb.lookup_type(type_name).fields()
+    except gdb.error:
+        fields = []
+    for f in fields:
+        if f.enumval == value:
+            return f.name[len(prefix):].lower() if f.name.startswith(prefix) else f.name
+    return str(value)
 
 
 def page_summary(pg):
-    state, use = int(pg["state"]), int(pg["use"])
     return "%s, use %s, owner %d, index %#x, flags %#x" % (
-        PAGE_STATES[state] if state < len(PAGE_STATES) else state,
-        PAGE_USES[use] if use < len(PAGE_USES) else use,
+        enum_label("enum page_state", int(pg["state"]), "PAGE_"),
+        enum_label("enum page_use", int(pg["use"]), "PAGE_USE_"),
         int(pg["owner"]), int(pg["index"]), int(pg["flags"]))
 
 
