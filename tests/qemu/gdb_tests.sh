@@ -32,6 +32,7 @@ gdb_session() {
 	# gdb's kill ends QEMU; if gdb died first, end the QEMU we started.
 	[ -s "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null
 	wait $booting 2>/dev/null
+	# shellcheck disable=SC2034 # lib.sh's expect helpers read LOG
 	LOG=$GDBLOG
 }
 
@@ -147,15 +148,17 @@ EOF
 		walk_present $at "$pid"
 		buddy_totals_match $at
 	done
-	# mm reads nothing between the two stops: its books are the same.
+	# Between the two stops only the kernel (passing the fault on) and mm's
+	# dispatch to its handler ran: mm's books must read the same from both.
 	[ "$(section kernel | sed -n '/^zone /,$p')" = "$(section mm | sed -n '/^zone /,$p')" ] ||
 		fail "pagoda buddy/slab differ between the kernel's stop and mm's"
 	# While mm is current gdb reads mm_zones itself: the same free counts.
 	local direct shown
 	direct=$(sed -nE 's/^ZONEFREE (.*)/\1/p' "$GDBLOG")
 	shown=$(section mm | sed -nE 's/^zone .* free_pages ([0-9]+)$/\1/p' | tr '\n' ' ')
-	[ -n "$direct" ] && [ "$direct " = "$shown" ] ||
+	if [ -z "$direct" ] || [ "$direct " != "$shown" ]; then
 		fail "pagoda buddy's zone free_pages '$shown' differ from gdb's mm_zones[].free_pages '$direct'"
+	fi
 	local proc_size region_size
 	read -r _ _ proc_size _ region_size < <(grep '^SIZEOF' "$GDBLOG")
 	section kernel | grep -qE "^mm_proc +$proc_size +[0-9]+ +([2-9]|[1-9][0-9]+)/" ||
@@ -202,8 +205,9 @@ EOF
 	read -r counted swapped < <(section swap |
 		sed -nE 's/^([0-9]+) pages with a slot, [0-9]+ on swap only; mm_proc.swapped ([0-9]+).*/\1 \2/p')
 	[ "$listed" = "$counted" ] || fail "pagoda swap listed $listed pages but counted ${counted:-none}"
-	[ "$only" = "$swapped" ] && [ "$only" -gt 0 ] ||
+	if [ "$only" != "$swapped" ] || [ "$only" = 0 ]; then
 		fail "$only pages listed on swap only, mm_proc.swapped ${swapped:-none}"
+	fi
 }
 
 # With the IOMMU on, edudma's grant round trip makes edu's driver allocate
