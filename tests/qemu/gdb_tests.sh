@@ -94,7 +94,8 @@ have_gdb() {
 # space owns 0x400000 and up, so mm's variables are out of gdb's plain
 # reach; stop 2 is mm's handler of that same fault, mm current. The
 # commands must give the same picture from both, and agree with what gdb
-# reads itself at each.
+# reads itself at each. (At stop 1 regions and walk name no process:
+# the current one, hello, is the default.)
 t_gdb_commands_show_a_faulting_process_from_kernel_and_mm() {
 	have_gdb || return
 	local script=$LOGDIR/$TEST.gdbscript
@@ -107,8 +108,8 @@ set $faddr = f->addr
 eval "echo FAULT pid=%d addr=%#lx ip=%#lx\n", $fpid, f->addr, f->ip
 echo === kernel\n
 pagoda ps
-pagoda regions $fpid
-pagoda walk $fpid f->ip
+pagoda regions
+pagoda walk f->ip
 pagoda buddy
 pagoda slab
 echo === between\n

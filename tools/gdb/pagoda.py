@@ -7,17 +7,17 @@
 #
 #   pagoda ps               kernel process table, joined with mm's records
 #   pagoda threads          kernel thread table (state, IPC wait, user ip)
-#   pagoda regions PROC     mm's region list of a process
-#   pagoda walk PROC ADDR   the 4-level page-table walk of ADDR in PROC
+#   pagoda regions [PROC]   mm's region list of a process
+#   pagoda walk [PROC] ADDR the 4-level page-table walk of ADDR in PROC
 #   pagoda buddy            buddy free lists per zone and order, checked
 #   pagoda slab             slab caches: object size, in use/total, slabs
-#   pagoda swap PROC        which private pages of PROC have a swap slot
+#   pagoda swap [PROC]      which private pages of PROC have a swap slot
 #   pagoda dma              DMA grants and IOMMU domains with their mappings
 #   pagoda break PROC LOC [if COND]   a breakpoint that stops only in PROC
 #
 # plus the convenience functions $pagoda_pid(), $pagoda_pname(PID) and
-# $pagoda_in(NAME). PROC is a pid (any gdb expression: `from->pid`) or a
-# process name.
+# $pagoda_in(NAME). PROC is a process name or a pid (any gdb expression:
+# `from->pid`); [PROC] defaults to the current process.
 #
 # The one problem: mm and every program are static ELFs linked at
 # 0x400000, so their addresses overlap, and whatever process is current

@@ -89,7 +89,7 @@ active_objs, else 'MISMATCH'."""
 
 
 class PagodaSwap(gdb.Command):
-    """pagoda swap PROC: a process's private pages that have a swap slot.
+    """pagoda swap [PROC]: a process's private pages with a swap slot (default: the current one).
 
 For each of its regions, every struct swap_ent on the region's list: the
 virtual address, the slot and the slot's reference count (swap_slot.c's
@@ -102,14 +102,12 @@ mm_proc.swapped (pages only on the device)."""
 
     def invoke(self, arg, from_tty):
         args = gdb.string_to_argv(arg)
-        if len(args) != 1:
-            fail("usage: pagoda swap PROC")
-        kp = resolve_proc(args[0])
+        if len(args) > 1:
+            fail("usage: pagoda swap [PROC]")
+        kp = resolve_proc(args[0] if args else None)
         pid, root = int(kp["pid"]), int(kp["root"])
         mm = mm_space()
-        p = mm.proc(pid)
-        if p is None:
-            fail("mm has no record of pid %d" % pid)
+        p = mm_record(mm, kp)
         refs = mm.var("refs", "servers/mm/swap_slot.c")
         nslots = int(mm.var("nslots", "servers/mm/swap_slot.c"))
         out("swap slots of pid %d (%s), device of %d slots:" % (pid, mm_name(p), nslots))

@@ -12,7 +12,8 @@ class PagodaPrefix(gdb.Command):
 
 Every subcommand works whichever process is current: it reads the kernel's
 tables directly and mm's through mm's own page tables and the physmap.
-PROC is a pid (any expression, e.g. from->pid) or a process name.
+PROC is a process name or a pid (any expression, e.g. from->pid); where
+it is optional, the current process.
 See docs/debugging.md."""
 
     def __init__(self):
@@ -102,7 +103,7 @@ def fault_of(t):
 
 
 class PagodaRegions(gdb.Command):
-    """pagoda regions PROC: mm's region list of a process.
+    """pagoda regions [PROC]: mm's region list of a process (default: the current one).
 
 One line per struct mm_region, sorted by start: [start, end), size, rights
 (MM_PROT_*), kind (elf, heap, stack, anon, shared, mmio, dma), 'guard' if
@@ -114,14 +115,12 @@ in the process's page tables now (walked, not mm's counter)."""
 
     def invoke(self, arg, from_tty):
         args = gdb.string_to_argv(arg)
-        if len(args) != 1:
-            fail("usage: pagoda regions PROC")
-        kp = resolve_proc(args[0])
+        if len(args) > 1:
+            fail("usage: pagoda regions [PROC]")
+        kp = resolve_proc(args[0] if args else None)
         pid, root = int(kp["pid"]), int(kp["root"])
         mm = mm_space()
-        p = mm.proc(pid)
-        if p is None:
-            fail("mm has no record of pid %d (%s)" % (pid, cstr(kp["name"])))
+        p = mm_record(mm, kp)
         out("regions of pid %d (%s):" % (pid, mm_name(p)))
         out("  %-18s %-18s %9s %-4s %-7s %-5s %s" %
             ("start", "end", "size", "prot", "kind", "guard", "present"))
@@ -134,7 +133,7 @@ in the process's page tables now (walked, not mm's counter)."""
 
 
 class PagodaWalk(gdb.Command):
-    """pagoda walk PROC ADDR: the page-table walk of ADDR in a process.
+    """pagoda walk [PROC] ADDR: the page-table walk of ADDR in a process (default: the current one).
 
 Prints each level (PML4, PDPT, PD, PT) with the table's physical address,
 the index, the entry and its flags (P W U PWT PCD A D PS G NX), then where
@@ -147,10 +146,10 @@ If ADDR is not mapped: mm's region there, if any, and its swap slot."""
 
     def invoke(self, arg, from_tty):
         args = gdb.string_to_argv(arg)
-        if len(args) != 2:
-            fail("usage: pagoda walk PROC ADDR")
-        kp = resolve_proc(args[0])
-        va = int(gdb.parse_and_eval(args[1])) & 0xffffffffffffffff
+        if len(args) not in (1, 2):
+            fail("usage: pagoda walk [PROC] ADDR")
+        kp = resolve_proc(args[0] if len(args) == 2 else None)
+        va = int(gdb.parse_and_eval(args[-1])) & 0xffffffffffffffff
         pid, root = int(kp["pid"]), int(kp["root"])
         out("walk of %#x in pid %d (%s), root %#x:" % (va, pid, cstr(kp["name"]), root))
         steps, pa = walk(root, va)

@@ -193,16 +193,26 @@ def proc_by_pid(pid):
 
 
 def resolve_proc(arg):
-    """PROC argument: a pid (a gdb expression) or a process name."""
+    """PROC argument: a process name (the first live one of that name),
+    else a pid (a gdb expression: 3, $pid, from->pid); None or "" is the
+    current process."""
+    if not arg:
+        cur = current_proc()
+        if cur is None:
+            fail("no process is current (the idle thread runs): name one")
+        return cur
+    procs = kernel_procs()
+    for p in procs:
+        if cstr(p["name"]) == arg:
+            return p
     try:
         pid = int(gdb.parse_and_eval(arg))
-    except gdb.error:
-        pid = None
-    for p in kernel_procs():
-        if (pid is not None and int(p["pid"]) == pid) or \
-           (pid is None and cstr(p["name"]) == arg):
+    except gdb.error as e:
+        fail("%s is neither a process name nor a pid (%s)" % (arg, e))
+    for p in procs:
+        if int(p["pid"]) == pid:
             return p
-    fail("no process %s in the kernel's table" % arg)
+    fail("no process with pid %d in the kernel's table" % pid)
 
 
 def mm_kernel_proc():
@@ -299,6 +309,18 @@ class MmSpace:
 
 def mm_space():
     return MmSpace()
+
+
+def mm_record(mm, kp):
+    """mm's struct mm_proc of the kernel's process kp (mm makes one for
+    every process it spawns, none for itself)."""
+    pid = int(kp["pid"])
+    if int(kp["flags"]) & PROC_FLAG_MM:
+        fail("pid %d is mm itself: it keeps no region list of its own memory" % pid)
+    p = mm.proc(pid)
+    if p is None:
+        fail("mm has no record of pid %d (%s)" % (pid, cstr(kp["name"])))
+    return p
 
 
 # ---- mm's records, by the struct (MmSpace values) -----------------------
