@@ -38,12 +38,13 @@ run: $(RUN_ISO)
 # and PROG's too on request (make gdb PROG=hello; mm and programs all link
 # at 0x400000: docs/debugging.md), plus tools/gdb/pagoda.py, the `pagoda`
 # commands. MODS="mm init:hello hello" boots those modules with -kernel
-# (as the QEMU tests do: no GRUB) instead of the ISO's shell.
+# (as the QEMU tests do: no GRUB) instead of the ISO's shell; a module's
+# arguments follow ':', separated by ',' (MODS="mm:swap=8,usermem=2 ...").
 GDB_PORT ?= 1234
 GDB_SYMS := -ex 'add-symbol-file $(B)/user/mm.elf' \
             $(if $(PROG),-ex 'add-symbol-file $(B)/user/$(PROG).elf')
 GDB_BOOT = $(if $(MODS),-kernel $(B)/kernel32.elf -initrd "$$(for m in $(MODS); do \
-	  p=$${m%%:*}; a=; [ "$$p" != "$$m" ] && a=" $$(echo "$$m" | cut -d: -f2-)"; \
+	  p=$${m%%:*}; a=; [ "$$p" != "$$m" ] && a=" $$(echo "$$m" | cut -d: -f2- | tr , ' ')"; \
 	  printf '%s%s' "$$sep" "$(B)/user/$$p.elf$$a"; sep=,; done)",-cdrom $(ISO))
 gdb: $(if $(MODS),$(B)/kernel32.elf $(foreach m,$(MODS),$(B)/user/$(firstword $(subst :, ,$(m))).elf),$(ISO)) \
      $(B)/kernel.elf $(B)/user/mm.elf $(if $(PROG),$(B)/user/$(PROG).elf)
