@@ -539,7 +539,7 @@ struct mm_buddyinfo {
 	uint64_t free[MM_INFO_ZONES][MM_MAX_ORDER_INFO + 1];
 	uint64_t free_pages[MM_INFO_ZONES];     /* the zone's own count */
 	uint64_t managed_pages[MM_INFO_ZONES];
-	char zone_name[MM_INFO_ZONES][8];       /* "DMA", "DMA32", "NORMAL" */
+	char zone_name[MM_INFO_ZONES][8];       /* "DMA", "DMA32", "Normal" */
 };
 _Static_assert(sizeof(struct mm_buddyinfo) == MM_INFO_ZONES * (MM_MAX_ORDER_INFO + 1 + 2) * 8 +
 	       MM_INFO_ZONES * 8, "no padding");
