@@ -55,4 +55,4 @@ TEST_PROGS  := fault_null fault_write_code fault_hlt fault_cli fault_kernel_jump
                copy_untouched recv_refused ipc_handles read_blocked mmcall_probe \
                exit_with printf_c99 spawn_orphan malloc_threads thread_reap thread_overflow \
                blk_probe belady swap_pattern swap_shared swap_clean iommu_probe iommu_denied \
-               devtest devprobe dma_probe edudma dmadrv dma_victim
+               devtest devprobe dma_probe edudma dmadrv dma_victim slab_hold

@@ -62,7 +62,7 @@ static void fill_slabinfo(struct mm_slabinfo *si, const struct slab_cache *c)
 {
 	uint64_t slabs = slab_cache_slabs(c);
 	memset(si, 0, sizeof *si);
-	strncpy(si->name, c->name, sizeof si->name - 1);
+	memcpy(si->name, c->name, sizeof si->name - 1);     /* the last byte stays NUL */
 	si->object_size = c->size;
 	si->stride = c->stride;
 	si->active_objs = c->active_objs;

@@ -78,7 +78,8 @@ static void fill_module_info(struct mm_module_info *info, const struct mm_boot_m
 {
 	const void *bytes = mm_phys_to_virt(m->start);
 	memset(info, 0, sizeof *info);
-	strncpy(info->name, m->name, sizeof info->name - 1);
+	_Static_assert(sizeof info->name == sizeof m->name, "the names are the same size");
+	memcpy(info->name, m->name, sizeof info->name - 1);   /* the last byte stays NUL */
 	info->size = m->end - m->start;
 	info->program = spawn_module_is_program(m);
 	elf_section_string(bytes, info->size, PAGODA_ABOUT_SECTION, info->about, sizeof info->about);
