@@ -111,7 +111,7 @@ t_memstat_selects_every_view_by_name_and_refuses_an_unknown_one() {
 # program) has none; a module that is not a program is listed as a file,
 # never among the programs.
 t_shell_help_lists_the_programs_with_their_descriptions_and_not_the_files() {
-	local notes=$LOGDIR/notes.txt
+	local notes=$TESTDIR/notes.txt
 	printf 'not a program\n' >"$notes"
 	boot mm init sh hello memstat spin --raw "$notes" --input 'help\nexit\n'
 	local programs files
