@@ -342,8 +342,14 @@ static void buddy_rejects_order_above_max_and_unknown_flags(void **state)
 
 	assert_int_equal(buddy_alloc(MM_MAX_ORDER + 1, 0), PFN_NONE);
 	assert_int_equal(buddy_alloc(0, 0x80000000u), PFN_NONE);
+	/* the same in DMA, which has the memory: refused before any list */
+	assert_int_equal(buddy_alloc(MM_MAX_ORDER + 1, MM_ZONE_DMA), PFN_NONE);
+	assert_int_equal(buddy_alloc(0, MM_ZONE_DMA | 0x80000000u), PFN_NONE);
+	assert_int_equal(buddy_alloc(200, MM_ZONE_DMA), PFN_NONE);
 	assert_int_equal(stub_bug_count, 0); /* a refused request, not a bug */
 	assert_int_equal(mm_zones[ZONE_NORMAL].nr_fail, 2);
+	assert_int_equal(mm_zones[ZONE_DMA].nr_fail, 3);
+	assert_int_equal(mm_zones[ZONE_DMA].nr_alloc, 0);
 	assert_dma_is_one_order_10_block();
 }
 
