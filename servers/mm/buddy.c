@@ -58,6 +58,11 @@
  * search costs the length of the lists, so only DMA asks for it. (Linux
  * allocates from the zone and, when the block lies above the mask,
  * frees it and retries from ZONE_DMA: dma_direct_alloc's "again" loop.)
+ *
+ * Lab 1 (docs/labs/buddy.md) is fenced in this file (docs/teaching.md):
+ * the student writes find_block, take_block, put_block, zone_may_serve,
+ * buddy_alloc_below's body and free_is_valid; the checker and the rest
+ * are given.
  */
 #include <string.h>
 #include <pagoda/error.h>

@@ -55,6 +55,12 @@
  * the buddy allocator at once instead of waiting for a reclaim pass. Without
  * debug mode only the cheap checks run: the pointer must be in a slab of this
  * cache, and freeing the free-list head or into an empty slab is a double free.
+ *
+ * Lab 2 (docs/labs/slab.md) is fenced in this file (docs/teaching.md): the
+ * student writes create_args_valid, pop_object, push_object,
+ * build_free_list, slab_grow, slab_release, alloc_slow, free_ok, free_slow
+ * and slab_cache_shrink; layout, the fast paths, slab_check and debug mode
+ * (slab_debug.c) are given.
  */
 #include <string.h>
 #include <pagoda/error.h>
