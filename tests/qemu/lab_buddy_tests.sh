@@ -20,12 +20,14 @@ t_buddy_lab_16M_machine_serves_every_request_from_dma_and_gets_every_frame_back(
 	expect '^touch: 1024 pages, stride 1, write: touched 1024 pages, 1024 faults$'
 	local dma32 normal dma before after
 	dma32=$(memstat_key free_dma32 1) normal=$(memstat_key free_normal 1) dma=$(memstat_key free_dma 1)
-	[ "${dma32:-x}" = 0 ] && [ "${normal:-x}" = 0 ] ||
+	if [ "${dma32:-x}" != 0 ] || [ "${normal:-x}" != 0 ]; then
 		fail "a 16 MiB machine has free DMA32 '${dma32:-none}' and NORMAL '${normal:-none}' pages, expected 0 and 0"
+	fi
 	[ "${dma:-0}" -gt 1024 ] || fail "free DMA pages '${dma:-none}', expected more than 1024"
 	before=$(memstat_key free 1) after=$(memstat_key free 2)
-	[ -n "$before" ] && [ "$before" = "$after" ] ||
+	if [ -z "$before" ] || [ "$before" != "$after" ]; then
 		fail "free pages ${before:-none} before touch, ${after:-none} after: frames went missing"
+	fi
 	exited_with 'touch 1024 1 w' 0
 	init_finished
 }
