@@ -5,7 +5,7 @@
 # Included after qemu.mk (lab-qemu-deps needs QEMU_TEST_DEPS).
 LAB_NAMES := $(shell awk '!/^\#/ && NF { print $$2 }' tools/lab/labs)
 
-.PHONY: handout grade test-labs lab-host-tests lab-qemu-deps
+.PHONY: handout grade test-labs lab-host-tests lab-host-objs lab-qemu-deps
 
 handout:
 	@if [ -z "$(LAB)" ]; then \
@@ -21,9 +21,12 @@ handout:
 grade:
 	@tools/lab/grade.sh $(LAB)
 
-# What grade.sh asks make: the host suites, and the QEMU tests' images.
+# What grade.sh and tests/lab/check.sh ask make: the host suites, the
+# objects (and their .d) of the suites S="test_a ...", the QEMU tests' images.
 lab-host-tests:
 	@echo $(HOST_TESTS)
+lab-host-objs:
+	@echo $(foreach o,$(sort $(foreach s,$(S),$(call HOST_OBJS,$(HOST_TEST_SRCS_$(s:test_%=%))))),$(o) $(o:.o=.d))
 lab-qemu-deps: $(QEMU_TEST_DEPS)
 
 # After make test's host and QEMU runs: every lab's rubric against their

@@ -264,7 +264,7 @@ function score_all(    i, got, max, st, why, rest, js, jf, nparts, pn, pg, skipp
 		jf = jf (jf == "" ? "" : "\n") "{\"name\":\"" jesc(lab ": " S[i] ": " T[i]) "\"" rest
 	}
 	if (skipped)
-		emit("(qemu: " skipped " tests, " skipped_pts " points, not run: host suites only)")
+		emit("(not run, host suites only: " skipped " QEMU test" (skipped > 1 ? "s" : "") ", " skipped_pts " points)")
 	if ("functionality" in pn)
 		emit(sprintf("functionality %d/%d", pg["functionality"], pn["functionality"]))
 	if ("robustness" in pn)

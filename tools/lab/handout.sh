@@ -20,21 +20,23 @@ FENCE=tools/lab/fence.awk
 labs() { awk '!/^#/ && NF { print $2 }' "$LABS_FILE"; }
 die() { echo "handout: $*" >&2; exit 2; }
 
-tree_files() {
+# The tree's files, one a line, sorted; files only (git also lists
+# deleted files). Listed once (list_tree), read by both passes below.
+TREE_FILES=""
+list_tree() {
 	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-		git ls-files --cached --others --exclude-standard | while read -r f; do
-			[ -f "$f" ] && printf '%s\n' "$f"
-		done
+		TREE_FILES=$(git ls-files --cached --others --exclude-standard | sort -u |
+			while read -r f; do if [ -f "$f" ]; then printf '%s\n' "$f"; fi; done)
 	else
-		find . -path ./build -prune -o -type f -print | sed 's|^\./||'
+		TREE_FILES=$(find . -path ./build -prune -o -type f -print | sed 's|^\./||' | sort)
 	fi
 }
+tree_files() { printf '%s\n' "$TREE_FILES"; }
 
 # Files that hold fences: sources only (C, headers, assembly).
 fenced_files() {
-	tree_files | grep -E '\.(c|h|S)$' | while read -r f; do
-		grep -q '/\* LAB [a-z0-9_]*[: ]' "$f" && printf '%s\n' "$f"
-	done
+	tree_files | grep -E '\.(c|h|S)$' | tr '\n' '\0' |
+		xargs -0 -r grep -l '/\* LAB [a-z0-9_]*[: ]' --
 	return 0
 }
 
@@ -101,6 +103,7 @@ handout() {
 }
 
 also=""
+list_tree
 case ${1:-} in
 --check) check; exit 0 ;;
 --also) also=${2:-}; shift 2 ;;
