@@ -57,7 +57,7 @@ full_marks() {
 # The first three failed tests of a graded rubric whose reason starts so.
 failing() {
 	awk -v why="$2" '/^FAIL/ { t = $4 " " $5 } index($0, why) && t != "" { print t; t = "" }' "$1" |
-		head -3 | oneline
+		head -3 | paste -sd, | sed 's/,/, /g'
 }
 
 # Seed the handout's build/ from this tree's: everything but what a run
