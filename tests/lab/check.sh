@@ -16,14 +16,15 @@
 # modification times of the files it does not change, so only what the
 # fences touched recompiles. The QEMU tests are not run in handouts.
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 results=$1 out=$2
 W=build/lab-check
 mkdir -p "$W" "$(dirname "$out")"
 : >"$out"
 
-ok() { echo "ok - labs: $1" | tee -a "$out"; }
-notok() { echo "not ok - labs: $1: $2" | tee -a "$out"; }
+tap=$out    # where ok and notok write (a lab's own file while it runs in the background)
+ok() { echo "ok - labs: $1" | tee -a "$tap"; }
+notok() { echo "not ok - labs: $1: $2" | tee -a "$tap"; }
 oneline() { tr '\n' ' ' | sed 's/ *$//' | cut -c1-300; }
 field() { awk -v k="$1" '$1 == k { print $2 }' "$2" 2>/dev/null; }
 
@@ -70,7 +71,7 @@ seed_build() {
 	for e in build/* build/.deps-ok; do
 		[ -e "$e" ] || continue
 		case ${e#build/} in
-		newlib|host|results|tests|handout|grade|lab-check|lab|lab-template|iso|*.iso|*.log) continue ;;
+		newlib|host|results|tests|handout|grade|grade-self|lab-check|lab|lab-template|iso|iso-*|*.iso|*.log) continue ;;
 		esac
 		cp -a "$e" "$h/build/"
 	done
@@ -97,7 +98,7 @@ handout_fails() {
 	left=$(grep -rnE --include='*.c' --include='*.h' --include='*.S' \
 		"^[[:space:]]*/\* LAB $lab: " "$h" | head -1)
 	if [ -n "$left" ]; then
-		notok "$t" "the handout still holds a fenced solution of lab $lab: ${left#$h/}"
+		notok "$t" "the handout still holds a fenced solution of lab $lab: ${left#"$h"/}"
 		return
 	fi
 	suites=$(awk '!/^[ \t]*#/ && NF == 4 && $3 != "qemu" && !seen[$3]++ { print $3 }' "$r")
@@ -135,7 +136,7 @@ for lab in $labs; do
 	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
 		wait -n
 	done
-	(out=$W/$lab.tap; : >"$out"; handout_fails "$lab" >/dev/null) &
+	(tap=$W/$lab.tap; : >"$tap"; handout_fails "$lab" >/dev/null) &
 done
 wait
 for lab in $labs; do

@@ -5,8 +5,9 @@
 # and of the QEMU tests. Each t_NAME writes one TAP line to OUT.tap:
 # "ok - grade: NAME" or "not ok - grade: NAME: why".
 # usage: tests/lab/grade_tests.sh OUT.tap
+# shellcheck disable=SC2317,SC2086  # the t_ functions run through declare -F; $F has no spaces
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 out=$1
 F=tests/lab/fixtures
 W=build/grade-self

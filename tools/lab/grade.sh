@@ -24,7 +24,7 @@
 # Exit status 0 when graded, whatever the score; 2 when grading itself
 # broke (an unknown lab, a missing or bad rubric, an unreadable results dir).
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 AWK=tools/lab/grade.awk
 OUT=build/grade
 RUBRICS=tests/grade
@@ -57,6 +57,7 @@ lab_title() {
 
 [ -f "$LABS_FILE" ] || die "no lab list $LABS_FILE"
 if [ $# -eq 0 ]; then
+	# shellcheck disable=SC2046 # lab names are single words
 	set -- $(all_labs)
 	[ $# -gt 0 ] || die "$LABS_FILE lists no lab"
 fi
