@@ -5,6 +5,7 @@
 #   make iso    build/pagoda.iso (GRUB, bootable)
 #   make bench  benchmarks (host allocators; guest instruction counts)
 #   make deps   install the Debian packages this tree needs
+#   make handout LAB=NAME / make grade [LAB=NAME]   a lab's student tree; a lab's score (docs/teaching.md)
 # ACCEL=kvm opts in to KVM; the default is TCG.
 
 B       := build
@@ -45,12 +46,13 @@ include mk/mm-host.mk
 include mk/policysim.mk
 include mk/qemu.mk
 include mk/replay.mk
+include mk/lab.mk
 
 .PHONY: all clean
 all: $(B)/kernel.elf $(B)/kernel32.elf $(USER_ELFS)
 
 clean:
-	rm -rf $(B)/kernel $(B)/user $(B)/libsys $(B)/host $(B)/lab $(B)/lab-template $(B)/results $(B)/*.elf $(B)/*.iso $(B)/iso
+	rm -rf $(B)/kernel $(B)/user $(B)/libsys $(B)/host $(B)/lab $(B)/lab-template $(B)/results $(B)/handout $(B)/grade $(B)/lab-check $(B)/*.elf $(B)/*.iso $(B)/iso
 
 distclean:
 	rm -rf $(B)

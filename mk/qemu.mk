@@ -71,6 +71,7 @@ test: deps-check
 	@rm -rf $(B)/results
 	-@$(MAKE) --no-print-directory test-host
 	-@$(MAKE) --no-print-directory test-qemu
+	-@$(MAKE) --no-print-directory test-labs
 	@tests/summary.sh $(B)/results
 
 # Guest costs: Pagoda's bench program and a Linux peer (Debian's kernel

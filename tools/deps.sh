@@ -5,7 +5,7 @@
 # apt-get line and fails. --check only reports (exit 1 if something is missing).
 set -u
 PKGS="gcc make binutils qemu-system-x86 grub-pc-bin grub-common xorriso mtools \
-newlib-source libcmocka-dev libjemalloc-dev libmimalloc-dev gdb xz-utils cpio bc gnuplot-nox"
+newlib-source libcmocka-dev libjemalloc-dev libmimalloc-dev gdb xz-utils cpio bc gnuplot-nox jq"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"

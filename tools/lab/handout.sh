@@ -10,8 +10,9 @@
 # by their stubs (tools/lab/fence.awk). Every other file is copied with
 # its modification time, so a build tree copied beside it rebuilds only
 # the files the fences touched. OUTDIR/.handout records what was
-# stripped. --check validates every fence in the tree and that each lab
-# of tools/lab/labs has at least one; it prints the fences per lab.
+# stripped (a handout needs every fence well-formed, and a fence of each
+# lab it strips). --check validates every fence in the tree and that each
+# lab of tools/lab/labs has at least one; it prints the fences per lab.
 set -eu
 cd "$(dirname "$0")/../.."
 LABS_FILE=tools/lab/labs
@@ -20,31 +21,36 @@ FENCE=tools/lab/fence.awk
 labs() { awk '!/^#/ && NF { print $2 }' "$LABS_FILE"; }
 die() { echo "handout: $*" >&2; exit 2; }
 
-tree_files() {
+# The tree's files, one a line, sorted; files only (git also lists
+# deleted files). Listed once (list_tree), read by both passes below.
+TREE_FILES=""
+list_tree() {
 	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-		git ls-files --cached --others --exclude-standard | while read -r f; do
-			[ -f "$f" ] && printf '%s\n' "$f"
-		done
+		TREE_FILES=$(git ls-files --cached --others --exclude-standard | sort -u |
+			while read -r f; do if [ -f "$f" ]; then printf '%s\n' "$f"; fi; done)
 	else
-		find . -path ./build -prune -o -type f -print | sed 's|^\./||'
+		TREE_FILES=$(find . -path ./build -prune -o -type f -print | sed 's|^\./||' | sort)
 	fi
 }
+tree_files() { printf '%s\n' "$TREE_FILES"; }
 
 # Files that hold fences: sources only (C, headers, assembly).
 fenced_files() {
-	tree_files | grep -E '\.(c|h|S)$' | while read -r f; do
-		grep -q '/\* LAB [a-z0-9_]*[: ]' "$f" && printf '%s\n' "$f"
-	done
+	tree_files | grep -E '\.(c|h|S)$' | tr '\n' '\0' |
+		xargs -0 -r grep -l '/\* LAB [a-z0-9_]*[: ]' --
 	return 0
 }
 
+# check [LAB...]: every fence well-formed and of a known lab, and each
+# LAB (default: every lab) has at least one.
 check() {
-	local files out l n
+	local files out l n need
+	need=${*:-$(labs)}
 	files=$(fenced_files)
 	[ -n "$files" ] || die "no fences in the tree"
 	# shellcheck disable=SC2086
 	out=$(awk -v check=1 -f "$FENCE" $files) || die "fences are broken (above)"
-	for l in $(labs); do
+	for l in $need; do
 		n=$(printf '%s\n' "$out" | grep -c "^$l " || true)
 		[ "$n" -gt 0 ] || die "lab $l has no fence"
 		echo "lab $l: $n fences"
@@ -81,7 +87,8 @@ strip_set() {
 handout() {
 	local lab=$1 out=$2 also=$3 strip f
 	strip=$(strip_set "$lab" "$also" | sort -u | tr '\n' ' ')
-	check >/dev/null
+	# shellcheck disable=SC2086
+	check $strip >/dev/null
 	if [ -e "$out" ] && [ ! -f "$out/.handout" ]; then
 		die "$out exists and is not a handout; not overwriting it"
 	fi
@@ -101,6 +108,7 @@ handout() {
 }
 
 also=""
+list_tree
 case ${1:-} in
 --check) check; exit 0 ;;
 --also) also=${2:-}; shift 2 ;;
