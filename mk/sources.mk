@@ -56,3 +56,5 @@ TEST_PROGS  := fault_null fault_write_code fault_hlt fault_cli fault_kernel_jump
                exit_with printf_c99 spawn_orphan malloc_threads thread_reap thread_overflow \
                blk_probe belady swap_pattern swap_shared swap_clean iommu_probe iommu_denied \
                devtest devprobe dma_probe edudma dmadrv dma_victim slab_hold
+# Lab 3 (fault): a non-canonical access (tests/qemu/lab_fault_tests.sh).
+TEST_PROGS  += fault_noncanonical

@@ -25,6 +25,7 @@
 #include "reclaim.h"
 #include "swap.h"
 #include "vmstat.h"
+#include "lab.h"
 
 /* Private frames of p mapped in [from, to): found on p's frame list. */
 int backend_private_for_each(struct mm_proc *p, struct mm_region *r, vaddr_t from, vaddr_t to,
@@ -66,6 +67,7 @@ void backend_private_detach(struct mm_proc *p, struct mm_region *r)
 	swap_forget_all(&r->swapped);
 }
 
+/* LAB swap: keep: map a page that could not be evicted back, remembering it was written */
 /* Map back a page that could not be evicted, remembering it was written
  * (the new mapping's dirty bit starts clear). The leaf page table is
  * still there (nothing pruned it meanwhile), so the kernel needs no spare. */
@@ -79,12 +81,14 @@ static void keep(struct mm_proc *p, struct mm_region *r, vaddr_t va, pfn_t pfn, 
 		mm_bug("backend_private_evict: cannot map pid %d page %#lx back: %s", p->pid,
 		       (unsigned long)va, pagoda_strerror(-err));
 }
+/* LAB swap END */
 
 /* Evict private page va: refillable is true when a clean page without a
  * slot can simply be dropped (its contents come back from the backend). */
 int backend_private_evict(struct mm_proc *p, struct mm_region *r, vaddr_t va, pfn_t pfn,
 			  bool refillable)
 {
+	/* LAB swap: backend_private_evict: unmap the victim, drop it if clean, else swap_save it; on failure map it back */
 	struct page *pg = pfn_to_page(pfn);
 	uint64_t vpn = va >> PAGE_SHIFT;
 	if (pg->flags & PG_PINNED)
@@ -118,6 +122,10 @@ int backend_private_evict(struct mm_proc *p, struct mm_region *r, vaddr_t va, pf
 	if (mm_proc_disown(p, pfn) == 0)
 		buddy_free(pfn, 0);
 	return 0;
+	/* LAB swap STUB: LAB_MISSING("swap", "backend_private_evict"); */
+	/* LAB swap STUB: (void)p; (void)r; (void)va; (void)pfn; (void)refillable; */
+	/* LAB swap STUB: return -ERR_NOSYS; */
+	/* LAB swap END */
 }
 
 /* The page's frame from swap if it has a slot; PFN_NONE with *err = 0 if
@@ -129,11 +137,16 @@ pfn_t backend_private_swapin(struct mm_proc *p, struct mm_region *r, vaddr_t va,
 
 static pfn_t anon_fill(struct mm_proc *p, struct mm_region *r, vaddr_t va)
 {
+	/* LAB fault: anon_fill: the page from swap if it has a slot, else a zeroed frame */
 	int err;
 	pfn_t pfn = backend_private_swapin(p, r, va, &err);
 	if (pfn != PFN_NONE || err)
 		return pfn;
 	return reclaim_alloc_user(MM_ZERO);
+	/* LAB fault STUB: LAB_MISSING("fault", "anon_fill"); */
+	/* LAB fault STUB: (void)p; (void)r; (void)va; */
+	/* LAB fault STUB: return PFN_NONE; */
+	/* LAB fault END */
 }
 
 static int anon_evict(struct mm_proc *p, struct mm_region *r, vaddr_t va, pfn_t pfn)

@@ -46,7 +46,9 @@
 #include "reclaim.h"
 #include "swap.h"
 #include "vmstat.h"
+#include "lab.h"
 
+/* LAB fault: access_name, outside_regions, illegal: name the access, and say why it may not be served */
 static const char *access_name(uint64_t bits)
 {
 	return (bits & MM_FAULT_EXEC) ? "execute" : (bits & MM_FAULT_WRITE) ? "write" : "read";
@@ -77,7 +79,9 @@ static const char *illegal(struct mm_proc *p, const struct mm_region *r, vaddr_t
 		return "protection violation";
 	return NULL;
 }
+/* LAB fault END */
 
+/* LAB fault: map_filled: map a filled frame; a private one becomes p's, or is freed */
 /* Map the frame the backend filled; a private one becomes p's, or is
  * freed if the mapping fails. Another thread having mapped the page
  * first (ERR_BUSY) is success. */
@@ -99,10 +103,12 @@ static int map_filled(struct mm_proc *p, struct mm_region *r, vaddr_t va, pfn_t 
 	}
 	return err == -ERR_BUSY ? 0 : err;
 }
+/* LAB fault END */
 
 /* Map the page at va of region r in p; 0 or -ERR_x. */
 int mm_fill_page(struct mm_proc *p, struct mm_region *r, vaddr_t va)
 {
+	/* LAB fault: mm_fill_page: the region's backend maps (device) or fills the page, then map it */
 	if (r->backend->map)            /* not RAM (device memory): the backend maps it */
 		return r->backend->map(p, r, va);
 	budget_make_room(r);            /* a full budget replaces one of its own (budget.c) */
@@ -115,8 +121,13 @@ int mm_fill_page(struct mm_proc *p, struct mm_region *r, vaddr_t va)
 		budget_admit(r, pfn);
 	}
 	return err;
+	/* LAB fault STUB: LAB_MISSING("fault", "mm_fill_page"); */
+	/* LAB fault STUB: (void)p; (void)r; (void)va; */
+	/* LAB fault STUB: return -ERR_NOSYS; */
+	/* LAB fault END */
 }
 
+/* LAB fault: kill, deny, out_of_memory: the logged kill, the refused copy, the OOM killer's turn */
 static int kill(struct mm_proc *p, uint64_t addr, uint64_t bits, const char *why, uint64_t ip,
 		struct ipc_msg *reply)
 {
@@ -149,9 +160,11 @@ static int out_of_memory(struct mm_proc *p, uint64_t addr, uint64_t bits, uint64
 	reply->tag = MM_FAULT_RESUME;   /* no page yet: it faults again after the victim's exit */
 	return 1;
 }
+/* LAB fault END */
 
 int mm_handle_fault(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply)
 {
+	/* LAB fault: mm_handle_fault: decode the message, find the region, deny or fill, count, reply */
 	vaddr_t addr = req->w[0];
 	uint64_t bits = req->w[1], ip = req->w[2];
 	struct mm_proc *p = mm_proc_find(from->pid);
@@ -179,6 +192,11 @@ int mm_handle_fault(const struct ipc_msg *req, const struct ipc_from *from, stru
 	}
 	reply->tag = MM_FAULT_RESUME;
 	return 1;
+	/* LAB fault STUB: LAB_MISSING("fault", "mm_handle_fault"); */
+	/* LAB fault STUB: (void)req; (void)from; */
+	/* LAB fault STUB: reply->tag = MM_FAULT_KILL; */
+	/* LAB fault STUB: return 1; */
+	/* LAB fault END */
 }
 
 /* Copy len bytes at src in p's address space into buf (in ours). Pages of

@@ -27,6 +27,7 @@
 #include "mm_env.h"
 #include "kcall.h"
 #include "swap.h"
+#include "lab.h"
 
 static struct slab_cache *region_cache;
 
@@ -47,10 +48,15 @@ void region_init(void)
 
 struct mm_region *region_find(struct mm_proc *p, vaddr_t va)
 {
+	/* LAB fault: region_find: the region of p holding va, from the sorted list, or NULL */
 	for (struct mm_region *r = p->regions; r && r->start <= va; r = r->next)
 		if (va < r->end)
 			return r;
 	return NULL;
+	/* LAB fault STUB: LAB_MISSING("fault", "region_find"); */
+	/* LAB fault STUB: (void)p; (void)va; */
+	/* LAB fault STUB: return NULL; */
+	/* LAB fault END */
 }
 
 struct mm_region *region_of_kind(struct mm_proc *p, enum region_kind kind)
@@ -61,26 +67,38 @@ struct mm_region *region_of_kind(struct mm_proc *p, enum region_kind kind)
 	return NULL;
 }
 
+/* LAB fault: region_low: the lowest address a region occupies, its guard page included */
 /* The lowest address r occupies: its guard page counts. */
 static vaddr_t region_low(const struct mm_region *r)
 {
 	return r->guard ? r->start - PAGE_SIZE : r->start;
 }
+/* LAB fault END */
 
 /* No region but `except`, nor its guard page, meets [start, end). */
 bool region_range_free(struct mm_proc *p, vaddr_t start, vaddr_t end, const struct mm_region *except)
 {
+	/* LAB fault: region_range_free: no region but except, guard pages included, meets [start, end) */
 	for (struct mm_region *r = p->regions; r; r = r->next)
 		if (r != except && region_low(r) < end && start < r->end)
 			return false;
 	return true;
+	/* LAB fault STUB: LAB_MISSING("fault", "region_range_free"); */
+	/* LAB fault STUB: (void)p; (void)start; (void)end; (void)except; */
+	/* LAB fault STUB: return false; */
+	/* LAB fault END */
 }
 
 /* The guarded region whose guard page holds addr, or NULL. */
 struct mm_region *region_guarded_by(struct mm_proc *p, vaddr_t addr)
 {
+	/* LAB fault: region_guarded_by: the guarded region whose guard page holds addr, or NULL */
 	struct mm_region *r = region_find(p, addr + PAGE_SIZE);
 	return r && r->guard && addr < r->start ? r : NULL;
+	/* LAB fault STUB: LAB_MISSING("fault", "region_guarded_by"); */
+	/* LAB fault STUB: (void)p; (void)addr; */
+	/* LAB fault STUB: return NULL; */
+	/* LAB fault END */
 }
 
 /* The lowest start in [lo, hi) of len bytes (page multiple) with an
@@ -88,6 +106,7 @@ struct mm_region *region_guarded_by(struct mm_proc *p, vaddr_t addr)
  * over the sorted list. 0 if there is no such gap. */
 vaddr_t region_find_gap(struct mm_proc *p, uint64_t len, vaddr_t lo, vaddr_t hi)
 {
+	/* LAB fault: region_find_gap: first fit over the sorted list, a free page on either side */
 	vaddr_t start = lo;
 	for (struct mm_region *r = p->regions; r; r = r->next) {
 		if (r->end + PAGE_SIZE <= start)
@@ -97,6 +116,10 @@ vaddr_t region_find_gap(struct mm_proc *p, uint64_t len, vaddr_t lo, vaddr_t hi)
 		start = r->end + PAGE_SIZE;
 	}
 	return start >= lo && start <= hi && len <= hi - start ? start : 0;
+	/* LAB fault STUB: LAB_MISSING("fault", "region_find_gap"); */
+	/* LAB fault STUB: (void)p; (void)len; (void)lo; (void)hi; */
+	/* LAB fault STUB: return 0; */
+	/* LAB fault END */
 }
 
 int region_add(struct mm_proc *p, vaddr_t start, vaddr_t end, unsigned prot,

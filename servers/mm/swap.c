@@ -52,6 +52,7 @@
 #include "slab.h"
 #include "kcall.h"
 #include "mm_env.h"
+#include "lab.h"
 
 #define SWAP_HASH 1024
 
@@ -104,6 +105,7 @@ void swap_init(void)
 	swap_slots_setup();
 }
 
+/* LAB swap: record: a new record of (owner, index) in slot, in its bucket and on its owner's list */
 static struct swap_ent *record(struct swap_ent **head, const void *owner, uint64_t index,
 			       struct mm_proc *p, uint64_t slot)
 {
@@ -121,6 +123,7 @@ static struct swap_ent *record(struct swap_ent **head, const void *owner, uint64
 	*head = e;
 	return e;
 }
+/* LAB swap END */
 
 static void unrecord(struct swap_ent *e)
 {
@@ -163,6 +166,7 @@ bool swap_record_has_swapped(struct swap_ent *head)
 	return false;
 }
 
+/* LAB swap: write_out: frame pfn to slot through the device, logged on failure, counted on success */
 /* Write frame pfn to slot; counted. */
 static int write_out(uint64_t slot, pfn_t pfn, int pid, uint64_t va)
 {
@@ -177,10 +181,12 @@ static int write_out(uint64_t slot, pfn_t pfn, int pid, uint64_t va)
 	mm_event(MM_EV_EVICT_DIRTY, pid, va, pfn, slot);
 	return 0;
 }
+/* LAB swap END */
 
 int swap_save(struct swap_ent **head, const void *owner, uint64_t index, struct mm_proc *p,
 	      pfn_t pfn, bool dirty, vaddr_t va)
 {
+	/* LAB swap: swap_save: swap-out: no write for a clean cached page, else its slot rewritten or a new slot written and recorded */
 	int pid = p ? p->pid : 0;
 	struct swap_ent *e = find(owner, index);
 	if (e && !dirty && swap_cache_lookup(e->slot) == pfn) {
@@ -209,10 +215,15 @@ int swap_save(struct swap_ent **head, const void *owner, uint64_t index, struct 
 	if (p)
 		p->swapped++;
 	return 0;
+	/* LAB swap STUB: LAB_MISSING("swap", "swap_save"); */
+	/* LAB swap STUB: (void)head; (void)owner; (void)index; (void)p; (void)pfn; (void)dirty; (void)va; */
+	/* LAB swap STUB: return -ERR_NOSYS; */
+	/* LAB swap END */
 }
 
 pfn_t swap_load(const void *owner, uint64_t index, struct mm_proc *p, vaddr_t va, int *err)
 {
+	/* LAB swap: swap_load: swap-in: the cached frame, or a new frame read from the slot (a major fault), kept CACHED */
 	struct swap_ent *e = find(owner, index);
 	*err = 0;
 	if (!e)
@@ -244,18 +255,26 @@ pfn_t swap_load(const void *owner, uint64_t index, struct mm_proc *p, vaddr_t va
 	mm_event(MM_EV_SWAPIN, p ? p->pid : 0, va, pfn, e->slot);
 	mm_event(MM_EV_FAULT_MAJOR, p ? p->pid : 0, va, pfn, e->slot);
 	return pfn;
+	/* LAB swap STUB: LAB_MISSING("swap", "swap_load"); */
+	/* LAB swap STUB: (void)owner; (void)index; (void)p; (void)va; */
+	/* LAB swap STUB: *err = 0; */
+	/* LAB swap STUB: return PFN_NONE; */
+	/* LAB swap END */
 }
 
 /* A frame swap_load returned could not be mapped after all and is about
  * to be freed: back to SWAPPED. */
 void swap_load_undo(const void *owner, uint64_t index, pfn_t pfn)
 {
+	/* LAB swap: swap_load_undo: a loaded frame freed unmapped: the page is SWAPPED again */
 	struct swap_ent *e = find(owner, index);
 	if (!e || swap_cache_lookup(e->slot) != pfn)
 		return;
 	swap_cache_del(e->slot);
 	if (e->proc)
 		e->proc->swapped++;
+	/* LAB swap STUB: (void)owner; (void)index; (void)pfn; */
+	/* LAB swap END */
 }
 
 uint64_t swap_pages_of(const struct mm_proc *p)

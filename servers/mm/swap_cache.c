@@ -25,6 +25,7 @@
 #include "swap.h"
 #include "buddy.h"
 #include "mm_env.h"
+#include "lab.h"
 
 #define CACHE_NONE UINT32_MAX
 
@@ -65,6 +66,7 @@ void swap_cache_teardown(void)
 
 void swap_cache_add(uint64_t slot, pfn_t pfn)
 {
+	/* LAB swap: swap_cache_add: slot (in use, not cached) -> pfn, and PG_SWAPCACHE on the frame */
 	if (slot >= nslots || cache[slot] != CACHE_NONE || swap_slot_refs(slot) == 0) {
 		mm_bug("swap_cache_add: slot %lu cannot take pfn %#lx (cached or free)",
 		       (unsigned long)slot, (unsigned long)pfn);
@@ -73,20 +75,30 @@ void swap_cache_add(uint64_t slot, pfn_t pfn)
 	cache[slot] = (uint32_t)pfn;
 	pfn_to_page(pfn)->flags |= PG_SWAPCACHE;
 	pages++;
+	/* LAB swap STUB: LAB_MISSING("swap", "swap_cache_add"); */
+	/* LAB swap STUB: (void)slot; (void)pfn; */
+	/* LAB swap END */
 }
 
 pfn_t swap_cache_lookup(uint64_t slot)
 {
+	/* LAB swap: swap_cache_lookup: the frame cached for slot, PFN_NONE if none (or a bad slot) */
 	return slot < nslots && cache[slot] != CACHE_NONE ? cache[slot] : PFN_NONE;
+	/* LAB swap STUB: (void)slot; */
+	/* LAB swap STUB: return PFN_NONE; */
+	/* LAB swap END */
 }
 
 void swap_cache_del(uint64_t slot)
 {
+	/* LAB swap: swap_cache_del: slot no longer cached; its frame loses PG_SWAPCACHE; nothing if not cached */
 	if (slot >= nslots || cache[slot] == CACHE_NONE)
 		return;
 	pfn_to_page(cache[slot])->flags &= (uint8_t)~PG_SWAPCACHE;
 	cache[slot] = CACHE_NONE;
 	pages--;
+	/* LAB swap STUB: (void)slot; */
+	/* LAB swap END */
 }
 
 uint64_t swap_cache_pages(void)

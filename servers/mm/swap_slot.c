@@ -39,6 +39,7 @@
 #include "swapdev.h"
 #include "buddy.h"
 #include "mm_env.h"
+#include "lab.h"
 
 #define SLOTS_MAX ((uint64_t)1 << 21)
 
@@ -97,6 +98,7 @@ static uint64_t cluster_size(uint64_t c)
 	return (c + 1) * SWAP_CLUSTER <= nslots ? SWAP_CLUSTER : nslots - c * SWAP_CLUSTER;
 }
 
+/* LAB swap: take_cluster, any_free_slot: the next wholly free cluster, and next fit over all slots */
 /* The next wholly free cluster becomes current; false if there is none. */
 static bool take_cluster(void)
 {
@@ -122,9 +124,11 @@ static uint64_t any_free_slot(void)
 	}
 	return SWAP_SLOT_NONE;
 }
+/* LAB swap END */
 
 uint64_t swap_slot_alloc(void)
 {
+	/* LAB swap: swap_slot_alloc: a free slot, count 1: the current cluster in order, then a free cluster, then next fit */
 	if (!swap_slots_setup() || used == nslots)
 		return SWAP_SLOT_NONE;
 	while (cursor < cluster_end && refs[cursor])
@@ -140,8 +144,12 @@ uint64_t swap_slot_alloc(void)
 	used++;
 	next_slot = (s + 1) % nslots;
 	return s;
+	/* LAB swap STUB: LAB_MISSING("swap", "swap_slot_alloc"); */
+	/* LAB swap STUB: return SWAP_SLOT_NONE; */
+	/* LAB swap END */
 }
 
+/* LAB swap: slot_in_use: an allocated slot, or an mm_bug naming fn */
 static bool slot_in_use(uint64_t slot, const char *fn)
 {
 	if (slot < nslots && refs[slot])
@@ -149,9 +157,11 @@ static bool slot_in_use(uint64_t slot, const char *fn)
 	mm_bug("%s: slot %lu is %s", fn, (unsigned long)slot, slot < nslots ? "free" : "beyond the device");
 	return false;
 }
+/* LAB swap END */
 
 void swap_slot_dup(uint64_t slot)
 {
+	/* LAB swap: swap_slot_dup: one more reference to an allocated slot; a free or bad slot is an mm_bug */
 	if (!slot_in_use(slot, "swap_slot_dup"))
 		return;
 	if (refs[slot] == SWAP_REFS_MAX) {
@@ -159,10 +169,14 @@ void swap_slot_dup(uint64_t slot)
 		return;
 	}
 	refs[slot]++;
+	/* LAB swap STUB: LAB_MISSING("swap", "swap_slot_dup"); */
+	/* LAB swap STUB: (void)slot; */
+	/* LAB swap END */
 }
 
 void swap_slot_put(uint64_t slot)
 {
+	/* LAB swap: swap_slot_put: one reference fewer; the last frees the slot and drops it from the swap cache */
 	if (!slot_in_use(slot, "swap_slot_put"))
 		return;
 	if (--refs[slot])
@@ -170,6 +184,9 @@ void swap_slot_put(uint64_t slot)
 	swap_cache_del(slot);
 	cluster_free[slot / SWAP_CLUSTER]++;
 	used--;
+	/* LAB swap STUB: LAB_MISSING("swap", "swap_slot_put"); */
+	/* LAB swap STUB: (void)slot; */
+	/* LAB swap END */
 }
 
 unsigned swap_slot_refs(uint64_t slot)

@@ -40,6 +40,7 @@
 #include "lend.h"
 #include "buddy.h"
 #include "kcall.h"
+#include "lab.h"
 
 static struct {
 	int pid;                    /* 0: no device */
@@ -174,12 +175,17 @@ int swapdev_pid(void)
 
 static int transfer(int64_t tag, uint64_t slot, pfn_t pfn)
 {
+	/* LAB swap: transfer: one block request for one page, the frame lent in window page 0 */
 	if (!dev.pid)
 		return -ERR_NOENT;
 	if (slot >= dev.pages || !pfn_valid(pfn))
 		return -ERR_INVAL;
 	struct ipc_msg m = { .tag = tag, .w = { slot, 0, 1 } };
 	return lend_call(dev.pid, BLK_WINDOW_VA, &pfn, 1, tag == BLK_READ, &m);
+	/* LAB swap STUB: LAB_MISSING("swap", "transfer (swapdev_read, swapdev_write)"); */
+	/* LAB swap STUB: (void)tag; (void)slot; (void)pfn; */
+	/* LAB swap STUB: return -ERR_NOSYS; */
+	/* LAB swap END */
 }
 
 int swapdev_read(uint64_t slot, pfn_t pfn)

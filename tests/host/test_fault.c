@@ -16,6 +16,8 @@
 #include "buddy.h"
 #include "zone.h"
 #include "check.h"
+#include "vmstat.h"
+#include "rng.h"
 #include "mm_stubs.h"
 #include "mm_maps.h"
 #include "mm_fixture.h"
@@ -264,6 +266,118 @@ static void a_fault_of_a_process_that_died_meanwhile_is_answered_kill_quietly(vo
 	assert_string_equal(said, "");
 }
 
+/* ---- the lab's workloads: counts, bystanders, copies (docs/labs/fault.md) ---- */
+
+/* A fixed random workload (seeded): 600 reads and writes scattered over a
+ * 256-page anonymous mapping. Each distinct page costs exactly one minor
+ * fault, reads of fresh pages see zeros, untouched pages stay unmapped,
+ * and the exit gives every frame back. */
+static void touching_n_scattered_pages_takes_n_minor_faults_and_exit_returns_every_frame(void **state)
+{
+	(void)state;
+	enum { PAGES = 256, TOUCHES = 600 };
+	static bool touched[PAGES];
+	memset(touched, 0, sizeof touched);
+	struct mm_proc *p = spawn("prog");
+	int pid = p->pid;
+	vaddr_t va = map_anon(pid, PAGES * PAGE_SIZE, MM_PROT_READ | MM_PROT_WRITE);
+	uint64_t faults = p->faults, minor = mm_vmstat.minor_faults, resident = p->resident;
+	unsigned distinct = 0;
+	rng_state = 0x5eed0003;
+	for (int i = 0; i < TOUCHES; i++) {
+		unsigned page = rng() % PAGES;
+		vaddr_t at = va + page * PAGE_SIZE + (rng() % PAGE_SIZE & ~7u);
+		bool write = rng() & 1;
+		if (!touched[page]) {
+			uint8_t byte = 0xff;
+			assert_int_equal(user_read(pid, at, &byte, 1), 0);
+			assert_int_equal(byte, 0);          /* demand zero */
+			distinct++;
+			touched[page] = true;
+		}
+		assert_int_equal(touch(pid, at, write ? MM_FAULT_WRITE : MM_FAULT_READ), MM_FAULT_RESUME);
+	}
+	assert_true(distinct > PAGES / 2);
+	assert_int_equal(p->faults - faults, distinct);
+	assert_int_equal(mm_vmstat.minor_faults - minor, distinct);
+	assert_int_equal(p->resident - resident, distinct);
+	for (unsigned page = 0; page < PAGES; page++)
+		assert_int_equal(stub_pte(pid, va + page * PAGE_SIZE) >= 0, touched[page]);
+	assert_mm_consistent();
+	exit_proc(pid, 0);
+	assert_int_equal(free_at_rest(), baseline);
+}
+
+/* No user page lives at these: the first non-canonical address, one deep
+ * in the hole, the very last byte, just above USER_TOP. Each kills its
+ * offender with the reason; a bystander keeps its pages and its data. */
+static void non_canonical_and_top_addresses_kill_only_the_offender_as_non_user(void **state)
+{
+	(void)state;
+	static const vaddr_t bad[] = { 0x0000800000000000ULL, 0xdead00000000beefULL, UINT64_MAX,
+				       USER_TOP + 0x10 };
+	int by = spawn("prog")->pid;
+	vaddr_t heap = (vaddr_t)sbrk(by, PAGE_SIZE);
+	assert_int_equal(user_write(by, heap, "keep", 4), 0);
+	uint64_t resident = proc(by)->resident, free_before = free_at_rest();
+	for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
+		int pid = spawn("prog")->pid;
+		char said[512], want[256];
+		assert_int_equal(fault(pid, bad[i], MM_FAULT_READ, said, sizeof said), MM_FAULT_KILL);
+		snprintf(want, sizeof want, "kill: pid %d (prog): page fault: read at address 0x%lx "
+			 "(kernel or non-user address), ip 0x401234\n", pid, (unsigned long)bad[i]);
+		assert_string_equal(said, want);
+		assert_int_equal(stub_state(pid), STUB_DEAD);
+		assert_int_equal(stub_deliver_exits(), 1);
+		assert_int_equal(free_at_rest(), free_before);
+		assert_int_equal(stub_state(by), STUB_ALIVE);
+		assert_int_equal(proc(by)->resident, resident);
+		assert_mm_consistent();
+	}
+	char back[4];
+	assert_int_equal(user_read(by, heap, back, 4), 0);
+	assert_memory_equal(back, "keep", 4);
+	exit_proc(by, 0);
+	assert_int_equal(free_at_rest(), baseline);
+}
+
+/* A system call's copy (MM_FAULT_COPY) that meets an illegal address is
+ * refused: nothing logged, nothing mapped, no fault counted, the process
+ * lives. A legal page met by a copy is filled as for a trap. */
+static void a_bad_address_met_by_a_system_call_copy_is_refused_quietly_and_the_caller_lives(void **state)
+{
+	(void)state;
+	struct mm_proc *p = spawn("prog");
+	int pid = p->pid;
+	vaddr_t heap = (vaddr_t)sbrk(pid, PAGE_SIZE);
+	const struct { vaddr_t va; uint64_t bits; } bad[] = {
+		{ 0x10, MM_FAULT_READ },                        /* NULL */
+		{ USER_TOP, MM_FAULT_WRITE },                   /* not user memory */
+		{ 0x0000800000000000ULL, MM_FAULT_READ },       /* non-canonical */
+		{ 0x800000000ULL, MM_FAULT_WRITE },             /* in no region */
+		{ USER_STACK_TOP - MM_STACK_MAX - PAGE_SIZE, MM_FAULT_WRITE },   /* the guard page */
+		{ PROG_TEXT_VA, MM_FAULT_WRITE },               /* read-only */
+	};
+	uint64_t faults = p->faults, free_before = free_at_rest();
+	for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
+		char said[512];
+		assert_int_equal(fault(pid, bad[i].va, bad[i].bits | MM_FAULT_COPY, said, sizeof said),
+				 MM_FAULT_REFUSE);
+		assert_string_equal(said, "");
+		assert_int_equal(stub_state(pid), STUB_ALIVE);
+		assert_int_equal(stub_pte(pid, page_round_down(bad[i].va)) >= 0, false);
+		assert_int_equal(p->faults, faults);
+		assert_int_equal(free_at_rest(), free_before);
+		assert_mm_consistent();
+	}
+	assert_int_equal(fault(pid, heap, MM_FAULT_WRITE | MM_FAULT_COPY, NULL, 0), MM_FAULT_RESUME);
+	assert_true(stub_pte(pid, page_round_down(heap)) & MM_PTE_WRITE);
+	assert_int_equal(p->faults, faults + 1);
+	assert_mm_consistent();
+	exit_proc(pid, 0);
+	assert_int_equal(free_at_rest(), baseline);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -283,6 +397,9 @@ int main(void)
 		MM_TEST(a_fill_without_memory_is_killed_as_out_of_memory),
 		MM_TEST(a_fill_when_ram_is_exhausted_is_killed_as_out_of_memory),
 		MM_TEST(a_fault_of_a_process_that_died_meanwhile_is_answered_kill_quietly),
+		MM_TEST(touching_n_scattered_pages_takes_n_minor_faults_and_exit_returns_every_frame),
+		MM_TEST(non_canonical_and_top_addresses_kill_only_the_offender_as_non_user),
+		MM_TEST(a_bad_address_met_by_a_system_call_copy_is_refused_quietly_and_the_caller_lives),
 	};
 	return MM_RUN(tests);
 }

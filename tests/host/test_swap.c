@@ -689,6 +689,95 @@ static void the_oom_score_counts_resident_swapped_and_page_tables_and_protects_i
 	exit_proc(p->pid, 0);
 }
 
+/* ---- the lab's workloads (docs/labs/swap.md) --------------------------------- */
+
+/* 48 pages written under a cap of 16 user frames: at least 32 must come
+ * back from swap when they are read, each once, byte for byte; the exit
+ * frees every slot. */
+static void a_fill_three_times_the_usermem_cap_round_trips_with_major_faults_in_band(void **state)
+{
+	(void)state;
+	struct mm_proc *p = spawn("prog");
+	mm_config.usermem_pages = 16;
+	vaddr_t va = map_anon(p->pid, 48 * PAGE_SIZE, MM_PROT_READ | MM_PROT_WRITE);
+	write_pattern(p->pid, va, 48, 24);
+	assert_true(reclaim_user_pages() <= 16);
+	assert_true(swap_slots_used() >= 32);
+	uint64_t major = p->major_faults, swapins = mm_vmstat.swapins;
+	assert_pattern(p->pid, va, 48, 24);
+	uint64_t got = p->major_faults - major;
+	assert_in_range(got, 32, 48);
+	assert_int_equal(mm_vmstat.swapins - swapins, got);
+	exit_proc(p->pid, 0);
+	assert_int_equal(swap_slots_used(), 0);
+}
+
+/* A process killed (a NULL dereference) with pages on swap, some of them
+ * read back (still holding their slots), gives back every slot and frame;
+ * the other process keeps its slots and its data. */
+static void a_process_killed_with_pages_on_swap_gives_back_every_slot_and_others_keep_theirs(void **state)
+{
+	(void)state;
+	struct mm_proc *a = spawn("prog"), *b = spawn("prog");
+	int pa = a->pid, pb = b->pid;
+	vaddr_t va = map_anon(pa, 16 * PAGE_SIZE, MM_PROT_READ | MM_PROT_WRITE);
+	vaddr_t vb = map_anon(pb, 8 * PAGE_SIZE, MM_PROT_READ | MM_PROT_WRITE);
+	write_pattern(pa, va, 16, 21);
+	write_pattern(pb, vb, 8, 22);
+	evict_all();
+	assert_true(a->swapped >= 16);
+	assert_true(b->swapped >= 8);
+	assert_pattern(pa, va, 4, 21);                  /* four back: CACHED, slots kept */
+	assert_true(swap_cache_pages() >= 4);
+	uint64_t b_slots = swap_slots_of(b);
+	assert_true(swap_slots_used() > b_slots);
+	char said[512];
+	assert_int_equal(fault(pa, 0x10, MM_FAULT_READ, said, sizeof said), MM_FAULT_KILL);
+	assert_non_null(strstr(said, "(NULL pointer dereference)"));
+	assert_int_equal(stub_deliver_exits(), 1);
+	assert_int_equal(swap_slots_used(), b_slots);
+	assert_int_equal(swap_cache_pages(), 0);
+	assert_int_equal(stub_state(pb), STUB_ALIVE);
+	assert_mm_consistent();
+	assert_pattern(pb, vb, 8, 22);
+	exit_proc(pb, 0);
+	assert_int_equal(swap_slots_used(), 0);
+}
+
+/* Every write fails, each with another error: each page stays mapped
+ * with its data, no slot is held, the error is the device's. Once the
+ * device works again the same pages go out and come back. */
+static void a_device_failing_every_write_keeps_every_page_and_leaks_no_slot(void **state)
+{
+	(void)state;
+	static const int errs[] = { -ERR_DEAD, -ERR_INVAL, -ERR_AGAIN, -ERR_FAULT };
+	struct mm_proc *p = spawn("prog");
+	vaddr_t va = map_anon(p->pid, 8 * PAGE_SIZE, MM_PROT_READ | MM_PROT_WRITE);
+	write_pattern(p->pid, va, 8, 23);
+	uint64_t resident = p->resident;
+	for (unsigned i = 0; i < 8; i++) {
+		vaddr_t at = va + i * PAGE_SIZE;
+		swapdev_stub_fail_write(0, errs[i % 4]);
+		assert_int_equal(region_evict_page(p, region_find(p, at), at), errs[i % 4]);
+		assert_true(mapped(p->pid, at));
+		assert_int_equal(swap_slots_used(), 0);
+		assert_int_equal(p->swapped, 0);
+		assert_mm_consistent();
+	}
+	assert_int_equal(p->resident, resident);
+	assert_int_equal(swapdev_stub_writes(), 0);
+	assert_pattern(p->pid, va, 8, 23);
+	for (unsigned i = 0; i < 8; i++) {
+		vaddr_t at = va + i * PAGE_SIZE;
+		assert_int_equal(region_evict_page(p, region_find(p, at), at), 0);
+		assert_false(mapped(p->pid, at));
+	}
+	assert_int_equal(swap_slots_used(), 8);
+	assert_int_equal(p->swapped, 8);
+	assert_pattern(p->pid, va, 8, 23);
+	exit_proc(p->pid, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -717,6 +806,9 @@ int main(void)
 		T(when_the_device_dies_exactly_the_processes_with_pages_on_it_are_killed),
 		T_SMALL(oom_kills_the_largest_unprotected_process_and_serves_the_fault),
 		T(the_oom_score_counts_resident_swapped_and_page_tables_and_protects_init_and_sh),
+		T(a_fill_three_times_the_usermem_cap_round_trips_with_major_faults_in_band),
+		T(a_process_killed_with_pages_on_swap_gives_back_every_slot_and_others_keep_theirs),
+		T(a_device_failing_every_write_keeps_every_page_and_leaks_no_slot),
 	};
 	return MM_RUN(tests);
 }
