@@ -20,34 +20,38 @@ t_lab_policy_nru_and_2q_replay_faults_exactly_as_policysim() {
 	done
 }
 
-# A budget of 16 frames run by NRU, switched to 2Q before reference 120
-# (the frames handed over), then the global pool switched back to NRU,
-# with mm's checker after every message. A budget is local replacement:
-# once it holds 16 frames, every fault evicts one of its own, so the
-# evictions of the run are its faults minus 16 - none if a victim is
-# never found.
-t_lab_policy_switching_between_nru_and_2q_hands_every_frame_over() {
-	boot mm:"check swap=16 policy=nru" ramdisk \
-		"init:replay+gen+$LAB_POLICY_SWITCH_GEN+16+switch=120:2q policy+nru memstat+-k" \
+# A budget of 16 frames run by 2Q, switched to NRU before reference 120
+# (the budget's 16 frames handed over: the new policy admits each, so the
+# pool admits 16 frames more than the run's faults), then every pool
+# switched from NRU to Clock, with mm's checker after every message. A
+# budget is local replacement: once it holds 16 frames, every fault
+# evicts one of its own, so the evictions of the run are its faults minus
+# 16 - none if a victim is never found. (mm boots with 2Q, so the global
+# pool's history is made before init counts free frames; switching away
+# from 2Q frees it.)
+t_lab_policy_switching_from_2q_to_nru_hands_every_frame_over() {
+	boot mm:"check swap=16 policy=2q" ramdisk \
+		"init:replay+gen+$LAB_POLICY_SWITCH_GEN+16+switch=120:nru policy+clock memstat+-k" \
 		replay policy memstat
-	expect '^replay: switched to 2q before reference 120, [1-9][0-9]* frames handed over$'
+	expect '^replay: switched to nru before reference 120, [1-9][0-9]* frames handed over$'
 	local line faults clean dirty
 	line=$(grep -E '^replay: [0-9]+ faults ' "$LOG")
-	if ! [[ $line =~ ^replay:\ ([0-9]+)\ faults\ .*,\ 0\ extra,\ pool\ admitted\ ([0-9]+),\ data\ ok,\ policy\ 2q ]]; then
-		fail "no replay line with 0 extra faults, data ok, under 2q (log: $LOG)"
+	if ! [[ $line =~ ^replay:\ ([0-9]+)\ faults\ .*,\ 0\ extra,\ pool\ admitted\ ([0-9]+),\ data\ ok,\ policy\ nru$ ]]; then
+		fail "no replay line with 0 extra faults, data ok, under nru (log: $LOG)"
 		return
 	fi
 	faults=${BASH_REMATCH[1]}
-	[ "${BASH_REMATCH[2]}" = "$faults" ] || fail "the pool admitted ${BASH_REMATCH[2]} frames for $faults faults"
+	[ "${BASH_REMATCH[2]}" = $((faults + 16)) ] ||
+		fail "the budget admitted ${BASH_REMATCH[2]} frames: not its $faults faults and the 16 handed over"
 	clean=$(sed -n 's/^evict_clean \([0-9]*\)$/\1/p' "$LOG")
 	dirty=$(sed -n 's/^evict_dirty \([0-9]*\)$/\1/p' "$LOG")
 	[ -n "$clean" ] && [ -n "$dirty" ] || { fail "memstat -k shows no evictions"; return; }
 	[ $((clean + dirty)) = $((faults - 16)) ] ||
 		fail "$faults faults in a budget of 16 frames evicted $((clean + dirty)) pages, not $((faults - 16))"
-	expect '^policy: now nru \(was 2q\), [0-9]+ frames handed over$'
-	expect '^policy nru$'
+	expect '^policy: now clock \(was nru\), [1-9][0-9]* frames handed over$'
+	expect '^policy clock$'
 	expect '^mm: check: [0-9]+ messages checked, every invariant held$'
-	exited_with "replay gen ${LAB_POLICY_SWITCH_GEN//+/ } 16 switch=120:2q" 0
-	exited_with 'policy nru' 0
+	exited_with "replay gen ${LAB_POLICY_SWITCH_GEN//+/ } 16 switch=120:nru" 0
+	exited_with 'policy clock' 0
 	init_finished
 }
