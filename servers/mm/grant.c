@@ -184,19 +184,17 @@ static void free_grant(struct grant *g)
 	/* LAB dma END */
 }
 
+/* LAB dma: quarantine - unmapped everywhere, marked, never freed (a helper of dma_proc_exit) */
 /* The owner died with a device that may still be running: nobody may
  * reach the frames any more, and nobody may have them again. */
 static void quarantine(struct grant *g)
 {
-	/* LAB dma: quarantine - nobody may reach the frames any more, and they are never freed */
 	unshare_all(g);
 	if (g->region)
 		unmap_from(g->region->proc, g->region);
 	g->quarantined = true;
-	/* LAB dma STUB: LAB_MISSING("dma", "quarantine"); */
-	/* LAB dma STUB: (void)g; */
-	/* LAB dma END */
 }
+/* LAB dma END */
 
 void dma_proc_exit(struct mm_proc *p, uint64_t unstopped)
 {
