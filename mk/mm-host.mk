@@ -97,6 +97,9 @@ MM_POLICY_TESTS += swapdev
 MM_POLICY_TESTS += dma dma_stream
 HOST_TEST_SRCS_dma        := tests/host/test_dma.c tests/host/dma_fixture.c $(MM_POLICY_SRCS)
 HOST_TEST_SRCS_dma_stream := tests/host/test_dma_stream.c tests/host/dma_fixture.c $(MM_POLICY_SRCS)
+# memstat's and the shell's read-only requests (meminfo.c, module.c).
+MM_POLICY_TESTS += info_requests
+HOST_TEST_SRCS_info_requests := tests/host/test_info_requests.c $(MM_POLICY_SRCS)
 HOST_TESTS += $(MM_POLICY_TESTS)
 $(foreach t,$(MM_POLICY_TESTS),$(eval $(call HOST_TEST_RULE,$(t))))
 $(MM_POLICY_TESTS:%=$(B)/host/test_%): $(wildcard servers/mm/*.h)

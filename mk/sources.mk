@@ -34,7 +34,7 @@ MM_SRCS     := servers/mm/main.c servers/mm/env.c servers/mm/policy.c servers/mm
                servers/mm/zone.c servers/mm/buddy.c servers/mm/slab.c servers/mm/slab_debug.c \
                servers/mm/kmalloc.c servers/mm/kcall.c servers/mm/check.c servers/mm/options.c \
                servers/mm/swap.c servers/mm/swap_slot.c servers/mm/swap_cache.c servers/mm/reclaim.c \
-               servers/mm/oom.c servers/mm/module.c \
+               servers/mm/oom.c servers/mm/module.c servers/mm/meminfo.c \
                servers/mm/grant.c servers/mm/backend_dma.c servers/mm/dma_bus.c \
                servers/mm/dma_frames.c servers/mm/dma_stream.c servers/mm/bounce.c \
                servers/mm/dma_info.c servers/mm/dma_check.c \
@@ -55,4 +55,4 @@ TEST_PROGS  := fault_null fault_write_code fault_hlt fault_cli fault_kernel_jump
                copy_untouched recv_refused ipc_handles read_blocked mmcall_probe \
                exit_with printf_c99 spawn_orphan malloc_threads thread_reap thread_overflow \
                blk_probe belady swap_pattern swap_shared swap_clean iommu_probe iommu_denied \
-               devtest devprobe dma_probe edudma dmadrv dma_victim
+               devtest devprobe dma_probe edudma dmadrv dma_victim slab_hold

@@ -37,6 +37,9 @@
 #include <string.h>
 #include <pagoda/sys.h>
 #include <pagoda/edu.h>
+#include <pagoda/about.h>
+
+PAGODA_ABOUT("asks the edu driver for factorials and liveness, prints the answers");
 
 static int failures;
 

@@ -21,6 +21,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <pagoda/sys.h>
+#include <pagoda/about.h>
+
+PAGODA_ABOUT("the paging-event ring: events on|off|show|run PROG ARGS...");
 
 static const char *const kinds[] = {
 	[MM_EVENT_FAULT_MINOR] = "fault-minor",

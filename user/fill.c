@@ -21,6 +21,9 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include <pagoda/sys.h>
+#include <pagoda/about.h>
+
+PAGODA_ABOUT("swap workload that checks no data is lost: fill PAGES [SEED]");
 
 #define PAGE 4096UL
 #define WORDS (PAGE / sizeof(uint64_t))

@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pagoda/about.h>
+
+PAGODA_ABOUT("prints a greeting and its arguments");
 
 int main(int argc, char **argv)
 {

@@ -32,6 +32,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <pagoda/sys.h>
+#include <pagoda/about.h>
+
+PAGODA_ABOUT("the first program: runs the boot commands or the shell");
 
 #define MAX_BG 32
 

@@ -1,8 +1,21 @@
 /*
- * memstat [-k] - prints what the memory server knows about memory:
+ * memstat [-k] [VIEW] - prints what the memory server knows about memory.
+ *
+ * Plain `memstat` prints the overview: zones, swap, policy, processes and
+ * dma, in that order. A VIEW prints one section alone:
  *
  *   zones      free pages per zone (DMA < 16 MiB, DMA32 < 4 GiB, NORMAL)
  *              in pages and KiB, and the total it manages (MM_STAT);
+ *   buddy      the buddy allocator's free blocks per order 0..10 in each
+ *              zone and the zone's free pages, like /proc/buddyinfo
+ *              (MM_BUDDYINFO);
+ *   slab       per slab cache of mm: object size, objects in use and in
+ *              all, objects and pages per slab, slabs full, partial and
+ *              empty, pages, like /proc/slabinfo (MM_SLABINFO);
+ *   vm         the event counters since boot, like /proc/vmstat: faults,
+ *              major faults, swap-ins and -outs, pages stolen by direct
+ *              and background reclaim, frames scanned, OOM kills
+ *              (MM_VMSTAT);
  *   swap       the swap device's size and use (pages and KiB), swap-ins
  *              and swap-outs, clean and dirty evictions, pages reclaimed in
  *              the background and by direct reclaim, OOM kills, major and
@@ -18,20 +31,23 @@
  *   dma        DMA grants (owner, device, size, bus address range,
  *              pinned pages, zone, mask, who they are shared with,
  *              quarantined or not), streaming mappings, and bounce-buffer
- *              use (MM_DMA_INFO).
+ *              use (MM_DMA_INFO);
+ *   iommu      each device's IOMMU domain (MM_IOMMU_STAT): its domain id
+ *              and driver, every mapped range - the bus address (IOVA)
+ *              the device uses, the frames behind it and the grant they
+ *              belong to - and its DMA fault count, with the totals.
  *
- * `memstat dma` prints the dma section alone. `memstat iommu` prints,
- * instead, each device's IOMMU domain (MM_IOMMU_STAT): its domain id and
- * driver, every mapped range - the bus address (IOVA) the device uses,
- * the frames behind it and the grant they belong to - and its DMA fault
- * count, with the totals. With -k the same figures
- * come as `key value` lines, one per figure, for scripts and tests; the
- * keys are listed in docs/memstat.md.
+ * With -k the same figures come as `key value` lines, one per figure, for
+ * scripts and tests; the keys are listed in docs/memstat.md. An unknown
+ * view or option gets the usage line and exit status 2.
  */
 #include <stdio.h>
 #include <string.h>
 #include <pagoda/sys.h>
 #include <pagoda/dma.h>
+#include <pagoda/about.h>
+
+PAGODA_ABOUT("memory statistics: memstat [-k] [zones|buddy|slab|vm|swap|policy|...]");
 
 #define KIB_PER_PAGE 4ULL
 
@@ -90,9 +106,6 @@ static void print_swap(const struct mm_vmstat_info *v)
 		kv("oom_kills", v->oom_kills);
 		kv("major_faults", v->major_faults);
 		kv("minor_faults", v->minor_faults);
-		printf("policy %s\n", v->policy);
-		printf("policy_choice %s\n", v->policy_text);
-		kv("pools", v->pools);
 		return;
 	}
 	printf("%-8s %10s %12s\n", "swap", "pages", "KiB");
@@ -104,6 +117,16 @@ static void print_swap(const struct mm_vmstat_info *v)
 	       (ull)v->reclaim_background, (ull)v->reclaim_direct, (ull)v->oom_kills);
 	printf("faults since boot: major %llu, minor %llu\n\n", (ull)v->major_faults,
 	       (ull)v->minor_faults);
+}
+
+static void print_policy_head(const struct mm_vmstat_info *v)
+{
+	if (keys) {
+		printf("policy %s\n", v->policy);
+		printf("policy_choice %s\n", v->policy_text);
+		kv("pools", v->pools);
+		return;
+	}
 	printf("policy: %s\n", v->policy_text);
 	printf("%-12s %8s %8s %9s %8s %8s %10s %8s %9s %11s %10s %8s\n", "pool", "frames", "budget",
 	       "admitted", "victims", "scanned", "referenced", "moves", "activated", "deactivated",
@@ -136,22 +159,186 @@ static void print_pool(unsigned i, const struct mm_vmstat_info *v)
 	       (ull)v->deactivated, (ull)v->ghost_hits, (ull)v->samples);
 }
 
-static int print_paging(void)
+static int get_vmstat(unsigned pool, struct mm_vmstat_info *v)
 {
-	struct mm_vmstat_info v;
-	int err = mm_vmstat_get(0, &v);
-	if (err < 0) {
+	int err = mm_vmstat_get(pool, v);
+	if (err < 0)
 		printf("memstat: MM_VMSTAT failed: %s\n", pagoda_strerror(err));
-		return -1;
-	}
-	print_swap(&v);
-	for (unsigned i = 0; i < v.pools; i++) {
-		if (mm_vmstat_get(i, &v) < 0)
+	return err;
+}
+
+/* The policy line and one line per pool. */
+static void print_pools(struct mm_vmstat_info *v)
+{
+	print_policy_head(v);
+	for (unsigned i = 0, pools = (unsigned)v->pools; i < pools; i++) {
+		if (mm_vmstat_get(i, v) < 0)
 			break;          /* a budget went away meanwhile */
-		print_pool(i, &v);
+		print_pool(i, v);
 	}
 	if (!keys)
 		printf("\n");
+}
+
+static int print_swap_view(void)
+{
+	struct mm_vmstat_info v;
+	if (get_vmstat(0, &v) < 0)
+		return -1;
+	print_swap(&v);
+	return 0;
+}
+
+static int print_policy_view(void)
+{
+	struct mm_vmstat_info v;
+	if (get_vmstat(0, &v) < 0)
+		return -1;
+	print_pools(&v);
+	return 0;
+}
+
+static int print_paging(void)
+{
+	struct mm_vmstat_info v;
+	if (get_vmstat(0, &v) < 0)
+		return -1;
+	print_swap(&v);
+	print_pools(&v);
+	return 0;
+}
+
+/* ---- vm: the event counters, as /proc/vmstat names them -------------------- */
+
+static int print_vm(void)
+{
+	struct mm_vmstat_info v;
+	if (get_vmstat(0, &v) < 0)
+		return -1;
+	const struct mm_vmstat_info g = v;
+	ull scan = 0, activate = 0, deactivate = 0, refault = 0;
+	for (unsigned i = 0; i < g.pools && mm_vmstat_get(i, &v) == 0; i++) {
+		scan += v.scanned;
+		activate += v.activated;
+		deactivate += v.deactivated;
+		refault += v.ghost_hits;
+	}
+	/* The same lines plain and with -k: /proc/vmstat is `key value` too. */
+	kv("pgfault", g.minor_faults + g.major_faults);
+	kv("pgmajfault", g.major_faults);
+	kv("pswpin", g.swapins);
+	kv("pswpout", g.swapouts);
+	kv("pgsteal_direct", g.reclaim_direct);
+	kv("pgsteal_background", g.reclaim_background);
+	kv("pgsteal_clean", g.evict_clean);
+	kv("pgsteal_dirty", g.evict_dirty);
+	kv("pgscan", scan);
+	kv("pgactivate", activate);
+	kv("pgdeactivate", deactivate);
+	kv("workingset_refault", refault);
+	kv("oom_kill", g.oom_kills);
+	kv("nr_swap_pages", g.swap_total - g.swap_used);
+	return 0;
+}
+
+/* ---- buddy: free blocks per order and zone ------------------------------- */
+
+static const char *const zone_key[MM_INFO_ZONES] = { "dma", "dma32", "normal" };
+static const char *const zone_label[MM_INFO_ZONES] = { "DMA", "DMA32", "NORMAL" };
+
+static void print_buddy_zone(const struct mm_buddyinfo *b, int z)
+{
+	if (keys) {
+		for (unsigned k = 0; k <= MM_MAX_ORDER_INFO; k++)
+			printf("buddy.%s.%u %llu\n", zone_key[z], k, (ull)b->free[z][k]);
+		printf("buddy.%s.free_pages %llu\n", zone_key[z], (ull)b->free_pages[z]);
+		printf("buddy.%s.managed_pages %llu\n", zone_key[z], (ull)b->managed_pages[z]);
+		return;
+	}
+	printf("zone %-7s", zone_label[z]);
+	for (unsigned k = 0; k <= MM_MAX_ORDER_INFO; k++)
+		printf(" %6llu", (ull)b->free[z][k]);
+	printf(" %10llu\n", (ull)b->free_pages[z]);
+}
+
+static int print_buddy(void)
+{
+	struct mm_buddyinfo b;
+	int err = mm_buddyinfo(&b);
+	if (err < 0) {
+		printf("memstat: MM_BUDDYINFO failed: %s\n", pagoda_strerror(err));
+		return -1;
+	}
+	ull total = 0;
+	if (!keys) {
+		printf("free blocks per order (order k: 2^k pages)\n%-12s", "");
+		for (unsigned k = 0; k <= MM_MAX_ORDER_INFO; k++)
+			printf(" %6u", k);
+		printf(" %10s\n", "free pages");
+	}
+	for (int z = 0; z < MM_INFO_ZONES; z++) {
+		print_buddy_zone(&b, z);
+		total += b.free_pages[z];
+	}
+	if (keys)
+		kv("buddy_free_pages", total);
+	else
+		printf("%-12s %*s %10llu\n", "total", 7 * (MM_MAX_ORDER_INFO + 1) - 1, "", total);
+	return 0;
+}
+
+/* ---- slab: one line per cache ---------------------------------------------- */
+
+static void print_slab_cache(const struct mm_slabinfo *c)
+{
+	ull slabs = c->slabs_full + c->slabs_partial + c->slabs_empty;
+	if (keys) {
+		static const char *const names[] = {
+			"object_size", "stride", "active_objs", "total_objs", "objs_per_slab",
+			"pages_per_slab", "slabs", "slabs_full", "slabs_partial", "slabs_empty",
+			"pages", "allocs", "frees", "grows", "reaped_pages", "fails",
+		};
+		const ull v[] = {
+			c->object_size, c->stride, c->active_objs, c->total_objs, c->objs_per_slab,
+			c->pages_per_slab, slabs, c->slabs_full, c->slabs_partial, c->slabs_empty,
+			c->pages, c->allocs, c->frees, c->grows, c->reaped_pages, c->fails,
+		};
+		for (unsigned i = 0; i < sizeof v / sizeof v[0]; i++)
+			printf("slab.%s.%s %llu\n", c->name, names[i], v[i]);
+		return;
+	}
+	printf("%-18s %7llu %7llu %7llu %6llu %5llu : %5llu %4llu %7llu %5llu %6llu%s%s%s\n",
+	       c->name, (ull)c->active_objs, (ull)c->total_objs, (ull)c->object_size,
+	       (ull)c->objs_per_slab, (ull)c->pages_per_slab, slabs, (ull)c->slabs_full,
+	       (ull)c->slabs_partial, (ull)c->slabs_empty, (ull)c->pages,
+	       (c->flags & MM_SLABINFO_DEBUG) ? " debug" : "",
+	       (c->flags & MM_SLABINFO_OFF_SLAB) ? " off-slab" : "",
+	       (c->flags & MM_SLABINFO_CTOR) ? " ctor" : "");
+}
+
+static int print_slab(void)
+{
+	struct mm_slabinfo c;
+	unsigned count = 0;
+	ull pages = 0;
+	int r = mm_slabinfo(0, &c, &count);
+	if (r < 0 && r != -ERR_NOENT) {
+		printf("memstat: MM_SLABINFO failed: %s\n", pagoda_strerror(r));
+		return -1;
+	}
+	if (!keys)
+		printf("%-18s %7s %7s %7s %6s %5s : %5s %4s %7s %5s %6s\n", "name", "active", "total",
+		       "objsize", "perslab", "pages", "slabs", "full", "partial", "empty", "pages");
+	for (unsigned i = 0; r == 0; r = mm_slabinfo(++i, &c, NULL)) {
+		print_slab_cache(&c);
+		pages += c.pages;
+	}
+	if (keys) {
+		kv("slab_caches", count);
+		kv("slab_pages", pages);
+	} else {
+		printf("%u caches, %llu pages in slabs\n", count, pages);
+	}
 	return 0;
 }
 
@@ -388,29 +575,50 @@ static int print_iommu(void)
 	return 0;
 }
 
-int main(int argc, char **argv)
+static int print_overview(void)
 {
-	bool dma_only = false, iommu = false;
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-k"))
-			keys = 1;
-		else if (!strcmp(argv[i], "dma"))
-			dma_only = true;
-		else if (!strcmp(argv[i], "iommu"))
-			iommu = true;
-		else {
-			printf("usage: memstat [-k] [dma|iommu]   (-k: key value lines; dma: DMA only; "
-			       "iommu: IOMMU domains only)\n");
-			return 2;
-		}
-	}
-	if (dma_only)
-		return print_dma() < 0;
-	if (iommu)
-		return print_iommu() < 0;
 	if (print_zones() < 0 || print_paging() < 0 || print_procs() < 0)
 		return 1;
 	if (!keys)
 		printf("\n");
 	return print_dma() < 0;
+}
+
+static const struct view {
+	const char *name;
+	int (*print)(void);
+} views[] = {
+	{ "zones", print_zones },   { "buddy", print_buddy },   { "slab", print_slab },
+	{ "vm", print_vm },         { "swap", print_swap_view }, { "policy", print_policy_view },
+	{ "processes", print_procs }, { "dma", print_dma },     { "iommu", print_iommu },
+};
+#define NVIEWS (sizeof views / sizeof views[0])
+
+static int usage(void)
+{
+	printf("usage: memstat [-k] [");
+	for (unsigned i = 0; i < NVIEWS; i++)
+		printf("%s%s", i ? "|" : "", views[i].name);
+	printf("]   (-k: key value lines; no view: the overview)\n");
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	const struct view *view = NULL;
+	for (int i = 1; i < argc; i++) {
+		const struct view *v = NULL;
+		for (unsigned j = 0; j < NVIEWS; j++)
+			if (!strcmp(argv[i], views[j].name))
+				v = &views[j];
+		if (!strcmp(argv[i], "-k"))
+			keys = 1;
+		else if (v && !view)
+			view = v;
+		else
+			return usage();
+	}
+	if (!view)
+		return print_overview();
+	return view->print() < 0;
 }

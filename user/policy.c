@@ -22,6 +22,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <pagoda/sys.h>
+#include <pagoda/about.h>
+
+PAGODA_ABOUT("shows or switches the replacement policy: policy [NAME [K=V ...]]");
 
 typedef unsigned long long ull;
 

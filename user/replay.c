@@ -48,6 +48,9 @@
 #include <string.h>
 #include <pagoda/sys.h>
 #include "gen.h"
+#include <pagoda/about.h>
+
+PAGODA_ABOUT("replays a reference string against a budget, counting faults");
 
 #define PAGE 4096UL
 #define MAP_PAGES_MAX ((1UL << 30) / PAGE)      /* MM_MMAP's longest region */

@@ -5,7 +5,10 @@
  * over raw bytes, so the shell echoes them itself, erases on backspace or
  * DEL, and ends the line on \r or \n), then runs it:
  *
- *   help        lists the builtins
+ *   help        lists the builtins, then the programs of the boot image,
+ *               one line each with the description its PAGODA_ABOUT gave
+ *               (MM_MODULE_INFO; "(no description)" without one), then
+ *               the modules that are files (not programs), with sizes
  *   poweroff    powers the machine off
  *   exit        ends the shell (init then powers off)
  *   PROG ARGS   asks the memory server to spawn the boot module PROG with
@@ -23,6 +26,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <pagoda/sys.h>
+#include <pagoda/about.h>
+
+PAGODA_ABOUT("the shell: runs the boot image's programs");
 
 #define LINE_MAX 255
 
@@ -101,6 +107,24 @@ static void squeeze(char *s)
 	*out = '\0';
 }
 
+/* The boot image's modules that are programs (want = 1) or files (0),
+ * one line each. */
+static void list_modules(int want)
+{
+	struct mm_module_info m;
+	int r;
+	for (unsigned i = 0; (r = mm_module_info(i, &m, NULL)) == 0; i++) {
+		if ((int)m.program != want)
+			continue;
+		if (want)
+			printf("  %-10s %s\n", m.name, m.about[0] ? m.about : "(no description)");
+		else
+			printf("  %-10s %llu bytes\n", m.name, (unsigned long long)m.size);
+	}
+	if (r != -ERR_NOENT)
+		printf("sh: cannot list the boot modules: %s\n", pagoda_strerror(r));
+}
+
 static void help(void)
 {
 	printf("Pagoda shell. Builtins:\n"
@@ -109,7 +133,11 @@ static void help(void)
 	       "  exit       leave the shell\n"
 	       "  limit N PROGRAM ARGS...   run with a budget of N frames\n"
 	       "Anything else runs a program from the boot image: PROGRAM ARGS...\n"
-	       "  e.g. hello a b, memstat, touch 256 1 w, limit 64 fill 1000\n");
+	       "  e.g. hello a b, memstat, touch 256 1 w, limit 64 fill 1000\n"
+	       "Programs in the boot image:\n");
+	list_modules(1);
+	printf("Files in the boot image:\n");
+	list_modules(0);
 }
 
 /* frames > 0: with that budget. */

@@ -9,6 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <pagoda/sys.h>
+#include <pagoda/about.h>
+
+PAGODA_ABOUT("paging workload: touch N [STRIDE] [r|w], prints its faults");
 
 #define PAGE 4096UL
 

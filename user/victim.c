@@ -23,6 +23,9 @@
 #include <pagoda/edu.h>
 #include <pagoda/mm.h>
 #include <pagoda/rogue.h>
+#include <pagoda/about.h>
+
+PAGODA_ABOUT("DMA-isolation demo: has the rogue attack, checks its page: victim [TARGET]");
 
 #define PATTERN(i) ((uint8_t)(0xa5 ^ (i) * 13))
 

@@ -171,3 +171,29 @@ int64_t mm_module_read(const char *name, uint64_t offset, void *buf, size_t len,
 		*size = m.w[0];
 	return r;
 }
+
+int mm_buddyinfo(struct mm_buddyinfo *out)
+{
+	struct ipc_msg m = { .tag = MM_BUDDYINFO, .w = { (uint64_t)(uintptr_t)out, sizeof *out } };
+	return (int)mm_call(&m);
+}
+
+int mm_slabinfo(unsigned index, struct mm_slabinfo *out, unsigned *count)
+{
+	struct ipc_msg m = { .tag = MM_SLABINFO,
+		.w = { index, (uint64_t)(uintptr_t)out, sizeof *out } };
+	int64_t r = mm_call(&m);
+	if (r >= 0 && count)
+		*count = (unsigned)m.w[0];
+	return (int)r;
+}
+
+int mm_module_info(unsigned index, struct mm_module_info *out, unsigned *count)
+{
+	struct ipc_msg m = { .tag = MM_MODULE_INFO,
+		.w = { index, (uint64_t)(uintptr_t)out, sizeof *out } };
+	int64_t r = mm_call(&m);
+	if (r >= 0 && count)
+		*count = (unsigned)m.w[0];
+	return (int)r;
+}

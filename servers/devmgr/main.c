@@ -37,6 +37,9 @@
 #include <pagoda/sys.h>
 #include <pagoda/dev.h>
 #include "devmgr.h"
+#include <pagoda/about.h>
+
+PAGODA_ABOUT("the device enumerator: finds PCI devices, starts drivers");
 
 static struct devmgr_device devs[DEVMGR_MAX];
 static int ndevs;

@@ -38,6 +38,9 @@
 #include "swap.h"
 #include "dma.h"
 #include "iommu.h"
+#include <pagoda/about.h>
+
+PAGODA_ABOUT("the memory server (pid 1): frames, paging, swap, DMA");
 
 #define SWAPTEST_PAGES 64       /* pages the `swaptest` option sends through the device */
 

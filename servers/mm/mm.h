@@ -190,6 +190,11 @@ int mm_spawn_program(const char *argv_line, int parent, unsigned flags);
 int mm_spawn_resident(const char *argv_line, mm_spawn_setup_fn setup, void *arg);
 /* The boot module called name (any of them, mm's own too), or NULL. */
 const struct mm_boot_module *spawn_boot_module(const char *name);
+/* The index-th boot module (boot order), or NULL past the last; *count
+ * (if not NULL) = how many there are. */
+const struct mm_boot_module *spawn_boot_module_nth(unsigned index, unsigned *count);
+/* Is the boot module an ELF executable spawn could load? */
+bool spawn_module_is_program(const struct mm_boot_module *m);
 int mm_spawn_module(const char *module, unsigned flags);
 void mm_start_init(void);
 
@@ -223,9 +228,17 @@ void stat_procinfo_paging(const struct mm_proc *p, struct ipc_msg *reply);
  * (nothing changes). MM_POLICY and the boot option policy= use it. */
 int stat_policy_select(const char *text, size_t len, char *why, size_t whylen);
 
-/* module.c: MM_MODULE_READ (boot modules as read-only files) */
+/* module.c: MM_MODULE_READ (boot modules as read-only files), MM_MODULE_INFO */
 int mm_handle_module_read(const struct ipc_msg *req, const struct ipc_from *from,
 			  struct ipc_msg *reply);
+int mm_handle_module_info(const struct ipc_msg *req, const struct ipc_from *from,
+			  struct ipc_msg *reply);
+
+/* meminfo.c: MM_BUDDYINFO, MM_SLABINFO (memstat buddy, memstat slab) */
+int mm_handle_buddyinfo(const struct ipc_msg *req, const struct ipc_from *from,
+			struct ipc_msg *reply);
+int mm_handle_slabinfo(const struct ipc_msg *req, const struct ipc_from *from,
+		       struct ipc_msg *reply);
 
 /* event.c: the paging-event ring (vmstat.h's mm_event) */
 int mm_handle_events(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply);

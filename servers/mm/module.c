@@ -21,13 +21,25 @@
  * process may read any module (programs included: their bytes are the
  * boot image's, nothing secret).
  *
+ * MM_MODULE_INFO lists the modules by index, for the shell's help: each
+ * one's name, size, whether it is a program (elf_parse accepts it as
+ * spawn would) and its description - the string a program's
+ * PAGODA_ABOUT (pagoda/about.h) put in its section .pagoda.about, found
+ * through the module's section table by elf_find_section, which checks
+ * every offset against the module's size: a truncated or hostile table
+ * or an unterminated string gives no description, never a read past the
+ * module. Checked first: the caller is a live process, the size is the
+ * struct's, the index is below the module count.
+ *
  * Not supported: writing, mapping a module into a process (a copy is
  * all a trace needs), directories.
  */
 #include <string.h>
 #include <pagoda/mmboot.h>
+#include <pagoda/about.h>
 #include "mm.h"
 #include "mm_env.h"
+#include "elf.h"
 
 _Static_assert(MM_MODULE_NAME_LEN == sizeof ((struct mm_boot_module *)0)->name,
 	       "MM_MODULE_READ names a module as the boot information does");
@@ -60,4 +72,36 @@ int mm_handle_module_read(const struct ipc_msg *req, const struct ipc_from *from
 		return mm_reply(reply, -ERR_FAULT);
 	reply->w[0] = size;
 	return mm_reply(reply, (int64_t)n);
+}
+
+static void fill_module_info(struct mm_module_info *info, const struct mm_boot_module *m)
+{
+	const void *bytes = mm_phys_to_virt(m->start);
+	memset(info, 0, sizeof *info);
+	_Static_assert(sizeof info->name == sizeof m->name, "the names are the same size");
+	memcpy(info->name, m->name, sizeof info->name - 1);   /* the last byte stays NUL */
+	info->size = m->end - m->start;
+	info->program = spawn_module_is_program(m);
+	elf_section_string(bytes, info->size, PAGODA_ABOUT_SECTION, info->about, sizeof info->about);
+}
+
+int mm_handle_module_info(const struct ipc_msg *req, const struct ipc_from *from,
+			  struct ipc_msg *reply)
+{
+	struct mm_proc *p = mm_caller(from);
+	struct mm_module_info info;
+	unsigned count;
+	if (!p)
+		return mm_reply(reply, -ERR_SRCH);
+	if (req->w[2] != sizeof info)
+		return mm_reply(reply, -ERR_INVAL);
+	const struct mm_boot_module *m = spawn_boot_module_nth(
+		req->w[0] < MM_BOOT_MODULES ? (unsigned)req->w[0] : MM_BOOT_MODULES, &count);
+	if (!m)
+		return mm_reply(reply, -ERR_NOENT);
+	fill_module_info(&info, m);
+	if (mm_copy_to(p, req->w[1], &info, sizeof info) < 0)
+		return mm_reply(reply, -ERR_FAULT);
+	reply->w[0] = count;
+	return mm_reply(reply, 0);
 }

@@ -556,13 +556,29 @@ unsigned slab_check(void)
 	return bugs;
 }
 
+unsigned slab_cache_slabs(const struct slab_cache *c)
+{
+	return c->nr_slabs[SLAB_FULL] + c->nr_slabs[SLAB_PARTIAL] + c->nr_slabs[SLAB_EMPTY];
+}
+
+const struct slab_cache *slab_cache_nth(unsigned index, unsigned *count)
+{
+	const struct slab_cache *found = NULL;
+	unsigned n = 0;
+	for (const struct slab_cache *c = all_caches; c; c = c->next, n++)
+		if (n == index)
+			found = c;
+	if (count)
+		*count = n;
+	return found;
+}
+
 void slab_dump(void)
 {
 	mm_print("slabinfo: name                  active   total objsize stride "
 	         "per-slab pages : full partial empty  pages flags\n");
 	for (const struct slab_cache *c = all_caches; c; c = c->next) {
-		unsigned slabs = c->nr_slabs[SLAB_FULL] + c->nr_slabs[SLAB_PARTIAL] +
-		                 c->nr_slabs[SLAB_EMPTY];
+		unsigned slabs = slab_cache_slabs(c);
 		mm_print("%-30s %7lu %7lu %7zu %6zu %8u %5u : %4u %7u %5u %6lu %s%s%s\n",
 		         c->name, (unsigned long)c->active_objs,
 		         (unsigned long)slabs * c->objs_per_slab, c->size, c->stride,

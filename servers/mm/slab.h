@@ -116,4 +116,12 @@ unsigned slab_check(void);
 /* A /proc/slabinfo-style table. */
 void slab_dump(void);
 
+/* The index-th cache (0, 1, ... in the order slab_dump lists them), or
+ * NULL past the last; *count (if not NULL) = how many caches there are.
+ * For MM_SLABINFO (meminfo.c). */
+const struct slab_cache *slab_cache_nth(unsigned index, unsigned *count);
+
+/* Slabs of c on all three lists. */
+unsigned slab_cache_slabs(const struct slab_cache *c);
+
 #endif

@@ -58,6 +58,29 @@ const struct mm_boot_module *spawn_boot_module(const char *name)
 	return NULL;
 }
 
+const struct mm_boot_module *spawn_boot_module_nth(unsigned index, unsigned *count)
+{
+	uint32_t n = boot ? boot->nmodules : 0;
+	if (n > MM_BOOT_MODULES)
+		n = MM_BOOT_MODULES;
+	if (count)
+		*count = n;
+	return index < n ? &boot->modules[index] : NULL;
+}
+
+static int parse_module(const struct mm_boot_module *m, struct elf_image *img, const char **why)
+{
+	return elf_parse(mm_phys_to_virt(m->start), m->end - m->start, USER_MIN,
+			 USER_STACK_TOP - MM_STACK_MAX - PAGE_SIZE, img, why);
+}
+
+bool spawn_module_is_program(const struct mm_boot_module *m)
+{
+	struct elf_image img;
+	const char *why;
+	return parse_module(m, &img, &why) == 0;
+}
+
 /* mm itself never runs twice; the swap device only resident, by mm. */
 static const struct mm_boot_module *find_module(const char *name, unsigned flags)
 {
@@ -192,8 +215,7 @@ static int spawn(const char *argv_line, int parent, unsigned flags, const struct
 		return name[0] ? -ERR_NOENT : -ERR_INVAL;
 	struct elf_image img;
 	const char *why;
-	if (elf_parse(mm_phys_to_virt(m->start), m->end - m->start, USER_MIN,
-		      USER_STACK_TOP - MM_STACK_MAX - PAGE_SIZE, &img, &why) < 0) {
+	if (parse_module(m, &img, &why) < 0) {
 		printf("mm: cannot run '%s': %s\n", m->name, why);
 		return -ERR_INVAL;
 	}

@@ -12,6 +12,9 @@
 #include <pagoda/sys.h>
 #include <pagoda/blk.h>
 #include "ramdisk.h"
+#include <pagoda/about.h>
+
+PAGODA_ABOUT("the RAM disk: the block device mm swaps to");
 
 static void say(const char *s)
 {

@@ -10,7 +10,8 @@
  * elf_build_header() writes a valid x86_64 ET_EXEC header with nseg
  * program headers right after it (at offset 64); elf_build_load() fills
  * program header i as a PT_LOAD segment. The caller zeroes the buffer
- * and writes the segments' bytes.
+ * and writes the segments' bytes. elf_build_section() appends a section
+ * table with one named section (a program's PAGODA_ABOUT line, say).
  */
 #ifndef TEST_ELF_BUILDER_H
 #define TEST_ELF_BUILDER_H
@@ -32,7 +33,18 @@ struct t_phdr {
 	uint64_t offset, vaddr, paddr, filesz, memsz, align;
 };
 
+struct t_shdr {
+	uint32_t name, type;
+	uint64_t flags, addr, offset, size;
+	uint32_t link, info;
+	uint64_t addralign, entsize;
+};
+
 _Static_assert(sizeof(struct t_ehdr) == 64, "Elf64_Ehdr");
+_Static_assert(sizeof(struct t_shdr) == 64, "Elf64_Shdr");
+_Static_assert(offsetof(struct t_ehdr, shoff) == 40, "e_shoff");
+_Static_assert(offsetof(struct t_ehdr, shstrndx) == 62, "e_shstrndx");
+_Static_assert(offsetof(struct t_shdr, offset) == 24, "sh_offset");
 _Static_assert(sizeof(struct t_phdr) == 56, "Elf64_Phdr");
 _Static_assert(offsetof(struct t_ehdr, phoff) == 32, "e_phoff");
 _Static_assert(offsetof(struct t_ehdr, phnum) == 56, "e_phnum");
@@ -52,5 +64,17 @@ void elf_build_header(uint8_t *file, uint64_t entry, int nseg);
 /* Program header i (at the header's phoff): PT_LOAD, page-aligned. */
 void elf_build_load(uint8_t *file, int i, uint32_t flags, uint64_t offset, uint64_t vaddr,
 		    uint64_t filesz, uint64_t memsz);
+
+#define SHT_PROGBITS 1
+#define SHT_STRTAB   3
+#define SHT_NOBITS   8
+
+/* Append, from offset `at` of file: len bytes (the section called name's
+ * contents), the section-name table ("\0.shstrtab\0NAME\0"), then at the
+ * next multiple of 8 three section headers: the null one, .shstrtab
+ * (index 1, e_shstrndx) and name (index 2). Sets e_shoff, e_shnum,
+ * e_shentsize and e_shstrndx. Returns the end of the file. */
+uint64_t elf_build_section(uint8_t *file, uint64_t at, const char *name, const void *bytes,
+			   uint64_t len);
 
 #endif

@@ -9,6 +9,13 @@
  * parsed from heap blocks of exactly their size, so ASan catches any read
  * past the end; a randomised test mutates bytes and checks that whatever
  * is accepted satisfies the documented guarantees.
+ *
+ * The section lookup (elf_find_section, elf_section_string: a program's
+ * PAGODA_ABOUT line) gets the same treatment: an image with a section
+ * table (elf_build_section), one field broken at a time - a truncated
+ * table, offsets out of range or overflowing, a name or a string without
+ * its NUL - each an error or no description, and random mutations of
+ * the table that must never read outside the image (ASan).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -513,6 +520,246 @@ static void elf_random_header_mutations_never_accept_unsafe_images(void **state)
 	assert_true(rejected > 100);
 }
 
+/* --- sections (elf_find_section, elf_section_string) ------------------ */
+
+#define ABOUT_SECTION ".pagoda.about"
+static const char about_text[] = "print memory statistics";
+
+/* The valid executable with a section table whose section 2 is
+ * ABOUT_SECTION holding bytes[len]. */
+static void build_about(const void *bytes, uint64_t len)
+{
+	build_valid();
+	img_size = elf_build_section(img.bytes, img_size, ABOUT_SECTION, bytes, len);
+}
+
+static struct t_shdr *sh(int i)
+{
+	return (struct t_shdr *)(img.bytes + img.eh.shoff) + i;
+}
+
+static uint64_t sec_off, sec_len;
+
+/* elf_find_section over a heap copy of exactly size bytes. */
+static int find_size(size_t size, const char *name)
+{
+	uint8_t *copy = malloc(size ? size : 1);
+	assert_non_null(copy);
+	memcpy(copy, img.bytes, size);
+	sec_off = sec_len = 0xdead;
+	int rc = elf_find_section(copy, size, name, &sec_off, &sec_len);
+	free(copy);
+	return rc;
+}
+
+static int find(void)
+{
+	return find_size(img_size, ABOUT_SECTION);
+}
+
+static char text[64];
+
+/* elf_section_string over a heap copy of exactly size bytes, into text[outsize]. */
+static size_t about_size(size_t size, size_t outsize)
+{
+	uint8_t *copy = malloc(size ? size : 1);
+	assert_non_null(copy);
+	memcpy(copy, img.bytes, size);
+	memset(text, 'x', sizeof text);
+	size_t n = elf_section_string(copy, size, ABOUT_SECTION, text, outsize);
+	free(copy);
+	return n;
+}
+
+static void expect_no_description(void)
+{
+	assert_int_equal(about_size(img_size, sizeof text), 0);
+	assert_string_equal(text, "");
+}
+
+static void elf_section_string_reads_the_about_line(void **state)
+{
+	(void)state;
+	build_about(about_text, sizeof about_text);
+	assert_int_equal(about_size(img_size, sizeof text), strlen(about_text));
+	assert_string_equal(text, about_text);
+}
+
+static void elf_find_section_reports_offset_and_length_inside_the_image(void **state)
+{
+	(void)state;
+	build_about(about_text, sizeof about_text);
+	assert_int_equal(find(), 0);
+	assert_int_equal(sec_off, DATA_OFF + DATA_FILE);
+	assert_int_equal(sec_len, sizeof about_text);
+	assert_memory_equal(img.bytes + sec_off, about_text, sizeof about_text);
+}
+
+static void elf_find_section_without_a_section_table_is_noent(void **state)
+{
+	(void)state;
+	assert_int_equal(find(), -ERR_NOENT);   /* build_valid: shoff = shnum = 0 */
+	expect_no_description();
+}
+
+static void elf_find_section_matches_the_whole_name_only(void **state)
+{
+	(void)state;
+	build_about(about_text, sizeof about_text);
+	assert_int_equal(find_size(img_size, ".pagoda.abou"), -ERR_NOENT);
+	assert_int_equal(find_size(img_size, ".pagoda.aboutx"), -ERR_NOENT);
+	assert_int_equal(find_size(img_size, ".shstrtab"), 0);
+}
+
+static void elf_find_section_rejects_a_truncated_section_table(void **state)
+{
+	(void)state;
+	build_about(about_text, sizeof about_text);
+	for (size_t cut = 1; cut <= 3 * 64; cut += 13) {
+		assert_int_equal(find_size(img_size - cut, ABOUT_SECTION), -ERR_INVAL);
+		assert_int_equal(about_size(img_size - cut, sizeof text), 0);
+		assert_string_equal(text, "");
+	}
+}
+
+static void elf_find_section_rejects_a_section_table_offset_that_overflows(void **state)
+{
+	(void)state;
+	build_about(about_text, sizeof about_text);
+	img.eh.shoff = ~0ULL - 64;
+	assert_int_equal(find(), -ERR_INVAL);
+	img.eh.shoff = img_size;    /* just past the end */
+	assert_int_equal(find(), -ERR_INVAL);
+	expect_no_description();
+}
+
+static void elf_find_section_rejects_a_wrong_section_header_size(void **state)
+{
+	(void)state;
+	build_about(about_text, sizeof about_text);
+	img.eh.shentsize = 40;
+	assert_int_equal(find(), -ERR_INVAL);
+}
+
+static void elf_find_section_rejects_a_string_table_index_out_of_range(void **state)
+{
+	(void)state;
+	build_about(about_text, sizeof about_text);
+	img.eh.shstrndx = 3;
+	assert_int_equal(find(), -ERR_INVAL);
+	img.eh.shstrndx = 0xffff;
+	assert_int_equal(find(), -ERR_INVAL);
+}
+
+static void elf_find_section_rejects_a_string_table_outside_the_image(void **state)
+{
+	(void)state;
+	build_about(about_text, sizeof about_text);
+	struct t_shdr good = *sh(1);
+	sh(1)->offset = img_size;
+	sh(1)->size = 1;
+	assert_int_equal(find(), -ERR_INVAL);
+	*sh(1) = good;
+	sh(1)->size = ~0ULL;
+	assert_int_equal(find(), -ERR_INVAL);
+	*sh(1) = good;
+	sh(1)->type = SHT_NOBITS;
+	assert_int_equal(find(), -ERR_INVAL);
+	expect_no_description();
+}
+
+static void elf_find_section_rejects_a_name_offset_past_the_string_table(void **state)
+{
+	(void)state;
+	build_about(about_text, sizeof about_text);
+	sh(2)->name = (uint32_t)sh(1)->size;
+	assert_int_equal(find(), -ERR_INVAL);
+	sh(2)->name = 0xffffffffu;
+	assert_int_equal(find(), -ERR_INVAL);
+}
+
+static void elf_find_section_rejects_a_name_running_off_the_string_table(void **state)
+{
+	(void)state;
+	build_about(about_text, sizeof about_text);
+	sh(1)->size -= 1;           /* the last name's NUL is outside the table */
+	assert_int_equal(find(), -ERR_INVAL);
+	expect_no_description();
+}
+
+static void elf_find_section_rejects_a_section_outside_the_image(void **state)
+{
+	(void)state;
+	build_about(about_text, sizeof about_text);
+	struct t_shdr good = *sh(2);
+	sh(2)->offset = ~0ULL - 4;
+	assert_int_equal(find(), -ERR_INVAL);
+	*sh(2) = good;
+	sh(2)->size = img_size;     /* runs past the end */
+	assert_int_equal(find(), -ERR_INVAL);
+	*sh(2) = good;
+	sh(2)->type = SHT_NOBITS;   /* no bytes in the file */
+	assert_int_equal(find(), -ERR_INVAL);
+	expect_no_description();
+}
+
+static void elf_section_string_of_an_unterminated_string_is_empty(void **state)
+{
+	(void)state;
+	build_about(about_text, strlen(about_text));    /* no NUL in the section */
+	expect_no_description();
+}
+
+static void elf_section_string_too_long_for_the_buffer_is_empty(void **state)
+{
+	(void)state;
+	build_about(about_text, sizeof about_text);
+	assert_int_equal(about_size(img_size, sizeof about_text), strlen(about_text));
+	assert_int_equal(about_size(img_size, sizeof about_text - 1), 0);   /* never cut */
+	assert_string_equal(text, "");
+}
+
+static void elf_section_string_of_a_file_that_is_not_elf_is_empty(void **state)
+{
+	(void)state;
+	build_about(about_text, sizeof about_text);
+	img.bytes[1] = 'X';
+	expect_no_description();
+	assert_int_equal(about_size(10, sizeof text), 0);   /* shorter than a header */
+}
+
+/* What elf.h promises for any image: the section found lies inside it,
+ * the string is NUL-terminated inside the section and out. */
+static void elf_random_section_table_mutations_never_read_outside_the_image(void **state)
+{
+	(void)state;
+	int found = 0, refused = 0;
+	rng_state = 0x2545f4914f6cdd1dULL;
+	for (int round = 0; round < 20000; round++) {
+		build_about(about_text, sizeof about_text);
+		size_t first = DATA_OFF + DATA_FILE;    /* the section, the names, the table */
+		int nflips = 1 + (int)(rng64() % 4);
+		for (int k = 0; k < nflips; k++) {
+			size_t at = (rng64() & 3) == 0 ? 40 + rng64() % 24 : first + rng64() % (img_size - first);
+			uint8_t v = (uint8_t)rng64();
+			img.bytes[at] = (rng64() & 1) ? v : (uint8_t)(img.bytes[at] ^ (1u << (v & 7)));
+		}
+		size_t size = img_size - (rng64() % 8 == 0 ? rng64() % img_size : 0);
+		if (find_size(size, ABOUT_SECTION) == 0) {
+			assert_true(sec_off <= size && sec_len <= size - sec_off);
+			found++;
+		} else {
+			refused++;
+		}
+		size_t outsize = 1 + rng64() % sizeof text;
+		size_t n = about_size(size, outsize);
+		assert_true(n < outsize);
+		assert_int_equal(strlen(text), n);
+	}
+	assert_true(found > 100);
+	assert_true(refused > 100);
+}
+
 #define T(f) cmocka_unit_test_setup(f, setup)
 
 int main(void)
@@ -558,6 +805,22 @@ int main(void)
 		T(elf_rejects_entry_in_data_segment),
 		T(elf_rejects_entry_just_past_text),
 		T(elf_rejects_entry_when_no_segment_is_executable),
+		T(elf_section_string_reads_the_about_line),
+		T(elf_find_section_reports_offset_and_length_inside_the_image),
+		T(elf_find_section_without_a_section_table_is_noent),
+		T(elf_find_section_matches_the_whole_name_only),
+		T(elf_find_section_rejects_a_truncated_section_table),
+		T(elf_find_section_rejects_a_section_table_offset_that_overflows),
+		T(elf_find_section_rejects_a_wrong_section_header_size),
+		T(elf_find_section_rejects_a_string_table_index_out_of_range),
+		T(elf_find_section_rejects_a_string_table_outside_the_image),
+		T(elf_find_section_rejects_a_name_offset_past_the_string_table),
+		T(elf_find_section_rejects_a_name_running_off_the_string_table),
+		T(elf_find_section_rejects_a_section_outside_the_image),
+		T(elf_section_string_of_an_unterminated_string_is_empty),
+		T(elf_section_string_too_long_for_the_buffer_is_empty),
+		T(elf_section_string_of_a_file_that_is_not_elf_is_empty),
+		T(elf_random_section_table_mutations_never_read_outside_the_image),
 		T(elf_random_header_mutations_never_accept_unsafe_images),
 		T(elf_copy_page_copies_only_the_file_bytes_inside_the_page),
 	};

@@ -198,6 +198,7 @@ t_grub_iso_boots_to_the_shell_which_runs_programs() {
 . tests/qemu/device_tests.sh
 . tests/qemu/dma_tests.sh
 . tests/qemu/dma_isolation_tests.sh
+. tests/qemu/memstat_tests.sh
 . tests/qemu/lab_policy_tests.sh
 
 run_tests "$1" "${2:-}"

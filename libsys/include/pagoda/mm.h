@@ -96,7 +96,21 @@ enum mm_request {
 	 * ERR_INVAL (a length or the offset), ERR_NOENT (no such module),
 	 * ERR_FAULT. Nothing of mm changes. */
 	MM_MODULE_READ = 13,
-	/* 14, 15: reserved for MM_BUDDYINFO and MM_SLABINFO (memstat buddy, slab). */
+	/* The buddy allocator's free lists, like /proc/buddyinfo (memstat
+	 * buddy; anyone may ask). w0 = address of a struct mm_buddyinfo,
+	 * w1 = its size (exactly sizeof). -> tag = 0, the struct filled: per
+	 * zone, the free blocks of each order 0 .. MM_MAX_ORDER_INFO and the
+	 * zone's free pages, as the lists hold them now (the slab caches are
+	 * not shrunk first, unlike MM_STAT). ERR_INVAL (size), ERR_FAULT
+	 * (the buffer). Nothing of mm changes. */
+	MM_BUDDYINFO = 14,
+	/* One slab cache of mm's, like a line of /proc/slabinfo (memstat
+	 * slab; anyone may ask). w0 = index (0, 1, ...) into mm's list of
+	 * caches, w1 = address of a struct mm_slabinfo, w2 = its size
+	 * (exactly sizeof). -> tag = 0, w0 = how many caches there are; the
+	 * struct filled. ERR_INVAL (size), ERR_NOENT (index past the last:
+	 * the struct is left alone), ERR_FAULT. Nothing of mm changes. */
+	MM_SLABINFO = 15,
 
 	/* Devices (pagoda/dev.h, docs/drivers.md). */
 	/* w0 = bdf, w1 = BAR index (0 .. DEV_BARS-1): map that memory BAR of
@@ -119,7 +133,16 @@ enum mm_request {
 	 * it has listed the devices and handed them to their drivers; the
 	 * memory server now starts init. -> tag = 0. */
 	MM_DEV_READY = 18,
-	/* 19: reserved for MM_MODULE_INFO (the shell's help). 20..29: the DMA grants. */
+	/* One boot module (the shell's help; anyone may ask). w0 = index
+	 * (0, 1, ...) into the boot modules in boot order, w1 = address of a
+	 * struct mm_module_info, w2 = its size (exactly sizeof). -> tag = 0,
+	 * w0 = how many modules there are; the struct filled: name, size,
+	 * whether it is a program (an ELF executable mm could spawn) and
+	 * its one-line description, from its PAGODA_ABOUT section
+	 * (pagoda/about.h; "" if it has none, or a malformed one).
+	 * ERR_INVAL (size), ERR_NOENT (index past the last), ERR_FAULT.
+	 * Nothing of mm changes. 20..29: the DMA grants. */
+	MM_MODULE_INFO = 19,
 
 	/* DMA (docs/dma.md, docs/mm-protocol.md). Only a driver may ask for
 	 * DMA memory: the caller must own the PCI device named by its bdf
@@ -504,6 +527,60 @@ struct mm_dma_stream_info {
 	uint32_t flags;             /* MM_DMA_INFO_* */
 };
 _Static_assert(sizeof(struct mm_dma_stream_info) == 4 * 8 + 8 * 4, "no padding");
+
+/* ---- memstat buddy, memstat slab, the shell's help ---- */
+
+#define MM_MAX_ORDER_INFO 10        /* MM_BUDDYINFO's highest order (2^10 pages) */
+#define MM_INFO_ZONES 3             /* DMA, DMA32, NORMAL */
+
+/* MM_BUDDYINFO's answer. Per zone z: free[z][k] blocks of 2^k pages, so
+ * the sum over k of free[z][k] << k is free_pages[z]. */
+struct mm_buddyinfo {
+	uint64_t free[MM_INFO_ZONES][MM_MAX_ORDER_INFO + 1];
+	uint64_t free_pages[MM_INFO_ZONES];     /* the zone's own count */
+	uint64_t managed_pages[MM_INFO_ZONES];
+	char zone_name[MM_INFO_ZONES][8];       /* "DMA", "DMA32", "Normal" */
+};
+_Static_assert(sizeof(struct mm_buddyinfo) == MM_INFO_ZONES * (MM_MAX_ORDER_INFO + 1 + 2) * 8 +
+	       MM_INFO_ZONES * 8, "no padding");
+
+#define MM_SLAB_NAME_LEN 24         /* a cache's name, NUL-padded */
+
+/* mm_slabinfo.flags */
+#define MM_SLABINFO_DEBUG    0x1    /* red zones and poison */
+#define MM_SLABINFO_OFF_SLAB 0x2    /* slab headers kept in the "slab" cache */
+#define MM_SLABINFO_CTOR     0x4    /* objects have a constructor */
+
+/* MM_SLABINFO's answer: one cache. */
+struct mm_slabinfo {
+	char name[MM_SLAB_NAME_LEN];    /* "mm_region" */
+	uint64_t object_size;           /* bytes asked for */
+	uint64_t stride;                /* bytes one object takes in its slab */
+	uint64_t active_objs;           /* objects handed out now */
+	uint64_t total_objs;            /* objects in all its slabs */
+	uint64_t objs_per_slab;
+	uint64_t pages_per_slab;        /* 2^order */
+	uint64_t slabs_full, slabs_partial, slabs_empty;
+	uint64_t pages;                 /* frames its slabs hold */
+	uint64_t allocs, frees;         /* since the cache was made */
+	uint64_t grows;                 /* slabs added */
+	uint64_t reaped_pages;          /* pages given back to the buddy allocator */
+	uint64_t fails;                 /* allocations that failed */
+	uint64_t flags;                 /* MM_SLABINFO_* */
+};
+_Static_assert(sizeof(struct mm_slabinfo) == MM_SLAB_NAME_LEN + 16 * 8, "no padding");
+
+#define MM_ABOUT_LEN 80             /* a description, with its NUL (pagoda/about.h) */
+
+/* MM_MODULE_INFO's answer: one boot module. */
+struct mm_module_info {
+	char name[MM_MODULE_NAME_LEN];  /* "memstat", NUL-padded */
+	uint64_t size;                  /* bytes */
+	uint64_t program;               /* 1: an ELF executable; 0: a file */
+	char about[MM_ABOUT_LEN];       /* its PAGODA_ABOUT line; "" if none */
+};
+_Static_assert(sizeof(struct mm_module_info) == MM_MODULE_NAME_LEN + 16 + MM_ABOUT_LEN,
+	       "no padding");
 
 #define MM_PROCINFO_SELF ((uint64_t)-1)
 #define MM_PROCINFO_INDEX_MAX 1024  /* indexes from here up are refused (the

@@ -144,6 +144,14 @@ uint64_t mm_free_pages(void);               /* sum over zones; 0 on error */
  * which only counted, hardware overflows, translation on (0/1). */
 struct mm_iommu_dev_info;
 int mm_iommu_stat(unsigned index, struct mm_iommu_dev_info *out, uint64_t totals[5]);
+/* MM_BUDDYINFO: the free lists per zone and order into *out; 0 or -ERR_x. */
+int mm_buddyinfo(struct mm_buddyinfo *out);
+/* MM_SLABINFO: cache index into *out: 0, -ERR_NOENT past the last, or
+ * -ERR_x; *count (if not NULL) = how many caches there are. */
+int mm_slabinfo(unsigned index, struct mm_slabinfo *out, unsigned *count);
+/* MM_MODULE_INFO: boot module index into *out: 0, -ERR_NOENT past the
+ * last, or -ERR_x; *count (if not NULL) = how many modules there are. */
+int mm_module_info(unsigned index, struct mm_module_info *out, unsigned *count);
 
 /* ---- devices (dev.c); see pagoda/dev.h and docs/drivers.md ---- */
 struct dev_info;

@@ -21,6 +21,9 @@
 #include <pagoda/dev.h>
 #include <pagoda/edu.h>
 #include "edu.h"
+#include <pagoda/about.h>
+
+PAGODA_ABOUT("driver for QEMU's edu device (factorial, DMA)");
 
 static struct edu edu;
 

@@ -34,6 +34,9 @@
 #include <pagoda/edu.h>
 #include <pagoda/mm.h>
 #include <pagoda/rogue.h>
+#include <pagoda/about.h>
+
+PAGODA_ABOUT("the rogue-DMA demo's driver: DMA aimed where it must not go");
 
 #define REG_IRQ_STATUS 0x24
 #define REG_IRQ_ACK    0x64
