@@ -33,11 +33,25 @@ run: $(RUN_ISO)
 	$(QEMU) $(QEMU_BASE) -cdrom $(RUN_ISO) -display none -serial mon:stdio; \
 	  s=$$?; [ $$s -eq 33 ] && exit 0 || exit $$s
 
-# QEMU paused with its GDB stub on :1234; gdb attached with the kernel's
-# symbols (the ELF64, not the ELF32 copy QEMU loads).
-gdb: $(ISO) $(B)/kernel.elf
-	$(QEMU) $(QEMU_BASE) -cdrom $(ISO) -display none -serial file:$(B)/gdb-serial.log -s -S & \
-	gdb -q $(B)/kernel.elf -ex 'target remote :1234' -ex 'hbreak kmain' -ex 'continue'; \
+# QEMU paused with its GDB stub on :$(GDB_PORT); gdb attached with the
+# kernel's symbols (the ELF64, not the ELF32 copy QEMU loads) and mm's,
+# and PROG's too on request (make gdb PROG=hello; mm and programs all link
+# at 0x400000: docs/debugging.md), plus tools/gdb/pagoda.py, the `pagoda`
+# commands. MODS="mm init:hello hello" boots those modules with -kernel
+# (as the QEMU tests do: no GRUB) instead of the ISO's shell; a module's
+# arguments follow ':', separated by ',' (MODS="mm:swap=8,usermem=2 ...").
+GDB_PORT ?= 1234
+GDB_SYMS := -ex 'add-symbol-file $(B)/user/mm.elf' \
+            $(if $(PROG),-ex 'add-symbol-file $(B)/user/$(PROG).elf')
+GDB_BOOT = $(if $(MODS),-kernel $(B)/kernel32.elf -initrd "$$(for m in $(MODS); do \
+	  p=$${m%%:*}; a=; [ "$$p" != "$$m" ] && a=" $$(echo "$$m" | cut -d: -f2- | tr , ' ')"; \
+	  printf '%s%s' "$$sep" "$(B)/user/$$p.elf$$a"; sep=,; done)",-cdrom $(ISO))
+gdb: $(if $(MODS),$(B)/kernel32.elf $(foreach m,$(MODS),$(B)/user/$(firstword $(subst :, ,$(m))).elf),$(ISO)) \
+     $(B)/kernel.elf $(B)/user/mm.elf $(if $(PROG),$(B)/user/$(PROG).elf)
+	$(QEMU) $(QEMU_BASE) $(GDB_BOOT) -display none -serial file:$(B)/gdb-serial.log \
+	  -gdb tcp::$(GDB_PORT) -S & \
+	gdb -q $(B)/kernel.elf -ex 'set confirm off' $(GDB_SYMS) -ex 'set confirm on' \
+	  -x tools/gdb/pagoda.py -ex 'target remote :$(GDB_PORT)' -ex 'hbreak kmain' -ex 'continue'; \
 	kill %1 2>/dev/null || true
 
 QEMU_TEST_DEPS := $(B)/kernel32.elf $(USER_ELFS) $(TEST_ELFS) $(ISO) $(DEMO_ISO_on) $(DEMO_ISO_off)

@@ -58,11 +58,17 @@
  * search costs the length of the lists, so only DMA asks for it. (Linux
  * allocates from the zone and, when the block lies above the mask,
  * frees it and retries from ZONE_DMA: dma_direct_alloc's "again" loop.)
+ *
+ * Lab 1 (docs/labs/buddy.md) is fenced in this file (docs/teaching.md):
+ * the student writes find_block, take_block, put_block, zone_may_serve,
+ * buddy_alloc_below's body and free_is_valid; the checker and the rest
+ * are given.
  */
 #include <string.h>
 #include <pagoda/error.h>
 #include "buddy.h"
 #include "mm_env.h"
+#include "lab.h"
 
 static bool poisoning; /* MM_DEBUG_PAGES, latched by buddy_init() */
 
@@ -71,12 +77,16 @@ void buddy_init(void)
 	poisoning = mm_debug & MM_DEBUG_PAGES;
 }
 
+/* ---- the free lists: push at the head and unlink, each O(1) ---------------
+ * (inline, because in the buddy lab's handout only the student's code,
+ * take_block and put_block, calls them: docs/labs/buddy.md) */
+
 static uint32_t link_of(pfn_t pfn)
 {
 	return (uint32_t)pfn;
 }
 
-static void list_push(struct zone *z, pfn_t pfn, unsigned order)
+static inline void list_push(struct zone *z, pfn_t pfn, unsigned order)
 {
 	struct free_area *area = &z->free_area[order];
 	struct page *pg = pfn_to_page(pfn);
@@ -89,7 +99,7 @@ static void list_push(struct zone *z, pfn_t pfn, unsigned order)
 	area->nr_free++;
 }
 
-static void list_unlink(struct zone *z, pfn_t pfn, unsigned order)
+static inline void list_unlink(struct zone *z, pfn_t pfn, unsigned order)
 {
 	struct free_area *area = &z->free_area[order];
 	struct page *pg = pfn_to_page(pfn);
@@ -115,6 +125,7 @@ static void set_head(pfn_t pfn, enum page_state state, unsigned order)
 /* The first free block of order j >= order, smallest j first, whose
  * lowest 2^order frames end at or below frame `limit` (PFN_NONE: no
  * limit, so the head of the first non-empty list). *found = its order. */
+/* LAB buddy: static pfn_t find_block(struct zone *z, unsigned order, pfn_t limit, unsigned *found) */
 static pfn_t find_block(struct zone *z, unsigned order, pfn_t limit, unsigned *found)
 {
 	for (unsigned j = order; j <= MM_MAX_ORDER; j++) {
@@ -128,11 +139,13 @@ static pfn_t find_block(struct zone *z, unsigned order, pfn_t limit, unsigned *f
 	}
 	return PFN_NONE;
 }
+/* LAB buddy END */
 
 /* Algorithm R: take a block of exactly `order` from zone z, splitting
  * (the lower half is kept, so the block starts where the free one did). */
 static pfn_t take_block(struct zone *z, unsigned order, pfn_t limit)
 {
+	/* LAB buddy: take_block - unlink a big enough block, split it down to order, count the pages */
 	unsigned j;
 	pfn_t pfn = find_block(z, order, limit, &j);
 
@@ -148,16 +161,19 @@ static pfn_t take_block(struct zone *z, unsigned order, pfn_t limit)
 	set_head(pfn, PAGE_ALLOCATED, order);
 	z->free_pages -= (uint64_t)1 << order;
 	return pfn;
+	/* LAB buddy STUB: LAB_MISSING("buddy", "take_block"); */
+	/* LAB buddy STUB: return PFN_NONE; */
+	/* LAB buddy END */
 }
 
 /* Algorithm S: put the block [pfn, pfn + 2^order) back, merging buddies. */
 static void put_block(struct zone *z, pfn_t pfn, unsigned order)
 {
-	enum zone_id zid = pfn_zone(pfn);
-
 	if (poisoning)
 		memset(pfn_to_virt(pfn), MM_PAGE_POISON, PAGE_SIZE << order);
 
+	/* LAB buddy: put_block - count the pages, merge with free buddies up to MM_MAX_ORDER, list the result */
+	enum zone_id zid = pfn_zone(pfn);
 	z->free_pages += (uint64_t)1 << order;
 	while (order < MM_MAX_ORDER) {
 		pfn_t buddy = pfn ^ ((pfn_t)1 << order);
@@ -174,6 +190,8 @@ static void put_block(struct zone *z, pfn_t pfn, unsigned order)
 	}
 	set_head(pfn, PAGE_FREE, order);
 	list_push(z, pfn, order);
+	/* LAB buddy STUB: LAB_MISSING("buddy", "put_block"); */
+	/* LAB buddy END */
 }
 
 static enum zone_id class_zone(mm_flags_t flags)
@@ -185,6 +203,11 @@ static enum zone_id class_zone(mm_flags_t flags)
 	return ZONE_NORMAL;
 }
 
+/* May zone z hand out a block of this order to a request with these flags
+ * whose class zone is `classzone`? It must keep its min watermark (halved
+ * for MM_HIGH) plus its lowmem reserve for that class zone free; an
+ * MM_EMERGENCY request only needs the block's pages to be free. */
+/* LAB buddy: static bool zone_may_serve(const struct zone *z, unsigned order, mm_flags_t flags, enum zone_id classzone) */
 static bool zone_may_serve(const struct zone *z, unsigned order, mm_flags_t flags,
                            enum zone_id classzone)
 {
@@ -196,6 +219,7 @@ static bool zone_may_serve(const struct zone *z, unsigned order, mm_flags_t flag
 		min -= min / 2;
 	return zone_watermark_ok(z, order, min, classzone);
 }
+/* LAB buddy END */
 
 /* Debug: a free block must still hold the poison put_block() wrote. */
 static void check_poison(pfn_t pfn, unsigned order)
@@ -242,6 +266,7 @@ pfn_t buddy_alloc_below(unsigned order, mm_flags_t flags, pfn_t limit)
 {
 	enum zone_id classzone = class_zone(flags);
 
+	/* LAB buddy: buddy_alloc_below - refuse bad order/flags, then the class zone and every lower one, within watermarks */
 	if (order > MM_MAX_ORDER || (flags & ~MM_FLAGS_VALID)) {
 		mm_zones[classzone].nr_fail++;
 		return PFN_NONE;
@@ -257,6 +282,13 @@ pfn_t buddy_alloc_below(unsigned order, mm_flags_t flags, pfn_t limit)
 			return pfn;
 		}
 	}
+	/* LAB buddy STUB: LAB_MISSING("buddy", "buddy_alloc_below (zones and watermarks)"); */
+	/* LAB buddy STUB: pfn_t pfn = take_block(&mm_zones[classzone], order, limit); */
+	/* LAB buddy STUB: if (pfn != PFN_NONE) { */
+	/* LAB buddy STUB: 	prepare_block(&mm_zones[classzone], pfn, order, flags); */
+	/* LAB buddy STUB: 	return pfn; */
+	/* LAB buddy STUB: } */
+	/* LAB buddy END */
 	mm_zones[classzone].nr_fail++;
 	return PFN_NONE;
 }
@@ -285,6 +317,7 @@ int buddy_split(pfn_t pfn, unsigned order)
 /* Decode-then-act: every reason to refuse a free is found before any change. */
 static bool free_is_valid(pfn_t pfn, unsigned order)
 {
+	/* LAB buddy: free_is_valid - refuse, with the mm_bug messages of docs/labs/buddy.md, any free that is not of an allocated head with its order */
 	if (!pfn_valid(pfn)) {
 		mm_bug("buddy_free: pfn 0x%lx is beyond the last frame 0x%lx",
 		       (unsigned long)pfn, (unsigned long)mm_max_pfn);
@@ -311,6 +344,9 @@ static bool free_is_valid(pfn_t pfn, unsigned order)
 		return false;
 	}
 	return true;
+	/* LAB buddy STUB: LAB_MISSING("buddy", "free_is_valid"); */
+	/* LAB buddy STUB: return pfn_valid(pfn); */
+	/* LAB buddy END */
 }
 
 /* No frame of the block is still reachable by a device through the

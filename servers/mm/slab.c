@@ -55,12 +55,19 @@
  * the buddy allocator at once instead of waiting for a reclaim pass. Without
  * debug mode only the cheap checks run: the pointer must be in a slab of this
  * cache, and freeing the free-list head or into an empty slab is a double free.
+ *
+ * Lab 2 (docs/labs/slab.md) is fenced in this file (docs/teaching.md): the
+ * student writes create_args_valid, pop_object, push_object,
+ * build_free_list, slab_grow, slab_release, alloc_slow, free_ok, free_slow
+ * and slab_cache_shrink; layout, the fast paths, slab_check and debug mode
+ * (slab_debug.c) are given.
  */
 #include <string.h>
 #include <pagoda/error.h>
 #include "slab_internal.h"
 #include "buddy.h"
 #include "mm_env.h"
+#include "lab.h"
 
 static struct slab_cache cache_cache;  /* holds every struct slab_cache */
 static struct slab_cache slab_headers; /* holds off-slab struct slabs */
@@ -73,9 +80,11 @@ static size_t colour_step(const struct slab_cache *c)
 	return c->align > SLAB_COLOUR_ALIGN ? c->align : SLAB_COLOUR_ALIGN;
 }
 
-/* ---- lists -------------------------------------------------------------- */
+/* ---- lists --------------------------------------------------------------
+ * (the helpers are inline because in the slab lab's handout only the
+ * student's code calls them: docs/labs/slab.md) */
 
-static void list_add(struct slab_cache *c, struct slab *s, enum slab_list l)
+static inline void list_add(struct slab_cache *c, struct slab *s, enum slab_list l)
 {
 	s->list = (uint8_t)l;
 	s->prev = NULL;
@@ -86,7 +95,7 @@ static void list_add(struct slab_cache *c, struct slab *s, enum slab_list l)
 	c->nr_slabs[l]++;
 }
 
-static void list_del(struct slab_cache *c, struct slab *s)
+static inline void list_del(struct slab_cache *c, struct slab *s)
 {
 	if (s->prev)
 		s->prev->next = s->next;
@@ -202,11 +211,15 @@ void slab_init(void)
 static bool create_args_valid(const char *name, size_t size, size_t align,
                               unsigned flags)
 {
+	/* LAB slab: create_args_valid - a name, 0 < size <= the largest buddy block, align 0 or a power of two <= PAGE_SIZE, known flags */
 	if (!name || size == 0 || size > (PAGE_SIZE << MM_MAX_ORDER))
 		return false;
 	if (align > PAGE_SIZE || (align & (align - 1)) || (flags & ~SLAB_FLAGS_VALID))
 		return false;
 	return true;
+	/* LAB slab STUB: LAB_MISSING("slab", "create_args_valid"); */
+	/* LAB slab STUB: return name != NULL && size != 0; */
+	/* LAB slab END */
 }
 
 struct slab_cache *slab_cache_create_flags(const char *name, size_t size, size_t align,
@@ -232,7 +245,9 @@ struct slab_cache *slab_cache_create(const char *name, size_t size, size_t align
 
 /* ---- growing and releasing slabs ---------------------------------------- */
 
-static void mark_pages(pfn_t pfn, unsigned order, struct slab *s)
+/* Every frame of the slab at pfn says it is (s) or is no longer (NULL) a
+ * slab page, and which one: slab_of() reads it back on every free. */
+static inline void mark_pages(pfn_t pfn, unsigned order, struct slab *s)
 {
 	for (pfn_t i = 0; i < ((pfn_t)1 << order); i++) {
 		struct page *pg = pfn_to_page(pfn + i);
@@ -241,6 +256,9 @@ static void mark_pages(pfn_t pfn, unsigned order, struct slab *s)
 	}
 }
 
+/* Thread a new slab's objects onto its free list, object 0 first, running
+ * the debug set-up and the constructor on each, once. */
+/* LAB slab: static void build_free_list(struct slab_cache *c, struct slab *s) */
 static void build_free_list(struct slab_cache *c, struct slab *s)
 {
 	s->free = NULL;
@@ -254,7 +272,14 @@ static void build_free_list(struct slab_cache *c, struct slab *s)
 		s->free = obj;
 	}
 }
+/* LAB slab END */
 
+/* One more slab for c, on its empty list: 2^order frames from the buddy
+ * allocator in the cache's zone (with the request's MM_HIGH/MM_EMERGENCY),
+ * struct slab at its start or from the "slab" cache (SLAB_OFF_SLAB), the
+ * next colour, its frames marked, its free list built. NULL, with nothing
+ * kept, if either allocation fails. */
+/* LAB slab: static struct slab *slab_grow(struct slab_cache *c, mm_flags_t flags) */
 static struct slab *slab_grow(struct slab_cache *c, mm_flags_t flags)
 {
 	mm_flags_t urgency = flags & (MM_HIGH | MM_EMERGENCY);
@@ -280,7 +305,12 @@ static struct slab *slab_grow(struct slab_cache *c, mm_flags_t flags)
 	c->nr_grows++;
 	return s;
 }
+/* LAB slab END */
 
+/* Give an empty slab back: off its list, its frames unmarked, its
+ * off-slab header freed, its pages to the buddy allocator (counted in
+ * nr_reaped_pages). */
+/* LAB slab: static void slab_release(struct slab_cache *c, struct slab *s) */
 static void slab_release(struct slab_cache *c, struct slab *s)
 {
 	pfn_t pfn = s->pfn;
@@ -292,6 +322,7 @@ static void slab_release(struct slab_cache *c, struct slab *s)
 	buddy_free(pfn, c->order);
 	c->nr_reaped_pages += (uint64_t)1 << c->order;
 }
+/* LAB slab END */
 
 /* ---- alloc and free ------------------------------------------------------ */
 
@@ -305,6 +336,7 @@ static void slab_release(struct slab_cache *c, struct slab *s)
 
 static inline void *pop_object(struct slab_cache *c, struct slab *s)
 {
+	/* LAB slab: pop_object - take the head of s's free list, count it in s and c */
 	void *obj = s->free;
 
 	s->free = *slab_free_ptr(c, obj);
@@ -312,19 +344,26 @@ static inline void *pop_object(struct slab_cache *c, struct slab *s)
 	c->active_objs++;
 	c->nr_allocs++;
 	return obj;
+	/* LAB slab STUB: LAB_MISSING("slab", "pop_object"); */
+	/* LAB slab STUB: return NULL; */
+	/* LAB slab END */
 }
 
 static inline void push_object(struct slab_cache *c, struct slab *s, void *obj)
 {
+	/* LAB slab: push_object - put obj back at the head of s's free list, count it in s and c */
 	*slab_free_ptr(c, obj) = s->free;
 	s->free = obj;
 	s->inuse--;
 	c->active_objs--;
 	c->nr_frees++;
+	/* LAB slab STUB: LAB_MISSING("slab", "push_object"); */
+	/* LAB slab END */
 }
 
 static __attribute__((noinline)) void *alloc_slow(struct slab_cache *c, mm_flags_t flags)
 {
+	/* LAB slab: alloc_slow - refuse MM_ZERO with a ctor; a partial slab, else an empty one, else grow; relist; debug hook; zero */
 	struct slab *s = c->lists[SLAB_PARTIAL];
 
 	if ((flags & MM_ZERO) && c->ctor) {
@@ -346,6 +385,10 @@ static __attribute__((noinline)) void *alloc_slow(struct slab_cache *c, mm_flags
 	if (flags & MM_ZERO)
 		memset(obj, 0, c->size);
 	return obj;
+	/* LAB slab STUB: LAB_MISSING("slab", "alloc_slow"); */
+	/* LAB slab STUB: c->nr_fails++; */
+	/* LAB slab STUB: return NULL; */
+	/* LAB slab END */
 }
 
 void *slab_alloc(struct slab_cache *c, mm_flags_t flags)
@@ -372,6 +415,10 @@ struct slab_cache *slab_cache_of(const void *obj)
 	return s ? s->cache : NULL;
 }
 
+/* Decode-then-act: every reason to refuse freeing obj (whose slab, from
+ * its frame, is s, or NULL) into c, reported through mm_bug with the
+ * messages of docs/labs/slab.md, before anything changes. */
+/* LAB slab: static bool free_ok(const struct slab_cache *c, const struct slab *s, void *obj) */
 static bool free_ok(const struct slab_cache *c, const struct slab *s, void *obj)
 {
 	if (!s) {
@@ -392,10 +439,12 @@ static bool free_ok(const struct slab_cache *c, const struct slab *s, void *obj)
 	}
 	return true;
 }
+/* LAB slab END */
 
 static __attribute__((noinline)) int free_slow(struct slab_cache *c, struct slab *s,
                                                void *obj)
 {
+	/* LAB slab: free_slow - free_ok, debug hook, push, relist, release an empty slab beyond empty_limit */
 	if (!free_ok(c, s, obj))
 		return -ERR_BUG;
 	if (slab_is_debug(c))
@@ -405,6 +454,9 @@ static __attribute__((noinline)) int free_slow(struct slab_cache *c, struct slab
 	if (s->inuse == 0 && c->nr_slabs[SLAB_EMPTY] > c->empty_limit)
 		slab_release(c, s);
 	return ERR_OK;
+	/* LAB slab STUB: LAB_MISSING("slab", "free_slow"); */
+	/* LAB slab STUB: return -ERR_BUG; */
+	/* LAB slab END */
 }
 
 int slab_free(struct slab_cache *c, void *obj)
@@ -422,6 +474,7 @@ int slab_free(struct slab_cache *c, void *obj)
 
 size_t slab_cache_shrink(struct slab_cache *c)
 {
+	/* LAB slab: slab_cache_shrink - release every empty slab, return the pages given back */
 	size_t pages = 0;
 
 	while (c->lists[SLAB_EMPTY]) {
@@ -429,6 +482,9 @@ size_t slab_cache_shrink(struct slab_cache *c)
 		pages += (size_t)1 << c->order;
 	}
 	return pages;
+	/* LAB slab STUB: LAB_MISSING("slab", "slab_cache_shrink"); */
+	/* LAB slab STUB: return 0; */
+	/* LAB slab END */
 }
 
 size_t slab_shrink_all(void)

@@ -48,3 +48,29 @@ void assert_bug_names(const char *what, const char *cache, const void *obj)
 	assert_non_null(strstr(stub_bug_last, ptr));
 	stub_bug_reset();
 }
+
+struct slab_cache *must_cache_flags(const char *name, size_t size, size_t align,
+                                    slab_ctor_t ctor, unsigned flags)
+{
+	struct slab_cache *c = slab_cache_create_flags(name, size, align, ctor, flags);
+
+	if (!c)
+		fail_msg("slab_cache_create_flags(\"%s\", %zu, %zu, ..., %#x) failed",
+		         name, size, align, flags);
+	return c;
+}
+
+struct slab_cache *must_cache(const char *name, size_t size, size_t align, slab_ctor_t ctor)
+{
+	return must_cache_flags(name, size, align, ctor, 0);
+}
+
+void *must_obj(struct slab_cache *c, mm_flags_t flags)
+{
+	void *obj = slab_alloc(c, flags);
+
+	if (!obj)
+		fail_msg("slab_alloc(cache %s, %#x) failed with memory to spare",
+		         c->name, (unsigned)flags);
+	return obj;
+}

@@ -9,6 +9,8 @@
 #ifndef SLAB_FIXTURE_H
 #define SLAB_FIXTURE_H
 
+#include "slab.h"
+
 int slab_test_setup(void **state);
 int slab_test_teardown(void **state);
 #define TEST(fn) cmocka_unit_test_setup_teardown(fn, slab_test_setup, slab_test_teardown)
@@ -16,5 +18,13 @@ int slab_test_teardown(void **state);
 /* Exactly one bug was reported, and its message says `what` and names the
  * cache and the object (as %p prints it); then forget it. */
 void assert_bug_names(const char *what, const char *cache, const void *obj);
+
+/* slab_cache_create(_flags) and slab_alloc for a test that goes on to use
+ * the result: a NULL fails the test here, naming the call, instead of
+ * crashing it further on (the slab lab's handout returns NULL). */
+struct slab_cache *must_cache(const char *name, size_t size, size_t align, slab_ctor_t ctor);
+struct slab_cache *must_cache_flags(const char *name, size_t size, size_t align,
+                                    slab_ctor_t ctor, unsigned flags);
+void *must_obj(struct slab_cache *c, mm_flags_t flags);
 
 #endif

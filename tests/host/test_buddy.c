@@ -25,6 +25,24 @@ static void boot(const struct mm_range *map, size_t n,
 {
 	stub_phys_setup(map, n, res, nres);
 	assert_int_equal(zone_init(map, n, res, nres), ERR_OK);
+	if (zone_free_pages() == 0) /* the buddy lab's handout, before put_block */
+		fail_msg("zone_init gave the buddy allocator no free pages: "
+		         "buddy_add_free_range -> put_block lists nothing");
+}
+
+/* An allocation the test goes on to touch: fail here, clearly, rather than
+ * writing through PFN_NONE. */
+static pfn_t must_alloc(unsigned order, mm_flags_t flags)
+{
+	pfn_t p = buddy_alloc(order, flags);
+
+	if (p == PFN_NONE)
+		fail_msg("buddy_alloc(%u, %#x) failed in a zone that has the memory",
+		         order, (unsigned)flags);
+	if (p + ((pfn_t)1 << order) > mm_max_pfn)
+		fail_msg("buddy_alloc(%u, %#x) returned pfn %#lx, beyond the map",
+		         order, (unsigned)flags, (unsigned long)p);
+	return p;
 }
 
 static void no_watermarks(void)
@@ -160,7 +178,7 @@ static void buddy_zero_flag_zeroes_the_whole_block(void **state)
 	(void)state;
 	boot_one_block();
 
-	pfn_t p = buddy_alloc(2, MM_ZONE_DMA);
+	pfn_t p = must_alloc(2, MM_ZONE_DMA);
 	memset(pfn_to_virt(p), 0xab, 4 * PAGE_SIZE);
 	assert_int_equal(buddy_free(p, 2), ERR_OK);
 	assert_int_equal(buddy_alloc(2, MM_ZONE_DMA | MM_ZERO), p); /* LIFO */
@@ -203,7 +221,7 @@ static void buddy_falls_back_normal_dma32_dma_and_keeps_lowmem_reserve(void **st
 	size_t n = 0;
 	enum zone_id last = ZONE_NORMAL;
 
-	while ((got[n] = buddy_alloc(0, 0)) != PFN_NONE) {
+	while (n < start && (got[n] = buddy_alloc(0, 0)) != PFN_NONE) {
 		enum zone_id z = pfn_zone(got[n++]);
 		assert_true(z <= last); /* never climbs back up */
 		last = z;
@@ -302,7 +320,7 @@ static void buddy_never_returns_holes_or_reserved_frames(void **state)
 
 	for (int o = MM_MAX_ORDER; o >= 0; o--) {
 		pfn_t p;
-		while ((p = buddy_alloc(o, MM_EMERGENCY | MM_ZERO)) != PFN_NONE) {
+		while (n < start && (p = buddy_alloc(o, MM_EMERGENCY | MM_ZERO)) != PFN_NONE) {
 			assert_true(stub_phys_is_ram(pfn_to_pa(p), PAGE_SIZE << o));
 			got[n].pfn = p;
 			got[n++].order = o;
@@ -324,8 +342,14 @@ static void buddy_rejects_order_above_max_and_unknown_flags(void **state)
 
 	assert_int_equal(buddy_alloc(MM_MAX_ORDER + 1, 0), PFN_NONE);
 	assert_int_equal(buddy_alloc(0, 0x80000000u), PFN_NONE);
+	/* the same in DMA, which has the memory: refused before any list */
+	assert_int_equal(buddy_alloc(MM_MAX_ORDER + 1, MM_ZONE_DMA), PFN_NONE);
+	assert_int_equal(buddy_alloc(0, MM_ZONE_DMA | 0x80000000u), PFN_NONE);
+	assert_int_equal(buddy_alloc(200, MM_ZONE_DMA), PFN_NONE);
 	assert_int_equal(stub_bug_count, 0); /* a refused request, not a bug */
 	assert_int_equal(mm_zones[ZONE_NORMAL].nr_fail, 2);
+	assert_int_equal(mm_zones[ZONE_DMA].nr_fail, 3);
+	assert_int_equal(mm_zones[ZONE_DMA].nr_alloc, 0);
 	assert_dma_is_one_order_10_block();
 }
 
@@ -447,6 +471,120 @@ static void buddy_dump_prints_free_blocks_per_order_per_zone(void **state)
 	assert_non_null(strstr(stub_print_buf, "Normal"));
 }
 
+/*
+ * Hostile frees among real ones (seed fixed): a live set of blocks of
+ * orders 0..4 in [0, 8 MiB), and 3000 rounds of either a real alloc or
+ * free, or a bad free: a tail frame of a live block, a live head with the
+ * wrong order, a block already freed, a frame beyond the map, or any frame
+ * with any order that the model says is not a live head of that order.
+ * Each bad free must be refused with -ERR_BUG and exactly one report, and
+ * leave every zone and every descriptor byte as it was.
+ */
+struct hostile {
+	uint8_t *head;      /* order + 1 at the head of each live block, else 0 */
+	pfn_t live[256];
+	size_t n;
+	pfn_t freed;        /* the last block freed, or PFN_NONE */
+	unsigned freed_order;
+};
+
+static void hostile_bad_free(const struct hostile *h, pfn_t pfn, unsigned order,
+                             struct page *pages_copy, struct zone *zones_copy)
+{
+	if (pfn < mm_max_pfn && h->head[pfn] == order + 1)
+		return;             /* that one would be a real free */
+	memcpy(pages_copy, mm_pages, mm_max_pfn * sizeof(struct page));
+	memcpy(zones_copy, mm_zones, sizeof(mm_zones));
+	stub_bug_reset();
+	assert_int_equal(buddy_free(pfn, order), -ERR_BUG);
+	assert_int_equal(stub_bug_count, 1);
+	assert_non_null(strstr(stub_bug_last, "buddy_free"));
+	assert_memory_equal(mm_zones, zones_copy, sizeof(mm_zones));
+	assert_memory_equal(mm_pages, pages_copy, mm_max_pfn * sizeof(struct page));
+	stub_bug_reset();
+}
+
+static void hostile_pick_bad_free(const struct hostile *h, pfn_t *pfn, unsigned *order)
+{
+	pfn_t some = h->n ? h->live[rng() % h->n] : 0;
+	unsigned some_order = h->n ? h->head[some] - 1u : 0;
+
+	switch (rng() % 5) {
+	case 0: /* a tail frame of a live block (or frame 1 if it is order 0) */
+		*pfn = some + (some_order ? 1 + rng() % ((1u << some_order) - 1) : 1);
+		*order = some_order;
+		break;
+	case 1: /* a live head, the wrong order */
+		*pfn = some;
+		*order = (some_order + 1 + rng() % MM_MAX_ORDER) % (MM_MAX_ORDER + 1);
+		break;
+	case 2: /* a double free */
+		*pfn = h->freed != PFN_NONE ? h->freed : some;
+		*order = h->freed != PFN_NONE ? h->freed_order : some_order;
+		break;
+	case 3: /* beyond the map */
+		*pfn = mm_max_pfn + rng() % 100000;
+		*order = rng() % 5;
+		break;
+	default: /* anywhere */
+		*pfn = rng() % mm_max_pfn;
+		*order = rng() % (MM_MAX_ORDER + 1);
+	}
+}
+
+static void buddy_hostile_frees_are_refused_and_change_nothing(void **state)
+{
+	(void)state;
+	static const struct mm_range map[] = {
+		{ 0, MiB(8), MM_RANGE_USABLE },
+	};
+	boot(map, ARRAY_LEN(map), NULL, 0);
+	uint64_t start = zone_free_pages();
+	struct hostile h = { .head = calloc(mm_max_pfn, 1), .n = 0, .freed = PFN_NONE };
+	struct page *pages_copy = malloc(mm_max_pfn * sizeof(struct page));
+	struct zone *zones_copy = malloc(sizeof(mm_zones));
+	unsigned refused = 0;
+
+	rng_state = 0x6a09e667f3bcc909ull;
+	for (int op = 0; op < 3000; op++) {
+		uint32_t r = rng() % 100;
+		if (r < 30 && h.n < ARRAY_LEN(h.live)) {
+			unsigned order = rng() % 5;
+			pfn_t p = must_alloc(order, 0);
+			assert_int_equal(h.head[p], 0);
+			h.head[p] = (uint8_t)(order + 1);
+			h.live[h.n++] = p;
+		} else if (r < 50 && h.n > 0) {
+			size_t i = rng() % h.n;
+			pfn_t p = h.live[i];
+			assert_int_equal(buddy_free(p, h.head[p] - 1u), ERR_OK);
+			h.freed = p;
+			h.freed_order = h.head[p] - 1u;
+			h.head[p] = 0;
+			h.live[i] = h.live[--h.n];
+		} else {
+			pfn_t pfn;
+			unsigned order;
+			hostile_pick_bad_free(&h, &pfn, &order);
+			if (!(pfn < mm_max_pfn && h.head[pfn] == order + 1))
+				refused++;
+			hostile_bad_free(&h, pfn, order, pages_copy, zones_copy);
+		}
+		if (op % 64 == 0)
+			assert_int_equal(buddy_check(), 0);
+	}
+	assert_true(refused > 1000);
+	while (h.n > 0) {
+		pfn_t p = h.live[--h.n];
+		assert_int_equal(buddy_free(p, h.head[p] - 1u), ERR_OK);
+	}
+	assert_int_equal(zone_free_pages(), start);
+	assert_int_equal(buddy_check(), 0);
+	free(h.head);
+	free(pages_copy);
+	free(zones_copy);
+}
+
 /* ---- randomised run against a model -------------------------------------- */
 
 struct live { pfn_t pfn; unsigned order; };
@@ -490,6 +628,7 @@ static void model_alloc(struct live *live, size_t *n, uint8_t *owned)
 		return;
 	}
 	assert_int_equal(p % (1u << order), 0);
+	assert_true(p + (1u << order) <= mm_max_pfn);
 	if (flags & MM_ZONE_DMA)
 		assert_int_equal(pfn_zone(p), ZONE_DMA);
 	if (flags & MM_ZONE_DMA32)
@@ -563,7 +702,7 @@ static void buddy_debug_poison_catches_write_to_freed_frame(void **state)
 	mm_debug = MM_DEBUG_PAGES;
 	boot_one_block();
 
-	pfn_t p = buddy_alloc(2, MM_ZONE_DMA);
+	pfn_t p = must_alloc(2, MM_ZONE_DMA);
 	memset(pfn_to_virt(p), 0x11, 4 * PAGE_SIZE); /* in use: anything goes */
 	assert_int_equal(buddy_free(p, 2), ERR_OK);
 	assert_int_equal(((uint8_t *)pfn_to_virt(p + 3))[5], MM_PAGE_POISON);
@@ -593,9 +732,7 @@ static void buddy_debug_poison_has_no_false_alarms(void **state)
 		if (n < 64 && (n == 0 || rng() % 2)) {
 			unsigned order = rng() % 4;
 			mm_flags_t zero = rng() % 4 == 0 ? MM_ZERO : 0;
-			pfn_t p = buddy_alloc(order, zero);
-			if (p == PFN_NONE)
-				continue;
+			pfn_t p = must_alloc(order, zero); /* at most 512 of 2048 pages live */
 			uint8_t *bytes = pfn_to_virt(p);
 			if (zero)
 				assert_int_equal(bytes[PAGE_SIZE - 1], 0);
@@ -624,7 +761,7 @@ static void buddy_debug_poisons_on_free_and_on_allocation_with_different_bytes(v
 	boot_one_block();
 
 	assert_int_not_equal(MM_PAGE_POISON, MM_PAGE_ALLOC_POISON);
-	pfn_t p = buddy_alloc(1, MM_ZONE_DMA);
+	pfn_t p = must_alloc(1, MM_ZONE_DMA);
 	const uint8_t *bytes = pfn_to_virt(p);
 	for (size_t i = 0; i < 2 * PAGE_SIZE; i++)
 		assert_int_equal(bytes[i], MM_PAGE_ALLOC_POISON);
@@ -646,7 +783,7 @@ static void buddy_without_debug_pages_does_not_poison(void **state)
 	mm_debug = 0;
 	boot_one_block();
 
-	pfn_t p = buddy_alloc(0, MM_ZONE_DMA);
+	pfn_t p = must_alloc(0, MM_ZONE_DMA);
 	memset(pfn_to_virt(p), 0x11, PAGE_SIZE);
 	assert_int_equal(buddy_free(p, 0), ERR_OK);
 	assert_int_equal(((uint8_t *)pfn_to_virt(p))[100], 0x11);
@@ -673,6 +810,7 @@ int main(void)
 		cmocka_unit_test_teardown(buddy_detects_free_with_wrong_order, teardown),
 		cmocka_unit_test_teardown(buddy_detects_free_of_tail_frame, teardown),
 		cmocka_unit_test_teardown(buddy_detects_free_of_reserved_or_absent_frame, teardown),
+		cmocka_unit_test_teardown(buddy_hostile_frees_are_refused_and_change_nothing, teardown),
 		cmocka_unit_test_teardown(buddy_check_catches_corrupted_descriptors, teardown),
 		cmocka_unit_test_teardown(buddy_dump_prints_free_blocks_per_order_per_zone, teardown),
 		cmocka_unit_test_teardown(buddy_random_run_matches_model, teardown),

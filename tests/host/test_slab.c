@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -42,13 +43,13 @@ static void slab_objects_are_aligned_and_do_not_overlap(void **state)
 		{ 64, 4096 }, { 5, 0 },
 	};
 	for (size_t k = 0; k < ARRAY_LEN(shapes); k++) {
-		struct slab_cache *c = slab_cache_create("shape", shapes[k].size,
+		struct slab_cache *c = must_cache("shape", shapes[k].size,
 		                                         shapes[k].align, NULL);
 		size_t align = shapes[k].align < 8 ? 8 : shapes[k].align;
 		uint8_t *objs[100];
 		assert_non_null(c);
 		for (int i = 0; i < 100; i++) {
-			objs[i] = slab_alloc(c, 0);
+			objs[i] = must_obj(c, 0);
 			assert_non_null(objs[i]);
 			assert_int_equal((uintptr_t)objs[i] % align, 0);
 			memset(objs[i], i, shapes[k].size);
@@ -70,12 +71,12 @@ static void slab_objects_are_aligned_and_do_not_overlap(void **state)
 static void slab_order_is_chosen_to_limit_waste(void **state)
 {
 	(void)state;
-	struct slab_cache *c = slab_cache_create("three-k", 3000, 0, NULL);
+	struct slab_cache *c = must_cache("three-k", 3000, 0, NULL);
 
 	assert_int_equal(c->order, 3);
 	assert_int_equal(c->objs_per_slab, 10);
 	assert_true(c->flags & SLAB_OFF_SLAB);
-	struct slab_cache *small = slab_cache_create("two-hundred", 200, 0, NULL);
+	struct slab_cache *small = must_cache("two-hundred", 200, 0, NULL);
 	assert_int_equal(small->order, 0);
 	assert_int_equal(small->objs_per_slab, 20);
 	assert_false(small->flags & SLAB_OFF_SLAB);
@@ -102,11 +103,11 @@ static void slab_colouring_offsets_successive_slabs(void **state)
 		{ 296, 3, 64 }, { 1000, 7, 0 },
 	};
 	for (size_t k = 0; k < ARRAY_LEN(cases); k++) {
-		struct slab_cache *c = slab_cache_create("colour", cases[k].size, 0, NULL);
+		struct slab_cache *c = must_cache("colour", cases[k].size, 0, NULL);
 		assert_int_equal(c->colour_count, cases[k].colours);
 		assert_int_equal(c->header, cases[k].header);
 		for (unsigned s = 0; s < 2 * c->colour_count + 1; s++) {
-			void *first = slab_alloc(c, 0);
+			void *first = must_obj(c, 0);
 			assert_int_equal(page_offset(first),
 			                 cases[k].header + (s % c->colour_count) * SLAB_COLOUR_ALIGN);
 			for (unsigned i = 1; i < c->objs_per_slab; i++)
@@ -131,24 +132,24 @@ static void slab_moves_slabs_between_full_partial_and_empty(void **state)
 {
 	(void)state;
 	/* 8000-byte objects: 4 to an order-3 slab */
-	struct slab_cache *c = slab_cache_create("quad", 8000, 0, NULL);
+	struct slab_cache *c = must_cache("quad", 8000, 0, NULL);
 	void *o[8];
 
 	assert_int_equal(c->objs_per_slab, 4);
 	assert_lists(c, 0, 0, 0);
-	o[0] = slab_alloc(c, 0);
+	o[0] = must_obj(c, 0);
 	assert_lists(c, 0, 1, 0);
 	for (int i = 1; i < 4; i++)
-		o[i] = slab_alloc(c, 0);
+		o[i] = must_obj(c, 0);
 	assert_lists(c, 1, 0, 0);
-	o[4] = slab_alloc(c, 0);
+	o[4] = must_obj(c, 0);
 	assert_lists(c, 1, 1, 0);
 	slab_free(c, o[4]);
 	assert_lists(c, 1, 0, 1);
 	slab_free(c, o[0]);
 	assert_lists(c, 0, 1, 1);
 	/* partial first: the next object comes from o[0]'s slab, not the empty one */
-	void *again = slab_alloc(c, 0);
+	void *again = must_obj(c, 0);
 	assert_ptr_equal(again, o[0]);
 	assert_lists(c, 1, 0, 1);
 	assert_int_equal(c->active_objs, 4);
@@ -157,11 +158,11 @@ static void slab_moves_slabs_between_full_partial_and_empty(void **state)
 static void slab_keeps_at_most_empty_limit_empty_slabs(void **state)
 {
 	(void)state;
-	struct slab_cache *c = slab_cache_create("quad", 8000, 0, NULL);
+	struct slab_cache *c = must_cache("quad", 8000, 0, NULL);
 	void *o[40];
 
 	for (int i = 0; i < 40; i++)
-		o[i] = slab_alloc(c, 0);
+		o[i] = must_obj(c, 0);
 	assert_lists(c, 10, 0, 0);
 	for (int i = 0; i < 40; i++)
 		assert_int_equal(slab_free(c, o[i]), ERR_OK);
@@ -172,12 +173,12 @@ static void slab_keeps_at_most_empty_limit_empty_slabs(void **state)
 static void slab_shrink_returns_pages_to_buddy(void **state)
 {
 	(void)state;
-	struct slab_cache *c = slab_cache_create("shrinkme", 200, 0, NULL);
+	struct slab_cache *c = must_cache("shrinkme", 200, 0, NULL);
 	uint64_t start = zone_free_pages();
 	void *o[1000];
 
 	for (int i = 0; i < 1000; i++)
-		o[i] = slab_alloc(c, 0);
+		o[i] = must_obj(c, 0);
 	uint64_t slabs = c->nr_slabs[SLAB_FULL] + c->nr_slabs[SLAB_PARTIAL];
 	assert_int_equal(zone_free_pages(), start - (slabs << c->order));
 	for (int i = 0; i < 1000; i++)
@@ -194,12 +195,12 @@ static void slab_shrink_all_returns_off_slab_headers_too(void **state)
 {
 	(void)state;
 	uint64_t start = zone_free_pages();
-	struct slab_cache *c = slab_cache_create("big", 8192, 0, NULL);
+	struct slab_cache *c = must_cache("big", 8192, 0, NULL);
 	void *o[64];
 
 	assert_true(c->flags & SLAB_OFF_SLAB);
 	for (int i = 0; i < 64; i++)
-		o[i] = slab_alloc(c, 0);
+		o[i] = must_obj(c, 0);
 	for (int i = 0; i < 64; i++)
 		slab_free(c, o[i]);
 	assert_int_equal(slab_cache_destroy(c), ERR_OK);
@@ -211,8 +212,8 @@ static void slab_shrink_all_returns_off_slab_headers_too(void **state)
 static void slab_destroy_refuses_cache_with_live_objects(void **state)
 {
 	(void)state;
-	struct slab_cache *c = slab_cache_create("busy", 64, 0, NULL);
-	void *o = slab_alloc(c, 0);
+	struct slab_cache *c = must_cache("busy", 64, 0, NULL);
+	void *o = must_obj(c, 0);
 
 	assert_int_equal(slab_cache_destroy(c), -ERR_BUSY);
 	assert_non_null(strstr(stub_bug_last, "cache busy still has 1 objects"));
@@ -225,8 +226,8 @@ static void slab_destroy_refuses_cache_with_live_objects(void **state)
 static void slab_zone_flag_puts_slabs_below_16_mib(void **state)
 {
 	(void)state;
-	struct slab_cache *dma = slab_cache_create_flags("dma-bufs", 512, 512, NULL, SLAB_ZONE_DMA);
-	struct slab_cache *any = slab_cache_create("bufs", 512, 512, NULL);
+	struct slab_cache *dma = must_cache_flags("dma-bufs", 512, 512, NULL, SLAB_ZONE_DMA);
+	struct slab_cache *any = must_cache("bufs", 512, 512, NULL);
 
 	for (int i = 0; i < 50; i++) {
 		assert_true(mm_virt_to_phys(slab_alloc(dma, 0)) < ZONE_DMA_LIMIT);
@@ -234,16 +235,33 @@ static void slab_zone_flag_puts_slabs_below_16_mib(void **state)
 	}
 }
 
+/* Bad arguments are refused before anything is made: the "slab_cache"
+ * cache that holds every cache keeps its count, and no page moves. */
 static void slab_cache_create_rejects_bad_arguments(void **state)
 {
 	(void)state;
+	struct slab_cache *good = must_cache("good", 64, 0, NULL);
+	struct slab_cache *caches = slab_cache_of(good);
+	assert_non_null(caches);
+	assert_string_equal(caches->name, "slab_cache");
+	uint64_t nr_caches = caches->active_objs, free_pages = zone_free_pages();
+
 	assert_null(slab_cache_create_flags("x", 0, 0, NULL, 0));
 	assert_null(slab_cache_create_flags("x", 64, 3, NULL, 0));
 	assert_null(slab_cache_create_flags("x", 64, 2 * PAGE_SIZE, NULL, 0));
 	assert_null(slab_cache_create_flags("x", 64, 0, NULL, 0x80));
 	assert_null(slab_cache_create_flags("x", (PAGE_SIZE << MM_MAX_ORDER) + 1, 0, NULL, 0));
 	assert_null(slab_cache_create_flags(NULL, 64, 0, NULL, 0));
+	assert_null(slab_cache_create_flags("x", SIZE_MAX, 0, NULL, 0));
+	assert_null(slab_cache_create_flags("x", 64, 12, NULL, 0));
 	assert_int_equal(stub_bug_count, 0);
+	assert_int_equal(caches->active_objs, nr_caches);
+	assert_int_equal(zone_free_pages(), free_pages);
+	/* the edges that are allowed */
+	assert_non_null(must_cache("page-aligned", 64, PAGE_SIZE, NULL));
+	assert_non_null(must_cache("one-byte", 1, 0, NULL));
+	assert_int_equal(caches->active_objs, nr_caches + 2);
+	assert_int_equal(slab_check(), 0);
 }
 
 /* ---- constructors -------------------------------------------------------- */
@@ -269,26 +287,26 @@ static void slab_constructor_runs_once_per_object_lifetime(void **state)
 {
 	(void)state;
 	ctor_calls = 0;
-	struct slab_cache *c = slab_cache_create("widget", sizeof(struct widget), 0,
+	struct slab_cache *c = must_cache("widget", sizeof(struct widget), 0,
 	                                         widget_ctor);
 	unsigned per = c->objs_per_slab;
 	struct widget *w[200];
 
 	assert_int_equal(ctor_calls, 0);         /* nothing until a slab exists */
-	w[0] = slab_alloc(c, 0);
+	w[0] = must_obj(c, 0);
 	assert_int_equal(ctor_calls, per);       /* the whole slab, once */
 	for (unsigned i = 1; i < per; i++)
-		w[i] = slab_alloc(c, 0);
+		w[i] = must_obj(c, 0);
 	assert_int_equal(ctor_calls, per);
 	for (int round = 0; round < 5; round++) { /* reuse: no constructor, state kept */
 		slab_free(c, w[3]);
-		w[3] = slab_alloc(c, 0);
+		w[3] = must_obj(c, 0);
 		assert_int_equal(w[3]->magic, 0x77696467);
 		assert_int_equal(w[3]->name[0], 'w');
 		assert_int_equal(w[3]->name[39], 'w');
 	}
 	assert_int_equal(ctor_calls, per);
-	w[per] = slab_alloc(c, 0);               /* a second slab */
+	w[per] = must_obj(c, 0);               /* a second slab */
 	assert_int_equal(ctor_calls, 2 * per);
 	for (unsigned i = 0; i <= per; i++)
 		slab_free(c, w[i]);
@@ -303,7 +321,7 @@ static void slab_constructor_runs_once_per_object_lifetime(void **state)
 static void slab_dump_prints_a_slabinfo_row_per_cache(void **state)
 {
 	(void)state;
-	struct slab_cache *c = slab_cache_create("dumped", 1000, 0, NULL);
+	struct slab_cache *c = must_cache("dumped", 1000, 0, NULL);
 	for (int i = 0; i < 5; i++)
 		slab_alloc(c, 0);
 	stub_print_reset();
@@ -415,13 +433,13 @@ static void slab_random_run_matches_model(void **state)
 	size_t n = 0, active[NCACHES] = { 0 };
 
 	for (int i = 0; i < NCACHES; i++)
-		c[i] = slab_cache_create_flags(spec[i].name, spec[i].size, 0,
+		c[i] = must_cache_flags(spec[i].name, spec[i].size, 0,
 		                               spec[i].ctor ? widget_ctor : NULL, spec[i].flags);
 	rng_state = 0x2545f4914f6cdd1dull;
 	for (int op = 0; op < 20000; op++) {
 		if (n < MAX_LIVE && (n == 0 || rng() % 100 < 52)) {
 			int k = (int)(rng() % NCACHES);
-			uint8_t *p = slab_alloc(c[k], 0);
+			uint8_t *p = must_obj(c[k], 0);
 			assert_non_null(p);
 			if (spec[k].ctor)
 				assert_int_equal(((struct widget *)p)->magic, 0x77696467);

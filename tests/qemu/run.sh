@@ -199,6 +199,9 @@ t_grub_iso_boots_to_the_shell_which_runs_programs() {
 . tests/qemu/dma_tests.sh
 . tests/qemu/dma_isolation_tests.sh
 . tests/qemu/memstat_tests.sh
+. tests/qemu/gdb_tests.sh
+. tests/qemu/lab_buddy_tests.sh
+. tests/qemu/lab_slab_tests.sh
 . tests/qemu/lab_policy_tests.sh
 
 run_tests "$1" "${2:-}"

@@ -1,0 +1,1 @@
+# pagodalib - the code of the `pagoda` gdb commands (tools/gdb/pagoda.py).
