@@ -14,7 +14,7 @@ POLICYSIM_TOOL_SRCS := tools/policysim/machine.c tools/policysim/trace.c tools/p
                        tools/policysim/lru.c tools/policysim/opt.c tools/policysim/sim.c \
                        tools/policysim/reftable.c tools/policysim/report.c
 POLICYSIM_CORE_SRCS := $(POLICYSIM_TOOL_SRCS) $(POLICY_SRCS)
-POLICYSIM_CFLAGS := -std=gnu11 -O2 -g $(WARN) $(INC) -Iservers/mm -Itools/policysim \
+POLICYSIM_CFLAGS := -std=gnu11 -O2 -g $(WARN) $(INC) -Iservers/mm -Itools/policysim -Ilib \
                     -DPAGODA_HOST_TEST=1
 SHARED_TRACES := ../shared/traces
 

@@ -4,13 +4,13 @@ QEMU       := qemu-system-x86_64
 # bdf is the IOMMU's source id: it must not move); the tests boot the same
 # (tests/qemu/lib.sh: MACHINE, IOMMU_MACHINE). make run DEMO=on|off|kill
 # boots the rogue-DMA demo instead (boot/grub.cfg entries 1..3, docs/labs/
-# dma-isolation.md): a second edu at 00:05.0, with a 32-bit DMA mask so
+# dma.md): a second edu at 00:05.0, with a 32-bit DMA mask so
 # that with iommu=off it reaches the victim anywhere in RAM.
 QEMU_MACHINE := -machine q35 -device intel-iommu -device edu,addr=04.0
 ROGUE_DEVICE := -device edu,addr=05.0,dma_mask=0xffffffff
 ifneq ($(DEMO),)
 ifeq ($(filter on off kill,$(DEMO)),)
-$(error DEMO must be on, off or kill (the rogue-DMA demo: docs/labs/dma-isolation.md))
+$(error DEMO must be on, off or kill (the rogue-DMA demo: docs/labs/dma.md))
 endif
 RUN_ISO := $(DEMO_ISO_$(DEMO))
 QEMU_MACHINE += $(ROGUE_DEVICE)

@@ -1,6 +1,6 @@
 /*
  * victim.c - the DMA-isolation demo's front end and its victim
- * (docs/labs/dma-isolation.md): a process that holds a page with a known
+ * (docs/labs/dma.md): a process that holds a page with a known
  * pattern and asks the rogue driver (pagoda/rogue.h) to attack.
  *
  *   victim [TARGET ...]    TARGET: victim (default), mm, pagetable,

@@ -34,6 +34,7 @@
 #include "dma.h"
 #include "buddy.h"
 #include "zone.h"
+#include "lab.h"                    /* LAB_MISSING: what the lab's stubs call */
 
 mm_flags_t dma_frames_zone_flags(unsigned mask_bits)
 {
@@ -42,6 +43,7 @@ mm_flags_t dma_frames_zone_flags(unsigned mask_bits)
 	return mask_bits <= 32 ? MM_ZONE_DMA32 : 0;
 }
 
+/* LAB dma: order_for, limit_of, mark - the block's order, the mask as a frame limit, a DMA frame's descriptor */
 /* The smallest order whose block holds npages (MM_MAX_ORDER + 1: none). */
 static unsigned order_for(uint64_t npages)
 {
@@ -68,9 +70,11 @@ static void mark(pfn_t pfn, uint64_t index, const void *object)
 	pg->object = (uint64_t)(uintptr_t)object;
 	memset(pfn_to_virt(pfn), 0, PAGE_SIZE);
 }
+/* LAB dma END */
 
 pfn_t dma_frames_alloc(uint64_t npages, unsigned mask_bits, const void *object)
 {
+	/* LAB dma: dma_frames_alloc - npages contiguous frames below the mask from its zone, the tail given back, each marked */
 	unsigned order = order_for(npages);
 	if (npages == 0 || order > MM_MAX_ORDER)
 		return PFN_NONE;
@@ -84,6 +88,10 @@ pfn_t dma_frames_alloc(uint64_t npages, unsigned mask_bits, const void *object)
 	for (uint64_t i = 0; i < npages; i++)
 		mark(pfn + i, i, object);
 	return pfn;
+	/* LAB dma STUB: LAB_MISSING("dma", "dma_frames_alloc"); */
+	/* LAB dma STUB: (void)npages; (void)mask_bits; (void)object; */
+	/* LAB dma STUB: return PFN_NONE; */
+	/* LAB dma END */
 }
 
 void dma_frames_free(pfn_t pfn, uint64_t npages)

@@ -45,10 +45,13 @@
 #include "slab.h"
 #include "kcall.h"
 #include "zone.h"
+#include "lab.h"                    /* LAB_MISSING: what the lab's stubs call */
 
 static struct slab_cache *grant_cache;
 static struct grant *grants;
+/* LAB dma: next_id - grant ids count up from 1 and are never reused (make_grant takes them) */
 static uint64_t next_id = 1;
+/* LAB dma END */
 
 void grant_init(void)
 {
@@ -76,6 +79,7 @@ static unsigned grants_of(int pid)
 	return n;
 }
 
+/* LAB dma: link_grant, unlink_grant - the list of grants, oldest first (helpers of make_grant and free_grant) */
 static void link_grant(struct grant *g)
 {
 	struct grant **link = &grants;
@@ -92,6 +96,7 @@ static void unlink_grant(struct grant *g)
 	if (*link)
 		*link = g->next;
 }
+/* LAB dma END */
 
 int dma_device_check(const struct mm_proc *p, uint64_t bdf)
 {
@@ -155,15 +160,18 @@ void grant_region_gone(struct mm_region *r)
 		}
 }
 
+/* LAB dma: unshare_all - unmap g from every share (a helper of free_grant and quarantine) */
 /* Unmap g from every process it was shared with. */
 static void unshare_all(struct grant *g)
 {
 	while (g->nshares > 0)
 		unmap_from(g->shares[0].proc, g->shares[0].region);
 }
+/* LAB dma END */
 
 static void free_grant(struct grant *g)
 {
+	/* LAB dma: free_grant - unmap from every share and the driver, bus address, frames, the record: in that order */
 	unshare_all(g);
 	if (g->region)
 		unmap_from(g->region->proc, g->region);
@@ -171,8 +179,12 @@ static void free_grant(struct grant *g)
 	dma_frames_free(g->pfn, g->npages);
 	unlink_grant(g);
 	slab_free(grant_cache, g);
+	/* LAB dma STUB: LAB_MISSING("dma", "free_grant"); */
+	/* LAB dma STUB: (void)g; */
+	/* LAB dma END */
 }
 
+/* LAB dma: quarantine - unmapped everywhere, marked, never freed (a helper of dma_proc_exit) */
 /* The owner died with a device that may still be running: nobody may
  * reach the frames any more, and nobody may have them again. */
 static void quarantine(struct grant *g)
@@ -182,9 +194,11 @@ static void quarantine(struct grant *g)
 		unmap_from(g->region->proc, g->region);
 	g->quarantined = true;
 }
+/* LAB dma END */
 
 void dma_proc_exit(struct mm_proc *p, uint64_t unstopped)
 {
+	/* LAB dma: dma_proc_exit - each live grant of p: freed, or quarantined if a device was not stopped */
 	for (struct grant *g = grants, *next; g; g = next) {
 		next = g->next;
 		if (g->owner != p->pid || g->quarantined)
@@ -194,6 +208,8 @@ void dma_proc_exit(struct mm_proc *p, uint64_t unstopped)
 		else
 			free_grant(g);
 	}
+	/* LAB dma STUB: LAB_MISSING("dma", "dma_proc_exit"); */
+	/* LAB dma END */
 	dma_stream_proc_exit(p, unstopped);
 }
 
@@ -201,13 +217,19 @@ void dma_proc_exit(struct mm_proc *p, uint64_t unstopped)
 
 static bool alloc_args_ok(uint64_t size, uint64_t bits, uint64_t flags)
 {
+	/* LAB dma: alloc_args_ok - a size of 1 .. MM_DMA_GRANT_MAX bytes, a valid mask, no flags */
 	return size > 0 && size <= MM_DMA_GRANT_MAX && dma_mask_valid(bits) && flags == 0;
+	/* LAB dma STUB: LAB_MISSING("dma", "alloc_args_ok"); */
+	/* LAB dma STUB: (void)size; (void)bits; (void)flags; */
+	/* LAB dma STUB: return false; */
+	/* LAB dma END */
 }
 
 /* A new grant of size bytes for p's device, mapped into p. */
 static int make_grant(struct mm_proc *p, uint32_t bdf, uint64_t size, unsigned bits,
 		      struct grant **out)
 {
+	/* LAB dma: make_grant - the record, frames below the mask, an id, a bus address, the driver's mapping; unwind on failure */
 	struct grant *g = slab_alloc(grant_cache, 0);
 	if (!g)
 		return -ERR_NOMEM;
@@ -232,6 +254,10 @@ static int make_grant(struct mm_proc *p, uint32_t bdf, uint64_t size, unsigned b
 	link_grant(g);
 	*out = g;
 	return 0;
+	/* LAB dma STUB: LAB_MISSING("dma", "make_grant"); */
+	/* LAB dma STUB: (void)p; (void)bdf; (void)size; (void)bits; (void)out; */
+	/* LAB dma STUB: return -ERR_NOSYS; */
+	/* LAB dma END */
 }
 
 int mm_handle_dma_alloc(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply)
@@ -287,6 +313,7 @@ int mm_handle_dma_free(const struct ipc_msg *req, const struct ipc_from *from, s
 	return mm_reply(reply, err);
 }
 
+/* LAB dma: share_of - g's share with pid, or NULL (a helper of share_refused and the revoke) */
 static const struct grant_share *share_of(const struct grant *g, int pid)
 {
 	for (unsigned i = 0; i < g->nshares; i++)
@@ -294,11 +321,13 @@ static const struct grant_share *share_of(const struct grant *g, int pid)
 			return &g->shares[i];
 	return NULL;
 }
+/* LAB dma END */
 
 /* Why g cannot be shared with pid with prot, or 0. */
 static int share_refused(struct grant *g, const struct mm_proc *p, uint64_t pid, uint64_t prot,
 			 struct mm_proc **target)
 {
+	/* LAB dma: share_refused - the prot, the target (not the owner, alive), not shared with it yet, room */
 	if (prot != MM_PROT_READ && prot != (MM_PROT_READ | MM_PROT_WRITE))
 		return -ERR_INVAL;
 	if (pid == (uint64_t)p->pid)
@@ -309,6 +338,10 @@ static int share_refused(struct grant *g, const struct mm_proc *p, uint64_t pid,
 	if (share_of(g, (int)pid))
 		return -ERR_BUSY;
 	return g->nshares == MM_DMA_SHARES_MAX ? -ERR_NOSPC : 0;
+	/* LAB dma STUB: LAB_MISSING("dma", "share_refused"); */
+	/* LAB dma STUB: (void)g; (void)p; (void)pid; (void)prot; (void)target; */
+	/* LAB dma STUB: return -ERR_NOSYS; */
+	/* LAB dma END */
 }
 
 int mm_handle_dma_share(const struct ipc_msg *req, const struct ipc_from *from, struct ipc_msg *reply)
@@ -334,11 +367,15 @@ int mm_handle_dma_revoke(const struct ipc_msg *req, const struct ipc_from *from,
 	struct mm_proc *p;
 	struct grant *g = NULL;
 	int err = own_grant(from, req->w[0], &p, &g);
+	/* LAB dma: mm_handle_dma_revoke - find the share of pid w[1] (ERR_NOENT if none) and unmap it */
 	const struct grant_share *s = NULL;
 	if (err == 0 && !(s = req->w[1] <= INT32_MAX ? share_of(g, (int)req->w[1]) : NULL))
 		err = -ERR_NOENT;
 	if (err == 0)
 		unmap_from(s->proc, s->region);
+	/* LAB dma STUB: LAB_MISSING("dma", "mm_handle_dma_revoke"); */
+	/* LAB dma STUB: err = err ? err : -ERR_NOSYS; */
+	/* LAB dma END */
 	return mm_reply(reply, err);
 }
 

@@ -52,6 +52,7 @@
 #include "buddy.h"
 #include "kcall.h"
 #include "mm_env.h"
+#include "lab.h"                    /* LAB_MISSING: what the lab's stubs call */
 
 static struct {
 	bool on;
@@ -190,6 +191,7 @@ static bool frame_for(const struct iommu_device *d, const struct page *pg, const
 	return pg->use == PAGE_USE_USER && (pg->flags & PG_PINNED) && pg->owner == (uint32_t)d->driver;
 }
 
+/* LAB dma: frames_grantable, mark_frames - may d be given these frames; PG_IOMAPPED on or off */
 /* Every frame of the run may be given to d, and no device reaches it yet. */
 static bool frames_grantable(const struct iommu_device *d, pfn_t pfn, uint64_t npages,
 			     const void *object)
@@ -209,6 +211,7 @@ static void mark_frames(pfn_t pfn, uint64_t npages, bool mapped)
 		else
 			pfn_to_page(pfn + i)->flags &= (uint8_t)~PG_IOMAPPED;
 }
+/* LAB dma END */
 
 /* Free the table frames the kernel handed back. */
 static void free_tables(struct iommu_device *d, const paddr_t *out, int n)
@@ -275,6 +278,7 @@ static int kernel_map(struct iommu_device *d, uint64_t iova, pfn_t pfn, uint64_t
 	return err;
 }
 
+/* LAB dma: map_refused, mask_of, install - the checks before anything changes; record the mapping and make it */
 /* Why d may not map this run, checked before anything changes; 0 if it may. */
 static int map_refused(const struct iommu_device *d, pfn_t pfn, uint64_t npages,
 		       uint64_t rights, const void *object)
@@ -308,10 +312,12 @@ static int install(struct iommu_device *d, uint64_t iova, pfn_t pfn, uint64_t np
 	mark_frames(pfn, npages, true);
 	return 0;
 }
+/* LAB dma END */
 
 int iommu_map(uint16_t bdf, pfn_t pfn, uint64_t npages, uint64_t rights, unsigned mask_bits,
 	      const void *object, uint64_t id, uint64_t *iova)
 {
+	/* LAB dma: iommu_map - refuse or take an IOVA below the mask and install the mapping; *iova on success */
 	struct iommu_device *d = iommu_device_find(bdf);
 	int err = map_refused(d, pfn, npages, rights, object);
 	if (err < 0)
@@ -323,11 +329,17 @@ int iommu_map(uint16_t bdf, pfn_t pfn, uint64_t npages, uint64_t rights, unsigne
 	if (err == 0)
 		*iova = at;
 	return err;
+	/* LAB dma STUB: LAB_MISSING("dma", "iommu_map"); */
+	/* LAB dma STUB: (void)bdf; (void)pfn; (void)npages; (void)rights; (void)mask_bits; */
+	/* LAB dma STUB: (void)object; (void)id; (void)iova; (void)kernel_map; */
+	/* LAB dma STUB: return -ERR_NOSYS; */
+	/* LAB dma END */
 }
 
 int iommu_map_at(uint16_t bdf, uint64_t iova, pfn_t pfn, uint64_t npages, uint64_t rights,
 		 unsigned mask_bits, const void *object, uint64_t id)
 {
+	/* LAB dma: iommu_map_at - the same at a given IOVA: aligned, at or above IOVA_BASE, under the mask and the top */
 	struct iommu_device *d = iommu_device_find(bdf);
 	int err = map_refused(d, pfn, npages, rights, object);
 	if (err < 0)
@@ -338,8 +350,14 @@ int iommu_map_at(uint16_t bdf, uint64_t iova, pfn_t pfn, uint64_t npages, uint64
 		return -ERR_INVAL;
 	err = iova_reserve(&d->iova, iova, npages);
 	return err < 0 ? err : install(d, iova, pfn, npages, rights, object, id);
+	/* LAB dma STUB: LAB_MISSING("dma", "iommu_map_at"); */
+	/* LAB dma STUB: (void)bdf; (void)iova; (void)pfn; (void)npages; (void)rights; */
+	/* LAB dma STUB: (void)mask_bits; (void)object; (void)id; */
+	/* LAB dma STUB: return -ERR_NOSYS; */
+	/* LAB dma END */
 }
 
+/* LAB dma: drop_mapping - PG_IOMAPPED off, the IOVA freed, the record gone (after the kernel unmapped) */
 static void drop_mapping(struct iommu_device *d, unsigned i)
 {
 	struct iommu_mapping *m = &d->map[i];
@@ -348,9 +366,11 @@ static void drop_mapping(struct iommu_device *d, unsigned i)
 	memmove(m, m + 1, (d->nmaps - i - 1) * sizeof *m);
 	d->nmaps--;
 }
+/* LAB dma END */
 
 int iommu_unmap(uint16_t bdf, uint64_t iova, uint64_t npages)
 {
+	/* LAB dma: iommu_unmap - the exact mapping: unmap and invalidate in the kernel first, then drop it; ERR_NOENT if none */
 	struct iommu_device *d = iommu_device_find(bdf);
 	for (unsigned i = 0; d && d->dom && i < d->nmaps; i++) {
 		if (d->map[i].iova != iova || d->map[i].npages != npages)
@@ -366,6 +386,10 @@ int iommu_unmap(uint16_t bdf, uint64_t iova, uint64_t npages)
 		return 0;
 	}
 	return -ERR_NOENT;
+	/* LAB dma STUB: LAB_MISSING("dma", "iommu_unmap"); */
+	/* LAB dma STUB: (void)bdf; (void)iova; (void)npages; (void)kernel_unmap; */
+	/* LAB dma STUB: return -ERR_NOENT; */
+	/* LAB dma END */
 }
 
 /* The object the frames at pfn belong to, as the DMA code marks them: a

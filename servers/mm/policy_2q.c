@@ -50,6 +50,7 @@
  * Management Replacement Algorithm", VLDB 1994, pp. 439-450.
  */
 #include "policy.h"
+#include "lab.h"                    /* LAB_MISSING: what the lab's stubs call */
 
 #define A1IN 0                  /* lists: the FIFO of first-time pages */
 #define AM 1                    /*        the Clock of pages wanted twice */
@@ -67,6 +68,7 @@ static const struct policy_param params_2q[] = {
 	{ "kout", 50, 1, 100, "percent of the pool A1out remembers (names of pages A1in gave up)" },
 };
 
+/* LAB policy: 2Q's helpers - a share of the capacity, Am's hand, joining a list */
 static uint64_t share(const struct policy_pool *pool, int param)
 {
 	return policy_pool_capacity(pool) * pool->param[param] / 100;
@@ -83,9 +85,11 @@ static void join(struct policy_pool *pool, int list, pfn_t pfn)
 	policy_list_add_tail(pool, list, pfn);
 	policy_frame_words[pfn] = (uint64_t)list;
 }
+/* LAB policy END */
 
 static void q2_admit(struct policy_pool *pool, pfn_t pfn)
 {
+	/* LAB policy: q2_admit - a page A1out remembers joins Am (a ghost hit), any other A1in */
 	int list;
 	uint64_t word;
 	policy_ghost_reserve(pool, policy_pool_capacity(pool));
@@ -99,8 +103,13 @@ static void q2_admit(struct policy_pool *pool, pfn_t pfn)
 	pool->pages++;
 	pool->stats.admitted++;
 	hand_follows_am(pool);
+	/* LAB policy STUB: LAB_MISSING("policy", "q2_admit"); */
+	/* LAB policy STUB: policy_list_add_tail(pool, A1IN, pfn); */
+	/* LAB policy STUB: pool->pages++; */
+	/* LAB policy END */
 }
 
+/* LAB policy: remember - A1in gave up a page: its name goes to A1out, at most Kout names */
 /* A1in gave up pfn: remember its name, forgetting beyond Kout. */
 static void remember(struct policy_pool *pool, pfn_t pfn)
 {
@@ -109,9 +118,11 @@ static void remember(struct policy_pool *pool, pfn_t pfn)
 	while (policy_ghost_count(pool, A1OUT) > (kout ? kout : 1))
 		policy_ghost_drop_oldest(pool, A1OUT);
 }
+/* LAB policy END */
 
 static void q2_remove(struct policy_pool *pool, pfn_t pfn, enum policy_leave why)
 {
+	/* LAB policy: q2_remove - unlink pfn from its list; an evicted A1in page is remembered */
 	int list = (int)policy_frame_words[pfn];
 	if (pool->words[W_OFFERED] == pfn + 1)
 		pool->words[W_OFFERED] = 0;
@@ -120,8 +131,13 @@ static void q2_remove(struct policy_pool *pool, pfn_t pfn, enum policy_leave why
 	policy_list_del(pool, list, pfn);   /* under Am's hand: it moves on */
 	pool->pages--;
 	hand_follows_am(pool);
+	/* LAB policy STUB: (void)why; */
+	/* LAB policy STUB: policy_list_del(pool, A1IN, pfn); */
+	/* LAB policy STUB: pool->pages--; */
+	/* LAB policy END */
 }
 
+/* LAB policy: advance, am_victim, victim_list, other_than - Am's Clock and the choice of list */
 static void advance(struct policy_pool *pool, int list)
 {
 	pool->head[list] = pfn_to_page(pool->head[list])->next;
@@ -162,9 +178,11 @@ static pfn_t other_than(struct policy_pool *pool, pfn_t refused)
 	}
 	return pool->head[list == AM ? A1IN : AM];
 }
+/* LAB policy END */
 
 static pfn_t q2_victim(struct policy_pool *pool)
 {
+	/* LAB policy: q2_victim - move a refused offer out of the way, then A1in's head or Am's Clock */
 	if (pool->pages == 0)
 		return PFN_NONE;
 	pfn_t refused = pool->words[W_OFFERED] ? pool->words[W_OFFERED] - 1 : PFN_NONE;
@@ -183,6 +201,10 @@ static pfn_t q2_victim(struct policy_pool *pool)
 	pool->words[W_OFFERED] = pfn + 1;
 	pool->stats.victims++;
 	return pfn;
+	/* LAB policy STUB: LAB_MISSING("policy", "q2_victim"); */
+	/* LAB policy STUB: (void)pool; */
+	/* LAB policy STUB: return PFN_NONE; */
+	/* LAB policy END */
 }
 
 const struct mm_policy policy_2q = {

@@ -67,38 +67,51 @@
  * 8.2 (the four-pass clock).
  */
 #include "policy.h"
+#include "lab.h"                    /* LAB_MISSING: what the lab's stubs call */
 
 #define NRU_LIST 0
 #define NRU_OFFERED 0           /* words[]: the frame last offered, + 1 (0: none) */
 #define NRU_NREFUSED 1          /* words[]: frames marked refused (policy_refuse) */
 #define NRU_R 1ull              /* policy_frame_words[]: R, harvested and kept */
 
+/* LAB policy: the hand mirrors list 0's head (a helper for the functions below) */
 static void hand_follows_head(struct policy_pool *pool)
 {
 	pool->hand = pool->head[NRU_LIST];
 }
+/* LAB policy END */
 
 static void nru_admit(struct policy_pool *pool, pfn_t pfn)
 {
+	/* LAB policy: nru_admit - a fault: forget refusals, clear the frame's word, link it behind the hand */
 	policy_forget_refusals(pool, NRU_NREFUSED);     /* a fault: a new choice */
 	policy_frame_words[pfn] = 0;
 	policy_list_add_tail(pool, NRU_LIST, pfn);      /* just behind the hand */
 	pool->pages++;
 	pool->stats.admitted++;
 	hand_follows_head(pool);
+	/* LAB policy STUB: LAB_MISSING("policy", "nru_admit"); */
+	/* LAB policy STUB: policy_list_add_tail(pool, NRU_LIST, pfn); */
+	/* LAB policy STUB: pool->pages++; */
+	/* LAB policy END */
 }
 
 static void nru_remove(struct policy_pool *pool, pfn_t pfn, enum policy_leave why)
 {
 	(void)why;
+	/* LAB policy: nru_remove - forget pfn (offer, refusal mark), unlink it, move the hand on */
 	if (pool->words[NRU_OFFERED] == pfn + 1)
 		pool->words[NRU_OFFERED] = 0;
 	policy_refusal_leaves(pool, NRU_NREFUSED, pfn);
 	policy_list_del(pool, NRU_LIST, pfn);           /* under the hand: it moves on */
 	pool->pages--;
 	hand_follows_head(pool);
+	/* LAB policy STUB: policy_list_del(pool, NRU_LIST, pfn); */
+	/* LAB policy STUB: pool->pages--; */
+	/* LAB policy END */
 }
 
+/* LAB policy: referenced, pass and lowest_class - the four passes of the enhanced second chance */
 /* R of frame pfn: what was harvested before, or the page table's bit now. */
 static bool referenced(struct policy_pool *pool, uint32_t pfn)
 {
@@ -144,9 +157,11 @@ static uint32_t lowest_class(struct policy_pool *pool, uint64_t *steps)
 	*steps = 0;
 	return pool->head[NRU_LIST];
 }
+/* LAB policy END */
 
 static pfn_t nru_victim(struct policy_pool *pool)
 {
+	/* LAB policy: nru_victim - mark a refused offer, take the lowest class from the hand, move the hand to it */
 	if (pool->head[NRU_LIST] == PAGE_LINK_NONE)
 		return PFN_NONE;
 	if (pool->words[NRU_OFFERED])
@@ -159,6 +174,10 @@ static pfn_t nru_victim(struct policy_pool *pool)
 	pool->words[NRU_OFFERED] = (uint64_t)victim + 1;
 	pool->stats.victims++;
 	return victim;
+	/* LAB policy STUB: LAB_MISSING("policy", "nru_victim"); */
+	/* LAB policy STUB: (void)pool; */
+	/* LAB policy STUB: return PFN_NONE; */
+	/* LAB policy END */
 }
 
 const struct mm_policy policy_nru = {

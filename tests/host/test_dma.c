@@ -425,6 +425,32 @@ static void bad_shares_and_revokes_are_refused_and_change_nothing(void **state)
 	assert_dma_refused(p, 3, drv, MM_DMA_SHARE, g.id, (uint64_t)one_more, RW, 0, 0, 0, 0, -ERR_NOSPC);
 }
 
+/* A revoke undone twice: the second is ERR_NOENT and changes nothing, the
+ * share's slot is free again (the client can be given the grant anew),
+ * and once the grant is freed a revoke of it is ERR_NOENT too - with
+ * every frame and page table back at the end. */
+static void a_second_revoke_is_noent_the_share_can_be_made_again_and_nothing_leaks(void **state)
+{
+	(void)state;
+	int drv = driver(EDU_BDF), c = spawn("prog")->pid;
+	uint64_t before = free_at_rest();
+	struct grant_reply g = grant_alloc(drv, EDU_BDF, 2 * PAGE_SIZE, 32);
+	const int p[] = { drv, c };
+	vaddr_t at;
+	assert_int_equal(share(drv, g.id, c, RW, &at), 0);
+	assert_int_equal(req7(drv, MM_DMA_REVOKE, g.id, (uint64_t)c, 0, 0, 0, 0, 0, NULL), 0);
+	assert_true(unmapped_in(c, at, g.pages));
+	assert_dma_refused(p, 2, drv, MM_DMA_REVOKE, g.id, (uint64_t)c, 0, 0, 0, 0, 0, -ERR_NOENT);
+	assert_true(mapped_in(drv, g.va, &g));
+	assert_int_equal(share(drv, g.id, c, MM_PROT_READ, &at), 0);
+	assert_int_equal(req7(drv, MM_DMA_FREE, g.id, 0, 0, 0, 0, 0, 0, NULL), 0);
+	assert_true(unmapped_in(c, at, g.pages));
+	assert_dma_refused(p, 2, drv, MM_DMA_REVOKE, g.id, (uint64_t)c, 0, 0, 0, 0, 0, -ERR_NOENT);
+	assert_int_equal(dma_frames_in_memory(), 0);
+	assert_int_equal(free_at_rest(), before);
+	assert_mm_consistent();
+}
+
 static void a_grant_region_cannot_be_unmapped_or_reprotected_by_its_process(void **state)
 {
 	(void)state;
@@ -533,6 +559,7 @@ int main(void)
 		MM_TEST(more_grants_than_a_process_may_hold_are_nospc),
 		MM_TEST(free_of_a_bad_id_a_freed_grant_or_someone_elses_is_refused),
 		MM_TEST(bad_shares_and_revokes_are_refused_and_change_nothing),
+		MM_TEST(a_second_revoke_is_noent_the_share_can_be_made_again_and_nothing_leaks),
 		MM_TEST(a_grant_region_cannot_be_unmapped_or_reprotected_by_its_process),
 		MM_TEST(dma_info_lists_grants_with_owner_device_range_and_shares),
 		MM_TEST(dma_info_with_a_bad_kind_size_index_or_buffer_is_refused),

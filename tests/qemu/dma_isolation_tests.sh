@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # dma_isolation_tests.sh - QEMU system tests of mm's IOMMU policy and the
-# rogue-DMA demo (docs/iommu.md, docs/labs/dma-isolation.md), on q35 with
+# rogue-DMA demo (docs/iommu.md, docs/labs/dma.md), on q35 with
 # intel-iommu, edu at 00:04.0 (its driver) and a second edu at 00:05.0
 # given to the rogue driver. The rogue's edu gets a 32-bit DMA mask so
 # that, with the IOMMU off, it can reach the victim anywhere in RAM.

@@ -203,5 +203,6 @@ t_grub_iso_boots_to_the_shell_which_runs_programs() {
 . tests/qemu/lab_buddy_tests.sh
 . tests/qemu/lab_slab_tests.sh
 . tests/qemu/lab_fault_tests.sh
+. tests/qemu/lab_policy_tests.sh
 
 run_tests "$1" "${2:-}"

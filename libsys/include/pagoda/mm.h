@@ -226,7 +226,7 @@ enum mm_request {
 	 * hardware dropped faults, w4 = 1 if translation is on. ERR_INVAL
 	 * (size), ERR_FAULT. Any process may ask (memstat iommu). */
 	MM_IOMMU_STAT = 30,
-	/* A teaching aid for the rogue-DMA demo (docs/labs/dma-isolation.md):
+	/* A teaching aid for the rogue-DMA demo (docs/labs/dma.md):
 	 * answers only when mm's module line has the word `demo`, else
 	 * ERR_PERM. w0 = MM_DEMO_* (what to aim at), w1 = pid, w2 = a page
 	 * address in pid (MM_DEMO_VICTIM only). -> tag = 0, w0 = the

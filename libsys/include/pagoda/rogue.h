@@ -1,7 +1,7 @@
 /*
  * pagoda/rogue.h - the protocol of the rogue driver
  * (servers/drivers/rogue/), the DMA-isolation demo's hostile driver
- * (docs/labs/dma-isolation.md).
+ * (docs/labs/dma.md).
  *
  * The rogue drives a second edu device (00:05.0 in the demo machine) and
  * does what no driver should: it points the device's DMA engine at

@@ -1,6 +1,6 @@
 /*
  * main.c - the rogue driver: a driver that aims its device's DMA outside
- * its grants, for the DMA-isolation demo (docs/labs/dma-isolation.md,
+ * its grants, for the DMA-isolation demo (docs/labs/dma.md,
  * pagoda/rogue.h).
  *
  * It is an ordinary driver in every other way: the device manager starts
