@@ -122,7 +122,8 @@ function load(suite,    f, line, rest, name, m) {
 }
 
 # cmocka's own TAP (the .raw file): a failed test's "# " lines follow its
-# "not ok" line; what LAB_MISSING printed comes before it.
+# "not ok" line; what LAB_MISSING and cmocka's fail_msg ("ERROR: ...",
+# stderr merged in by run-host-test.sh) printed comes before it.
 function load_raw(suite, f,    line, cur, said, name) {
 	cur = ""
 	said = ""
@@ -136,7 +137,7 @@ function load_raw(suite, f,    line, cur, said, name) {
 			said = ""
 		} else if (line ~ /^# / && line !~ /^# (not )?ok - / && cur != "") {
 			RAW[suite, cur] = RAW[suite, cur] (RAW[suite, cur] == "" ? "" : "; ") substr(line, 3)
-		} else if (line ~ /^LAB [a-z0-9_]+: .* is not written yet/) {
+		} else if (line ~ /^LAB [a-z0-9_]+: .* is not written yet/ || line ~ /^ERROR: /) {
 			said = said (said == "" ? "" : "; ") line
 		}
 	}
