@@ -8,8 +8,10 @@
  *
  *   LAB buddy: buddy_alloc is not written yet (docs/labs/buddy.md)
  *
- * The full tree never calls it (its stubs are comments); mm and the host
- * tests, which both have printf, do in a handout. Not for the kernel.
+ * on stderr (in mm the console, like stdout; on the host apart from a
+ * program's output, such as policysim's CSV). The full tree never calls
+ * it (its stubs are comments); mm and the host tests do in a handout.
+ * Not for the kernel.
  */
 #ifndef PAGODA_LAB_H
 #define PAGODA_LAB_H
@@ -21,8 +23,8 @@
 		static int lab_said_;                                            \
 		if (!lab_said_) {                                                \
 			lab_said_ = 1;                                           \
-			printf("LAB %s: %s is not written yet (docs/labs/%s.md)\n", \
-			       (lab), (what), (lab));                            \
+			fprintf(stderr, "LAB %s: %s is not written yet (docs/labs/%s.md)\n", \
+			        (lab), (what), (lab));                           \
 		}                                                                \
 	} while (0)
 

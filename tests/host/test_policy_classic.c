@@ -726,7 +726,11 @@ static void bad_parameters_are_refused_with_a_message_and_change_nothing(void **
 int main(void)
 {
 #define T(f) cmocka_unit_test_teardown(f, teardown)
+	/* The parser's tests first: the policy lab's students write
+	 * parse_item first, and a stubbed victim ends the suite. */
 	const struct CMUnitTest tests[] = {
+		T(good_parameters_are_parsed_with_their_defaults_and_formatted_back),
+		T(bad_parameters_are_refused_with_a_message_and_change_nothing),
 		T(nru_spares_a_written_page_on_beladys_string_10_faults_read_only_9_with_1_written),
 		T(nru_takes_the_first_frame_of_the_lowest_class_from_the_hand),
 		T(aging_with_8_bits_remembers_an_older_use_1_bit_forgets_it),
@@ -748,8 +752,6 @@ int main(void)
 		T(every_classic_policy_keeps_its_pool_consistent_on_cpp_with_writes),
 		T(an_empty_pool_has_no_victim_under_any_classic_policy),
 		T(switching_through_a_classic_policy_keeps_the_residency_order),
-		T(good_parameters_are_parsed_with_their_defaults_and_formatted_back),
-		T(bad_parameters_are_refused_with_a_message_and_change_nothing),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

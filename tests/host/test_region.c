@@ -145,8 +145,8 @@ static void region_check_catches_a_list_out_of_order(void **state)
 {
 	(void)state;
 	struct mm_proc *p = bare();
-	add(p, PG(10), PG(20));
-	add(p, PG(30), PG(40));
+	assert_int_equal(add(p, PG(10), PG(20)), 0);
+	assert_int_equal(add(p, PG(30), PG(40)), 0);
 	struct mm_region *first = p->regions, *second = first->next;
 	p->regions = second;                     /* mis-sort: 30..40 before 10..20 */
 	second->next = first;
@@ -165,8 +165,8 @@ static void region_check_catches_overlapping_regions(void **state)
 {
 	(void)state;
 	struct mm_proc *p = bare();
-	add(p, PG(10), PG(20));
-	add(p, PG(30), PG(40));
+	assert_int_equal(add(p, PG(10), PG(20)), 0);
+	assert_int_equal(add(p, PG(30), PG(40)), 0);
 	p->regions->end = PG(31);
 	assert_int_equal(region_check(p), 1);
 	assert_non_null(strstr(stub_bug_last, "is not after [0xa000, 0x1f000)"));
@@ -179,7 +179,7 @@ static void region_check_catches_unaligned_empty_and_non_user_regions(void **sta
 {
 	(void)state;
 	struct mm_proc *p = bare();
-	add(p, PG(10), PG(20));
+	assert_int_equal(add(p, PG(10), PG(20)), 0);
 	struct mm_region *r = p->regions;
 	const vaddr_t bad[][2] = {
 		{ PG(10) + 8, PG(20) }, { PG(10), PG(20) - 8 }, { PG(10), PG(10) },
@@ -202,7 +202,7 @@ static void region_check_catches_a_record_inconsistent_with_its_kind(void **stat
 {
 	(void)state;
 	struct mm_proc *p = bare();
-	add(p, PG(10), PG(20));
+	assert_int_equal(add(p, PG(10), PG(20)), 0);
 	struct mm_region *r = p->regions;
 	r->kind = REGION_SHARED;                 /* shared without an object */
 	assert_int_equal(region_check(p), 1);
@@ -227,7 +227,7 @@ static void region_check_catches_a_list_that_does_not_end(void **state)
 {
 	(void)state;
 	struct mm_proc *p = bare();
-	add(p, PG(10), PG(20));
+	assert_int_equal(add(p, PG(10), PG(20)), 0);
 	p->regions->next = p->regions;
 	assert_true(region_check(p) >= 1);
 	assert_non_null(strstr(stub_bug_last, "does not end"));

@@ -144,11 +144,44 @@ function load_raw(suite, f,    line, cur, said, name) {
 	close(f)
 }
 
+# The last line a host suite wrote on stderr (a crash, a stubbed
+# victim the simulator refuses), for a test its end left without a result.
+function last_words(suite,    f, line, last) {
+	if (suite == "qemu")
+		return ""
+	f = tap_file(suite) ".err"
+	last = ""
+	while ((getline line < f) > 0)
+		if (line != "" && line !~ /^grade: /)
+			last = line
+	close(f)
+	return last == "" ? "" : "; its last words: " last
+}
+
+# What a failed QEMU test's log (named "(log: FILE)" in its reason) says
+# of the cause, before the test's own "no line matches" list: the lines a
+# handout's stubs print (LAB ...), mm's refusals to start, a panic.
+function log_says(why,    f, line, said, n) {
+	if (!match(why, /\(log: [^)]*\)/))
+		return ""
+	f = substr(why, RSTART + 6, RLENGTH - 7)
+	said = ""
+	while (n < 4 && (getline line < f) > 0) {
+		sub(/\r$/, "", line)
+		if (line ~ /^LAB [a-z0-9_]+: .* is not written yet|^mm: cannot |PANIC/) {
+			said = said (said == "" ? "" : "; ") line
+			n++
+		}
+	}
+	close(f)
+	return said == "" ? "" : "the log says: " said "; the test: "
+}
+
 function reason(suite, name,    r, f) {
 	if (!((suite, name) in RES))
-		return "no result: its suite crashed or did not run (see " see_file(suite) ")"
+		return "no result: its suite crashed or did not run (see " see_file(suite) ")" last_words(suite)
 	if (suite == "qemu")
-		return WHY[suite, name] == "" ? "failed" : WHY[suite, name]
+		return WHY[suite, name] == "" ? "failed" : log_says(WHY[suite, name]) WHY[suite, name]
 	f = tap_file(suite) ".raw"
 	r = RAW[suite, name]
 	return r == "" ? "failed (see " f ")" : r " (see " f ")"

@@ -110,8 +110,8 @@ static pfn_t frame_for_miss(struct machine *m)
 		return m->used++;
 	pfn_t pfn = m->pol->victim(&m->pool);
 	if (pfn >= m->frames) {
-		mm_bug("machine_reference: policy %s offered frame %lu of a full pool of %u",
-		       m->pol->name, (unsigned long)pfn, m->frames);
+		fprintf(stderr, "machine_reference: policy %s offered frame %lu of a full pool of %u\n",
+			m->pol->name, (unsigned long)pfn, m->frames);
 		exit(2);
 	}
 	m->pol->remove(&m->pool, pfn, POLICY_EVICTED);
