@@ -142,11 +142,17 @@ make_tree() {
 	printf '%s\n' '#!/bin/sh' 'echo 1..1' 'while :; do sleep 1; done' >$t/loop.sh
 }
 
-t_grade_missing_list_names_each_todo_line_of_the_lab() {
+# The demo tree graded through its suites (the endless one killed after
+# 2 s): the grade's text in $W/stdout, its exit status in RC.
+grade_demo_tree() {
 	make_tree
 	(cd $W/tree && GRADE_TIMEOUT=2 timeout 60 tools/lab/grade.sh --host-tests "fake loop" demo) \
 		>"$W/stdout" 2>"$W/stderr"
 	RC=$?
+}
+
+t_grade_missing_list_names_each_todo_line_of_the_lab() {
+	grade_demo_tree
 	rc_is 0
 	has 'Missing: 2 TODO(lab demo) still in the tree:' "$W/stdout"
 	has '  src/a.h:2: split the block' "$W/stdout"
@@ -155,10 +161,7 @@ t_grade_missing_list_names_each_todo_line_of_the_lab() {
 }
 
 t_grade_runs_the_suites_and_kills_one_that_never_ends() {
-	make_tree
-	(cd $W/tree && GRADE_TIMEOUT=2 timeout 60 tools/lab/grade.sh --host-tests "fake loop" demo) \
-		>"$W/stdout" 2>"$W/stderr"
-	RC=$?
+	grade_demo_tree
 	rc_is 0
 	has 'PASS   5/5   functionality test_fake: fake_passes' "$W/stdout"
 	has 'why: LAB demo: demo_alloc is not written yet (docs/labs/demo.md); 0x0 != 0x1' "$W/stdout"

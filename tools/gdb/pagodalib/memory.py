@@ -101,13 +101,8 @@ mm_proc.swapped (pages only on the device)."""
         super().__init__("pagoda swap", gdb.COMMAND_DATA)
 
     def invoke(self, arg, from_tty):
-        args = gdb.string_to_argv(arg)
-        if len(args) > 1:
-            fail("usage: pagoda swap [PROC]")
-        kp = resolve_proc(args[0] if args else None)
+        kp, mm, p = proc_arg(arg, "pagoda swap [PROC]")
         pid, root = int(kp["pid"]), int(kp["root"])
-        mm = mm_space()
-        p = mm_record(mm, kp)
         refs = mm.var("refs", "servers/mm/swap_slot.c")
         nslots = int(mm.var("nslots", "servers/mm/swap_slot.c"))
         out("swap slots of pid %d (%s), device of %d slots:" % (pid, mm_name(p), nslots))

@@ -114,13 +114,8 @@ in the process's page tables now (walked, not mm's counter)."""
         super().__init__("pagoda regions", gdb.COMMAND_DATA)
 
     def invoke(self, arg, from_tty):
-        args = gdb.string_to_argv(arg)
-        if len(args) > 1:
-            fail("usage: pagoda regions [PROC]")
-        kp = resolve_proc(args[0] if args else None)
+        kp, mm, p = proc_arg(arg, "pagoda regions [PROC]")
         pid, root = int(kp["pid"]), int(kp["root"])
-        mm = mm_space()
-        p = mm_record(mm, kp)
         out("regions of pid %d (%s):" % (pid, mm_name(p)))
         out("  %-18s %-18s %9s %-4s %-7s %-5s %s" %
             ("start", "end", "size", "prot", "kind", "guard", "present"))

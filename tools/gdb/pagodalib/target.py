@@ -311,6 +311,18 @@ def mm_space():
     return MmSpace()
 
 
+def proc_arg(arg, usage):
+    """The one optional PROC argument of a command (`pagoda regions
+    [PROC]`, `pagoda swap [PROC]`): the kernel's process, mm's address
+    space, and mm's record of the process."""
+    args = gdb.string_to_argv(arg)
+    if len(args) > 1:
+        fail("usage: " + usage)
+    kp = resolve_proc(args[0] if args else None)
+    mm = mm_space()
+    return kp, mm, mm_record(mm, kp)
+
+
 def mm_record(mm, kp):
     """mm's struct mm_proc of the kernel's process kp (mm makes one for
     every process it spawns, none for itself)."""
