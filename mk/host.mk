@@ -81,8 +81,6 @@ $(B)/host/test_$(1): $$(call HOST_OBJS,$$(HOST_TEST_SRCS_$(1))) $$(wildcard test
 endef
 $(foreach t,$(HOST_TESTS),$(eval $(call HOST_TEST_RULE,$(t))))
 
-HOST_TEST_BINS := $(HOST_TESTS:%=$(B)/host/test_%)
-
 # Build failures are recorded as failing verdicts, never skipped. Every
 # binary is built first, nproc at a time (-k: past failures); the loop's
 # make then has nothing left to do but redo a failed build into its log.
